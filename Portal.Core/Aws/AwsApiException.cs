@@ -1,0 +1,46 @@
+using System.Net;
+
+namespace Portal.Core.Aws;
+
+/// <summary>
+/// An AWS call that failed: carries the service, operation, AWS error code and request id so the user sees what
+/// failed and support can trace it.
+/// </summary>
+public sealed class AwsApiException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public AwsApiException(string service, string operation, string errorCode, string message, HttpStatusCode? statusCode = null, string? requestId = null, Exception? innerException = null)
+        : base($"{service} {operation} failed with {errorCode}: {message}", innerException)
+    {
+        Service = service;
+        Operation = operation;
+        ErrorCode = errorCode;
+        AwsMessage = message;
+        StatusCode = statusCode;
+        RequestId = requestId;
+    }
+
+    /// <summary>The service, for example <c>iam</c>.</summary>
+    public string Service { get; }
+
+    /// <summary>The API operation, for example <c>CreateRole</c>.</summary>
+    public string Operation { get; }
+
+    /// <summary>The AWS error code, for example <c>AccessDenied</c> or <c>EntityAlreadyExists</c>.</summary>
+    public string ErrorCode { get; }
+
+    /// <summary>The message AWS returned.</summary>
+    public string AwsMessage { get; }
+
+    /// <summary>The HTTP status, when a response arrived.</summary>
+    public HttpStatusCode? StatusCode { get; }
+
+    /// <summary>The AWS request id, when a response arrived.</summary>
+    public string? RequestId { get; }
+
+    /// <summary>True for throttling and server errors, which are worth another try.</summary>
+    public bool IsRetryable =>
+        StatusCode is >= HttpStatusCode.InternalServerError
+        || ErrorCode is "Throttling" or "ThrottlingException" or "TooManyRequestsException" or "RequestLimitExceeded"
+            or "RequestThrottled" or "SlowDown" or "ServiceUnavailable" or "InternalFailure" or "InternalError";
+}

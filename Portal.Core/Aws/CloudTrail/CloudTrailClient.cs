@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Portal.Core.Aws.Protocols;
+
+namespace Portal.Core.Aws.CloudTrail;
+
+/// <summary>CloudTrail over JSON 1.1 (target prefix <c>com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101</c>).</summary>
+internal sealed class CloudTrailClient(AwsJsonClient json, IOptions<PortalAwsOptions> options) : ICloudTrailClient
+{
+    private const string TargetPrefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101";
+
+    private readonly AwsServiceEndpoint _endpoint = AwsServiceEndpoint.For("cloudtrail", options.Value);
+
+    public async Task<IReadOnlyList<CloudTrailTrail>> DescribeTrailsAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("DescribeTrails", new JsonObject { ["includeShadowTrails"] = true }, cancellationToken);
+        return [.. (result["trailList"] as JsonArray ?? []).OfType<JsonObject>().Select(ToTrail)];
+    }
+
+    public async Task<bool?> IsLoggingAsync(string trailNameOrArn, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var result = await CallAsync("GetTrailStatus", new JsonObject { ["Name"] = trailNameOrArn }, cancellationToken);
+            return (bool?)result["IsLogging"] ?? false;
+        }
+        catch (AwsApiException ex) when (ex.ErrorCode == "TrailNotFoundException")
+        {
+            return null;
+        }
+    }
+
+    public async Task<CloudTrailTrail> CreateTrailAsync(string name, string s3BucketName, bool isMultiRegionTrail, CancellationToken cancellationToken = default)
+    {
+        var request = new JsonObject { ["Name"] = name, ["S3BucketName"] = s3BucketName, ["IsMultiRegionTrail"] = isMultiRegionTrail };
+        var result = await CallAsync("CreateTrail", request, cancellationToken);
+        return new CloudTrailTrail((string?)result["Name"] ?? name, (string?)result["TrailARN"] ?? string.Empty, _endpoint.SigningRegion, (string?)result["S3BucketName"] ?? s3BucketName, (bool?)result["IsMultiRegionTrail"] ?? isMultiRegionTrail);
+    }
+
+    public Task StartLoggingAsync(string trailNameOrArn, CancellationToken cancellationToken = default) =>
+        CallAsync("StartLogging", new JsonObject { ["Name"] = trailNameOrArn }, cancellationToken);
+
+    private CloudTrailTrail ToTrail(JsonObject t) => new(
+        (string?)t["Name"] ?? string.Empty,
+        (string?)t["TrailARN"] ?? string.Empty,
+        (string?)t["HomeRegion"] ?? _endpoint.SigningRegion,
+        (string?)t["S3BucketName"],
+        (bool?)t["IsMultiRegionTrail"] ?? false);
+
+    private Task<JsonObject> CallAsync(string operation, JsonObject request, CancellationToken cancellationToken) =>
+        json.CallAsync(_endpoint, TargetPrefix, operation, request, cancellationToken);
+}

@@ -1,0 +1,24 @@
+namespace Portal.Core.Aws.Protocols;
+
+/// <summary>Where one service is called and how its requests are signed.</summary>
+/// <param name="Service">The SigV4 signing name, for example <c>iam</c> or <c>events</c>.</param>
+/// <param name="Endpoint">The endpoint URL.</param>
+/// <param name="SigningRegion">The region in the credential scope.</param>
+internal sealed record AwsServiceEndpoint(string Service, Uri Endpoint, string SigningRegion)
+{
+    /// <summary>
+    /// The public endpoint of a service in the configured region, or the configured <c>ServiceUrl</c>. IAM is global
+    /// and signs in us-east-1.
+    /// </summary>
+    public static AwsServiceEndpoint For(string service, PortalAwsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var custom = options.EffectiveServiceUrl;
+        if (service == "iam")
+        {
+            return new AwsServiceEndpoint(service, custom ?? new Uri("https://iam.amazonaws.com/"), "us-east-1");
+        }
+
+        return new AwsServiceEndpoint(service, custom ?? new Uri($"https://{service}.{options.Region}.amazonaws.com/"), options.Region);
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Portal.Core.ApiTokens;
+using Portal.Core.Audit;
+
+namespace Portal.Core.Persistence;
+
+/// <summary>The portal's own state. AWS stays the source of truth for everything AWS holds.</summary>
+internal sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options)
+{
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        GuardAppendOnly();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        GuardAppendOnly();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no date type that sorts or compares; UTC ticks do both. Other providers keep their native type.
+        if (Database.IsSqlite())
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<AuditEvent>(audit =>
+        {
+            audit.ToTable("AuditEvents");
+            audit.Property(e => e.Actor).HasMaxLength(256);
+            audit.Property(e => e.Action).HasMaxLength(128);
+            audit.Property(e => e.Target).HasMaxLength(512);
+            audit.Property(e => e.Detail).HasMaxLength(2000);
+            audit.Property(e => e.Outcome).HasConversion<string>().HasMaxLength(16);
+            audit.HasIndex(e => e.OccurredAt);
+            audit.HasIndex(e => e.Actor);
+            audit.HasIndex(e => e.Action);
+        });
+
+        modelBuilder.Entity<ApiToken>(token =>
+        {
+            token.ToTable("ApiTokens");
+            token.Property(e => e.Name).HasMaxLength(64);
+            token.Property(e => e.Role).HasMaxLength(32);
+            token.Property(e => e.TokenHash).HasMaxLength(64);
+            token.Property(e => e.Prefix).HasMaxLength(16);
+            token.Property(e => e.IssuedBy).HasMaxLength(256);
+            token.HasIndex(e => e.TokenHash).IsUnique();
+        });
+    }
+
+    private void GuardAppendOnly()
+    {
+        if (ChangeTracker.Entries<AuditEvent>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+        {
+            throw new InvalidOperationException("The audit trail is append-only: entries cannot be changed or deleted.");
+        }
+    }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        value => value.UtcTicks,
+        ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
+}

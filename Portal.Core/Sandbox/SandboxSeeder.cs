@@ -1,0 +1,201 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Filter = Amazon.EC2.Model.Filter;
+using Tag = Amazon.EC2.Model.Tag;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portal.Core.Aws;
+using Portal.Core.Aws.Iam;
+
+namespace Portal.Core.Sandbox;
+
+internal sealed partial class SandboxSeeder(
+    IAmazonEC2 ec2,
+    IAmazonS3 s3,
+    IIamClient iam,
+    IOptions<SandboxOptions> options,
+    TimeProvider time,
+    ILogger<SandboxSeeder> logger) : ISandboxSeeder
+{
+    internal const string Prefix = "sessionmanager/";
+    internal const string OperatorsGroup = "operators";
+    internal static readonly string[] InstanceNames = ["bastion", "app-server-1", "db-server-1"];
+
+    public async Task<SandboxSeedResult> SeedAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var (instanceIds, instancesCreated) = await EnsureInstancesAsync(cancellationToken);
+            var usersCreated = await EnsureUsersAsync(cancellationToken);
+            var groupCreated = await EnsureGroupAsync(cancellationToken);
+            var bucketCreated = await EnsureBucketAsync(cancellationToken);
+            var uploaded = await EnsureTranscriptsAsync(instanceIds, cancellationToken);
+            var result = new SandboxSeedResult(instancesCreated, usersCreated, groupCreated, bucketCreated, uploaded);
+            LogSeeded(logger, instancesCreated, usersCreated, uploaded, options.Value.LogBucket);
+            return result;
+        }
+        catch (AmazonServiceException ex)
+        {
+            throw new AwsApiException(ex.GetType().Namespace ?? "aws", "SeedSandbox", ex.ErrorCode ?? "Unknown", ex.Message, ex.StatusCode, ex.RequestId, ex);
+        }
+    }
+
+    /// <summary>The bastion first, then the other instances; ids are looked up by their Name tag.</summary>
+    private async Task<(IReadOnlyList<string> Ids, int Created)> EnsureInstancesAsync(CancellationToken cancellationToken)
+    {
+        var existing = new Dictionary<string, string>(StringComparer.Ordinal);
+        var request = new DescribeInstancesRequest
+        {
+            Filters = [new Filter("tag:Name", [.. InstanceNames]), new Filter("instance-state-name", ["pending", "running", "stopping", "stopped"])],
+        };
+        do
+        {
+            var page = await ec2.DescribeInstancesAsync(request, cancellationToken);
+            foreach (var instance in (page.Reservations ?? []).SelectMany(r => r.Instances ?? []))
+            {
+                var name = instance.Tags?.FirstOrDefault(t => t.Key == "Name")?.Value;
+                if (name is not null)
+                {
+                    existing.TryAdd(name, instance.InstanceId);
+                }
+            }
+
+            request.NextToken = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(request.NextToken));
+
+        var created = 0;
+        string? imageId = null;
+        foreach (var name in InstanceNames.Where(n => !existing.ContainsKey(n)))
+        {
+            imageId ??= await FindImageAsync(cancellationToken);
+            var run = await ec2.RunInstancesAsync(
+                new RunInstancesRequest
+                {
+                    ImageId = imageId,
+                    MinCount = 1,
+                    MaxCount = 1,
+                    InstanceType = InstanceType.T3Micro,
+                    TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Instance, Tags = [new Tag("Name", name), new Tag("portal:sandbox", "true")] }],
+                },
+                cancellationToken);
+            existing[name] = run.Reservation.Instances[0].InstanceId;
+            created++;
+        }
+
+        return ([.. InstanceNames.Select(n => existing[n])], created);
+    }
+
+    private async Task<string> FindImageAsync(CancellationToken cancellationToken)
+    {
+        var images = await ec2.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["amazon"] }, cancellationToken);
+        return images.Images?.OrderBy(i => i.Name, StringComparer.Ordinal).FirstOrDefault(i => i.Name?.Contains("amzn2", StringComparison.Ordinal) == true)?.ImageId
+            ?? images.Images?.FirstOrDefault()?.ImageId
+            ?? throw new AwsApiException("ec2", "DescribeImages", "NoImage", "The sandbox offers no Amazon machine image to start instances from.");
+    }
+
+    private async Task<int> EnsureUsersAsync(CancellationToken cancellationToken)
+    {
+        var existing = (await iam.ListUsersAsync(cancellationToken)).Select(u => u.UserName).ToHashSet(StringComparer.Ordinal);
+        var created = 0;
+        foreach (var person in SandboxPeople.All.Where(p => !existing.Contains(p.Name)))
+        {
+            await iam.CreateUserAsync(person.Name, [new("portal:email", $"{person.Name}@example.com")], cancellationToken);
+            created++;
+        }
+
+        return created;
+    }
+
+    private async Task<bool> EnsureGroupAsync(CancellationToken cancellationToken)
+    {
+        if (await iam.GetGroupAsync(OperatorsGroup, cancellationToken) is not null)
+        {
+            return false;
+        }
+
+        await iam.CreateGroupAsync(OperatorsGroup, cancellationToken);
+        foreach (var member in new[] { "dave", "erin" })
+        {
+            await iam.AddUserToGroupAsync(OperatorsGroup, member, cancellationToken);
+        }
+
+        return true;
+    }
+
+    private async Task<bool> EnsureBucketAsync(CancellationToken cancellationToken)
+    {
+        var bucket = options.Value.LogBucket;
+        var buckets = await s3.ListBucketsAsync(new ListBucketsRequest(), cancellationToken);
+        if (buckets.Buckets?.Any(b => b.BucketName == bucket) == true)
+        {
+            return false;
+        }
+
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket, UseClientRegion = true }, cancellationToken);
+        await s3.PutBucketEncryptionAsync(
+            new PutBucketEncryptionRequest
+            {
+                BucketName = bucket,
+                ServerSideEncryptionConfiguration = new ServerSideEncryptionConfiguration
+                {
+                    ServerSideEncryptionRules = [new ServerSideEncryptionRule { ServerSideEncryptionByDefault = new ServerSideEncryptionByDefault { ServerSideEncryptionAlgorithm = ServerSideEncryptionMethod.AES256 } }],
+                },
+            },
+            cancellationToken);
+        await s3.PutPublicAccessBlockAsync(
+            new PutPublicAccessBlockRequest
+            {
+                BucketName = bucket,
+                PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration { BlockPublicAcls = true, IgnorePublicAcls = true, BlockPublicPolicy = true, RestrictPublicBuckets = true },
+            },
+            cancellationToken);
+        return true;
+    }
+
+    private async Task<int> EnsureTranscriptsAsync(IReadOnlyList<string> instanceIds, CancellationToken cancellationToken)
+    {
+        var bucket = options.Value.LogBucket;
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        var list = new ListObjectsV2Request { BucketName = bucket, Prefix = Prefix };
+        do
+        {
+            var page = await s3.ListObjectsV2Async(list, cancellationToken);
+            foreach (var o in page.S3Objects ?? [])
+            {
+                existing.Add(o.Key);
+            }
+
+            list.ContinuationToken = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (list.ContinuationToken is not null);
+
+        var users = SandboxPeople.All.Select(p => p.Name).ToList();
+        var transcripts = TranscriptGenerator.Generate(options.Value.TranscriptCount, users, instanceIds, time.GetUtcNow());
+        var uploaded = 0;
+        foreach (var transcript in transcripts.Where(t => !existing.Contains(Prefix + t.SessionId + ".log")))
+        {
+            using var body = new MemoryStream(transcript.Content, writable: false);
+            await s3.PutObjectAsync(
+                new PutObjectRequest
+                {
+                    BucketName = bucket,
+                    Key = Prefix + transcript.SessionId + ".log",
+                    InputStream = body,
+                    ContentType = "text/plain",
+                    ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
+                    Metadata = { ["portal-instance-id"] = transcript.InstanceId, ["portal-started-at"] = transcript.StartedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture) },
+                },
+                cancellationToken);
+            uploaded++;
+        }
+
+        return uploaded;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox seeded: {Instances} instance(s), {Users} user(s), {Transcripts} transcript(s) created in {Bucket}")]
+    private static partial void LogSeeded(ILogger logger, int instances, int users, int transcripts, string bucket);
+}
