@@ -6,7 +6,10 @@ using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Health;
 using Portal.Core.Persistence;
+using Microsoft.Extensions.Options;
 using Portal.Core.Sandbox;
+using Portal.Core.Sessions;
+using Portal.Core.Setup;
 
 namespace Portal.Core;
 
@@ -21,6 +24,20 @@ public static class PortalCoreServiceCollectionExtensions
 
         services.TryAddSingleton<IAuditTrail, AuditTrail>();
         services.TryAddSingleton<IApiTokenService, ApiTokenService>();
+        services.TryAddSingleton<IAwsEnvironment, AwsEnvironment>();
+
+        services.AddOptions<SessionLogOptions>()
+            .BindConfiguration(SessionLogOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart()
+            .PostConfigure<IOptions<PortalAwsOptions>, IOptions<SandboxOptions>>((sessions, aws, sandbox) =>
+            {
+                if (aws.Value.Mode == AwsMode.Sandbox && string.IsNullOrWhiteSpace(sessions.Bucket))
+                {
+                    sessions.Bucket = sandbox.Value.LogBucket;
+                }
+            });
+        services.TryAddSingleton<ISessionLogStore, S3SessionLogStore>();
 
         services.AddOptions<SandboxOptions>()
             .BindConfiguration(SandboxOptions.SectionName)

@@ -29,7 +29,10 @@ internal sealed partial class PortalDatabase(DatabaseLocation location, IDbConte
         SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { string.Empty, "-wal", "-shm", "-journal" })
         {
-            File.Delete(location.FilePath + suffix);
+            if (File.Exists(location.FilePath + suffix))
+            {
+                File.Delete(location.FilePath + suffix);
+            }
         }
 
         LogReset(logger, location.FilePath);

@@ -17,6 +17,7 @@ internal sealed partial class SandboxSeeder(
     IAmazonS3 s3,
     IIamClient iam,
     IOptions<SandboxOptions> options,
+    IOptions<PortalAwsOptions> aws,
     TimeProvider time,
     ILogger<SandboxSeeder> logger) : ISandboxSeeder
 {
@@ -135,7 +136,15 @@ internal sealed partial class SandboxSeeder(
             return false;
         }
 
-        await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket, UseClientRegion = true }, cancellationToken);
+        var region = aws.Value.Region;
+        await s3.PutBucketAsync(
+            new PutBucketRequest
+            {
+                BucketName = bucket,
+                // us-east-1 is the one region that takes no location constraint.
+                PutBucketConfiguration = region == "us-east-1" ? null : new PutBucketConfiguration { LocationConstraint = BucketLocationConstraint.FindValue(region) },
+            },
+            cancellationToken);
         await s3.PutBucketEncryptionAsync(
             new PutBucketEncryptionRequest
             {

@@ -1,0 +1,30 @@
+namespace Portal.Core.Sessions;
+
+/// <summary>One transcript object in the log bucket.</summary>
+/// <param name="Key">The S3 key.</param>
+/// <param name="SessionId">The session id: the key's file name without <c>.log</c>.</param>
+/// <param name="Principal">The IAM principal the id names (before its last '-'), until a better source says otherwise.</param>
+/// <param name="Size">Bytes.</param>
+/// <param name="LastModified">When the agent uploaded it: about when the session ended.</param>
+public sealed record SessionLogObject(string Key, string SessionId, string Principal, long Size, DateTimeOffset? LastModified)
+{
+    /// <summary>The object for a key ending in <c>.log</c>, or <see langword="null"/> for any other object.</summary>
+    public static SessionLogObject? FromKey(string key, long size, DateTimeOffset? lastModified)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!key.EndsWith(".log", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var name = key[(key.LastIndexOf('/') + 1)..^".log".Length];
+        if (name.Length == 0)
+        {
+            return null;
+        }
+
+        // Principals may contain '-', '.', '@'; the opaque suffix never does, so the last '-' separates them.
+        var dash = name.LastIndexOf('-');
+        return new SessionLogObject(key, name, dash > 0 ? name[..dash] : name, size, lastModified);
+    }
+}

@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Core.Sessions;
+
+/// <summary>Where Session Manager writes transcripts. Bound from <c>Portal:Sessions</c>.</summary>
+public sealed class SessionLogOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Portal:Sessions";
+
+    /// <summary>The log bucket. Defaults to the sandbox's bucket in Sandbox mode; empty means not configured yet.</summary>
+    [RegularExpression("^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", ErrorMessage = "must be a valid S3 bucket name (3-63 lower-case letters, digits, '.' and '-')")]
+    public string? Bucket { get; set; }
+
+    /// <summary>The key prefix the preferences document sets. Defaults to <c>sessionmanager/</c>.</summary>
+    [RegularExpression("^([A-Za-z0-9!_.*'()-]+/)*$", ErrorMessage = "must be a key prefix ending in '/', such as sessionmanager/")]
+    public string Prefix { get; set; } = "sessionmanager/";
+}

@@ -1,0 +1,17 @@
+namespace Portal.Web.Auth;
+
+/// <summary>How people sign in. Bound from <c>Portal:Auth</c>.</summary>
+public sealed class PortalAuthOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Portal:Auth";
+
+    /// <summary>
+    /// The sandbox's pick-a-person sign-in page. Defaults to on in Sandbox mode; turning it on in any other mode
+    /// stops startup.
+    /// </summary>
+    public bool? SandboxSignIn { get; set; }
+
+    /// <summary>The OpenID Connect provider, required outside the sandbox.</summary>
+    public OidcSettings Oidc { get; set; } = new();
+}

@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using Portal.Core.Identity;
+
+namespace Portal.Web.Auth;
+
+/// <summary>The claims a signed-in portal person carries, whatever the sign-in method.</summary>
+internal static class PortalClaims
+{
+    public const string IamUser = "portal:iam_user";
+    public const string DisplayName = "portal:display_name";
+    public const string Method = "portal:auth_method";
+
+    public static ClaimsPrincipal Create(string name, string displayName, IEnumerable<string> roles, string? iamUser, string method, string authenticationType)
+    {
+        var identity = new ClaimsIdentity(authenticationType, ClaimTypes.Name, ClaimTypes.Role);
+        identity.AddClaim(new Claim(ClaimTypes.Name, name));
+        identity.AddClaim(new Claim(DisplayName, displayName));
+        identity.AddClaim(new Claim(Method, method));
+        if (!string.IsNullOrWhiteSpace(iamUser))
+        {
+            identity.AddClaim(new Claim(IamUser, iamUser));
+        }
+
+        foreach (var role in roles.Select(PortalRoles.Normalize).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            identity.AddClaim(new Claim(ClaimTypes.Role, role));
+        }
+
+        return new ClaimsPrincipal(identity);
+    }
+
+    public static IReadOnlyList<string> Roles(this ClaimsPrincipal user) =>
+        [.. user.FindAll(ClaimTypes.Role).Select(c => c.Value).Where(r => PortalRoles.Normalize(r) is not null)];
+
+    public static string DisplayNameOf(this ClaimsPrincipal user) =>
+        user.FindFirst(DisplayName)?.Value ?? user.Identity?.Name ?? "unknown";
+
+    public static string ActorOf(this ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
+}

@@ -1,0 +1,22 @@
+using MudBlazor;
+
+namespace Portal.Web.Components.Layout;
+
+/// <summary>The portal's colours: calm for daily work, with errors and the sandbox standing out.</summary>
+internal static class PortalTheme
+{
+    public static MudTheme Theme { get; } = new()
+    {
+        PaletteLight = new PaletteLight
+        {
+            Primary = "#1f4e79",
+            Secondary = "#00897b",
+            AppbarBackground = "#1f4e79",
+        },
+        PaletteDark = new PaletteDark
+        {
+            Primary = "#7fb3e6",
+            Secondary = "#4db6ac",
+        },
+    };
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using Portal.Core.ApiTokens;
+using Portal.Web.Auth;
+
+namespace Portal.Web.Components.Pages.Tokens;
+
+public partial class TokensPage
+{
+    private ApiTokenRequest _request = new();
+    private IssuedApiToken? _issued;
+    private IReadOnlyList<ApiTokenInfo>? _tokens;
+    private bool _busy;
+
+    [Inject]
+    private IApiTokenService Tokens { get; set; } = default!;
+
+    [Inject]
+    private TimeProvider Time { get; set; } = default!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = default!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    protected override async Task OnInitializedAsync() => _tokens = await Tokens.ListAsync();
+
+    private async Task IssueAsync()
+    {
+        _busy = true;
+        try
+        {
+            var user = (await AuthenticationState).User;
+            _issued = await Tokens.IssueAsync(_request, user.ActorOf());
+            _request = new ApiTokenRequest();
+            _tokens = await Tokens.ListAsync();
+        }
+        catch (ArgumentException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Warning);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task RevokeAsync(ApiTokenInfo token)
+    {
+        var user = (await AuthenticationState).User;
+        if (await Tokens.RevokeAsync(token.Id, user.ActorOf()))
+        {
+            Snackbar.Add($"Token {token.Name} revoked.", Severity.Success);
+        }
+
+        _tokens = await Tokens.ListAsync();
+    }
+
+    private string StateOf(ApiTokenInfo token) =>
+        token.RevokedAt is not null ? "revoked" : token.IsActiveAt(Time.GetUtcNow()) ? "active" : "expired";
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+using Portal.Core.Aws;
+using Portal.Core.Persistence;
+using Portal.Core.Sandbox;
+using Portal.Web.Sandbox;
+
+namespace Portal.Web.Hosting;
+
+/// <summary>
+/// Runs before the portal takes requests: in the sandbox, starts moto (a fresh moto means a fresh sandbox database),
+/// then applies migrations, then seeds the sandbox account.
+/// </summary>
+internal sealed partial class PortalStartup(
+    IOptions<PortalAwsOptions> aws,
+    IPortalDatabase database,
+    IServiceProvider services,
+    ILogger<PortalStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var sandbox = aws.Value.Mode == AwsMode.Sandbox;
+        if (sandbox && await services.GetRequiredService<MotoServer>().EnsureRunningAsync(cancellationToken))
+        {
+            await database.ResetSandboxAsync(cancellationToken);
+        }
+
+        await database.MigrateAsync(cancellationToken);
+
+        if (sandbox)
+        {
+            var result = await services.GetRequiredService<ISandboxSeeder>().SeedAsync(cancellationToken);
+            LogSandboxReady(logger, result.WasAlreadySeeded ? "already seeded" : "seeded now");
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (aws.Value.Mode == AwsMode.Sandbox)
+        {
+            await services.GetRequiredService<MotoServer>().DisposeAsync();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox ready ({State}): sign in at /signin as alice, bob, carol, dave or erin")]
+    private static partial void LogSandboxReady(ILogger logger, string state);
+}

@@ -1,0 +1,36 @@
+using Portal.Web.Api;
+using Portal.Web.Auth;
+using Portal.Web.Components;
+using Serilog;
+
+namespace Portal.Web;
+
+/// <summary>The request pipeline and the endpoints: pages, API, sign-in, health.</summary>
+internal static class PortalWebApplicationExtensions
+{
+    public static WebApplication UsePortalPipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseSerilogRequestLogging();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapPortalEndpoints(this WebApplication app)
+    {
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapPortalAuth();
+        app.MapPortalApi();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
