@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
+using Portal.Core.Persistence;
 using Portal.Web.Auth;
 using Portal.Web.Hosting;
 using Portal.Web.Sandbox;
@@ -8,8 +10,14 @@ namespace Portal.Web;
 /// <summary>Registers the web host's services: Blazor, MudBlazor, sign-in, problem details and startup tasks.</summary>
 internal static class PortalWebServiceCollectionExtensions
 {
-    public static IServiceCollection AddPortalWeb(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPortalWeb(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        // Sign-in cookies must survive restarts and new containers: keep the keys beside the database.
+        var dataDirectory = Path.GetFullPath(configuration[$"{PersistenceOptions.SectionName}:DataDirectory"] ?? "data", environment.ContentRootPath);
+        services.AddDataProtection()
+            .SetApplicationName("bastion-portal")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddProblemDetails();

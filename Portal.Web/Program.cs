@@ -10,7 +10,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddPortalHosting();
     builder.Services.AddPortalCore();
-    builder.Services.AddPortalWeb(builder.Configuration);
+    builder.Services.AddPortalWeb(builder.Configuration, builder.Environment);
 
     var app = builder.Build();
     app.UsePortalPipeline();
