@@ -230,12 +230,13 @@ public static class TranscriptGenerator
         /// <summary>The echo of keystrokes (which may hold edits), then Enter.</summary>
         public void Typed(string echo)
         {
-            _stream.Append(echo).Append('\n').Append(Esc + "[?2004l\r");
+            _stream.Append(echo).Append("\r\n").Append(Esc + "[?2004l\r");
         }
 
-        public void Output(string line) => _stream.Append(line).Append('\n');
+        /// <summary>A line of program output; the pty's onlcr turns its LF into CR LF.</summary>
+        public void Output(string line) => _stream.Append(line).Append("\r\n");
 
-        public void Raw(string bytes) => _stream.Append(bytes);
+        public void Raw(string bytes) => _stream.Append(bytes.Replace("\n", "\r\n", StringComparison.Ordinal));
 
         public override string ToString() => _stream.ToString();
     }

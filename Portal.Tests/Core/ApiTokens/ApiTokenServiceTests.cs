@@ -1,0 +1,85 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Portal.Core.ApiTokens;
+using Portal.Core.Audit;
+using Portal.Core.Identity;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Core.ApiTokens;
+
+public sealed class ApiTokenServiceTests : IDisposable
+{
+    private readonly TestDatabase _database = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero));
+    private readonly AuditTrail _audit;
+    private readonly ApiTokenService _tokens;
+
+    public ApiTokenServiceTests()
+    {
+        _audit = new AuditTrail(_database, _time, NullLogger<AuditTrail>.Instance);
+        _tokens = new ApiTokenService(_database, _audit, _time);
+    }
+
+    [Fact]
+    public async Task IssueAsync_ThenValidate_ActsWithTheRole()
+    {
+        var issued = await _tokens.IssueAsync(new ApiTokenRequest { Name = "ci-export", Role = "auditor", ExpiresInDays = 7 }, "alice");
+
+        var identity = await _tokens.ValidateAsync(issued.Token);
+
+        Assert.StartsWith(ApiTokenService.TokenPrefix, issued.Token, StringComparison.Ordinal);
+        Assert.Equal(PortalRoles.Auditor, identity!.Role);
+        Assert.Equal("ci-export", identity.Name);
+        Assert.Equal(_time.GetUtcNow().AddDays(7), issued.Info.ExpiresAt);
+        Assert.Contains((await _audit.QueryAsync(new AuditQuery { Action = "token.issue" })).Items, e => e.Actor == "alice" && e.Target == "ci-export");
+    }
+
+    [Fact]
+    public async Task IssueAsync_StoresOnlyTheHash()
+    {
+        var issued = await _tokens.IssueAsync(new ApiTokenRequest { Name = "hash-only", Role = PortalRoles.Admin }, "alice");
+
+        await using var db = _database.CreateDbContext();
+        var stored = await db.ApiTokens.SingleAsync();
+
+        Assert.Equal(ApiTokenService.Hash(issued.Token), stored.TokenHash);
+        Assert.DoesNotContain(issued.Token, stored.TokenHash + stored.Prefix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_AfterExpiryOrRevoke_ReturnsNull()
+    {
+        var expiring = await _tokens.IssueAsync(new ApiTokenRequest { Name = "short", Role = PortalRoles.Auditor, ExpiresInDays = 1 }, "alice");
+        var revoked = await _tokens.IssueAsync(new ApiTokenRequest { Name = "revoked", Role = PortalRoles.Auditor, ExpiresInDays = 30 }, "alice");
+
+        Assert.True(await _tokens.RevokeAsync(revoked.Info.Id, "alice"));
+        _time.Advance(TimeSpan.FromDays(1));
+
+        Assert.Null(await _tokens.ValidateAsync(expiring.Token));
+        Assert.Null(await _tokens.ValidateAsync(revoked.Token));
+        Assert.False(await _tokens.RevokeAsync(revoked.Info.Id, "alice"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("sandbox-carol")]
+    [InlineData("bpt_not-a-real-token")]
+    public async Task ValidateAsync_Unknown_ReturnsNull(string token) =>
+        Assert.Null(await _tokens.ValidateAsync(token));
+
+    [Theory]
+    [InlineData("", "Auditor", 30)]
+    [InlineData("has spaces", "Auditor", 30)]
+    [InlineData("ok", "Superuser", 30)]
+    [InlineData("ok", "Auditor", 0)]
+    [InlineData("ok", "Auditor", 366)]
+    public async Task IssueAsync_InvalidRequest_ThrowsAndStoresNothing(string name, string role, int days)
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => _tokens.IssueAsync(new ApiTokenRequest { Name = name, Role = role, ExpiresInDays = days }, "alice"));
+
+        Assert.Empty(await _tokens.ListAsync());
+    }
+
+    public void Dispose() => _database.Dispose();
+}
