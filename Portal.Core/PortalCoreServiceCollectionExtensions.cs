@@ -5,6 +5,7 @@ using Portal.Core.ApiTokens;
 using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Health;
+using Portal.Core.Options;
 using Portal.Core.Persistence;
 using Microsoft.Extensions.Options;
 using Portal.Core.Sandbox;
@@ -26,10 +27,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<IApiTokenService, ApiTokenService>();
         services.TryAddSingleton<IAwsEnvironment, AwsEnvironment>();
 
-        services.AddOptions<SessionLogOptions>()
-            .BindConfiguration(SessionLogOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart()
+        services.AddPortalOptions<SessionLogOptions>(SessionLogOptions.SectionName)
             .PostConfigure<IOptions<PortalAwsOptions>, IOptions<SandboxOptions>>((sessions, aws, sandbox) =>
             {
                 if (aws.Value.Mode == AwsMode.Sandbox && string.IsNullOrWhiteSpace(sessions.Bucket))
@@ -39,10 +37,7 @@ public static class PortalCoreServiceCollectionExtensions
             });
         services.TryAddSingleton<ISessionLogStore, S3SessionLogStore>();
 
-        services.AddOptions<SandboxOptions>()
-            .BindConfiguration(SandboxOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddPortalOptions<SandboxOptions>(SandboxOptions.SectionName);
         services.TryAddSingleton<ISandboxSeeder, SandboxSeeder>();
 
         services.AddHealthChecks()
@@ -53,10 +48,7 @@ public static class PortalCoreServiceCollectionExtensions
 
     private static void AddPortalPersistence(this IServiceCollection services)
     {
-        services.AddOptions<PersistenceOptions>()
-            .BindConfiguration(PersistenceOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddPortalOptions<PersistenceOptions>(PersistenceOptions.SectionName);
         services.TryAddSingleton<DatabaseLocation>();
         services.AddDbContextFactory<PortalDbContext>((sp, options) =>
             options.UseSqlite(sp.GetRequiredService<DatabaseLocation>().ConnectionString));

@@ -15,6 +15,7 @@ using Portal.Core.Aws.Iam;
 using Portal.Core.Aws.Protocols;
 using Portal.Core.Aws.Signing;
 using Portal.Core.Aws.Sns;
+using Portal.Core.Options;
 
 namespace Portal.Core.Aws;
 
@@ -30,10 +31,7 @@ public static class AwsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPortalAws(this IServiceCollection services)
     {
-        services.AddOptions<PortalAwsOptions>()
-            .BindConfiguration(PortalAwsOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddPortalOptions<PortalAwsOptions>(PortalAwsOptions.SectionName);
 
         services.AddDefaultAWSOptions(sp => ToAwsOptions(sp.GetRequiredService<IOptions<PortalAwsOptions>>().Value), ServiceLifetime.Singleton);
         services.TryAddAWSService<IAmazonS3>();

@@ -32,7 +32,7 @@ public sealed class PortalAwsOptions
 
     /// <summary>The endpoint in effect: <see cref="ServiceUrl"/>, or the sandbox default in Sandbox mode.</summary>
     public Uri? EffectiveServiceUrl =>
-        !string.IsNullOrWhiteSpace(ServiceUrl) ? new Uri(ServiceUrl)
+        Uri.TryCreate(ServiceUrl, UriKind.Absolute, out var url) ? url
         : Mode == AwsMode.Sandbox ? new Uri(DefaultSandboxServiceUrl)
         : null;
 }

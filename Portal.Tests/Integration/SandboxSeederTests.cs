@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Sandbox;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Integration;
+
+/// <summary>Seeding a fresh moto, then seeding again, checked with the AWS CLI.</summary>
+public sealed class SandboxSeederTests : IAsyncLifetime
+{
+    private readonly MotoServerFixture _moto = new();
+    private ServiceProvider _services = default!;
+
+    public async Task InitializeAsync()
+    {
+        // A moto of its own: this test needs an account with nothing in it.
+        await _moto.InitializeAsync();
+        _services = AwsClients.For(_moto, services =>
+        {
+            services.AddOptions<SandboxOptions>().Configure(o => o.TranscriptCount = 31);
+            services.AddSingleton<ISandboxSeeder, SandboxSeeder>();
+        });
+    }
+
+    [Fact]
+    public async Task SeedAsync_EmptyAccount_CreatesEverythingOnceAndIsIdempotent()
+    {
+        var seeder = _services.GetRequiredService<ISandboxSeeder>();
+
+        var first = await seeder.SeedAsync();
+        var second = await seeder.SeedAsync();
+
+        Assert.Equal(new SandboxSeedResult(3, 5, true, true, 31), first);
+        Assert.True(second.WasAlreadySeeded);
+
+        const string bucket = "bastion-session-logs-sandbox";
+        var objects = await AwsCli.RunAsync(_moto.Endpoint, "s3api", "list-objects-v2", "--bucket", bucket, "--prefix", "sessionmanager/");
+        var keys = objects.GetProperty("Contents").EnumerateArray().Select(o => o.GetProperty("Key").GetString()!).ToList();
+        Assert.Equal(31, keys.Count);
+        Assert.All(keys, k => Assert.Matches("^sessionmanager/[a-z]+-[0-9a-f]{17}\\.log$", k));
+
+        var encryption = await AwsCli.RunAsync(_moto.Endpoint, "s3api", "get-bucket-encryption", "--bucket", bucket);
+        Assert.Equal("AES256", encryption.GetProperty("ServerSideEncryptionConfiguration").GetProperty("Rules")[0].GetProperty("ApplyServerSideEncryptionByDefault").GetProperty("SSEAlgorithm").GetString());
+        var block = (await AwsCli.RunAsync(_moto.Endpoint, "s3api", "get-public-access-block", "--bucket", bucket)).GetProperty("PublicAccessBlockConfiguration");
+        Assert.True(block.GetProperty("BlockPublicAcls").GetBoolean() && block.GetProperty("IgnorePublicAcls").GetBoolean()
+            && block.GetProperty("BlockPublicPolicy").GetBoolean() && block.GetProperty("RestrictPublicBuckets").GetBoolean());
+
+        var instances = await AwsCli.RunAsync(_moto.Endpoint, "ec2", "describe-instances", "--filters", "Name=tag:Name,Values=bastion");
+        Assert.Single(instances.GetProperty("Reservations").EnumerateArray().SelectMany(r => r.GetProperty("Instances").EnumerateArray()));
+
+        var users = (await AwsCli.RunAsync(_moto.Endpoint, "iam", "list-users")).GetProperty("Users").EnumerateArray().Select(u => u.GetProperty("UserName").GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "alice", "bob", "carol", "dave", "erin" }, users);
+        var group = await AwsCli.RunAsync(_moto.Endpoint, "iam", "get-group", "--group-name", "operators");
+        Assert.Equal(2, group.GetProperty("Users").GetArrayLength());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _moto.DisposeAsync();
+    }
+}
