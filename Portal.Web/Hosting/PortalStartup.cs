@@ -13,13 +13,14 @@ namespace Portal.Web.Hosting;
 internal sealed partial class PortalStartup(
     IOptions<PortalAwsOptions> aws,
     IPortalDatabase database,
+    MotoServer moto,
     IServiceProvider services,
     ILogger<PortalStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var sandbox = aws.Value.Mode == AwsMode.Sandbox;
-        if (sandbox && await services.GetRequiredService<MotoServer>().EnsureRunningAsync(cancellationToken))
+        if (sandbox && await moto.EnsureRunningAsync(cancellationToken))
         {
             await database.ResetSandboxAsync(cancellationToken);
         }
@@ -28,6 +29,7 @@ internal sealed partial class PortalStartup(
 
         if (sandbox)
         {
+            // Resolved only here: the seeder's SDK clients need credentials, which Aws mode may not have at startup.
             var result = await services.GetRequiredService<ISandboxSeeder>().SeedAsync(cancellationToken);
             LogSandboxReady(logger, result.WasAlreadySeeded ? "already seeded" : "seeded now");
         }
@@ -37,7 +39,7 @@ internal sealed partial class PortalStartup(
     {
         if (aws.Value.Mode == AwsMode.Sandbox)
         {
-            await services.GetRequiredService<MotoServer>().DisposeAsync();
+            await moto.DisposeAsync();
         }
     }
 
