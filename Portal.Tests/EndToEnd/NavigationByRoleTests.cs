@@ -1,0 +1,128 @@
+using Microsoft.Playwright;
+
+namespace Portal.Tests.EndToEnd;
+
+/// <summary>Each seeded person signs in through Chromium and sees exactly the navigation their roles allow.</summary>
+public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixture<PortalE2EFixture>
+{
+    private static readonly string[] AllNav = ["dashboard", "sessions", "access", "setup", "audit", "tokens"];
+
+    [Theory]
+    [InlineData("alice", "Alice Admin", "dashboard,sessions,access,setup,audit,tokens")]
+    [InlineData("bob", "Bob Approver", "dashboard,access")]
+    [InlineData("carol", "Carol Auditor", "dashboard,sessions,audit")]
+    [InlineData("dave", "Dave Requester", "dashboard,access")]
+    [InlineData("erin", "Erin Requester-Approver", "dashboard,access")]
+    public async Task SignIn_AsEachPerson_ShowsTheirNavigationThenSignsOut(string person, string displayName, string visible)
+    {
+        var page = await fixture.NewPageAsync();
+
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/signin?returnUrl=*");
+        await Assertions.Expect(page.GetByTestId("sandbox-banner")).ToBeVisibleAsync();
+        await page.GetByTestId($"signin-{person}").ClickAsync();
+        await page.WaitForURLAsync(fixture.Portal.BaseAddress.ToString());
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync(displayName);
+        await Assertions.Expect(page.GetByTestId("sandbox-banner")).ToBeVisibleAsync();
+
+        var expected = visible.Split(',');
+        foreach (var item in AllNav)
+        {
+            var link = page.GetByTestId($"nav-{item}");
+            if (expected.Contains(item))
+            {
+                await Assertions.Expect(link).ToBeVisibleAsync();
+            }
+            else
+            {
+                await Assertions.Expect(link).ToHaveCountAsync(0);
+            }
+        }
+
+        await page.GetByTestId("sign-out").ClickAsync();
+        await page.WaitForURLAsync("**/signin");
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/signin?returnUrl=*");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Admin_OpensSetup_SeesTheSandboxAccountAndItsInstances()
+    {
+        var page = await SignedInAsync("alice");
+
+        await page.GetByTestId("nav-setup").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("setup-account")).ToHaveTextAsync("123456789012");
+        await Assertions.Expect(page.GetByTestId("setup-instances")).ToContainTextAsync("bastion");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Auditor_OpensSessions_SeesTheSeededTranscripts()
+    {
+        var page = await SignedInAsync("carol");
+
+        await page.GetByTestId("nav-sessions").ClickAsync();
+
+        var rows = page.GetByTestId("sessions-table").Locator("tbody tr");
+        await Assertions.Expect(rows.First).ToBeVisibleAsync();
+        Assert.True(await rows.CountAsync() >= 30);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Requester_OpensAuditByAddress_IsRefused()
+    {
+        var page = await SignedInAsync("dave");
+
+        await page.GotoAsync("/audit");
+
+        await page.WaitForURLAsync("**/access-denied*");
+        await Assertions.Expect(page.GetByTestId("access-denied")).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Auditor_AuditPage_ListsTheirSignIn()
+    {
+        var page = await SignedInAsync("carol");
+
+        await page.GetByTestId("nav-audit").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("audit-grid")).ToContainTextAsync("auth.sign-in");
+        await Assertions.Expect(page.GetByTestId("audit-grid")).ToContainTextAsync("carol");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Admin_IssuesToken_ShownOnceAndWorksOnTheApi()
+    {
+        var page = await SignedInAsync("alice");
+        await page.GetByTestId("nav-tokens").ClickAsync();
+
+        await page.GetByTestId("token-name").FillAsync("e2e-export");
+        await page.GetByTestId("token-issue").ClickAsync();
+
+        var token = (await page.GetByTestId("token-value").TextContentAsync())!.Trim();
+        Assert.StartsWith("bpt_", token, StringComparison.Ordinal);
+        await Assertions.Expect(page.GetByTestId("token-list")).ToContainTextAsync("e2e-export");
+        using var http = new HttpClient { BaseAddress = fixture.Portal.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        using var response = await http.GetAsync("/api/audit?action=token.issue");
+        Assert.True(response.IsSuccessStatusCode);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("token-value")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<IPage> SignedInAsync(string person)
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/signin");
+        await page.GetByTestId($"signin-{person}").ClickAsync();
+        await page.WaitForURLAsync(fixture.Portal.BaseAddress.ToString());
+        await Assertions.Expect(page.GetByTestId("nav-dashboard")).ToBeVisibleAsync();
+        return page;
+    }
+}

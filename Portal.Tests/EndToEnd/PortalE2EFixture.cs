@@ -1,0 +1,56 @@
+using Microsoft.Playwright;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.EndToEnd;
+
+/// <summary>
+/// The portal started as `dotnet run` starts it (Development, so Sandbox), on an endpoint where nothing answers yet,
+/// so the portal starts and seeds its own moto; and headless Chromium from Debian's package.
+/// </summary>
+public sealed class PortalE2EFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+
+    public PortalProcess Portal { get; private set; } = default!;
+
+    public IBrowser Browser { get; private set; } = default!;
+
+    public Uri MotoEndpoint { get; } = new($"http://127.0.0.1:{FreePort.Next()}/");
+
+    public async Task InitializeAsync()
+    {
+        Portal = PortalProcess.Start(new Dictionary<string, string> { ["Portal:Aws:ServiceUrl"] = MotoEndpoint.ToString() });
+        await Portal.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Portal.BaseAddress.ToString() });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (Portal is not null)
+        {
+            await Portal.DisposeAsync();
+        }
+    }
+}
