@@ -9,8 +9,6 @@ namespace Portal.Tests.EndToEnd;
 /// </summary>
 public sealed class PortalE2EFixture : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
-
     private IPlaywright? _playwright;
 
     public PortalProcess Portal { get; private set; } = default!;
@@ -25,20 +23,10 @@ public sealed class PortalE2EFixture : IAsyncLifetime
         await Portal.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
 
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        Browser = await HeadlessChromium.LaunchAsync(_playwright);
     }
 
-    public async Task<IPage> NewPageAsync()
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Portal.BaseAddress.ToString() });
-        context.SetDefaultTimeout(15_000);
-        return await context.NewPageAsync();
-    }
+    public Task<IPage> NewPageAsync() => HeadlessChromium.NewPageAsync(Browser, Portal.BaseAddress);
 
     public async Task DisposeAsync()
     {

@@ -41,9 +41,9 @@ public sealed class PortalProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static PortalProcess Start(IReadOnlyDictionary<string, string> settings, string environment = "Development")
+    public static PortalProcess Start(IReadOnlyDictionary<string, string> settings, string environment = "Development", int? port = null)
     {
-        var port = FreePort.Next();
+        port ??= FreePort.Next();
         var webDirectory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Portal.Web", "bin", Configuration, "net10.0"));
         var dll = Path.Combine(webDirectory, "Portal.Web.dll");
         if (!File.Exists(dll))

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Portal.Core.Audit;
 using Portal.Core.Aws;
 
@@ -75,6 +76,14 @@ internal static class AuthServiceCollectionExtensions
         options.RequireHttpsMetadata = settings.RequireHttpsMetadata;
         options.ResponseType = "code";
         options.UsePkce = true;
+
+        // The code comes back on a top-level GET (the spec's default for the code flow), so the correlation and
+        // nonce cookies can stay SameSite=Lax instead of None, and work on plain HTTP in development.
+        options.ResponseMode = OpenIdConnectResponseMode.Query;
+        options.CorrelationCookie.SameSite = SameSiteMode.Lax;
+        options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        options.NonceCookie.SameSite = SameSiteMode.Lax;
+        options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         // The ID token rides in the encrypted cookie so sign-out can send id_token_hint, which providers require.
         options.SaveTokens = true;
         options.MapInboundClaims = false;

@@ -1,0 +1,25 @@
+using Microsoft.Playwright;
+
+namespace Portal.Tests.TestSupport;
+
+/// <summary>Debian's Chromium driven by Playwright (its own browser download cannot work here).</summary>
+internal static class HeadlessChromium
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            // Background networking is refused on this closed network; without these flags Chromium retries noisily.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+
+    public static async Task<IPage> NewPageAsync(IBrowser browser, Uri baseAddress)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString() });
+        context.SetDefaultTimeout(20_000);
+        return await context.NewPageAsync();
+    }
+}
