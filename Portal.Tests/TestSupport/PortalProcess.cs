@@ -12,6 +12,7 @@ public sealed class PortalProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly string _dataDirectory;
+    private bool _keepData;
 
     private PortalProcess(Process process, Uri baseAddress, string dataDirectory)
     {
@@ -41,7 +42,7 @@ public sealed class PortalProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static PortalProcess Start(IReadOnlyDictionary<string, string> settings, string environment = "Development", int? port = null)
+    public static PortalProcess Start(IReadOnlyDictionary<string, string> settings, string environment = "Development", int? port = null, string? dataDirectory = null)
     {
         port ??= FreePort.Next();
         var webDirectory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Portal.Web", "bin", Configuration, "net10.0"));
@@ -51,7 +52,7 @@ public sealed class PortalProcess : IAsyncDisposable
             throw new FileNotFoundException("Portal.Web is not built for this configuration.", dll);
         }
 
-        var dataDirectory = Path.Combine(Path.GetTempPath(), $"portal-e2e-{Guid.NewGuid():N}");
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), $"portal-e2e-{Guid.NewGuid():N}");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = webDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
@@ -99,6 +100,13 @@ public sealed class PortalProcess : IAsyncDisposable
         throw new TimeoutException($"The portal did not become healthy within {timeout}:\n{Output}");
     }
 
+    /// <summary>The data folder, kept after this process stops so that another run can reuse it.</summary>
+    public string KeepDataDirectory()
+    {
+        _keepData = true;
+        return _dataDirectory;
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
@@ -116,7 +124,7 @@ public sealed class PortalProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-        if (Directory.Exists(_dataDirectory))
+        if (!_keepData && Directory.Exists(_dataDirectory))
         {
             Directory.Delete(_dataDirectory, recursive: true);
         }
