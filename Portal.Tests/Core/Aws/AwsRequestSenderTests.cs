@@ -1,10 +1,9 @@
 using System.Net;
-using Amazon.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Aws;
 using Portal.Core.Aws.Protocols;
-using Portal.Core.Aws.Signing;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Core.Aws;
 
@@ -99,7 +98,7 @@ public sealed class AwsRequestSenderTests
     private static (AwsRequestSender Sender, FakeTimeProvider Time) Create(ScriptedHandler handler)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 0, 0, 0, TimeSpan.Zero));
-        return (new AwsRequestSender(new HttpClient(handler), new StaticCredentials(), time, NullLogger<AwsRequestSender>.Instance), time);
+        return (new AwsRequestSender(new HttpClient(handler), new StaticCredentialSource(), time, NullLogger<AwsRequestSender>.Instance), time);
     }
 
     /// <summary>Moves the fake clock until the call finishes, so backoff waits take no real time.</summary>
@@ -120,11 +119,6 @@ public sealed class AwsRequestSenderTests
     private static Func<HttpResponseMessage> Respond(HttpStatusCode status, string body) =>
         () => new HttpResponseMessage(status) { Content = new StringContent(body) };
 
-    private sealed class StaticCredentials : IAwsCredentialSource
-    {
-        public Task<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken) =>
-            Task.FromResult(new ImmutableCredentials("AKID", "secret", null));
-    }
 
     private sealed class ScriptedHandler(params Func<HttpResponseMessage>[] responses) : HttpMessageHandler
     {
