@@ -1,4 +1,5 @@
 using System.Net;
+using Amazon.Runtime;
 
 namespace Portal.Core.Aws;
 
@@ -18,6 +19,17 @@ public sealed class AwsApiException : Exception
         AwsMessage = message;
         StatusCode = statusCode;
         RequestId = requestId;
+    }
+
+    /// <summary>Wraps an AWS SDK failure, keeping its error code, status and request id.</summary>
+    /// <param name="service">The service, for example <c>s3</c>.</param>
+    /// <param name="operation">The operation that failed.</param>
+    /// <param name="exception">The SDK's exception.</param>
+    /// <param name="message">A clearer message than the SDK's, such as which permission is missing.</param>
+    public static AwsApiException FromSdk(string service, string operation, AmazonServiceException exception, string? message = null)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return new AwsApiException(service, operation, exception.ErrorCode ?? "Unknown", message ?? exception.Message, exception.StatusCode, exception.RequestId, exception);
     }
 
     /// <summary>The service, for example <c>iam</c>.</summary>

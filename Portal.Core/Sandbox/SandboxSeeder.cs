@@ -40,7 +40,7 @@ internal sealed partial class SandboxSeeder(
         }
         catch (AmazonServiceException ex)
         {
-            throw new AwsApiException(ex.GetType().Namespace ?? "aws", "SeedSandbox", ex.ErrorCode ?? "Unknown", ex.Message, ex.StatusCode, ex.RequestId, ex);
+            throw AwsApiException.FromSdk(ex.GetType().Namespace ?? "aws", "SeedSandbox", ex);
         }
     }
 

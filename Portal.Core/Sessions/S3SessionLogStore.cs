@@ -30,8 +30,8 @@ internal sealed class S3SessionLogStore(IAmazonS3 s3, IOptions<SessionLogOptions
         {
             var message = ex.ErrorCode == "AccessDenied"
                 ? $"The portal may not list s3://{bucket}/{options.Value.Prefix}: its role needs s3:ListBucket on the bucket."
-                : ex.Message;
-            throw new AwsApiException("s3", "ListObjectsV2", ex.ErrorCode ?? "Unknown", message, ex.StatusCode, ex.RequestId, ex);
+                : null;
+            throw AwsApiException.FromSdk("s3", "ListObjectsV2", ex, message);
         }
     }
 }

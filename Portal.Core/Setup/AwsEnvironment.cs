@@ -19,7 +19,7 @@ internal sealed class AwsEnvironment(IAmazonSecurityTokenService sts, IAmazonEC2
         }
         catch (AmazonServiceException ex)
         {
-            throw new AwsApiException("sts", "GetCallerIdentity", ex.ErrorCode ?? "Unknown", ex.Message, ex.StatusCode, ex.RequestId, ex);
+            throw AwsApiException.FromSdk("sts", "GetCallerIdentity", ex);
         }
         catch (Exception ex) when (ex is AmazonClientException or HttpRequestException)
         {
@@ -53,7 +53,7 @@ internal sealed class AwsEnvironment(IAmazonSecurityTokenService sts, IAmazonEC2
         }
         catch (AmazonServiceException ex)
         {
-            throw new AwsApiException("ec2", "DescribeInstances", ex.ErrorCode ?? "Unknown", ex.Message, ex.StatusCode, ex.RequestId, ex);
+            throw AwsApiException.FromSdk("ec2", "DescribeInstances", ex);
         }
 
         return [.. instances.OrderBy(i => i.Name ?? "~", StringComparer.Ordinal).ThenBy(i => i.InstanceId, StringComparer.Ordinal)];
