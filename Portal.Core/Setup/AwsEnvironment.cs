@@ -1,14 +1,17 @@
+using System.Text.Json;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
 using Microsoft.Extensions.Options;
 using Portal.Core.Aws;
 
 namespace Portal.Core.Setup;
 
-internal sealed class AwsEnvironment(IAmazonSecurityTokenService sts, IAmazonEC2 ec2, IOptions<PortalAwsOptions> options) : IAwsEnvironment
+internal sealed class AwsEnvironment(IAmazonSecurityTokenService sts, IAmazonEC2 ec2, IAmazonSimpleSystemsManagement ssm, IOptions<PortalAwsOptions> options) : IAwsEnvironment
 {
     public async Task<AwsCallerIdentity> GetCallerIdentityAsync(CancellationToken cancellationToken = default)
     {
@@ -57,5 +60,40 @@ internal sealed class AwsEnvironment(IAmazonSecurityTokenService sts, IAmazonEC2
         }
 
         return [.. instances.OrderBy(i => i.Name ?? "~", StringComparer.Ordinal).ThenBy(i => i.InstanceId, StringComparer.Ordinal)];
+    }
+
+    public async Task<SessionPreferences?> GetSessionPreferencesAsync(CancellationToken cancellationToken = default)
+    {
+        GetDocumentResponse document;
+        try
+        {
+            document = await ssm.GetDocumentAsync(new GetDocumentRequest { Name = SessionPreferences.DocumentName, DocumentFormat = DocumentFormat.JSON }, cancellationToken);
+        }
+        catch (InvalidDocumentException)
+        {
+            return null;
+        }
+        catch (AmazonServiceException ex)
+        {
+            throw AwsApiException.FromSdk("ssm", "GetDocument", ex);
+        }
+
+        return ParsePreferences(document.DocumentVersion ?? "1", document.Content);
+    }
+
+    /// <summary>Reads the inputs the agent uses; a boolean may be written as a JSON boolean or as "true".</summary>
+    internal static SessionPreferences ParsePreferences(string version, string? content)
+    {
+        using var json = JsonDocument.Parse(string.IsNullOrWhiteSpace(content) ? "{}" : content);
+        var inputs = json.RootElement.TryGetProperty("inputs", out var i) && i.ValueKind == JsonValueKind.Object ? i : default;
+        string? Text(string name) =>
+            inputs.ValueKind == JsonValueKind.Object && inputs.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number
+                ? value.ToString() is { Length: > 0 } text ? text : null
+                : null;
+        bool Flag(string name) =>
+            inputs.ValueKind == JsonValueKind.Object && inputs.TryGetProperty(name, out var value)
+            && (value.ValueKind == JsonValueKind.True || (value.ValueKind == JsonValueKind.String && string.Equals(value.GetString(), "true", StringComparison.OrdinalIgnoreCase)));
+
+        return new SessionPreferences(version, Text("s3BucketName"), Text("s3KeyPrefix"), Flag("s3EncryptionEnabled"), Text("cloudWatchLogGroupName"), Text("idleSessionTimeout"), Text("maxSessionDuration"));
     }
 }

@@ -55,6 +55,7 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
 
         await Assertions.Expect(page.GetByTestId("setup-account")).ToHaveTextAsync("123456789012");
         await Assertions.Expect(page.GetByTestId("setup-instances")).ToContainTextAsync("bastion");
+        await Assertions.Expect(page.GetByTestId("setup-preferences")).ToContainTextAsync("SSM-SessionManagerRunShell does not exist");
         await page.Context.CloseAsync();
     }
 

@@ -43,6 +43,9 @@ public sealed partial class SignInFlowTests(MotoServerFixture moto) : IDisposabl
         Assert.Contains("Audit trail", await audit.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, setup.StatusCode);
         Assert.StartsWith("/access-denied", setup.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        using var denied = await client.GetAsync(setup.Headers.Location);
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.Contains("You do not have access to this page", await denied.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var api = _portal.CreateClient();
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sandbox-carol");
         var entries = await api.GetFromJsonAsync<JsonElement>("/api/audit?actor=carol&action=auth.sign-in");
