@@ -20,7 +20,7 @@ try
 }
 catch (Exception ex) when (ex is not HostAbortedException)
 {
-    Log.Fatal(ex is Portal.Web.Sandbox.SandboxUnavailableException or Microsoft.Extensions.Options.OptionsValidationException ? null : ex, "The portal could not start: {Reason}", ex.Message);
+    Log.ForContext("SourceContext", "Portal.Web").Fatal(ex is Portal.Web.Sandbox.SandboxUnavailableException or Microsoft.Extensions.Options.OptionsValidationException ? null : ex, "The portal could not start: {Reason}", ex.Message);
     return 1;
 }
 finally

@@ -32,6 +32,20 @@ public sealed class AwsApiException : Exception
         return new AwsApiException(service, operation, exception.ErrorCode ?? "Unknown", message ?? exception.Message, exception.StatusCode, exception.RequestId, exception);
     }
 
+    /// <summary>
+    /// Wraps a failure before any answer from AWS: <c>NoCredentials</c> when the credential chain found nothing,
+    /// <c>NetworkError</c> otherwise.
+    /// </summary>
+    /// <param name="service">The service, for example <c>sts</c>.</param>
+    /// <param name="operation">The operation that failed.</param>
+    /// <param name="exception">The SDK's or the network's exception.</param>
+    public static AwsApiException FromClient(string service, string operation, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var code = exception is Signing.MissingCredentialsException ? "NoCredentials" : "NetworkError";
+        return new AwsApiException(service, operation, code, exception.Message, innerException: exception);
+    }
+
     /// <summary>The service, for example <c>iam</c>.</summary>
     public string Service { get; }
 

@@ -71,11 +71,11 @@ public static class AwsServiceCollectionExtensions
             aws.DefaultClientConfig.AuthenticationRegion = options.Region;
         }
 
-        if (options.Mode == AwsMode.Sandbox)
-        {
-            // The sandbox must never sign with a developer's real keys, even though moto would ignore them.
-            aws.Credentials = new BasicAWSCredentials(SandboxAccessKey, SandboxAccessKey);
-        }
+        // The sandbox must never sign with a developer's real keys, even though moto would ignore them. A real account
+        // resolves the chain on first use, so a missing credential is an error on the page, not a crash at startup.
+        aws.Credentials = options.Mode == AwsMode.Sandbox
+            ? new BasicAWSCredentials(SandboxAccessKey, SandboxAccessKey)
+            : new DeferredChainCredentials(aws.Profile, aws.ProfilesLocation);
 
         return aws;
     }

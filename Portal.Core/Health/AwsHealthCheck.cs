@@ -21,7 +21,7 @@ internal sealed class AwsHealthCheck(IAmazonSecurityTokenService sts) : IHealthC
         }
         catch (Exception ex) when (ex is AmazonClientException or HttpRequestException or TaskCanceledException)
         {
-            return HealthCheckResult.Unhealthy("The AWS endpoint is unreachable", ex);
+            return HealthCheckResult.Unhealthy(ex is Aws.Signing.MissingCredentialsException ? "No AWS credentials" : "The AWS endpoint is unreachable", ex);
         }
     }
 }

@@ -33,5 +33,9 @@ internal sealed class S3SessionLogStore(IAmazonS3 s3, IOptions<SessionLogOptions
                 : null;
             throw AwsApiException.FromSdk("s3", "ListObjectsV2", ex, message);
         }
+        catch (Exception ex) when (ex is AmazonClientException or HttpRequestException)
+        {
+            throw AwsApiException.FromClient("s3", "ListObjectsV2", ex);
+        }
     }
 }

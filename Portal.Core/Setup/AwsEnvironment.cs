@@ -26,7 +26,7 @@ internal sealed class AwsEnvironment(IAmazonSecurityTokenService sts, IAmazonEC2
         }
         catch (Exception ex) when (ex is AmazonClientException or HttpRequestException)
         {
-            throw new AwsApiException("sts", "GetCallerIdentity", "NetworkError", ex.Message, innerException: ex);
+            throw AwsApiException.FromClient("sts", "GetCallerIdentity", ex);
         }
     }
 
@@ -58,6 +58,10 @@ internal sealed class AwsEnvironment(IAmazonSecurityTokenService sts, IAmazonEC2
         {
             throw AwsApiException.FromSdk("ec2", "DescribeInstances", ex);
         }
+        catch (Exception ex) when (ex is AmazonClientException or HttpRequestException)
+        {
+            throw AwsApiException.FromClient("ec2", "DescribeInstances", ex);
+        }
 
         return [.. instances.OrderBy(i => i.Name ?? "~", StringComparer.Ordinal).ThenBy(i => i.InstanceId, StringComparer.Ordinal)];
     }
@@ -76,6 +80,10 @@ internal sealed class AwsEnvironment(IAmazonSecurityTokenService sts, IAmazonEC2
         catch (AmazonServiceException ex)
         {
             throw AwsApiException.FromSdk("ssm", "GetDocument", ex);
+        }
+        catch (Exception ex) when (ex is AmazonClientException or HttpRequestException)
+        {
+            throw AwsApiException.FromClient("ssm", "GetDocument", ex);
         }
 
         return ParsePreferences(document.DocumentVersion ?? "1", document.Content);

@@ -24,6 +24,7 @@ public sealed class SandboxLifecycleTests(MotoServerFixture moto)
         Assert.Contains("The sandbox needs moto, a local AWS emulator, and '/nonexistent/moto_server' could not be started.", portal.Output, StringComparison.Ordinal);
         Assert.Contains("pip install 'moto[server]'", portal.Output, StringComparison.Ordinal);
         Assert.Contains("Portal__Aws__Mode=Aws", portal.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", portal.Output, StringComparison.Ordinal);
     }
 
     [Fact]

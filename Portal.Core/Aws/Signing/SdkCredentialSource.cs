@@ -1,43 +1,24 @@
 using Amazon.Extensions.NETCore.Setup;
 using Amazon.Runtime;
-using Amazon.Runtime.CredentialManagement;
-using Amazon.Runtime.Credentials;
 
 namespace Portal.Core.Aws.Signing;
 
 /// <summary>
-/// Credentials from AWSSDK.Core, resolved the way the SDK clients resolve them: explicit credentials on
-/// <see cref="AWSOptions"/>, else the named profile, else the default chain (environment, profile, container, IMDS).
+/// The credentials the SDK clients use (<see cref="AWSOptions.Credentials"/>): fixed ones in the sandbox, otherwise
+/// the default chain or the named profile, resolved on first use.
 /// </summary>
 internal sealed class SdkCredentialSource(AWSOptions options) : IAwsCredentialSource
 {
-    private readonly Lazy<AWSCredentials> _credentials = new(() => Resolve(options));
-
     public async Task<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken)
     {
+        var credentials = options.Credentials ?? new DeferredChainCredentials(options.Profile, options.ProfilesLocation);
         try
         {
-            return await _credentials.Value.GetCredentialsAsync();
+            return await credentials.GetCredentialsAsync();
         }
         catch (AmazonClientException ex)
         {
-            throw new AwsApiException("credentials", "Resolve", "NoCredentials", ex.Message, innerException: ex);
+            throw AwsApiException.FromClient("credentials", "Resolve", ex);
         }
-    }
-
-    private static AWSCredentials Resolve(AWSOptions options)
-    {
-        if (options.Credentials is not null)
-        {
-            return options.Credentials;
-        }
-
-        if (!string.IsNullOrEmpty(options.Profile)
-            && new CredentialProfileStoreChain(options.ProfilesLocation).TryGetAWSCredentials(options.Profile, out var profileCredentials))
-        {
-            return profileCredentials;
-        }
-
-        return DefaultAWSCredentialsIdentityResolver.GetCredentials();
     }
 }

@@ -53,6 +53,19 @@ public sealed class CompositionTests
     }
 
     [Fact]
+    public async Task AwsMode_WithoutCredentials_ResolvesServicesAndFailsCallsWithNoCredentials()
+    {
+        using var host = Build(new() { ["Portal:Aws:Mode"] = "Aws", ["Portal:Aws:ServiceUrl"] = "http://127.0.0.1:9/" });
+
+        var store = host.Services.GetRequiredService<ISessionLogStore>();
+        var error = await Assert.ThrowsAsync<Portal.Core.Aws.AwsApiException>(() => host.Services.GetRequiredService<IAwsEnvironment>().GetCallerIdentityAsync());
+
+        Assert.Null(store.Bucket);
+        Assert.Equal("NoCredentials", error.ErrorCode);
+        Assert.Contains("No AWS credentials were found", error.AwsMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SessionLogOptions_AwsModeWithoutBucket_StayUnset()
     {
         using var host = Build(new() { ["Portal:Aws:Mode"] = "Aws" });
