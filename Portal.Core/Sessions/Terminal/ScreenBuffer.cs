@@ -1,0 +1,96 @@
+namespace Portal.Core.Sessions.Terminal;
+
+/// <summary>
+/// A screen and, for the normal buffer, everything that scrolled off its top. Rows 0..<see cref="YBase"/>-1 are
+/// scrollback; the screen is the last <see cref="Rows"/> rows.
+/// </summary>
+internal sealed class ScreenBuffer
+{
+    private readonly bool _hasScrollback;
+
+    public ScreenBuffer(int columns, int rows, bool hasScrollback)
+    {
+        Columns = columns;
+        Rows = rows;
+        _hasScrollback = hasScrollback;
+        ScrollBottom = rows - 1;
+        for (var i = 0; i < rows; i++)
+        {
+            Lines.Add(new TerminalRow(columns, CellStyle.Default));
+        }
+    }
+
+    public List<TerminalRow> Lines { get; } = [];
+
+    public int Columns { get; }
+
+    public int Rows { get; }
+
+    public int YBase { get; private set; }
+
+    /// <summary>Cursor column; equals <see cref="Columns"/> while a wrap is pending (as in xterm.js).</summary>
+    public int X { get; set; }
+
+    public int Y { get; set; }
+
+    public int ScrollTop { get; set; }
+
+    public int ScrollBottom { get; set; }
+
+    public (int X, int Y, CellStyle Style, bool OriginMode, Charsets Charsets)? Saved { get; set; }
+
+    public TerminalRow Row(int y) => Lines[YBase + y];
+
+    /// <summary>Scrolls the region up one line; at the top of the normal screen the line goes to scrollback.</summary>
+    public void ScrollUp(CellStyle fill, bool isWrapped = false)
+    {
+        var blank = new TerminalRow(Columns, fill) { IsWrapped = isWrapped };
+        if (ScrollTop == 0 && _hasScrollback)
+        {
+            if (ScrollBottom == Rows - 1)
+            {
+                Lines.Add(blank);
+            }
+            else
+            {
+                Lines.Insert(YBase + ScrollBottom + 1, blank);
+            }
+
+            YBase++;
+            return;
+        }
+
+        Lines.RemoveAt(YBase + ScrollTop);
+        Lines.Insert(YBase + ScrollBottom, blank);
+    }
+
+    public void ScrollDown(CellStyle fill)
+    {
+        Lines.RemoveAt(YBase + ScrollBottom);
+        Lines.Insert(YBase + ScrollTop, new TerminalRow(Columns, fill));
+    }
+
+    /// <summary>ED 3: forget the scrollback.</summary>
+    public void ClearScrollback()
+    {
+        if (YBase > 0)
+        {
+            Lines.RemoveRange(0, YBase);
+            YBase = 0;
+        }
+    }
+
+    public void Reset()
+    {
+        Lines.Clear();
+        YBase = 0;
+        for (var i = 0; i < Rows; i++)
+        {
+            Lines.Add(new TerminalRow(Columns, CellStyle.Default));
+        }
+
+        X = Y = ScrollTop = 0;
+        ScrollBottom = Rows - 1;
+        Saved = null;
+    }
+}

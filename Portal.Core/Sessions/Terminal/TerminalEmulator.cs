@@ -1,0 +1,841 @@
+using System.Text;
+
+namespace Portal.Core.Sessions.Terminal;
+
+/// <summary>
+/// A VT/xterm emulator for reading transcripts: bytes in, rows of styled cells out. It follows xterm.js where
+/// terminals differ (deferred autowrap with a soft-wrap mark, ED 3 clears scrollback, the alternate screen has none),
+/// so what it shows is what the session's user saw.
+/// </summary>
+public sealed class TerminalEmulator : IVtHandler
+{
+    private const int MaxTitleLength = 256;
+    private const int ByteOrderMark = 0xFEFF;
+
+    private readonly VtParser _parser;
+    private readonly Utf8Decoder _decoder = new();
+    private readonly ScreenBuffer _normal;
+    private readonly ScreenBuffer _alternate;
+    private readonly bool[] _tabStops;
+    private ScreenBuffer _active;
+    private CellStyle _style = CellStyle.Default;
+    private Charsets _charsets;
+    private bool _originMode;
+    private bool _autoWrap = true;
+    private bool _insertMode;
+    private bool _newLineMode;
+    private int _lastPrinted = -1;
+
+    /// <summary>Creates a terminal of the given size.</summary>
+    public TerminalEmulator(int columns = 80, int rows = 24)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        Columns = columns;
+        Rows = rows;
+        _normal = new ScreenBuffer(columns, rows, hasScrollback: true);
+        _alternate = new ScreenBuffer(columns, rows, hasScrollback: false);
+        _active = _normal;
+        _tabStops = new bool[columns];
+        ResetTabStops();
+        _parser = new VtParser(this);
+    }
+
+    /// <summary>Columns.</summary>
+    public int Columns { get; }
+
+    /// <summary>Screen rows.</summary>
+    public int Rows { get; }
+
+    /// <summary>The last window title set with OSC 0 or 2, if any.</summary>
+    public string? Title { get; private set; }
+
+    /// <summary>True while a full-screen program has the alternate screen.</summary>
+    public bool IsAlternateScreen => _active == _alternate;
+
+    /// <summary>How often a program switched to the alternate screen.</summary>
+    public int AlternateScreenEntries { get; private set; }
+
+    /// <summary>The normal buffer: scrollback, then the screen.</summary>
+    public IReadOnlyList<TerminalRow> NormalBuffer => _normal.Lines;
+
+    /// <summary>The visible screen of the active buffer.</summary>
+    public IEnumerable<TerminalRow> Screen => _active.Lines.Skip(_active.YBase).Take(Rows);
+
+    /// <summary>Cursor position on the screen (column may equal <see cref="Columns"/> while a wrap is pending).</summary>
+    public (int Column, int Row) Cursor => (_active.X, _active.Y);
+
+    /// <summary>Feeds raw transcript bytes (UTF-8; invalid bytes become U+FFFD).</summary>
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        var buffer = new int[Math.Min(bytes.Length, 64 * 1024) + 4];
+        while (!bytes.IsEmpty)
+        {
+            var take = Math.Min(bytes.Length, buffer.Length - 4);
+            var count = _decoder.Decode(bytes[..take], buffer);
+            _parser.Parse(buffer.AsSpan(0, count));
+            bytes = bytes[take..];
+        }
+    }
+
+    /// <summary>Logical lines of the normal buffer: soft-wrapped rows joined, trailing spaces trimmed.</summary>
+    public IReadOnlyList<string> LogicalLines()
+    {
+        var lines = new List<string>();
+        var rows = _normal.Lines;
+        var builder = new StringBuilder();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            builder.Clear();
+            var j = i;
+            while (j + 1 < rows.Count && rows[j + 1].IsWrapped)
+            {
+                // A wide character that did not fit leaves the last cell empty: that cell is not part of the text.
+                var next = rows[j + 1];
+                var dropLast = next.Cells.Length > 0 && next.Cells[0].Width == 2 && rows[j].Cells[^1].IsBlank;
+                builder.Append(rows[j].ToText(trimRight: false, columns: dropLast ? Columns - 1 : null));
+                j++;
+            }
+
+            builder.Append(rows[j].ToText(trimRight: false));
+            lines.Add(builder.ToString().TrimEnd(' '));
+            i = j;
+        }
+
+        return lines;
+    }
+
+    void IVtHandler.Print(ReadOnlySpan<int> codePoints)
+    {
+        var buffer = _active;
+        var row = buffer.Row(buffer.Y);
+
+        // Writing over the second half of a wide character blanks its first half.
+        if (buffer.X > 0 && buffer.X < Columns && row[buffer.X - 1].Width == 2)
+        {
+            row[buffer.X - 1] = TerminalCell.BlankIn(_style);
+        }
+
+        foreach (var raw in codePoints)
+        {
+            if (raw == ByteOrderMark)
+            {
+                // A BOM in mid-stream is an encoding artefact, not text: terminals show nothing for it.
+                continue;
+            }
+
+            var c = raw < 0x7F && _charsets.LineDrawing ? Charsets.Map(raw) : raw;
+            var width = CharWidth.Of(c);
+            if (width == 0 && buffer.X > 0)
+            {
+                // Combining marks, ZWJ and variation selectors join the character before them.
+                var at = row[buffer.X - 1].Width == 0 && buffer.X > 1 ? buffer.X - 2 : buffer.X - 1;
+                ref var target = ref row[at];
+                target = target with { Text = target.Text + char.ConvertFromUtf32(c) };
+                continue;
+            }
+
+            if (buffer.X + width - 1 >= Columns)
+            {
+                if (_autoWrap)
+                {
+                    row.Fill(buffer.X, Columns, TerminalCell.BlankIn(_style));
+                    buffer.Y++;
+                    if (buffer.Y == buffer.ScrollBottom + 1)
+                    {
+                        buffer.Y--;
+                        buffer.ScrollUp(Erase(), isWrapped: true);
+                    }
+                    else
+                    {
+                        if (buffer.Y >= Rows)
+                        {
+                            buffer.Y = Rows - 1;
+                        }
+
+                        buffer.Row(buffer.Y).IsWrapped = true;
+                    }
+
+                    row = buffer.Row(buffer.Y);
+                    buffer.X = 0;
+                }
+                else
+                {
+                    buffer.X = Columns - 1;
+                    if (width == 2)
+                    {
+                        continue;
+                    }
+                }
+            }
+
+            if (_insertMode)
+            {
+                row.Insert(buffer.X, Math.Max(width, 1), TerminalCell.BlankIn(_style));
+                if (row[Columns - 1].Width == 2)
+                {
+                    row[Columns - 1] = TerminalCell.BlankIn(_style);
+                }
+            }
+
+            row[buffer.X++] = new TerminalCell(width == 0 ? string.Empty : char.ConvertFromUtf32(c), (byte)Math.Max(width, 1), _style);
+            if (width == 2)
+            {
+                row[buffer.X++] = new TerminalCell(string.Empty, 0, _style);
+            }
+
+            _lastPrinted = c;
+        }
+
+        // Writing over the first half of a wide character blanks its orphaned second half.
+        if (buffer.X < Columns && row[buffer.X].Width == 0 && row[buffer.X].IsBlank)
+        {
+            row[buffer.X] = TerminalCell.BlankIn(_style);
+        }
+    }
+
+    void IVtHandler.Execute(int control)
+    {
+        var buffer = _active;
+        switch (control)
+        {
+            case 0x07:
+                return;
+            case 0x08:
+                RestrictCursor();
+                if (buffer.X > 0)
+                {
+                    buffer.X--;
+                }
+
+                return;
+            case 0x09:
+                Tab();
+                return;
+            case 0x0A or 0x0B or 0x0C:
+                if (_newLineMode)
+                {
+                    buffer.X = 0;
+                }
+
+                LineFeed();
+                return;
+            case 0x84:
+                LineFeed();
+                return;
+            case 0x0D:
+                buffer.X = 0;
+                return;
+            case 0x0E:
+                _charsets = _charsets with { ShiftOut = true };
+                return;
+            case 0x0F:
+                _charsets = _charsets with { ShiftOut = false };
+                return;
+            case 0x85:
+                buffer.X = 0;
+                LineFeed();
+                return;
+            case 0x88:
+                _tabStops[Math.Min(buffer.X, Columns - 1)] = true;
+                return;
+            case 0x8D:
+                ReverseIndex();
+                return;
+            default:
+                return;
+        }
+    }
+
+    void IVtHandler.EscDispatch(int intermediates, int final)
+    {
+        var buffer = _active;
+        switch (intermediates, (char)final)
+        {
+            case (0, '7'):
+                SaveCursor();
+                return;
+            case (0, '8'):
+                RestoreCursor();
+                return;
+            case (0, 'D'):
+                LineFeed();
+                return;
+            case (0, 'E'):
+                buffer.X = 0;
+                LineFeed();
+                return;
+            case (0, 'H'):
+                _tabStops[Math.Min(buffer.X, Columns - 1)] = true;
+                return;
+            case (0, 'M'):
+                ReverseIndex();
+                return;
+            case (0, 'c'):
+                FullReset();
+                return;
+            case ('(', '0'):
+                _charsets = _charsets with { G0LineDrawing = true };
+                return;
+            case ('(', _):
+                _charsets = _charsets with { G0LineDrawing = false };
+                return;
+            case (')', '0'):
+                _charsets = _charsets with { G1LineDrawing = true };
+                return;
+            case (')', _):
+                _charsets = _charsets with { G1LineDrawing = false };
+                return;
+            case ('#', '8'):
+                // DECALN: fill the screen with E.
+                for (var y = 0; y < Rows; y++)
+                {
+                    var row = buffer.Row(y);
+                    row.Fill(0, Columns, new TerminalCell("E", 1, CellStyle.Default));
+                    row.IsWrapped = false;
+                }
+
+                buffer.X = buffer.Y = 0;
+                return;
+            default:
+                return;
+        }
+    }
+
+    void IVtHandler.CsiDispatch(CsiParams p, int intermediates, int final)
+    {
+        var buffer = _active;
+        var privateMarker = intermediates & 0xFF;
+        if (intermediates != 0 && privateMarker != '?')
+        {
+            // DECSCUSR, DECSTR and friends change nothing a transcript shows; DECSTR resets modes.
+            if (intermediates == '!' && final == 'p')
+            {
+                SoftReset();
+            }
+
+            return;
+        }
+
+        if (privateMarker == '?')
+        {
+            if (final is 'h' or 'l')
+            {
+                for (var i = 0; i < Math.Max(p.Count, 1); i++)
+                {
+                    SetPrivateMode(p.Raw(i), final == 'h');
+                }
+            }
+            else if (final == 'J')
+            {
+                EraseInDisplay(p.Raw(0));
+            }
+            else if (final == 'K')
+            {
+                EraseInLine(p.Raw(0));
+            }
+
+            return;
+        }
+
+        switch ((char)final)
+        {
+            case '@':
+                RestrictCursor();
+                buffer.Row(buffer.Y).Insert(buffer.X, p.Get(0, 1), TerminalCell.BlankIn(Erase()));
+                return;
+            case 'A':
+                CursorUp(p.Get(0, 1));
+                return;
+            case 'B' or 'e':
+                CursorDown(p.Get(0, 1));
+                return;
+            case 'C' or 'a':
+                buffer.X += p.Get(0, 1);
+                RestrictCursor();
+                return;
+            case 'D':
+                RestrictCursor();
+                buffer.X -= p.Get(0, 1);
+                RestrictCursor();
+                return;
+            case 'E':
+                CursorDown(p.Get(0, 1));
+                buffer.X = 0;
+                return;
+            case 'F':
+                CursorUp(p.Get(0, 1));
+                buffer.X = 0;
+                return;
+            case 'G' or '`':
+                buffer.X = p.Get(0, 1) - 1;
+                RestrictCursor();
+                return;
+            case 'H' or 'f':
+                CursorPosition(p.Get(0, 1), p.Get(1, 1));
+                return;
+            case 'I':
+                for (var i = p.Get(0, 1); i > 0; i--)
+                {
+                    Tab();
+                }
+
+                return;
+            case 'J':
+                EraseInDisplay(p.Raw(0));
+                return;
+            case 'K':
+                EraseInLine(p.Raw(0));
+                return;
+            case 'L':
+                InsertLines(p.Get(0, 1));
+                return;
+            case 'M':
+                DeleteLines(p.Get(0, 1));
+                return;
+            case 'P':
+                RestrictCursor();
+                buffer.Row(buffer.Y).Delete(buffer.X, p.Get(0, 1), TerminalCell.BlankIn(Erase()));
+                return;
+            case 'S':
+                for (var i = Math.Min(p.Get(0, 1), Rows); i > 0; i--)
+                {
+                    buffer.ScrollUp(Erase());
+                }
+
+                return;
+            case 'T' when p.Count <= 1:
+                for (var i = Math.Min(p.Get(0, 1), Rows); i > 0; i--)
+                {
+                    buffer.ScrollDown(Erase());
+                }
+
+                return;
+            case 'X':
+                RestrictCursor();
+                buffer.Row(buffer.Y).Fill(buffer.X, buffer.X + p.Get(0, 1), TerminalCell.BlankIn(Erase()));
+                return;
+            case 'Z':
+                for (var i = p.Get(0, 1); i > 0 && buffer.X > 0; i--)
+                {
+                    buffer.X = PreviousTabStop();
+                }
+
+                return;
+            case 'b':
+                Repeat(p.Get(0, 1));
+                return;
+            case 'd':
+                CursorPosition(p.Get(0, 1), buffer.X + 1);
+                return;
+            case 'g':
+                if (p.Raw(0) == 0)
+                {
+                    _tabStops[Math.Min(buffer.X, Columns - 1)] = false;
+                }
+                else if (p.Raw(0) == 3)
+                {
+                    Array.Clear(_tabStops);
+                }
+
+                return;
+            case 'h' or 'l':
+                for (var i = 0; i < p.Count; i++)
+                {
+                    switch (p.Raw(i))
+                    {
+                        case 4:
+                            _insertMode = final == 'h';
+                            break;
+                        case 20:
+                            _newLineMode = final == 'h';
+                            break;
+                    }
+                }
+
+                return;
+            case 'm':
+                Sgr.Apply(p, ref _style);
+                return;
+            case 'r':
+                SetScrollRegion(p.Get(0, 1), p.Get(1, Rows));
+                return;
+            case 's':
+                SaveCursor();
+                return;
+            case 'u':
+                RestoreCursor();
+                return;
+            default:
+                return;
+        }
+    }
+
+    void IVtHandler.OscDispatch(string payload)
+    {
+        // Only titles are kept (as metadata); hyperlinks (8), clipboard (52) and colour queries are inert.
+        var separator = payload.IndexOf(';', StringComparison.Ordinal);
+        if (separator > 0 && payload[..separator] is "0" or "2")
+        {
+            var title = payload[(separator + 1)..];
+            Title = title.Length > MaxTitleLength ? title[..MaxTitleLength] : title;
+        }
+    }
+
+    private CellStyle Erase() => new(CellStyle.DefaultColor, _style.Background, CellAttributes.None);
+
+    private void RestrictCursor()
+    {
+        var buffer = _active;
+        buffer.X = Math.Clamp(buffer.X, 0, Columns - 1);
+        buffer.Y = Math.Clamp(buffer.Y, 0, Rows - 1);
+    }
+
+    private void LineFeed()
+    {
+        var buffer = _active;
+        buffer.Y++;
+        if (buffer.Y == buffer.ScrollBottom + 1)
+        {
+            buffer.Y--;
+            buffer.ScrollUp(Erase());
+        }
+        else if (buffer.Y >= Rows)
+        {
+            buffer.Y = Rows - 1;
+        }
+        else
+        {
+            buffer.Row(buffer.Y).IsWrapped = false;
+        }
+
+        // A line feed at a pending wrap does not wrap.
+        if (buffer.X >= Columns)
+        {
+            buffer.X--;
+        }
+    }
+
+    private void ReverseIndex()
+    {
+        var buffer = _active;
+        if (buffer.Y == buffer.ScrollTop)
+        {
+            buffer.ScrollDown(Erase());
+        }
+        else if (buffer.Y > 0)
+        {
+            buffer.Y--;
+        }
+    }
+
+    private void Tab()
+    {
+        var buffer = _active;
+        var x = Math.Min(buffer.X, Columns - 1);
+        do
+        {
+            x++;
+        }
+        while (x < Columns - 1 && !_tabStops[x]);
+
+        buffer.X = Math.Min(x, Columns - 1);
+    }
+
+    private int PreviousTabStop()
+    {
+        var x = Math.Min(_active.X, Columns) - 1;
+        while (x > 0 && !_tabStops[x])
+        {
+            x--;
+        }
+
+        return Math.Max(x, 0);
+    }
+
+    private void CursorUp(int count)
+    {
+        var buffer = _active;
+        var toTop = buffer.Y - buffer.ScrollTop;
+        buffer.Y -= toTop >= 0 ? Math.Min(toTop, count) : count;
+        RestrictCursor();
+    }
+
+    private void CursorDown(int count)
+    {
+        var buffer = _active;
+        var toBottom = buffer.ScrollBottom - buffer.Y;
+        buffer.Y += toBottom >= 0 ? Math.Min(toBottom, count) : count;
+        RestrictCursor();
+    }
+
+    private void CursorPosition(int row, int column)
+    {
+        var buffer = _active;
+        buffer.Y = (_originMode ? buffer.ScrollTop : 0) + row - 1;
+        buffer.X = column - 1;
+        RestrictCursor();
+        if (_originMode)
+        {
+            buffer.Y = Math.Clamp(buffer.Y, buffer.ScrollTop, buffer.ScrollBottom);
+        }
+    }
+
+    private void EraseInDisplay(int mode)
+    {
+        var buffer = _active;
+        var blank = TerminalCell.BlankIn(Erase());
+        switch (mode)
+        {
+            case 0:
+                EraseLinePart(buffer.Y, buffer.X, Columns, clearWrap: buffer.X == 0);
+                for (var y = buffer.Y + 1; y < Rows; y++)
+                {
+                    ResetRow(y, blank);
+                }
+
+                return;
+            case 1:
+                for (var y = 0; y < buffer.Y; y++)
+                {
+                    ResetRow(y, blank);
+                }
+
+                EraseLinePart(buffer.Y, 0, buffer.X + 1, clearWrap: true);
+                if (buffer.X + 1 >= Columns && buffer.Y + 1 < Rows)
+                {
+                    buffer.Row(buffer.Y + 1).IsWrapped = false;
+                }
+
+                return;
+            case 2:
+                for (var y = 0; y < Rows; y++)
+                {
+                    ResetRow(y, blank);
+                }
+
+                return;
+            case 3:
+                buffer.ClearScrollback();
+                return;
+            default:
+                return;
+        }
+    }
+
+    private void EraseInLine(int mode)
+    {
+        var buffer = _active;
+        switch (mode)
+        {
+            case 0:
+                EraseLinePart(buffer.Y, buffer.X, Columns, clearWrap: buffer.X == 0);
+                return;
+            case 1:
+                EraseLinePart(buffer.Y, 0, buffer.X + 1, clearWrap: false);
+                return;
+            case 2:
+                EraseLinePart(buffer.Y, 0, Columns, clearWrap: true);
+                return;
+            default:
+                return;
+        }
+    }
+
+    private void EraseLinePart(int y, int from, int to, bool clearWrap)
+    {
+        var row = _active.Row(Math.Clamp(y, 0, Rows - 1));
+        row.Fill(from, to, TerminalCell.BlankIn(Erase()));
+        if (clearWrap)
+        {
+            row.IsWrapped = false;
+        }
+    }
+
+    private void ResetRow(int y, TerminalCell blank)
+    {
+        var row = _active.Row(y);
+        row.Fill(0, Columns, blank);
+        row.IsWrapped = false;
+    }
+
+    private void InsertLines(int count)
+    {
+        var buffer = _active;
+        RestrictCursor();
+        if (buffer.Y < buffer.ScrollTop || buffer.Y > buffer.ScrollBottom)
+        {
+            return;
+        }
+
+        for (var i = Math.Min(count, buffer.ScrollBottom - buffer.Y + 1); i > 0; i--)
+        {
+            buffer.Lines.RemoveAt(buffer.YBase + buffer.ScrollBottom);
+            buffer.Lines.Insert(buffer.YBase + buffer.Y, new TerminalRow(Columns, Erase()));
+        }
+
+        buffer.X = 0;
+    }
+
+    private void DeleteLines(int count)
+    {
+        var buffer = _active;
+        RestrictCursor();
+        if (buffer.Y < buffer.ScrollTop || buffer.Y > buffer.ScrollBottom)
+        {
+            return;
+        }
+
+        for (var i = Math.Min(count, buffer.ScrollBottom - buffer.Y + 1); i > 0; i--)
+        {
+            buffer.Lines.RemoveAt(buffer.YBase + buffer.Y);
+            buffer.Lines.Insert(buffer.YBase + buffer.ScrollBottom, new TerminalRow(Columns, Erase()));
+        }
+
+        buffer.X = 0;
+    }
+
+    private void SetScrollRegion(int top, int bottom)
+    {
+        var buffer = _active;
+        bottom = Math.Min(bottom, Rows);
+        if (top >= bottom)
+        {
+            return;
+        }
+
+        buffer.ScrollTop = top - 1;
+        buffer.ScrollBottom = bottom - 1;
+        buffer.X = 0;
+        buffer.Y = _originMode ? buffer.ScrollTop : 0;
+    }
+
+    private void Repeat(int count)
+    {
+        if (_lastPrinted < 0)
+        {
+            return;
+        }
+
+        Span<int> run = stackalloc int[256];
+        run.Fill(_lastPrinted);
+        for (var left = count; left > 0; left -= run.Length)
+        {
+            ((IVtHandler)this).Print(run[..Math.Min(left, run.Length)]);
+        }
+    }
+
+    private void SetPrivateMode(int mode, bool on)
+    {
+        switch (mode)
+        {
+            case 6:
+                _originMode = on;
+                CursorPosition(1, 1);
+                return;
+            case 7:
+                _autoWrap = on;
+                return;
+            case 47 or 1047 or 1049:
+                if (on)
+                {
+                    if (mode == 1049)
+                    {
+                        SaveCursor();
+                    }
+
+                    EnterAlternateScreen();
+                }
+                else
+                {
+                    LeaveAlternateScreen();
+                    if (mode == 1049)
+                    {
+                        RestoreCursor();
+                    }
+                }
+
+                return;
+            default:
+                return;
+        }
+    }
+
+    private void EnterAlternateScreen()
+    {
+        if (_active == _alternate)
+        {
+            return;
+        }
+
+        AlternateScreenEntries++;
+        _alternate.Reset();
+        _alternate.X = _normal.X;
+        _alternate.Y = _normal.Y;
+        _active = _alternate;
+    }
+
+    private void LeaveAlternateScreen()
+    {
+        if (_active == _normal)
+        {
+            return;
+        }
+
+        _normal.X = _alternate.X;
+        _normal.Y = _alternate.Y;
+        _active = _normal;
+    }
+
+    private void SaveCursor() => _active.Saved = (_active.X, _active.Y, _style, _originMode, _charsets);
+
+    private void RestoreCursor()
+    {
+        var buffer = _active;
+        if (buffer.Saved is { } saved)
+        {
+            buffer.X = saved.X;
+            buffer.Y = saved.Y;
+            _style = saved.Style;
+            _originMode = saved.OriginMode;
+            _charsets = saved.Charsets;
+        }
+        else
+        {
+            buffer.X = buffer.Y = 0;
+            _style = CellStyle.Default;
+        }
+
+        RestrictCursor();
+    }
+
+    private void SoftReset()
+    {
+        _style = CellStyle.Default;
+        _originMode = false;
+        _autoWrap = true;
+        _insertMode = false;
+        _newLineMode = false;
+        _charsets = default;
+        _active.ScrollTop = 0;
+        _active.ScrollBottom = Rows - 1;
+    }
+
+    private void FullReset()
+    {
+        SoftReset();
+        _normal.Reset();
+        _alternate.Reset();
+        _active = _normal;
+        ResetTabStops();
+        Title = null;
+    }
+
+    private void ResetTabStops()
+    {
+        for (var i = 0; i < Columns; i++)
+        {
+            _tabStops[i] = i % 8 == 0;
+        }
+    }
+}
