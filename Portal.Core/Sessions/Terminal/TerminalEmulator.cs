@@ -26,6 +26,14 @@ public sealed class TerminalEmulator : IVtHandler
     private bool _newLineMode;
     private int _lastPrinted = -1;
 
+    // An auditor must be able to read what the terminal no longer shows: rows wiped by clear and the last screen
+    // of full-screen programs are kept, attached after the live row they followed (or before everything).
+    private readonly Dictionary<TerminalRow, List<TranscriptRow>> _keptAfter = new(ReferenceEqualityComparer.Instance);
+    private readonly List<TranscriptRow> _keptFirst = [];
+    private readonly List<TerminalRow> _cleared = [];
+    private List<TranscriptRow> _pendingSnapshot = [];
+    private List<TranscriptRow> _pendingWipe = [];
+
     /// <summary>Creates a terminal of the given size.</summary>
     public TerminalEmulator(int columns = 80, int rows = 24)
     {
@@ -90,10 +98,7 @@ public sealed class TerminalEmulator : IVtHandler
             var j = i;
             while (j + 1 < rows.Count && rows[j + 1].IsWrapped)
             {
-                // A wide character that did not fit leaves the last cell empty: that cell is not part of the text.
-                var next = rows[j + 1];
-                var dropLast = next.Cells.Length > 0 && next.Cells[0].Width == 2 && rows[j].Cells[^1].IsBlank;
-                builder.Append(rows[j].ToText(trimRight: false, columns: dropLast ? Columns - 1 : null));
+                builder.Append(ContinuedText(rows[j], rows[j + 1]));
                 j++;
             }
 
@@ -105,9 +110,65 @@ public sealed class TerminalEmulator : IVtHandler
         return lines;
     }
 
+    /// <summary>
+    /// Every row an auditor should read, in order: rows wiped by clear, the live normal buffer, and the last screen
+    /// of each full-screen program where it exited. The <see cref="RowKind.Live"/> rows are exactly
+    /// <see cref="NormalBuffer"/>.
+    /// </summary>
+    public IReadOnlyList<TranscriptRow> Transcript()
+    {
+        var rows = new List<TranscriptRow>(_normal.Lines.Count + _cleared.Count);
+        rows.AddRange(_keptFirst);
+        foreach (var row in _cleared)
+        {
+            Append(row, RowKind.Cleared);
+        }
+
+        foreach (var row in _normal.Lines)
+        {
+            Append(row, RowKind.Live);
+        }
+
+        return rows;
+
+        void Append(TerminalRow row, RowKind kind)
+        {
+            rows.Add(new TranscriptRow(row, kind));
+            if (_keptAfter.TryGetValue(row, out var kept))
+            {
+                rows.AddRange(kept);
+            }
+        }
+    }
+
+    /// <summary>Logical lines of <see cref="Transcript"/>: soft-wrapped rows joined, trailing spaces trimmed.</summary>
+    public IReadOnlyList<(string Text, RowKind Kind, int FirstRow)> TranscriptLines()
+    {
+        var rows = Transcript();
+        var lines = new List<(string, RowKind, int)>();
+        var builder = new StringBuilder();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            builder.Clear();
+            var j = i;
+            while (j + 1 < rows.Count && rows[j + 1].Row.IsWrapped && rows[j + 1].Kind == rows[i].Kind)
+            {
+                builder.Append(ContinuedText(rows[j].Row, rows[j + 1].Row));
+                j++;
+            }
+
+            builder.Append(rows[j].Row.ToText(trimRight: false));
+            lines.Add((builder.ToString().TrimEnd(' '), rows[i].Kind, i));
+            i = j;
+        }
+
+        return lines;
+    }
+
     void IVtHandler.Print(ReadOnlySpan<int> codePoints)
     {
         var buffer = _active;
+        _pendingWipe = [];
         var row = buffer.Row(buffer.Y);
 
         // Writing over the second half of a wide character blanks its first half.
@@ -482,6 +543,57 @@ public sealed class TerminalEmulator : IVtHandler
         }
     }
 
+    /// <summary>A row followed by a soft wrap: its full width, less the empty last cell a wide character skipped.</summary>
+    private string ContinuedText(TerminalRow row, TerminalRow next)
+    {
+        var dropLast = next.Cells.Length > 0 && next.Cells[0].Width == 2 && row.Cells[^1].IsBlank;
+        return row.ToText(trimRight: false, columns: dropLast ? Columns - 1 : null);
+    }
+
+    /// <summary>Copies the non-blank part of the active screen, to keep what is about to disappear.</summary>
+    private List<TranscriptRow> CopyScreen(ScreenBuffer buffer, RowKind kind)
+    {
+        var last = Rows - 1;
+        while (last >= 0 && buffer.Row(last).Cells.ToArray().All(c => c.IsBlank))
+        {
+            last--;
+        }
+
+        var copies = new List<TranscriptRow>(last + 1);
+        for (var y = 0; y <= last; y++)
+        {
+            var copy = new TerminalRow(Columns, CellStyle.Default);
+            copy.CopyFrom(buffer.Row(y));
+            copies.Add(new TranscriptRow(copy, kind));
+        }
+
+        return copies;
+    }
+
+    /// <summary>Keeps rows after the live row above the cursor's screen position <paramref name="y"/>.</summary>
+    private void KeepBefore(int y, List<TranscriptRow> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var index = _normal.YBase + y - 1;
+        if (index < 0 && _cleared.Count == 0)
+        {
+            _keptFirst.AddRange(rows);
+            return;
+        }
+
+        var anchor = index < 0 ? _cleared[^1] : _normal.Lines[index];
+        if (!_keptAfter.TryGetValue(anchor, out var list))
+        {
+            _keptAfter[anchor] = list = [];
+        }
+
+        list.AddRange(rows);
+    }
+
     private CellStyle Erase() => new(CellStyle.DefaultColor, _style.Background, CellAttributes.None);
 
     private void RestrictCursor()
@@ -609,6 +721,12 @@ public sealed class TerminalEmulator : IVtHandler
 
                 return;
             case 2:
+                if (buffer == _normal)
+                {
+                    // Kept only if ED 3 follows (that is `clear`); top and others redraw with ED 2 alone.
+                    _pendingWipe = CopyScreen(buffer, RowKind.Cleared);
+                }
+
                 for (var y = 0; y < Rows; y++)
                 {
                     ResetRow(y, blank);
@@ -616,6 +734,13 @@ public sealed class TerminalEmulator : IVtHandler
 
                 return;
             case 3:
+                if (buffer == _normal)
+                {
+                    _cleared.AddRange(buffer.Lines.Take(buffer.YBase));
+                    _cleared.AddRange(_pendingWipe.Select(r => r.Row));
+                    _pendingWipe = [];
+                }
+
                 buffer.ClearScrollback();
                 return;
             default:
@@ -753,6 +878,10 @@ public sealed class TerminalEmulator : IVtHandler
                     {
                         RestoreCursor();
                     }
+
+                    // The program's last screen goes where it ran: before the row the cursor returns to.
+                    KeepBefore(Math.Min(_normal.Y, Rows - 1), _pendingSnapshot);
+                    _pendingSnapshot = [];
                 }
 
                 return;
@@ -782,9 +911,11 @@ public sealed class TerminalEmulator : IVtHandler
             return;
         }
 
+        var snapshot = CopyScreen(_alternate, RowKind.FullScreenSnapshot);
         _normal.X = _alternate.X;
         _normal.Y = _alternate.Y;
         _active = _normal;
+        _pendingSnapshot = snapshot;
     }
 
     private void SaveCursor() => _active.Saved = (_active.X, _active.Y, _style, _originMode, _charsets);

@@ -49,6 +49,19 @@ public sealed class TerminalGoldenTests
         AssertLines(Golden(sessionId, "screen"), terminal.Screen.Select(r => r.ToText()).ToList());
     }
 
+    [Theory]
+    [InlineData("j.smith@example.com-0df6afc3430e6015d", RowKind.FullScreenSnapshot, "~")]
+    [InlineData("bob-b77432816053b2a3f", RowKind.Cleared, "PackageKit")]
+    public void Transcript_KeepsWhatXtermJsDiscards_AroundTheSameLiveRows(string sessionId, RowKind kind, string kept)
+    {
+        var terminal = Render(sessionId);
+
+        var transcript = terminal.Transcript();
+
+        AssertLines(Golden(sessionId, "buffer"), transcript.Where(r => r.Kind == RowKind.Live).Select(r => r.Row.ToText()).ToList());
+        Assert.Contains(transcript, r => r.Kind == kind && r.Row.ToText() == kept);
+    }
+
     private static TerminalEmulator Render(string sessionId)
     {
         using var sizes = JsonDocument.Parse(File.ReadAllText(Path.Combine(DataDirectory, "sizes.json")));
