@@ -1,6 +1,48 @@
+using System.Diagnostics;
+using System.Text.Json;
 using BenchmarkDotNet.Running;
+using Portal.Core.Sessions.Terminal;
+
+// `render <file.log> <cols> <rows> <repeat>` times the renderer on one transcript body repeated, in the same shape
+// as bench/render-peer/xterm-render.mjs, so bench/render-vs-xterm.sh can compare them in one run.
+if (args.Length >= 2 && args[0] == "render")
+{
+    var content = File.ReadAllBytes(args[1]);
+    var columns = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 80;
+    var rows = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 24;
+    var repeat = args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 1;
+    var file = TranscriptFile.Parse(content);
+    var body = content.AsSpan(file.BodyOffset, file.BodyLength).ToArray();
+    var input = new byte[body.Length * repeat];
+    for (var i = 0; i < repeat; i++)
+    {
+        body.CopyTo(input, i * body.Length);
+    }
+
+    // One warm-up pass on a small slice, so the JIT is not what is measured.
+    new TerminalEmulator(columns, rows).Write(input.AsSpan(0, Math.Min(input.Length, 1 << 20)));
+    GC.Collect();
+    var before = GC.GetTotalAllocatedBytes(precise: true);
+    var stopwatch = Stopwatch.StartNew();
+    var terminal = new TerminalEmulator(columns, rows);
+    terminal.Write(input);
+    stopwatch.Stop();
+    var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+    GC.Collect();
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        peer = "Portal TerminalEmulator",
+        bytes = input.Length,
+        seconds = stopwatch.Elapsed.TotalSeconds,
+        mbPerSecond = input.Length / 1e6 / stopwatch.Elapsed.TotalSeconds,
+        rows = terminal.NormalBuffer.Count,
+        allocatedMb = allocated / 1e6,
+        retainedMb = GC.GetTotalMemory(forceFullCollection: true) / 1e6,
+    }));
+    return;
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
-/// <summary>Entry point for BenchmarkDotNet's switcher.</summary>
+/// <summary>Entry point for BenchmarkDotNet's switcher and the render harness.</summary>
 public partial class Program;

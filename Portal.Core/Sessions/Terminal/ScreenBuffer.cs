@@ -7,16 +7,18 @@ namespace Portal.Core.Sessions.Terminal;
 internal sealed class ScreenBuffer
 {
     private readonly bool _hasScrollback;
+    private readonly StyleTable _styles;
 
-    public ScreenBuffer(int columns, int rows, bool hasScrollback)
+    public ScreenBuffer(int columns, int rows, bool hasScrollback, StyleTable styles)
     {
         Columns = columns;
         Rows = rows;
         _hasScrollback = hasScrollback;
+        _styles = styles;
         ScrollBottom = rows - 1;
         for (var i = 0; i < rows; i++)
         {
-            Lines.Add(new TerminalRow(columns, CellStyle.Default));
+            Lines.Add(new TerminalRow(columns, styles));
         }
     }
 
@@ -39,12 +41,15 @@ internal sealed class ScreenBuffer
 
     public (int X, int Y, CellStyle Style, bool OriginMode, Charsets Charsets)? Saved { get; set; }
 
+    public TerminalRow NewRow(int fillStyle = 0) => new(Columns, _styles, fillStyle);
+
     public TerminalRow Row(int y) => Lines[YBase + y];
 
     /// <summary>Scrolls the region up one line; at the top of the normal screen the line goes to scrollback.</summary>
-    public void ScrollUp(CellStyle fill, bool isWrapped = false)
+    public void ScrollUp(int fillStyle, bool isWrapped = false)
     {
-        var blank = new TerminalRow(Columns, fill) { IsWrapped = isWrapped };
+        var blank = NewRow(fillStyle);
+        blank.IsWrapped = isWrapped;
         if (ScrollTop == 0 && _hasScrollback)
         {
             if (ScrollBottom == Rows - 1)
@@ -56,6 +61,8 @@ internal sealed class ScreenBuffer
                 Lines.Insert(YBase + ScrollBottom + 1, blank);
             }
 
+            // The top row is history now and never changes again.
+            Lines[YBase].Compact();
             YBase++;
             return;
         }
@@ -64,10 +71,10 @@ internal sealed class ScreenBuffer
         Lines.Insert(YBase + ScrollBottom, blank);
     }
 
-    public void ScrollDown(CellStyle fill)
+    public void ScrollDown(int fillStyle)
     {
         Lines.RemoveAt(YBase + ScrollBottom);
-        Lines.Insert(YBase + ScrollTop, new TerminalRow(Columns, fill));
+        Lines.Insert(YBase + ScrollTop, NewRow(fillStyle));
     }
 
     /// <summary>ED 3: forget the scrollback.</summary>
@@ -86,7 +93,7 @@ internal sealed class ScreenBuffer
         YBase = 0;
         for (var i = 0; i < Rows; i++)
         {
-            Lines.Add(new TerminalRow(Columns, CellStyle.Default));
+            Lines.Add(NewRow());
         }
 
         X = Y = ScrollTop = 0;

@@ -17,8 +17,10 @@ public sealed class TerminalEmulator : IVtHandler
     private readonly ScreenBuffer _normal;
     private readonly ScreenBuffer _alternate;
     private readonly bool[] _tabStops;
+    private readonly StyleTable _styles = new();
     private ScreenBuffer _active;
     private CellStyle _style = CellStyle.Default;
+    private int _styleId;
     private Charsets _charsets;
     private bool _originMode;
     private bool _autoWrap = true;
@@ -41,8 +43,8 @@ public sealed class TerminalEmulator : IVtHandler
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         Columns = columns;
         Rows = rows;
-        _normal = new ScreenBuffer(columns, rows, hasScrollback: true);
-        _alternate = new ScreenBuffer(columns, rows, hasScrollback: false);
+        _normal = new ScreenBuffer(columns, rows, hasScrollback: true, _styles);
+        _alternate = new ScreenBuffer(columns, rows, hasScrollback: false, _styles);
         _active = _normal;
         _tabStops = new bool[columns];
         ResetTabStops();
@@ -168,44 +170,58 @@ public sealed class TerminalEmulator : IVtHandler
     void IVtHandler.Print(ReadOnlySpan<int> codePoints)
     {
         var buffer = _active;
-        _pendingWipe = [];
         var row = buffer.Row(buffer.Y);
+        var style = _styleId;
+        _pendingWipe = [];
 
         // Writing over the second half of a wide character blanks its first half.
-        if (buffer.X > 0 && buffer.X < Columns && row[buffer.X - 1].Width == 2)
+        if (buffer.X > 0 && buffer.X < Columns && row.IsWideAt(buffer.X - 1))
         {
-            row[buffer.X - 1] = TerminalCell.BlankIn(_style);
+            row.SetBlank(buffer.X - 1, style);
         }
 
+        var lineDrawing = _charsets.LineDrawing;
         foreach (var raw in codePoints)
         {
-            if (raw == ByteOrderMark)
+            int c;
+            int width;
+            if (raw < 0x7F)
             {
-                // A BOM in mid-stream is an encoding artefact, not text: terminals show nothing for it.
-                continue;
+                c = lineDrawing ? Charsets.Map(raw) : raw;
+                width = 1;
             }
-
-            var c = raw < 0x7F && _charsets.LineDrawing ? Charsets.Map(raw) : raw;
-            var width = CharWidth.Of(c);
-            if (width == 0 && buffer.X > 0)
+            else
             {
-                // Combining marks, ZWJ and variation selectors join the character before them.
-                var at = row[buffer.X - 1].Width == 0 && buffer.X > 1 ? buffer.X - 2 : buffer.X - 1;
-                ref var target = ref row[at];
-                target = target with { Text = target.Text + char.ConvertFromUtf32(c) };
-                continue;
+                if (raw == ByteOrderMark)
+                {
+                    // A BOM in mid-stream is an encoding artefact, not text: terminals show nothing for it.
+                    continue;
+                }
+
+                c = raw;
+                width = CharWidth.Of(c);
+                if (width == 0)
+                {
+                    if (buffer.X > 0)
+                    {
+                        // Combining marks, ZWJ and variation selectors join the character before them.
+                        row.AddCombining(row.IsSecondHalfAt(buffer.X - 1) && buffer.X > 1 ? buffer.X - 2 : buffer.X - 1, c);
+                    }
+
+                    continue;
+                }
             }
 
             if (buffer.X + width - 1 >= Columns)
             {
                 if (_autoWrap)
                 {
-                    row.Fill(buffer.X, Columns, TerminalCell.BlankIn(_style));
+                    row.Fill(buffer.X, Columns, style);
                     buffer.Y++;
                     if (buffer.Y == buffer.ScrollBottom + 1)
                     {
                         buffer.Y--;
-                        buffer.ScrollUp(Erase(), isWrapped: true);
+                        buffer.ScrollUp(EraseId(), isWrapped: true);
                     }
                     else
                     {
@@ -232,26 +248,26 @@ public sealed class TerminalEmulator : IVtHandler
 
             if (_insertMode)
             {
-                row.Insert(buffer.X, Math.Max(width, 1), TerminalCell.BlankIn(_style));
-                if (row[Columns - 1].Width == 2)
+                row.Insert(buffer.X, width, style);
+                if (row.IsWideAt(Columns - 1))
                 {
-                    row[Columns - 1] = TerminalCell.BlankIn(_style);
+                    row.SetBlank(Columns - 1, style);
                 }
             }
 
-            row[buffer.X++] = new TerminalCell(width == 0 ? string.Empty : char.ConvertFromUtf32(c), (byte)Math.Max(width, 1), _style);
+            row.Set(buffer.X++, c, width, style);
             if (width == 2)
             {
-                row[buffer.X++] = new TerminalCell(string.Empty, 0, _style);
+                row.SetSecondHalf(buffer.X++, style);
             }
 
             _lastPrinted = c;
         }
 
         // Writing over the first half of a wide character blanks its orphaned second half.
-        if (buffer.X < Columns && row[buffer.X].Width == 0 && row[buffer.X].IsBlank)
+        if (buffer.X < Columns && row.IsSecondHalfAt(buffer.X))
         {
-            row[buffer.X] = TerminalCell.BlankIn(_style);
+            row.SetBlank(buffer.X, style);
         }
     }
 
@@ -352,7 +368,11 @@ public sealed class TerminalEmulator : IVtHandler
                 for (var y = 0; y < Rows; y++)
                 {
                     var row = buffer.Row(y);
-                    row.Fill(0, Columns, new TerminalCell("E", 1, CellStyle.Default));
+                    for (var x = 0; x < Columns; x++)
+                    {
+                        row.Set(x, 'E', 1, 0);
+                    }
+
                     row.IsWrapped = false;
                 }
 
@@ -403,7 +423,7 @@ public sealed class TerminalEmulator : IVtHandler
         {
             case '@':
                 RestrictCursor();
-                buffer.Row(buffer.Y).Insert(buffer.X, p.Get(0, 1), TerminalCell.BlankIn(Erase()));
+                buffer.Row(buffer.Y).Insert(buffer.X, p.Get(0, 1), EraseId());
                 return;
             case 'A':
                 CursorUp(p.Get(0, 1));
@@ -456,25 +476,25 @@ public sealed class TerminalEmulator : IVtHandler
                 return;
             case 'P':
                 RestrictCursor();
-                buffer.Row(buffer.Y).Delete(buffer.X, p.Get(0, 1), TerminalCell.BlankIn(Erase()));
+                buffer.Row(buffer.Y).Delete(buffer.X, p.Get(0, 1), EraseId());
                 return;
             case 'S':
                 for (var i = Math.Min(p.Get(0, 1), Rows); i > 0; i--)
                 {
-                    buffer.ScrollUp(Erase());
+                    buffer.ScrollUp(EraseId());
                 }
 
                 return;
             case 'T' when p.Count <= 1:
                 for (var i = Math.Min(p.Get(0, 1), Rows); i > 0; i--)
                 {
-                    buffer.ScrollDown(Erase());
+                    buffer.ScrollDown(EraseId());
                 }
 
                 return;
             case 'X':
                 RestrictCursor();
-                buffer.Row(buffer.Y).Fill(buffer.X, buffer.X + p.Get(0, 1), TerminalCell.BlankIn(Erase()));
+                buffer.Row(buffer.Y).Fill(buffer.X, buffer.X + p.Get(0, 1), EraseId());
                 return;
             case 'Z':
                 for (var i = p.Get(0, 1); i > 0 && buffer.X > 0; i--)
@@ -517,6 +537,7 @@ public sealed class TerminalEmulator : IVtHandler
                 return;
             case 'm':
                 Sgr.Apply(p, ref _style);
+                _styleId = _styles.IdOf(_style);
                 return;
             case 'r':
                 SetScrollRegion(p.Get(0, 1), p.Get(1, Rows));
@@ -546,7 +567,7 @@ public sealed class TerminalEmulator : IVtHandler
     /// <summary>A row followed by a soft wrap: its full width, less the empty last cell a wide character skipped.</summary>
     private string ContinuedText(TerminalRow row, TerminalRow next)
     {
-        var dropLast = next.Cells.Length > 0 && next.Cells[0].Width == 2 && row.Cells[^1].IsBlank;
+        var dropLast = next.IsWideAt(0) && row.IsBlankAt(Columns - 1);
         return row.ToText(trimRight: false, columns: dropLast ? Columns - 1 : null);
     }
 
@@ -554,7 +575,7 @@ public sealed class TerminalEmulator : IVtHandler
     private List<TranscriptRow> CopyScreen(ScreenBuffer buffer, RowKind kind)
     {
         var last = Rows - 1;
-        while (last >= 0 && buffer.Row(last).Cells.ToArray().All(c => c.IsBlank))
+        while (last >= 0 && buffer.Row(last).IsBlank)
         {
             last--;
         }
@@ -562,9 +583,7 @@ public sealed class TerminalEmulator : IVtHandler
         var copies = new List<TranscriptRow>(last + 1);
         for (var y = 0; y <= last; y++)
         {
-            var copy = new TerminalRow(Columns, CellStyle.Default);
-            copy.CopyFrom(buffer.Row(y));
-            copies.Add(new TranscriptRow(copy, kind));
+            copies.Add(new TranscriptRow(buffer.Row(y).Copy(), kind));
         }
 
         return copies;
@@ -594,7 +613,8 @@ public sealed class TerminalEmulator : IVtHandler
         list.AddRange(rows);
     }
 
-    private CellStyle Erase() => new(CellStyle.DefaultColor, _style.Background, CellAttributes.None);
+    /// <summary>The style erased cells get: the current background, nothing else.</summary>
+    private int EraseId() => _style.Background == CellStyle.DefaultColor ? 0 : _styles.IdOf(new CellStyle(CellStyle.DefaultColor, _style.Background, CellAttributes.None));
 
     private void RestrictCursor()
     {
@@ -610,7 +630,7 @@ public sealed class TerminalEmulator : IVtHandler
         if (buffer.Y == buffer.ScrollBottom + 1)
         {
             buffer.Y--;
-            buffer.ScrollUp(Erase());
+            buffer.ScrollUp(EraseId());
         }
         else if (buffer.Y >= Rows)
         {
@@ -633,7 +653,7 @@ public sealed class TerminalEmulator : IVtHandler
         var buffer = _active;
         if (buffer.Y == buffer.ScrollTop)
         {
-            buffer.ScrollDown(Erase());
+            buffer.ScrollDown(EraseId());
         }
         else if (buffer.Y > 0)
         {
@@ -696,7 +716,7 @@ public sealed class TerminalEmulator : IVtHandler
     private void EraseInDisplay(int mode)
     {
         var buffer = _active;
-        var blank = TerminalCell.BlankIn(Erase());
+        var blank = EraseId();
         switch (mode)
         {
             case 0:
@@ -770,14 +790,14 @@ public sealed class TerminalEmulator : IVtHandler
     private void EraseLinePart(int y, int from, int to, bool clearWrap)
     {
         var row = _active.Row(Math.Clamp(y, 0, Rows - 1));
-        row.Fill(from, to, TerminalCell.BlankIn(Erase()));
+        row.Fill(from, to, EraseId());
         if (clearWrap)
         {
             row.IsWrapped = false;
         }
     }
 
-    private void ResetRow(int y, TerminalCell blank)
+    private void ResetRow(int y, int blank)
     {
         var row = _active.Row(y);
         row.Fill(0, Columns, blank);
@@ -796,7 +816,7 @@ public sealed class TerminalEmulator : IVtHandler
         for (var i = Math.Min(count, buffer.ScrollBottom - buffer.Y + 1); i > 0; i--)
         {
             buffer.Lines.RemoveAt(buffer.YBase + buffer.ScrollBottom);
-            buffer.Lines.Insert(buffer.YBase + buffer.Y, new TerminalRow(Columns, Erase()));
+            buffer.Lines.Insert(buffer.YBase + buffer.Y, buffer.NewRow(EraseId()));
         }
 
         buffer.X = 0;
@@ -814,7 +834,7 @@ public sealed class TerminalEmulator : IVtHandler
         for (var i = Math.Min(count, buffer.ScrollBottom - buffer.Y + 1); i > 0; i--)
         {
             buffer.Lines.RemoveAt(buffer.YBase + buffer.Y);
-            buffer.Lines.Insert(buffer.YBase + buffer.ScrollBottom, new TerminalRow(Columns, Erase()));
+            buffer.Lines.Insert(buffer.YBase + buffer.ScrollBottom, buffer.NewRow(EraseId()));
         }
 
         buffer.X = 0;
@@ -928,6 +948,7 @@ public sealed class TerminalEmulator : IVtHandler
             buffer.X = saved.X;
             buffer.Y = saved.Y;
             _style = saved.Style;
+            _styleId = _styles.IdOf(_style);
             _originMode = saved.OriginMode;
             _charsets = saved.Charsets;
         }
@@ -935,6 +956,7 @@ public sealed class TerminalEmulator : IVtHandler
         {
             buffer.X = buffer.Y = 0;
             _style = CellStyle.Default;
+            _styleId = 0;
         }
 
         RestrictCursor();
@@ -943,6 +965,7 @@ public sealed class TerminalEmulator : IVtHandler
     private void SoftReset()
     {
         _style = CellStyle.Default;
+        _styleId = 0;
         _originMode = false;
         _autoWrap = true;
         _insertMode = false;

@@ -13,8 +13,8 @@ public sealed class TerminalEmulatorTests
         Assert.Equal(new string('a', 79), terminal.NormalBuffer[0].ToText());
         Assert.True(terminal.NormalBuffer[1].IsWrapped);
         Assert.Equal("日本", terminal.NormalBuffer[1].ToText());
-        Assert.Equal(2, terminal.NormalBuffer[1].Cells[0].Width);
-        Assert.Equal(0, terminal.NormalBuffer[1].Cells[1].Width);
+        Assert.Equal(2, terminal.NormalBuffer[1][0].Width);
+        Assert.Equal(0, terminal.NormalBuffer[1][1].Width);
         Assert.Equal(new string('a', 79) + "日本", terminal.LogicalLines()[0]);
     }
 
@@ -23,8 +23,8 @@ public sealed class TerminalEmulatorTests
     {
         var terminal = Feed("e\u0301x👍\u200d");
 
-        Assert.Equal("e\u0301", terminal.NormalBuffer[0].Cells[0].Text);
-        Assert.Equal("x", terminal.NormalBuffer[0].Cells[1].Text);
+        Assert.Equal("e\u0301", terminal.NormalBuffer[0][0].Text);
+        Assert.Equal("x", terminal.NormalBuffer[0][1].Text);
         Assert.Equal("e\u0301x👍\u200d", terminal.NormalBuffer[0].ToText());
     }
 
@@ -73,7 +73,7 @@ public sealed class TerminalEmulatorTests
         var terminal = Feed("\u001b[31\u0018X");
 
         Assert.Equal("X", terminal.NormalBuffer[0].ToText());
-        Assert.Equal(CellStyle.Default, terminal.NormalBuffer[0].Cells[0].Style);
+        Assert.Equal(CellStyle.Default, terminal.NormalBuffer[0][0].Style);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class TerminalEmulatorTests
     {
         var terminal = Feed("\u001b[1;3;38;5;196;48;2;1;2;3mA\u001b[0;4:3;38:2::10:20:30mB\u001b[mC");
 
-        var cells = terminal.NormalBuffer[0].Cells;
+        var cells = terminal.NormalBuffer[0];
         Assert.Equal(new CellStyle(196, CellStyle.TrueColorBit | 0x010203, CellAttributes.Bold | CellAttributes.Italic), cells[0].Style);
         Assert.Equal(new CellStyle(CellStyle.TrueColorBit | 0x0A141E, CellStyle.DefaultColor, CellAttributes.Underline), cells[1].Style);
         Assert.Equal(CellStyle.Default, cells[2].Style);

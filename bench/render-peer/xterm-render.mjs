@@ -1,0 +1,23 @@
+// Renders a Session Manager transcript body with @xterm/headless and prints throughput as JSON.
+// Usage: node xterm-render.mjs <file.log> <cols> <rows> <repeat>
+import { readFileSync } from "node:fs";
+import xterm from "@xterm/headless";
+
+const [file, cols = "80", rows = "24", repeat = "1"] = process.argv.slice(2);
+const content = readFileSync(file);
+const text = content.toString("latin1");
+// The same body rule as the portal: after the "Script started on" line, before the last "Script done on" line.
+let start = text.startsWith("Script started on ") ? text.indexOf("\n") + 1 : 0;
+let end = content.length;
+const trimmed = text.endsWith("\n") ? text.slice(0, -1) : text;
+const lastLf = trimmed.lastIndexOf("\n");
+if (lastLf >= start && trimmed.slice(lastLf + 1).startsWith("Script done on ")) end = lastLf;
+const body = content.subarray(start, end);
+const times = Number(repeat);
+const input = Buffer.concat(Array.from({ length: times }, () => body));
+
+const terminal = new xterm.Terminal({ cols: Number(cols), rows: Number(rows), scrollback: 1_000_000, allowProposedApi: true, convertEol: false });
+const started = process.hrtime.bigint();
+await new Promise((resolve) => terminal.write(input, resolve));
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+console.log(JSON.stringify({ peer: "@xterm/headless 6.0.0", bytes: input.length, seconds, mbPerSecond: input.length / 1e6 / seconds, rows: terminal.buffer.normal.length }));
