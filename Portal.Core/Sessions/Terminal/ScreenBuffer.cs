@@ -48,25 +48,26 @@ internal sealed class ScreenBuffer
     /// <summary>Scrolls the region up one line; at the top of the normal screen the line goes to scrollback.</summary>
     public void ScrollUp(int fillStyle, bool isWrapped = false)
     {
-        var blank = NewRow(fillStyle);
-        blank.IsWrapped = isWrapped;
         if (ScrollTop == 0 && _hasScrollback)
         {
+            // The top row is history now and never changes again: it gives its full-width array to the new row.
+            var recycled = Lines[YBase].Compact();
+            var fresh = new TerminalRow(Columns, _styles, fillStyle, recycled) { IsWrapped = isWrapped };
             if (ScrollBottom == Rows - 1)
             {
-                Lines.Add(blank);
+                Lines.Add(fresh);
             }
             else
             {
-                Lines.Insert(YBase + ScrollBottom + 1, blank);
+                Lines.Insert(YBase + ScrollBottom + 1, fresh);
             }
 
-            // The top row is history now and never changes again.
-            Lines[YBase].Compact();
             YBase++;
             return;
         }
 
+        var blank = NewRow(fillStyle);
+        blank.IsWrapped = isWrapped;
         Lines.RemoveAt(YBase + ScrollTop);
         Lines.Insert(YBase + ScrollBottom, blank);
     }

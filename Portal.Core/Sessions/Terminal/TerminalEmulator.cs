@@ -172,7 +172,10 @@ public sealed class TerminalEmulator : IVtHandler
         var buffer = _active;
         var row = buffer.Row(buffer.Y);
         var style = _styleId;
-        _pendingWipe = [];
+        if (_pendingWipe.Count > 0)
+        {
+            _pendingWipe = [];
+        }
 
         // Writing over the second half of a wide character blanks its first half.
         if (buffer.X > 0 && buffer.X < Columns && row.IsWideAt(buffer.X - 1))

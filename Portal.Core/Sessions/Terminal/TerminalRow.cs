@@ -20,14 +20,22 @@ public sealed class TerminalRow
     private ulong[] _cells;
     private Dictionary<int, string>? _combining;
 
-    internal TerminalRow(int columns, StyleTable styles, int fillStyle = 0)
+    internal TerminalRow(int columns, StyleTable styles, int fillStyle = 0, ulong[]? recycled = null)
     {
         Columns = columns;
         _styles = styles;
-        _cells = new ulong[columns];
-        if (fillStyle != 0)
+        if (recycled is { Length: var length } && length == columns)
         {
+            _cells = recycled;
             Array.Fill(_cells, (ulong)fillStyle << 32);
+        }
+        else
+        {
+            _cells = new ulong[columns];
+            if (fillStyle != 0)
+            {
+                Array.Fill(_cells, (ulong)fillStyle << 32);
+            }
         }
     }
 
@@ -214,8 +222,11 @@ public sealed class TerminalRow
         return copy;
     }
 
-    /// <summary>Drops trailing blank default cells; called once a row is history and will not change again.</summary>
-    internal void Compact()
+    /// <summary>
+    /// Drops trailing blank default cells; called once a row is history and will not change again. Returns the
+    /// full-width array it no longer needs, for the next new row.
+    /// </summary>
+    internal ulong[]? Compact()
     {
         var length = _cells.Length;
         while (length > 0 && _cells[length - 1] == 0)
@@ -223,10 +234,14 @@ public sealed class TerminalRow
             length--;
         }
 
-        if (length < _cells.Length)
+        if (length == _cells.Length)
         {
-            _cells = _cells[..length];
+            return null;
         }
+
+        var full = _cells;
+        _cells = length == 0 ? [] : full[..length];
+        return full;
     }
 
     private void ShiftCombining(int from, int by)
