@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+
+namespace Portal.Core.Sessions.Terminal;
+
+/// <summary>
+/// Terminal rows as HTML: one run of spans per row, every character HTML-encoded, colours and attributes as inline
+/// CSS. Nothing from the transcript can become markup, a link or a script.
+/// </summary>
+public static class TerminalHtml
+{
+    // All of Unicode passes as itself (Japanese stays readable in the source); <, >, &, quotes and controls are encoded.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    /// <summary>A row as spans (no wrapping element); trailing default blanks are dropped.</summary>
+    public static string Row(TerminalRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var html = new StringBuilder();
+        var text = new StringBuilder();
+        var end = row.Columns;
+        while (end > 0 && row.IsBlankAt(end - 1) && row.StyleIdAt(end - 1) == 0)
+        {
+            end--;
+        }
+
+        var runStyle = -1;
+        CellStyle style = default;
+        for (var x = 0; x < end; x++)
+        {
+            if (row.IsSecondHalfAt(x))
+            {
+                continue;
+            }
+
+            var id = row.StyleIdAt(x);
+            if (id != runStyle)
+            {
+                Flush(html, text, style, runStyle);
+                runStyle = id;
+                style = row[x].Style;
+            }
+
+            var cell = row[x];
+            text.Append(cell.IsBlank ? " " : cell.Text);
+        }
+
+        Flush(html, text, style, runStyle);
+        return html.ToString();
+    }
+
+    /// <summary>
+    /// A self-contained HTML document of a transcript: metadata, then every row, with a content security policy
+    /// that allows no script, no network and no frame.
+    /// </summary>
+    public static void WriteDocument(TextWriter writer, string title, IReadOnlyList<KeyValuePair<string, string>> metadata, IEnumerable<TranscriptRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(rows);
+        writer.Write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        writer.Write("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
+        writer.Write("<title>");
+        writer.Write(Encoder.Encode(title));
+        writer.Write("</title><style>body{font-family:sans-serif;margin:1rem}dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}");
+        writer.Write("dt{font-weight:bold}pre{background:#111;color:#e5e5e5;padding:.5rem;font:13px/1.25 ui-monospace,Menlo,Consolas,monospace}");
+        writer.Write(".kept{background:#2a2a3a}.kept-label{color:#9a9ab0;font-style:italic}</style></head><body><h1>");
+        writer.Write(Encoder.Encode(title));
+        writer.Write("</h1><dl>");
+        foreach (var (name, value) in metadata)
+        {
+            writer.Write("<dt>");
+            writer.Write(Encoder.Encode(name));
+            writer.Write("</dt><dd>");
+            writer.Write(Encoder.Encode(value));
+            writer.Write("</dd>");
+        }
+
+        writer.Write("</dl><pre>");
+        var previous = RowKind.Live;
+        foreach (var row in rows)
+        {
+            if (row.Kind != previous && row.Kind != RowKind.Live)
+            {
+                writer.Write("<span class=\"kept-label\">");
+                writer.Write(row.Kind == RowKind.FullScreenSnapshot ? "── last screen of a full-screen program ──" : "── wiped by clear ──");
+                writer.Write("</span>\n");
+            }
+
+            previous = row.Kind;
+            if (row.Kind != RowKind.Live)
+            {
+                writer.Write("<span class=\"kept\">");
+            }
+
+            writer.Write(Row(row.Row));
+            if (row.Kind != RowKind.Live)
+            {
+                writer.Write("</span>");
+            }
+
+            writer.Write('\n');
+        }
+
+        writer.Write("</pre></body></html>\n");
+    }
+
+    private static void Flush(StringBuilder html, StringBuilder text, CellStyle style, int styleId)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        var encoded = Encoder.Encode(text.ToString());
+        text.Clear();
+        var css = styleId == 0 ? string.Empty : Css(style);
+        if (css.Length == 0)
+        {
+            html.Append(encoded);
+            return;
+        }
+
+        html.Append("<span style=\"").Append(css).Append("\">").Append(encoded).Append("</span>");
+    }
+
+    /// <summary>Inline CSS for a style; only hex colours and fixed keywords, so nothing needs escaping.</summary>
+    internal static string Css(CellStyle style)
+    {
+        var foreground = XtermPalette.Css(style.Foreground);
+        var background = XtermPalette.Css(style.Background);
+        var attributes = style.Attributes;
+        if ((attributes & CellAttributes.Bold) != 0 && style.Foreground is >= 0 and < 8)
+        {
+            // As xterm does: bold draws the bright variant of the first eight colours.
+            foreground = XtermPalette.Css(style.Foreground + 8);
+        }
+
+        if ((attributes & CellAttributes.Inverse) != 0)
+        {
+            (foreground, background) = (background ?? "#e5e5e5", foreground ?? "#111111");
+        }
+
+        var css = new StringBuilder();
+        if (foreground is not null)
+        {
+            css.Append(CultureInfo.InvariantCulture, $"color:{foreground};");
+        }
+
+        if (background is not null)
+        {
+            css.Append(CultureInfo.InvariantCulture, $"background:{background};");
+        }
+
+        if ((attributes & CellAttributes.Bold) != 0)
+        {
+            css.Append("font-weight:bold;");
+        }
+
+        if ((attributes & CellAttributes.Faint) != 0)
+        {
+            css.Append("opacity:.6;");
+        }
+
+        if ((attributes & CellAttributes.Italic) != 0)
+        {
+            css.Append("font-style:italic;");
+        }
+
+        var lines = ((attributes & CellAttributes.Underline) != 0 ? "underline " : string.Empty)
+            + ((attributes & CellAttributes.Strikethrough) != 0 ? "line-through " : string.Empty)
+            + ((attributes & CellAttributes.Overline) != 0 ? "overline " : string.Empty);
+        if (lines.Length > 0)
+        {
+            css.Append("text-decoration:").Append(lines.TrimEnd()).Append(';');
+        }
+
+        if ((attributes & CellAttributes.Invisible) != 0)
+        {
+            // Concealed text was still sent to the terminal; an auditor sees it, faded.
+            css.Append("opacity:.35;");
+        }
+
+        return css.ToString();
+    }
+}
