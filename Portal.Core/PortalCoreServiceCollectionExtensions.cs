@@ -36,6 +36,7 @@ public static class PortalCoreServiceCollectionExtensions
                 }
             });
         services.TryAddSingleton<ISessionLogStore, S3SessionLogStore>();
+        services.TryAddSingleton<ISessionTranscripts, S3SessionTranscripts>();
 
         services.AddPortalOptions<SandboxOptions>(SandboxOptions.SectionName);
         services.TryAddSingleton<ISandboxSeeder, SandboxSeeder>();

@@ -30,6 +30,7 @@ internal static class PortalWebApplicationExtensions
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapPortalAuth();
         app.MapPortalApi();
+        app.MapSessionDownloads();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

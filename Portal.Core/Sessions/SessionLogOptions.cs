@@ -15,4 +15,11 @@ public sealed class SessionLogOptions
     /// <summary>The key prefix the preferences document sets. Defaults to <c>sessionmanager/</c>.</summary>
     [RegularExpression("^([A-Za-z0-9!_.*'()-]+/)*$", ErrorMessage = "must be a key prefix ending in '/', such as sessionmanager/")]
     public string Prefix { get; set; } = "sessionmanager/";
+
+    /// <summary>
+    /// The most bytes of one transcript rendered on a page; a larger one shows its beginning and says so (the raw
+    /// download stays whole). Defaults to 64 MiB.
+    /// </summary>
+    [Range(1024, 1L << 30)]
+    public long MaxRenderBytes { get; set; } = 64L << 20;
 }

@@ -73,6 +73,26 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Auditor_OpensATranscript_ReadsSearchesAndDownloads()
+    {
+        var page = await SignedInAsync("carol");
+        await page.GetByTestId("nav-sessions").ClickAsync();
+
+        await page.GetByTestId("sessions-table").Locator("tbody tr a").First.ClickAsync();
+
+        await page.WaitForURLAsync("**/sessions/*-*");
+        await Assertions.Expect(page.GetByTestId("transcript-view")).ToContainTextAsync("ssm-user@ip-10-0-1-23");
+        await Assertions.Expect(page.GetByTestId("transcript-metadata")).ToContainTextAsync("sessionmanager/");
+        await page.GetByTestId("transcript-search").FillAsync("exit");
+        await Assertions.Expect(page.GetByTestId("transcript-hits")).ToContainTextAsync("match");
+        var sessionId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        var download = await page.Context.APIRequest.GetAsync($"/downloads/sessions/{sessionId}/text");
+        Assert.Equal(200, download.Status);
+        Assert.Contains("exit", await download.TextAsync(), StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Requester_OpensAuditByAddress_IsRefused()
     {
         var page = await SignedInAsync("dave");

@@ -54,7 +54,7 @@ public static class TerminalHtml
     /// A self-contained HTML document of a transcript: metadata, then every row, with a content security policy
     /// that allows no script, no network and no frame.
     /// </summary>
-    public static void WriteDocument(TextWriter writer, string title, IReadOnlyList<KeyValuePair<string, string>> metadata, IEnumerable<TranscriptRow> rows)
+    public static void WriteDocument(TextWriter writer, string title, IReadOnlyList<KeyValuePair<string, string>> metadata, IEnumerable<RenderedRow> rows)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -94,7 +94,7 @@ public static class TerminalHtml
                 writer.Write("<span class=\"kept\">");
             }
 
-            writer.Write(Row(row.Row));
+            writer.Write(row.Html);
             if (row.Kind != RowKind.Live)
             {
                 writer.Write("</span>");

@@ -1,0 +1,18 @@
+namespace Portal.Core.Sessions;
+
+/// <summary>Reads one transcript from the log bucket, raw or rendered.</summary>
+public interface ISessionTranscripts
+{
+    /// <summary>Renders a transcript, or <see langword="null"/> when there is no such object.</summary>
+    /// <param name="sessionId">A valid session id (<see cref="SessionIds.IsValid"/>).</param>
+    /// <param name="columns">Terminal width, 20 to 500. Defaults to the width the transcript implies, else 80.</param>
+    /// <param name="cancellationToken">Cancels the download and the rendering.</param>
+    /// <exception cref="ArgumentException">The session id or width is invalid.</exception>
+    /// <exception cref="Aws.AwsApiException">S3 refused (AccessDenied names <c>s3:GetObject</c>).</exception>
+    Task<RenderedTranscript?> RenderAsync(string sessionId, int? columns = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The raw object as S3 holds it, or <see langword="null"/> when there is none. The caller disposes the stream.</summary>
+    /// <exception cref="ArgumentException">The session id is invalid.</exception>
+    /// <exception cref="Aws.AwsApiException">S3 refused.</exception>
+    Task<(Stream Content, long Length)?> OpenRawAsync(string sessionId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,28 @@
+namespace Portal.Core.Sessions;
+
+/// <summary>A transcript rendered as the terminal showed it, with what the auditor needs to cite it.</summary>
+/// <param name="SessionId">The session id.</param>
+/// <param name="Key">The S3 key.</param>
+/// <param name="Size">Object size in bytes.</param>
+/// <param name="ETag">The object's ETag.</param>
+/// <param name="LastModified">When S3 stored it.</param>
+/// <param name="Header">The <c>Script started on</c> line, when present.</param>
+/// <param name="Footer">The <c>Script done on</c> line; none means the transcript was cut short.</param>
+/// <param name="Title">The last terminal title the session set.</param>
+/// <param name="Columns">The width it was rendered at.</param>
+/// <param name="Rows">Physical rows as encoded HTML.</param>
+/// <param name="Lines">Logical lines as plain text, each pointing at its first row.</param>
+/// <param name="Truncated">True when only the first <see cref="SessionLogOptions.MaxRenderBytes"/> were rendered.</param>
+public sealed record RenderedTranscript(
+    string SessionId,
+    string Key,
+    long Size,
+    string? ETag,
+    DateTimeOffset? LastModified,
+    string? Header,
+    string? Footer,
+    string? Title,
+    int Columns,
+    IReadOnlyList<RenderedRow> Rows,
+    IReadOnlyList<RenderedLine> Lines,
+    bool Truncated);

@@ -1,0 +1,105 @@
+using System.Net;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Options;
+using Portal.Core.Aws;
+using Portal.Core.Sessions.Terminal;
+
+namespace Portal.Core.Sessions;
+
+internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOptions> options) : ISessionTranscripts
+{
+    public const int DefaultColumns = 80;
+    private const int MinColumns = 20;
+    private const int MaxColumns = 500;
+
+    public async Task<RenderedTranscript?> RenderAsync(string sessionId, int? columns = null, CancellationToken cancellationToken = default)
+    {
+        var key = KeyOf(sessionId);
+        if (columns is < MinColumns or > MaxColumns)
+        {
+            throw new ArgumentOutOfRangeException(nameof(columns), $"Choose a width from {MinColumns} to {MaxColumns} columns.");
+        }
+
+        using var response = await GetAsync(key, cancellationToken);
+        if (response is null)
+        {
+            return null;
+        }
+
+        var size = response.ContentLength;
+        var limit = options.Value.MaxRenderBytes;
+        var content = await ReadUpToAsync(response.ResponseStream, limit, cancellationToken);
+        var file = TranscriptFile.Parse(content);
+        var terminal = new TerminalEmulator(columns ?? DefaultColumns, 24);
+        terminal.Write(content.AsSpan(file.BodyOffset, file.BodyLength));
+        var rows = terminal.Transcript();
+        return new RenderedTranscript(
+            sessionId,
+            key,
+            size,
+            response.ETag,
+            response.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime(), TimeSpan.Zero) : null,
+            file.Header,
+            file.Footer,
+            terminal.Title,
+            terminal.Columns,
+            [.. rows.Select(r => new RenderedRow(TerminalHtml.Row(r.Row), r.Kind))],
+            [.. terminal.TranscriptLines().Select(l => new RenderedLine(l.Text, l.Kind, l.FirstRow))],
+            size > content.Length);
+    }
+
+    public async Task<(Stream Content, long Length)?> OpenRawAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        var response = await GetAsync(KeyOf(sessionId), cancellationToken);
+        return response is null ? null : (response.ResponseStream, response.ContentLength);
+    }
+
+    private string KeyOf(string sessionId) =>
+        SessionIds.IsValid(sessionId)
+            ? options.Value.Prefix + sessionId + ".log"
+            : throw new ArgumentException("Not a Session Manager session id.", nameof(sessionId));
+
+    private async Task<GetObjectResponse?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        var bucket = options.Value.Bucket;
+        if (string.IsNullOrWhiteSpace(bucket))
+        {
+            throw new InvalidOperationException("No session-log bucket is configured (Portal:Sessions:Bucket).");
+        }
+
+        try
+        {
+            return await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, cancellationToken);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound || ex.ErrorCode is "NoSuchKey" or "NotFound")
+        {
+            return null;
+        }
+        catch (AmazonServiceException ex)
+        {
+            var message = ex.ErrorCode == "AccessDenied"
+                ? $"The portal may not read s3://{bucket}/{key}: its role needs s3:GetObject on the log prefix (and kms:Decrypt for an SSE-KMS bucket)."
+                : null;
+            throw AwsApiException.FromSdk("s3", "GetObject", ex, message);
+        }
+        catch (Exception ex) when (ex is AmazonClientException or HttpRequestException)
+        {
+            throw AwsApiException.FromClient("s3", "GetObject", ex);
+        }
+    }
+
+    private static async Task<byte[]> ReadUpToAsync(Stream stream, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while (buffer.Length < limit && (read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit - buffer.Length)), cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

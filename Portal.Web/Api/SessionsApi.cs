@@ -1,0 +1,109 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Core.Audit;
+using Portal.Core.Aws;
+using Portal.Core.Sessions;
+using Portal.Web.Auth;
+
+namespace Portal.Web.Api;
+
+/// <summary>
+/// Transcript downloads for Auditors and Admins, streamed over HTTP (never through a circuit), each audited:
+/// <c>GET /api/sessions/{id}/raw</c>, <c>/text</c> (logical lines) and <c>/html</c> (a self-contained page).
+/// </summary>
+internal static class SessionsApi
+{
+    public static RouteGroupBuilder MapSessionsApi(this RouteGroupBuilder api)
+    {
+        MapDownloads(api.MapGroup("/sessions/{sessionId}"), "Api");
+        return api;
+    }
+
+    /// <summary>
+    /// The same downloads for the browser, under the sign-in cookie: <c>/downloads/sessions/{id}/raw</c> and so on.
+    /// GET only, so the cookie cannot be used to change anything.
+    /// </summary>
+    public static IEndpointRouteBuilder MapSessionDownloads(this IEndpointRouteBuilder endpoints)
+    {
+        MapDownloads(endpoints.MapGroup("/downloads/sessions/{sessionId}"), "Page");
+        return endpoints;
+    }
+
+    private static void MapDownloads(RouteGroupBuilder sessions, string prefix)
+    {
+        sessions.RequireAuthorization(PortalPolicies.Audit);
+        sessions.MapGet("/raw", RawAsync).WithName($"{prefix}SessionRaw");
+        sessions.MapGet("/text", TextAsync).WithName($"{prefix}SessionText");
+        sessions.MapGet("/html", HtmlAsync).WithName($"{prefix}SessionHtml");
+    }
+
+    private static async Task<IResult> RawAsync(string sessionId, ISessionTranscripts transcripts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (!SessionIds.IsValid(sessionId))
+        {
+            return InvalidId();
+        }
+
+        return await AuditedAsync(audit, user, sessionId, "raw", async () =>
+            await transcripts.OpenRawAsync(sessionId, ct) is { } raw
+                ? Results.Stream(raw.Content, "text/plain; charset=utf-8", $"{sessionId}.log")
+                : null);
+    }
+
+    private static async Task<IResult> TextAsync(string sessionId, int? columns, ISessionTranscripts transcripts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (!SessionIds.IsValid(sessionId))
+        {
+            return InvalidId();
+        }
+
+        return await AuditedAsync(audit, user, sessionId, "text", async () =>
+            await transcripts.RenderAsync(sessionId, columns, ct) is { } rendered
+                ? Results.File(Encoding.UTF8.GetBytes(string.Join('\n', rendered.Lines.Select(l => l.Text)) + "\n"), "text/plain; charset=utf-8", $"{sessionId}.txt")
+                : null);
+    }
+
+    private static async Task<IResult> HtmlAsync(string sessionId, int? columns, ISessionTranscripts transcripts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (!SessionIds.IsValid(sessionId))
+        {
+            return InvalidId();
+        }
+
+        return await AuditedAsync(audit, user, sessionId, "html", async () =>
+        {
+            if (await transcripts.RenderAsync(sessionId, columns, ct) is not { } rendered)
+            {
+                return null;
+            }
+
+            using var writer = new StringWriter();
+            TranscriptExport.WriteHtml(writer, rendered);
+            return Results.File(Encoding.UTF8.GetBytes(writer.ToString()), "text/html; charset=utf-8", $"{sessionId}.html");
+        });
+    }
+
+    /// <summary>Runs a download, records it (or its failure) on the audit trail, and maps the outcome to HTTP.</summary>
+    private static async Task<IResult> AuditedAsync(IAuditTrail audit, ClaimsPrincipal user, string sessionId, string format, Func<Task<IResult?>> download)
+    {
+        try
+        {
+            var result = await download();
+            await audit.RecordAsync(new AuditRecord(user.ActorOf(), "session.download", sessionId, result is null ? AuditOutcome.Failed : AuditOutcome.Succeeded, result is null ? $"{format}: no such transcript" : format));
+            return result ?? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such transcript", detail: $"There is no transcript for session {sessionId} in the log bucket.");
+        }
+        catch (AwsApiException ex)
+        {
+            await audit.RecordAsync(new AuditRecord(user.ActorOf(), "session.download", sessionId, AuditOutcome.Failed, $"{format}: {ex.ErrorCode}"));
+            return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: $"S3 answered {ex.ErrorCode}", detail: ex.AwsMessage);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid width", detail: ex.Message.Split(" (Parameter")[0]);
+        }
+    }
+
+    private static ProblemHttpResult InvalidId() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid session id", detail: "A session id is 1 to 96 letters, digits and +=,.@_- characters.");
+}

@@ -1,0 +1,111 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using Portal.Core.Audit;
+using Portal.Core.Aws;
+using Portal.Core.Sessions;
+using Portal.Core.Sessions.Terminal;
+using Portal.Web.Auth;
+
+namespace Portal.Web.Components.Pages.Sessions;
+
+public partial class TranscriptPage
+{
+    private static readonly int[] Widths = [80, 100, 120, 132, 160, 200];
+    private readonly List<BreadcrumbItem> _breadcrumbs = [new("Sessions", "/sessions"), new("Transcript", null, disabled: true)];
+    private RenderedTranscript? _transcript;
+    private List<(int Index, RenderedRow Row)> _rowItems = [];
+    private List<(int Index, RenderedLine Line)> _lineItems = [];
+    private List<int> _hits = [];
+    private HashSet<int> _hitSet = [];
+    private AwsApiException? _error;
+    private bool _loading = true;
+    private bool _invalid;
+    private bool _showLines;
+    private int _columns = 80;
+    private string? _query;
+
+    [Parameter]
+    public string SessionId { get; set; } = string.Empty;
+
+    [Inject]
+    private ISessionTranscripts Transcripts { get; set; } = default!;
+
+    [Inject]
+    private IAuditTrail Audit { get; set; } = default!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _invalid = !SessionIds.IsValid(SessionId);
+        if (_invalid)
+        {
+            _loading = false;
+            return;
+        }
+
+        await LoadAsync();
+        var user = (await AuthenticationState).User;
+        await Audit.RecordAsync(new AuditRecord(user.ActorOf(), "session.view", SessionId, _error is null && _transcript is not null ? AuditOutcome.Succeeded : AuditOutcome.Failed, _error?.ErrorCode ?? (_transcript is null ? "no such transcript" : $"{_columns} columns")));
+    }
+
+    private async Task LoadAsync()
+    {
+        _loading = true;
+        try
+        {
+            _transcript = await Transcripts.RenderAsync(SessionId, _columns);
+            _rowItems = _transcript is null ? [] : [.. _transcript.Rows.Select((row, i) => (i, row))];
+            _lineItems = _transcript is null ? [] : [.. _transcript.Lines.Select((line, i) => (i, line))];
+            _error = null;
+            FindHits();
+        }
+        catch (AwsApiException ex)
+        {
+            _error = ex;
+        }
+        finally
+        {
+            _loading = false;
+        }
+    }
+
+    private async Task WidthChangedAsync(int columns)
+    {
+        _columns = columns;
+        await LoadAsync();
+    }
+
+    private void SearchChanged(string? query)
+    {
+        _query = query;
+        FindHits();
+    }
+
+    private void FindHits()
+    {
+        _hits = string.IsNullOrEmpty(_query) || _transcript is null
+            ? []
+            : [.. _transcript.Lines.Select((line, i) => (line, i)).Where(x => x.line.Text.Contains(_query, StringComparison.OrdinalIgnoreCase)).Select(x => x.i)];
+        _hitSet = [.. _hits];
+        if (_hits.Count > 0)
+        {
+            _showLines = true;
+        }
+    }
+
+    private bool IsHit(int lineIndex) => _hitSet.Contains(lineIndex);
+
+    private string Download(string format) => $"/downloads/sessions/{Uri.EscapeDataString(SessionId)}/{format}?columns={_columns}";
+
+    private static string? KindClass(RowKind kind) => kind switch
+    {
+        RowKind.FullScreenSnapshot => "kept snapshot",
+        RowKind.Cleared => "kept cleared",
+        _ => null,
+    };
+
+    private static string Snippet(string text) => text.Length <= 60 ? text : text[..60] + "…";
+}
