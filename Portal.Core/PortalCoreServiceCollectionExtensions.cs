@@ -37,6 +37,8 @@ public static class PortalCoreServiceCollectionExtensions
             });
         services.TryAddSingleton<ISessionLogStore, S3SessionLogStore>();
         services.TryAddSingleton<ISessionTranscripts, S3SessionTranscripts>();
+        services.AddPortalOptions<SessionFlagOptions>(SessionFlagOptions.SectionName);
+        services.TryAddSingleton<ICommandExtractor, CommandExtractor>();
 
         services.AddPortalOptions<SandboxOptions>(SandboxOptions.SectionName);
         services.TryAddSingleton<ISandboxSeeder, SandboxSeeder>();

@@ -86,6 +86,12 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
         await page.GetByTestId("transcript-search").FillAsync("exit");
         await Assertions.Expect(page.GetByTestId("transcript-hits")).ToContainTextAsync("match");
         var sessionId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        await Assertions.Expect(page.GetByTestId("transcript-commands")).ToContainTextAsync("exit");
+        await page.GetByTestId("transcript-command").Last.ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('.terminal').scrollTop > 0");
+        var linked = await page.Context.NewPageAsync();
+        await linked.GotoAsync($"/sessions/{sessionId}#L30");
+        await linked.WaitForFunctionAsync("() => document.querySelector('.terminal') && document.querySelector('.terminal').scrollTop > 0");
         var download = await page.Context.APIRequest.GetAsync($"/downloads/sessions/{sessionId}/text");
         Assert.Equal(200, download.Status);
         Assert.Contains("exit", await download.TextAsync(), StringComparison.Ordinal);

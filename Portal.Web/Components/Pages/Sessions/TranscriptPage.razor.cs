@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.JSInterop;
 using MudBlazor;
 using Portal.Core.Audit;
 using Portal.Core.Aws;
@@ -9,14 +10,19 @@ using Portal.Web.Auth;
 
 namespace Portal.Web.Components.Pages.Sessions;
 
-public partial class TranscriptPage
+public partial class TranscriptPage : IAsyncDisposable
 {
+    private const int RowHeight = 18;
     private static readonly int[] Widths = [80, 100, 120, 132, 160, 200];
     private readonly List<BreadcrumbItem> _breadcrumbs = [new("Sessions", "/sessions"), new("Transcript", null, disabled: true)];
     private RenderedTranscript? _transcript;
     private List<(int Index, RenderedRow Row)> _rowItems = [];
     private List<(int Index, RenderedLine Line)> _lineItems = [];
     private List<int> _hits = [];
+    private IReadOnlyList<SessionCommand> _commands = [];
+    private ElementReference _view;
+    private IJSObjectReference? _module;
+    private int? _pendingScroll;
     private HashSet<int> _hitSet = [];
     private AwsApiException? _error;
     private bool _loading = true;
@@ -33,6 +39,15 @@ public partial class TranscriptPage
 
     [Inject]
     private IAuditTrail Audit { get; set; } = default!;
+
+    [Inject]
+    private ICommandExtractor Commands { get; set; } = default!;
+
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
@@ -59,6 +74,8 @@ public partial class TranscriptPage
             _transcript = await Transcripts.RenderAsync(SessionId, _columns);
             _rowItems = _transcript is null ? [] : [.. _transcript.Rows.Select((row, i) => (i, row))];
             _lineItems = _transcript is null ? [] : [.. _transcript.Lines.Select((line, i) => (i, line))];
+            _commands = _transcript is null ? [] : Commands.Extract(_transcript.Lines);
+            _pendingScroll ??= RowFromFragment();
             _error = null;
             FindHits();
         }
@@ -70,6 +87,29 @@ public partial class TranscriptPage
         {
             _loading = false;
         }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (_pendingScroll is { } row && _transcript is not null && !_loading)
+        {
+            _pendingScroll = null;
+            await ScrollToAsync(row);
+        }
+    }
+
+    /// <summary>Brings a row (1-based) into view; deep links (#L120) land here too.</summary>
+    private async Task ScrollToAsync(int row)
+    {
+        _showLines = false;
+        _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./js/transcript.js");
+        await _module.InvokeVoidAsync("scrollToRow", _view, row, RowHeight);
+    }
+
+    private int? RowFromFragment()
+    {
+        var fragment = new Uri(Navigation.Uri).Fragment;
+        return fragment.StartsWith("#L", StringComparison.Ordinal) && int.TryParse(fragment[2..], out var row) && row > 0 ? row : null;
     }
 
     private async Task WidthChangedAsync(int columns)
@@ -99,6 +139,22 @@ public partial class TranscriptPage
     private bool IsHit(int lineIndex) => _hitSet.Contains(lineIndex);
 
     private string Download(string format) => $"/downloads/sessions/{Uri.EscapeDataString(SessionId)}/{format}?columns={_columns}";
+
+    public async ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        if (_module is not null)
+        {
+            try
+            {
+                await _module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is gone; so is the module.
+            }
+        }
+    }
 
     private static string? KindClass(RowKind kind) => kind switch
     {
