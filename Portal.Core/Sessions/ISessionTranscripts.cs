@@ -5,7 +5,7 @@ public interface ISessionTranscripts
 {
     /// <summary>Renders a transcript, or <see langword="null"/> when there is no such object.</summary>
     /// <param name="sessionId">A valid session id (<see cref="SessionIds.IsValid"/>).</param>
-    /// <param name="columns">Terminal width, 20 to 500. Defaults to the width the transcript implies, else 80.</param>
+    /// <param name="columns">Terminal width, 20 to 500. Defaults to the width the transcript's cursor addressing implies, at least 80.</param>
     /// <param name="cancellationToken">Cancels the download and the rendering.</param>
     /// <exception cref="ArgumentException">The session id or width is invalid.</exception>
     /// <exception cref="Aws.AwsApiException">S3 refused (AccessDenied names <c>s3:GetObject</c>).</exception>

@@ -10,7 +10,6 @@ namespace Portal.Core.Sessions;
 
 internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOptions> options) : ISessionTranscripts
 {
-    public const int DefaultColumns = 80;
     private const int MinColumns = 20;
     private const int MaxColumns = 500;
 
@@ -32,8 +31,9 @@ internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOpti
         var limit = options.Value.MaxRenderBytes;
         var content = await ReadUpToAsync(response.ResponseStream, limit, cancellationToken);
         var file = TranscriptFile.Parse(content);
-        var terminal = new TerminalEmulator(columns ?? DefaultColumns, 24);
-        terminal.Write(content.AsSpan(file.BodyOffset, file.BodyLength));
+        var body = content.AsSpan(file.BodyOffset, file.BodyLength);
+        var terminal = new TerminalEmulator(columns ?? TerminalWidth.Detect(body), 24);
+        terminal.Write(body);
         var rows = terminal.Transcript();
         return new RenderedTranscript(
             sessionId,

@@ -13,7 +13,7 @@ namespace Portal.Web.Components.Pages.Sessions;
 public partial class TranscriptPage : IAsyncDisposable
 {
     private const int RowHeight = 18;
-    private static readonly int[] Widths = [80, 100, 120, 132, 160, 200];
+    private static readonly int[] StandardWidths = [80, 100, 120, 132, 160, 200];
     private readonly List<BreadcrumbItem> _breadcrumbs = [new("Sessions", "/sessions"), new("Transcript", null, disabled: true)];
     private RenderedTranscript? _transcript;
     private List<(int Index, RenderedRow Row)> _rowItems = [];
@@ -28,7 +28,7 @@ public partial class TranscriptPage : IAsyncDisposable
     private bool _loading = true;
     private bool _invalid;
     private bool _showLines;
-    private int _columns = 80;
+    private int? _columns;
     private string? _query;
 
     [Parameter]
@@ -75,6 +75,7 @@ public partial class TranscriptPage : IAsyncDisposable
             _rowItems = _transcript is null ? [] : [.. _transcript.Rows.Select((row, i) => (i, row))];
             _lineItems = _transcript is null ? [] : [.. _transcript.Lines.Select((line, i) => (i, line))];
             _commands = _transcript is null ? [] : Commands.Extract(_transcript.Lines);
+            _columns = _transcript?.Columns ?? _columns;
             _pendingScroll ??= RowFromFragment();
             _error = null;
             FindHits();
@@ -112,6 +113,9 @@ public partial class TranscriptPage : IAsyncDisposable
         return fragment.StartsWith("#L", StringComparison.Ordinal) && int.TryParse(fragment[2..], out var row) && row > 0 ? row : null;
     }
 
+    /// <summary>The usual widths, plus the detected one when it is unusual.</summary>
+    private IEnumerable<int> Widths => _columns is { } current && !StandardWidths.Contains(current) ? StandardWidths.Append(current).Order() : StandardWidths;
+
     private async Task WidthChangedAsync(int columns)
     {
         _columns = columns;
@@ -138,7 +142,7 @@ public partial class TranscriptPage : IAsyncDisposable
 
     private bool IsHit(int lineIndex) => _hitSet.Contains(lineIndex);
 
-    private string Download(string format) => $"/downloads/sessions/{Uri.EscapeDataString(SessionId)}/{format}?columns={_columns}";
+    private string Download(string format) => $"/downloads/sessions/{Uri.EscapeDataString(SessionId)}/{format}" + (_columns is { } columns ? $"?columns={columns}" : string.Empty);
 
     public async ValueTask DisposeAsync()
     {
