@@ -21,6 +21,14 @@ public sealed class PortalWebFactory(Uri awsEndpoint, IReadOnlyDictionary<string
         }
     }
 
+    /// <summary>A client that calls the API with a bearer token.</summary>
+    public HttpClient CreateBearerClient(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

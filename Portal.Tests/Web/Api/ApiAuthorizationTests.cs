@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Portal.Tests.TestSupport;
@@ -27,7 +26,7 @@ public sealed class ApiAuthorizationTests(MotoServerFixture moto) : IDisposable
     [Fact]
     public async Task GetAudit_AsRequester_Is403()
     {
-        using var client = Client("sandbox-dave");
+        using var client = _portal.CreateBearerClient("sandbox-dave");
 
         using var response = await client.GetAsync("/api/audit");
 
@@ -41,7 +40,7 @@ public sealed class ApiAuthorizationTests(MotoServerFixture moto) : IDisposable
     [InlineData("sandbox-alice")]
     public async Task GetAudit_AsAuditorOrAdmin_Is200WithCamelCasePage(string token)
     {
-        using var client = Client(token);
+        using var client = _portal.CreateBearerClient(token);
 
         using var response = await client.GetAsync("/api/audit?take=5");
 
@@ -54,8 +53,8 @@ public sealed class ApiAuthorizationTests(MotoServerFixture moto) : IDisposable
     [Fact]
     public async Task GetAudit_UnknownSandboxPerson_Is401AndAudited()
     {
-        using var client = Client("sandbox-mallory");
-        using var auditor = Client("sandbox-carol");
+        using var client = _portal.CreateBearerClient("sandbox-mallory");
+        using var auditor = _portal.CreateBearerClient("sandbox-carol");
 
         using var response = await client.GetAsync("/api/audit");
         var denied = await auditor.GetFromJsonAsync<JsonElement>("/api/audit?action=auth.api-token&outcome=Denied");
@@ -73,7 +72,7 @@ public sealed class ApiAuthorizationTests(MotoServerFixture moto) : IDisposable
     [InlineData("from=2026-02-01&to=2026-01-01", "from")]
     public async Task GetAudit_BadQuery_Is400NamingTheField(string query, string field)
     {
-        using var client = Client("sandbox-carol");
+        using var client = _portal.CreateBearerClient("sandbox-carol");
 
         using var response = await client.GetAsync($"/api/audit?{query}");
 
@@ -85,13 +84,13 @@ public sealed class ApiAuthorizationTests(MotoServerFixture moto) : IDisposable
     [Fact]
     public async Task Tokens_IssuedByAdmin_ActWithTheirRoleUntilRevoked()
     {
-        using var admin = Client("sandbox-alice");
+        using var admin = _portal.CreateBearerClient("sandbox-alice");
 
         using var issue = await admin.PostAsJsonAsync("/api/tokens", new { name = "ci-audit", role = "Auditor", expiresInDays = 1 });
         var issued = await issue.Content.ReadFromJsonAsync<JsonElement>();
         var token = issued.GetProperty("token").GetString()!;
         var id = issued.GetProperty("info").GetProperty("id").GetString();
-        using var automation = Client(token);
+        using var automation = _portal.CreateBearerClient(token);
         var asAuditor = await automation.GetAsync("/api/audit");
         var asAdmin = await automation.GetAsync("/api/tokens");
         using var revoke = await admin.PostAsync($"/api/tokens/{id}/revoke", null);
@@ -109,7 +108,7 @@ public sealed class ApiAuthorizationTests(MotoServerFixture moto) : IDisposable
     [Fact]
     public async Task PostToken_InvalidBody_Is400AndIssuesNothing()
     {
-        using var admin = Client("sandbox-alice");
+        using var admin = _portal.CreateBearerClient("sandbox-alice");
 
         using var response = await admin.PostAsJsonAsync("/api/tokens", new { name = "bad name!", role = "Root", expiresInDays = 0 });
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -136,7 +135,7 @@ public sealed class ApiAuthorizationTests(MotoServerFixture moto) : IDisposable
     [Fact]
     public async Task Me_ReturnsRolesAndIamUser()
     {
-        using var client = Client("sandbox-erin");
+        using var client = _portal.CreateBearerClient("sandbox-erin");
 
         var me = await client.GetFromJsonAsync<JsonElement>("/api/me");
 
@@ -145,12 +144,6 @@ public sealed class ApiAuthorizationTests(MotoServerFixture moto) : IDisposable
         Assert.Equal(["Approver", "Requester"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).Order());
     }
 
-    private HttpClient Client(string token)
-    {
-        var client = _portal.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
 
     public void Dispose() => _portal.Dispose();
 }

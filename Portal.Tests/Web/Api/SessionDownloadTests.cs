@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Portal.Tests.TestSupport;
@@ -15,7 +14,7 @@ public sealed class SessionDownloadTests(MotoServerFixture moto) : IDisposable
     [Fact]
     public async Task Downloads_AsAuditor_RawTextAndHtml_AreAudited()
     {
-        using var carol = Client("sandbox-carol");
+        using var carol = _portal.CreateBearerClient("sandbox-carol");
         var sessionId = await FirstSessionIdAsync(carol);
 
         var raw = await carol.GetStringAsync($"/api/sessions/{sessionId}/raw");
@@ -35,7 +34,7 @@ public sealed class SessionDownloadTests(MotoServerFixture moto) : IDisposable
     [Fact]
     public async Task Downloads_AsRequester_Are403()
     {
-        using var dave = Client("sandbox-dave");
+        using var dave = _portal.CreateBearerClient("sandbox-dave");
 
         using var response = await dave.GetAsync("/api/sessions/alice-0123456789abcdef0/raw");
 
@@ -48,7 +47,7 @@ public sealed class SessionDownloadTests(MotoServerFixture moto) : IDisposable
     [InlineData("a%20b", HttpStatusCode.BadRequest)]
     public async Task Downloads_MissingOrInvalidId_AnswerProblemDetails(string sessionId, HttpStatusCode status)
     {
-        using var carol = Client("sandbox-carol");
+        using var carol = _portal.CreateBearerClient("sandbox-carol");
 
         using var response = await carol.GetAsync($"/api/sessions/{sessionId}/text");
 
@@ -59,7 +58,7 @@ public sealed class SessionDownloadTests(MotoServerFixture moto) : IDisposable
     [Fact]
     public async Task Downloads_BadWidth_Is400()
     {
-        using var carol = Client("sandbox-carol");
+        using var carol = _portal.CreateBearerClient("sandbox-carol");
         var sessionId = await FirstSessionIdAsync(carol);
 
         using var response = await carol.GetAsync($"/api/sessions/{sessionId}/text?columns=5");
@@ -76,12 +75,6 @@ public sealed class SessionDownloadTests(MotoServerFixture moto) : IDisposable
         return key["sessionmanager/".Length..^".log".Length];
     }
 
-    private HttpClient Client(string token)
-    {
-        var client = _portal.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
 
     public void Dispose() => _portal.Dispose();
 }
