@@ -27,6 +27,7 @@ public partial class TranscriptPage : IAsyncDisposable
     private AwsApiException? _error;
     private bool _loading = true;
     private bool _invalid;
+    private bool _notConfigured;
     private bool _showLines;
     private int? _columns;
     private string? _query;
@@ -83,6 +84,10 @@ public partial class TranscriptPage : IAsyncDisposable
         catch (AwsApiException ex)
         {
             _error = ex;
+        }
+        catch (InvalidOperationException)
+        {
+            _notConfigured = true;
         }
         finally
         {

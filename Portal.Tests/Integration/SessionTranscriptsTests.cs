@@ -1,0 +1,94 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Sessions;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Integration;
+
+/// <summary>Reading and rendering transcripts from a bucket in moto.</summary>
+[Collection(MotoGroup.Name)]
+public sealed class SessionTranscriptsTests(MotoServerFixture moto) : IAsyncLifetime
+{
+    private readonly string _bucket = $"logs-{Guid.NewGuid():N}"[..20];
+    private ServiceProvider _services = default!;
+
+    public async Task InitializeAsync()
+    {
+        _services = AwsClients.For(moto, services =>
+        {
+            services.AddOptions<SessionLogOptions>().Configure(o =>
+            {
+                o.Bucket = _bucket;
+                o.MaxRenderBytes = 2048;
+            });
+            services.AddSingleton<ISessionTranscripts, S3SessionTranscripts>();
+        });
+        await _services.GetRequiredService<IAmazonS3>().PutBucketAsync(new PutBucketRequest
+        {
+            BucketName = _bucket,
+            PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = BucketLocationConstraint.FindValue(MotoServerFixture.Region) },
+        });
+        await PutAsync("alice-0123456789abcdef0", "Script started on 2026-11-27 06:30:04+00:00 [COMMAND=\"cat x\" <not executed on terminal>]\n\u001b]0;ssm-user@bastion:~\u0007$ \u001b[1;31msudo\u001b[0m ls\r\r\nfile\r\r\n\nScript done on 2026-11-27 06:31:00+00:00 [COMMAND_EXIT_CODE=\"0\"]\n");
+        await PutAsync("bob-0123456789abcdef0", "Script started on x\n" + string.Concat(Enumerable.Range(0, 400).Select(i => $"line {i}\r\r\n")));
+        await PutAsync("vim-0123456789abcdef0", "\u001b[1;132Hx");
+    }
+
+    [Fact]
+    public async Task RenderAsync_RendersRowsLinesAndMetadata()
+    {
+        var transcript = await Transcripts.RenderAsync("alice-0123456789abcdef0");
+
+        Assert.NotNull(transcript);
+        Assert.Equal("sessionmanager/alice-0123456789abcdef0.log", transcript.Key);
+        Assert.Equal("ssm-user@bastion:~", transcript.Title);
+        Assert.StartsWith("Script done on", transcript.Footer, StringComparison.Ordinal);
+        Assert.Equal("$ sudo ls", transcript.Lines[0].Text);
+        Assert.Equal("$ <span style=\"color:#ff0000;font-weight:bold;\">sudo</span> ls", transcript.Rows[0].Html);
+        Assert.False(transcript.Truncated);
+        Assert.Equal(80, transcript.Columns);
+    }
+
+    [Fact]
+    public async Task RenderAsync_LargerThanTheLimit_RendersTheBeginningAndSaysSo()
+    {
+        var transcript = await Transcripts.RenderAsync("bob-0123456789abcdef0");
+
+        Assert.True(transcript!.Truncated);
+        Assert.True(transcript.Size > 2048);
+        Assert.Equal("line 0", transcript.Lines[0].Text);
+        Assert.DoesNotContain(transcript.Lines, l => l.Text == "line 399");
+    }
+
+    [Fact]
+    public async Task RenderAsync_WidthFromCursorAddressing_OrAsAsked()
+    {
+        Assert.Equal(132, (await Transcripts.RenderAsync("vim-0123456789abcdef0"))!.Columns);
+        Assert.Equal(100, (await Transcripts.RenderAsync("vim-0123456789abcdef0", 100))!.Columns);
+    }
+
+    [Fact]
+    public async Task RenderAsync_MissingInvalidOrBadWidth_AreClear()
+    {
+        Assert.Null(await Transcripts.RenderAsync("carol-0123456789abcdef0"));
+        Assert.Null(await Transcripts.OpenRawAsync("carol-0123456789abcdef0"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Transcripts.RenderAsync("../../etc/passwd"));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Transcripts.RenderAsync("alice-0123456789abcdef0", 5));
+    }
+
+    [Fact]
+    public async Task OpenRawAsync_StreamsTheObjectAsStored()
+    {
+        var raw = await Transcripts.OpenRawAsync("alice-0123456789abcdef0");
+
+        using var reader = new StreamReader(raw!.Value.Content);
+        Assert.StartsWith("Script started on", await reader.ReadToEndAsync(), StringComparison.Ordinal);
+    }
+
+    private ISessionTranscripts Transcripts => _services.GetRequiredService<ISessionTranscripts>();
+
+    private Task<PutObjectResponse> PutAsync(string sessionId, string content) =>
+        _services.GetRequiredService<IAmazonS3>().PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = $"sessionmanager/{sessionId}.log", ContentBody = content });
+
+    public async Task DisposeAsync() => await _services.DisposeAsync();
+}
