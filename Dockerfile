@@ -10,7 +10,8 @@
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
-COPY global.json Directory.Build.props Directory.Packages.props .editorconfig appsettings.json ./
+# global.json pins the SDK for development machines; the image brings its own 10.0 SDK.
+COPY Directory.Build.props Directory.Packages.props .editorconfig appsettings.json ./
 COPY Portal.Core/Portal.Core.csproj Portal.Core/
 COPY Portal.Web/Portal.Web.csproj Portal.Web/
 RUN dotnet restore Portal.Web/Portal.Web.csproj
