@@ -89,28 +89,8 @@ public sealed class TerminalEmulator : IVtHandler
     }
 
     /// <summary>Logical lines of the normal buffer: soft-wrapped rows joined, trailing spaces trimmed.</summary>
-    public IReadOnlyList<string> LogicalLines()
-    {
-        var lines = new List<string>();
-        var rows = _normal.Lines;
-        var builder = new StringBuilder();
-        for (var i = 0; i < rows.Count; i++)
-        {
-            builder.Clear();
-            var j = i;
-            while (j + 1 < rows.Count && rows[j + 1].IsWrapped)
-            {
-                builder.Append(ContinuedText(rows[j], rows[j + 1]));
-                j++;
-            }
-
-            builder.Append(rows[j].ToText(trimRight: false));
-            lines.Add(builder.ToString().TrimEnd(' '));
-            i = j;
-        }
-
-        return lines;
-    }
+    public IReadOnlyList<string> LogicalLines() =>
+        [.. JoinWrapped(_normal.Lines.Select(row => new TranscriptRow(row, RowKind.Live)).ToList()).Select(line => line.Text)];
 
     /// <summary>
     /// Every row an auditor should read, in order: rows wiped by clear, the live normal buffer, and the last screen
@@ -144,28 +124,7 @@ public sealed class TerminalEmulator : IVtHandler
     }
 
     /// <summary>Logical lines of <see cref="Transcript"/>: soft-wrapped rows joined, trailing spaces trimmed.</summary>
-    public IReadOnlyList<(string Text, RowKind Kind, int FirstRow)> TranscriptLines()
-    {
-        var rows = Transcript();
-        var lines = new List<(string, RowKind, int)>();
-        var builder = new StringBuilder();
-        for (var i = 0; i < rows.Count; i++)
-        {
-            builder.Clear();
-            var j = i;
-            while (j + 1 < rows.Count && rows[j + 1].Row.IsWrapped && rows[j + 1].Kind == rows[i].Kind)
-            {
-                builder.Append(ContinuedText(rows[j].Row, rows[j + 1].Row));
-                j++;
-            }
-
-            builder.Append(rows[j].Row.ToText(trimRight: false));
-            lines.Add((builder.ToString().TrimEnd(' '), rows[i].Kind, i));
-            i = j;
-        }
-
-        return lines;
-    }
+    public IReadOnlyList<(string Text, RowKind Kind, int FirstRow)> TranscriptLines() => JoinWrapped(Transcript());
 
     void IVtHandler.Print(ReadOnlySpan<int> codePoints)
     {
@@ -565,6 +524,32 @@ public sealed class TerminalEmulator : IVtHandler
             var title = payload[(separator + 1)..];
             Title = title.Length > MaxTitleLength ? title[..MaxTitleLength] : title;
         }
+    }
+
+    /// <summary>
+    /// Joins soft-wrapped rows of one kind into logical lines, as xterm.js's search does: continued rows count at full
+    /// width (less the empty last cell a wide character skipped), the joined line loses its trailing spaces.
+    /// </summary>
+    private List<(string Text, RowKind Kind, int FirstRow)> JoinWrapped(IReadOnlyList<TranscriptRow> rows)
+    {
+        var lines = new List<(string, RowKind, int)>();
+        var builder = new StringBuilder();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            builder.Clear();
+            var j = i;
+            while (j + 1 < rows.Count && rows[j + 1].Row.IsWrapped && rows[j + 1].Kind == rows[i].Kind)
+            {
+                builder.Append(ContinuedText(rows[j].Row, rows[j + 1].Row));
+                j++;
+            }
+
+            builder.Append(rows[j].Row.ToText(trimRight: false));
+            lines.Add((builder.ToString().TrimEnd(' '), rows[i].Kind, i));
+            i = j;
+        }
+
+        return lines;
     }
 
     /// <summary>A row followed by a soft wrap: its full width, less the empty last cell a wide character skipped.</summary>
