@@ -34,7 +34,14 @@ internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOpti
         var body = content.AsSpan(file.BodyOffset, file.BodyLength);
         var terminal = new TerminalEmulator(columns ?? TerminalWidth.Detect(body), 24);
         terminal.Write(body);
-        var rows = terminal.Transcript();
+        // The empty screen rows below the last output are the terminal's, not the session's: leave them out.
+        var rows = terminal.Transcript().ToList();
+        while (rows.Count > 1 && rows[^1].Kind == RowKind.Live && rows[^1].Row.IsBlank)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        var lines = terminal.TranscriptLines().Where(l => l.FirstRow < rows.Count).ToList();
         return new RenderedTranscript(
             sessionId,
             key,
@@ -46,7 +53,7 @@ internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOpti
             terminal.Title,
             terminal.Columns,
             [.. rows.Select(r => new RenderedRow(TerminalHtml.Row(r.Row), r.Kind))],
-            [.. terminal.TranscriptLines().Select(l => new RenderedLine(l.Text, l.Kind, l.FirstRow))],
+            [.. lines.Select(l => new RenderedLine(l.Text, l.Kind, l.FirstRow))],
             size > content.Length);
     }
 

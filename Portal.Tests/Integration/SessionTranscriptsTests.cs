@@ -47,6 +47,8 @@ public sealed class SessionTranscriptsTests(MotoServerFixture moto) : IAsyncLife
         Assert.Equal("$ <span style=\"color:#ff0000;font-weight:bold;\">sudo</span> ls", transcript.Rows[0].Html);
         Assert.False(transcript.Truncated);
         Assert.Equal(80, transcript.Columns);
+        Assert.Equal(["$ sudo ls", "file"], transcript.Lines.Select(l => l.Text));
+        Assert.Equal(2, transcript.Rows.Count);
     }
 
     [Fact]
