@@ -7,6 +7,16 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
 {
     private static readonly string[] AllNav = ["dashboard", "sessions", "access", "setup", "audit", "tokens"];
 
+    // True when transcript row n (1-based) is drawn inside the transcript pane's visible area.
+    private const string RowIsVisible = """
+        n => {
+          const pane = document.querySelector('.terminal'), row = document.getElementById('L' + n);
+          if (!pane || !row) return false;
+          const a = pane.getBoundingClientRect(), b = row.getBoundingClientRect();
+          return b.top >= a.top - 1 && b.bottom <= a.bottom + 1;
+        }
+        """;
+
     [Theory]
     [InlineData("alice", "Alice Admin", "dashboard,sessions,access,setup,audit,tokens")]
     [InlineData("bob", "Bob Approver", "dashboard,access")]
@@ -87,11 +97,16 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
         await Assertions.Expect(page.GetByTestId("transcript-hits")).ToContainTextAsync("match");
         var sessionId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
         await Assertions.Expect(page.GetByTestId("transcript-commands")).ToContainTextAsync("exit");
-        await page.GetByTestId("transcript-command").Last.ClickAsync();
-        await page.WaitForFunctionAsync("() => document.querySelector('.terminal').scrollTop > 0");
+        // A short viewport, so the transcript is taller than its pane and jumping to a row must scroll.
+        await page.SetViewportSizeAsync(1280, 300);
+        var lastCommand = page.GetByTestId("transcript-command").Last;
+        var row = int.Parse((await lastCommand.TextContentAsync())!.Split(':')[0].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await lastCommand.ClickAsync();
+        await page.WaitForFunctionAsync(RowIsVisible, row);
         var linked = await page.Context.NewPageAsync();
-        await linked.GotoAsync($"/sessions/{sessionId}#L30");
-        await linked.WaitForFunctionAsync("() => document.querySelector('.terminal') && document.querySelector('.terminal').scrollTop > 0");
+        await linked.SetViewportSizeAsync(1280, 300);
+        await linked.GotoAsync($"/sessions/{sessionId}#L{row}");
+        await linked.WaitForFunctionAsync(RowIsVisible, row);
         var download = await page.Context.APIRequest.GetAsync($"/downloads/sessions/{sessionId}/text");
         Assert.Equal(200, download.Status);
         Assert.Contains("exit", await download.TextAsync(), StringComparison.Ordinal);
