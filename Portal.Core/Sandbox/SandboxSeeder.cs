@@ -1,6 +1,5 @@
 using Amazon.EC2;
 using Amazon.EC2.Model;
-using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Filter = Amazon.EC2.Model.Filter;
@@ -25,24 +24,17 @@ internal sealed partial class SandboxSeeder(
     internal const string OperatorsGroup = "operators";
     internal static readonly string[] InstanceNames = ["bastion", "app-server-1", "db-server-1"];
 
-    public async Task<SandboxSeedResult> SeedAsync(CancellationToken cancellationToken = default)
-    {
-        try
+    public Task<SandboxSeedResult> SeedAsync(CancellationToken cancellationToken = default) =>
+        AwsSdkCall.RunAsync("sandbox", "Seed", async () =>
         {
             var (instanceIds, instancesCreated) = await EnsureInstancesAsync(cancellationToken);
             var usersCreated = await EnsureUsersAsync(cancellationToken);
             var groupCreated = await EnsureGroupAsync(cancellationToken);
             var bucketCreated = await EnsureBucketAsync(cancellationToken);
             var uploaded = await EnsureTranscriptsAsync(instanceIds, cancellationToken);
-            var result = new SandboxSeedResult(instancesCreated, usersCreated, groupCreated, bucketCreated, uploaded);
             LogSeeded(logger, instancesCreated, usersCreated, uploaded, options.Value.LogBucket);
-            return result;
-        }
-        catch (AmazonServiceException ex)
-        {
-            throw AwsApiException.FromSdk(ex.GetType().Namespace ?? "aws", "SeedSandbox", ex);
-        }
-    }
+            return new SandboxSeedResult(instancesCreated, usersCreated, groupCreated, bucketCreated, uploaded);
+        });
 
     /// <summary>The bastion first, then the other instances; ids are looked up by their Name tag.</summary>
     private async Task<(IReadOnlyList<string> Ids, int Created)> EnsureInstancesAsync(CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Options;
@@ -15,27 +14,20 @@ internal sealed class S3SessionLogStore(IAmazonS3 s3, IOptions<SessionLogOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 1000); // 1000 is S3's page limit.
         var bucket = Bucket ?? throw new InvalidOperationException("No session-log bucket is configured (Portal:Sessions:Bucket).");
-        try
-        {
-            var page = await s3.ListObjectsV2Async(
-                new ListObjectsV2Request { BucketName = bucket, Prefix = options.Value.Prefix, MaxKeys = pageSize, ContinuationToken = continuationToken },
-                cancellationToken);
-            var items = (page.S3Objects ?? [])
-                .Select(o => SessionLogObject.FromKey(o.Key, o.Size ?? 0, o.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime(), TimeSpan.Zero) : null))
-                .OfType<SessionLogObject>()
-                .ToList();
-            return new SessionLogPage(items, page.IsTruncated == true ? page.NextContinuationToken : null);
-        }
-        catch (AmazonServiceException ex)
-        {
-            var message = ex.ErrorCode == "AccessDenied"
-                ? $"The portal may not list s3://{bucket}/{options.Value.Prefix}: its role needs s3:ListBucket on the bucket."
-                : null;
-            throw AwsApiException.FromSdk("s3", "ListObjectsV2", ex, message);
-        }
-        catch (Exception ex) when (ex is AmazonClientException or HttpRequestException)
-        {
-            throw AwsApiException.FromClient("s3", "ListObjectsV2", ex);
-        }
+        return await AwsSdkCall.RunAsync(
+            "s3",
+            "ListObjectsV2",
+            async () =>
+            {
+                var page = await s3.ListObjectsV2Async(
+                    new ListObjectsV2Request { BucketName = bucket, Prefix = options.Value.Prefix, MaxKeys = pageSize, ContinuationToken = continuationToken },
+                    cancellationToken);
+                var items = (page.S3Objects ?? [])
+                    .Select(o => SessionLogObject.FromKey(o.Key, o.Size ?? 0, o.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime(), TimeSpan.Zero) : null))
+                    .OfType<SessionLogObject>()
+                    .ToList();
+                return new SessionLogPage(items, page.IsTruncated == true ? page.NextContinuationToken : null);
+            },
+            $"The portal may not list s3://{bucket}/{options.Value.Prefix}: its role needs s3:ListBucket on the bucket.");
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Options;
@@ -76,25 +75,21 @@ internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOpti
             throw new InvalidOperationException("No session-log bucket is configured (Portal:Sessions:Bucket).");
         }
 
-        try
-        {
-            return await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, cancellationToken);
-        }
-        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound || ex.ErrorCode is "NoSuchKey" or "NotFound")
-        {
-            return null;
-        }
-        catch (AmazonServiceException ex)
-        {
-            var message = ex.ErrorCode == "AccessDenied"
-                ? $"The portal may not read s3://{bucket}/{key}: its role needs s3:GetObject on the log prefix (and kms:Decrypt for an SSE-KMS bucket)."
-                : null;
-            throw AwsApiException.FromSdk("s3", "GetObject", ex, message);
-        }
-        catch (Exception ex) when (ex is AmazonClientException or HttpRequestException)
-        {
-            throw AwsApiException.FromClient("s3", "GetObject", ex);
-        }
+        return await AwsSdkCall.RunAsync(
+            "s3",
+            "GetObject",
+            async () =>
+            {
+                try
+                {
+                    return await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, cancellationToken);
+                }
+                catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound || ex.ErrorCode is "NoSuchKey" or "NotFound")
+                {
+                    return null;
+                }
+            },
+            $"The portal may not read s3://{bucket}/{key}: its role needs s3:GetObject on the log prefix (and kms:Decrypt for an SSE-KMS bucket).");
     }
 
     private static async Task<byte[]> ReadUpToAsync(Stream stream, long limit, CancellationToken cancellationToken)

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Amazon.EC2;
 using Amazon.EC2.Model;
-using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using Amazon.SimpleSystemsManagement;
@@ -13,32 +12,21 @@ namespace Portal.Core.Setup;
 
 internal sealed class AwsEnvironment(IAmazonSecurityTokenService sts, IAmazonEC2 ec2, IAmazonSimpleSystemsManagement ssm, IOptions<PortalAwsOptions> options) : IAwsEnvironment
 {
-    public async Task<AwsCallerIdentity> GetCallerIdentityAsync(CancellationToken cancellationToken = default)
-    {
-        try
+    public Task<AwsCallerIdentity> GetCallerIdentityAsync(CancellationToken cancellationToken = default) =>
+        AwsSdkCall.RunAsync("sts", "GetCallerIdentity", async () =>
         {
             var identity = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken);
             return new AwsCallerIdentity(identity.Account, identity.Arn, identity.UserId, options.Value.Region, options.Value.EffectiveServiceUrl?.ToString());
-        }
-        catch (AmazonServiceException ex)
-        {
-            throw AwsApiException.FromSdk("sts", "GetCallerIdentity", ex);
-        }
-        catch (Exception ex) when (ex is AmazonClientException or HttpRequestException)
-        {
-            throw AwsApiException.FromClient("sts", "GetCallerIdentity", ex);
-        }
-    }
+        });
 
-    public async Task<IReadOnlyList<Ec2InstanceSummary>> ListInstancesAsync(CancellationToken cancellationToken = default)
-    {
-        var instances = new List<Ec2InstanceSummary>();
-        var request = new DescribeInstancesRequest
+    public Task<IReadOnlyList<Ec2InstanceSummary>> ListInstancesAsync(CancellationToken cancellationToken = default) =>
+        AwsSdkCall.RunAsync<IReadOnlyList<Ec2InstanceSummary>>("ec2", "DescribeInstances", async () =>
         {
-            Filters = [new Filter("instance-state-name", ["pending", "running", "stopping", "stopped"])],
-        };
-        try
-        {
+            var instances = new List<Ec2InstanceSummary>();
+            var request = new DescribeInstancesRequest
+            {
+                Filters = [new Filter("instance-state-name", ["pending", "running", "stopping", "stopped"])],
+            };
             do
             {
                 var page = await ec2.DescribeInstancesAsync(request, cancellationToken);
@@ -53,41 +41,23 @@ internal sealed class AwsEnvironment(IAmazonSecurityTokenService sts, IAmazonEC2
                 request.NextToken = page.NextToken;
             }
             while (!string.IsNullOrEmpty(request.NextToken));
-        }
-        catch (AmazonServiceException ex)
-        {
-            throw AwsApiException.FromSdk("ec2", "DescribeInstances", ex);
-        }
-        catch (Exception ex) when (ex is AmazonClientException or HttpRequestException)
-        {
-            throw AwsApiException.FromClient("ec2", "DescribeInstances", ex);
-        }
 
-        return [.. instances.OrderBy(i => i.Name ?? "~", StringComparer.Ordinal).ThenBy(i => i.InstanceId, StringComparer.Ordinal)];
-    }
+            return [.. instances.OrderBy(i => i.Name ?? "~", StringComparer.Ordinal).ThenBy(i => i.InstanceId, StringComparer.Ordinal)];
+        });
 
-    public async Task<SessionPreferences?> GetSessionPreferencesAsync(CancellationToken cancellationToken = default)
-    {
-        GetDocumentResponse document;
-        try
+    public Task<SessionPreferences?> GetSessionPreferencesAsync(CancellationToken cancellationToken = default) =>
+        AwsSdkCall.RunAsync("ssm", "GetDocument", async () =>
         {
-            document = await ssm.GetDocumentAsync(new GetDocumentRequest { Name = SessionPreferences.DocumentName, DocumentFormat = DocumentFormat.JSON }, cancellationToken);
-        }
-        catch (InvalidDocumentException)
-        {
-            return null;
-        }
-        catch (AmazonServiceException ex)
-        {
-            throw AwsApiException.FromSdk("ssm", "GetDocument", ex);
-        }
-        catch (Exception ex) when (ex is AmazonClientException or HttpRequestException)
-        {
-            throw AwsApiException.FromClient("ssm", "GetDocument", ex);
-        }
-
-        return ParsePreferences(document.DocumentVersion ?? "1", document.Content);
-    }
+            try
+            {
+                var document = await ssm.GetDocumentAsync(new GetDocumentRequest { Name = SessionPreferences.DocumentName, DocumentFormat = DocumentFormat.JSON }, cancellationToken);
+                return ParsePreferences(document.DocumentVersion ?? "1", document.Content);
+            }
+            catch (InvalidDocumentException)
+            {
+                return (SessionPreferences?)null;
+            }
+        });
 
     /// <summary>Reads the inputs the agent uses; a boolean may be written as a JSON boolean or as "true".</summary>
     internal static SessionPreferences ParsePreferences(string version, string? content)

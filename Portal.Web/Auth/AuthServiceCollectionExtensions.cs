@@ -61,7 +61,6 @@ internal static class AuthServiceCollectionExtensions
                 .Configure<IOptions<PortalAuthOptions>>((options, auth) => ConfigureOidc(options, auth.Value.Oidc));
         }
 
-        services.AddAuthorizationBuilder();
         services.AddAuthorization(PortalPolicies.Configure);
         services.AddCascadingAuthenticationState();
         return services;

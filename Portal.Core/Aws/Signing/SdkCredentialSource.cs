@@ -9,12 +9,14 @@ namespace Portal.Core.Aws.Signing;
 /// </summary>
 internal sealed class SdkCredentialSource(AWSOptions options) : IAwsCredentialSource
 {
+    // Resolved once: the chain (or the credentials it finds) refreshes itself; resolving it per call would not.
+    private readonly AWSCredentials _credentials = options.Credentials ?? new DeferredChainCredentials(options.Profile, options.ProfilesLocation);
+
     public async Task<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken)
     {
-        var credentials = options.Credentials ?? new DeferredChainCredentials(options.Profile, options.ProfilesLocation);
         try
         {
-            return await credentials.GetCredentialsAsync();
+            return await _credentials.GetCredentialsAsync();
         }
         catch (AmazonClientException ex)
         {

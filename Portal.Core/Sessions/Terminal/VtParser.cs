@@ -134,14 +134,9 @@ internal sealed class VtParser(IVtHandler handler)
                 {
                     _state = State.SosPmApcString;
                 }
-                else if (c is >= 0x30 and <= 0x7E)
+                else
                 {
-                    handler.EscDispatch(_intermediates, c);
-                    _state = State.Ground;
-                }
-                else if (c != 0x7F)
-                {
-                    _state = State.Ground;
+                    EscapeFinal(c);
                 }
 
                 return;
@@ -155,14 +150,9 @@ internal sealed class VtParser(IVtHandler handler)
                 {
                     Collect(c);
                 }
-                else if (c is >= 0x30 and <= 0x7E)
+                else
                 {
-                    handler.EscDispatch(_intermediates, c);
-                    _state = State.Ground;
-                }
-                else if (c != 0x7F)
-                {
-                    _state = State.Ground;
+                    EscapeFinal(c);
                 }
 
                 return;
@@ -219,6 +209,20 @@ internal sealed class VtParser(IVtHandler handler)
             default:
                 // DCS passthrough, DCS ignore, SOS/PM/APC: the payload is dropped; only ST, CAN, SUB or ESC end it.
                 return;
+        }
+    }
+
+    /// <summary>A final byte dispatches the escape sequence; anything else but DEL abandons it.</summary>
+    private void EscapeFinal(int c)
+    {
+        if (c is >= 0x30 and <= 0x7E)
+        {
+            handler.EscDispatch(_intermediates, c);
+            _state = State.Ground;
+        }
+        else if (c != 0x7F)
+        {
+            _state = State.Ground;
         }
     }
 

@@ -62,6 +62,8 @@ public partial class TranscriptPage : IAsyncDisposable
             return;
         }
 
+        // A deep link (#L120) is honoured when the page opens, not again on every width change.
+        _pendingScroll = RowFromFragment();
         await LoadAsync();
         var user = (await AuthenticationState).User;
         await Audit.RecordAsync(new AuditRecord(user.ActorOf(), "session.view", SessionId, _error is null && _transcript is not null ? AuditOutcome.Succeeded : AuditOutcome.Failed, _error?.ErrorCode ?? (_transcript is null ? "no such transcript" : $"{_columns} columns")));
@@ -77,7 +79,6 @@ public partial class TranscriptPage : IAsyncDisposable
             _lineItems = _transcript is null ? [] : [.. _transcript.Lines.Select((line, i) => (i, line))];
             _commands = _transcript is null ? [] : Commands.Extract(_transcript.Lines);
             _columns = _transcript?.Columns ?? _columns;
-            _pendingScroll ??= RowFromFragment();
             _error = null;
             FindHits();
         }
