@@ -165,6 +165,9 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
         await page.GetByTestId($"signin-{person}").ClickAsync();
         await page.WaitForURLAsync(fixture.Portal.BaseAddress.ToString());
         await Assertions.Expect(page.GetByTestId("nav-dashboard")).ToBeVisibleAsync();
+
+        // The page is prerendered first; clicks and forms work once the circuit has connected.
+        await Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
         return page;
     }
 }
