@@ -10,6 +10,7 @@ using Portal.Core.Persistence;
 using Microsoft.Extensions.Options;
 using Portal.Core.Sandbox;
 using Portal.Core.Sessions;
+using Portal.Core.Sessions.Index;
 using Portal.Core.Setup;
 
 namespace Portal.Core;
@@ -36,9 +37,20 @@ public static class PortalCoreServiceCollectionExtensions
                 }
             });
         services.TryAddSingleton<ISessionLogStore, S3SessionLogStore>();
-        services.TryAddSingleton<ISessionTranscripts, S3SessionTranscripts>();
+        services.TryAddSingleton<S3SessionTranscripts>();
+        services.TryAddSingleton<ISessionTranscripts>(sp => sp.GetRequiredService<S3SessionTranscripts>());
+        services.TryAddSingleton<ITranscriptObjects>(sp => sp.GetRequiredService<S3SessionTranscripts>());
         services.AddPortalOptions<SessionFlagOptions>(SessionFlagOptions.SectionName);
         services.TryAddSingleton<ICommandExtractor, CommandExtractor>();
+        services.AddPortalOptions<SessionIndexOptions>(SessionIndexOptions.SectionName);
+        services.TryAddSingleton(sp => new SessionIndex(
+            sp.GetRequiredService<IOptions<SessionIndexOptions>>().Value.FilePath is { Length: > 0 } path
+                ? path
+                : sp.GetRequiredService<DatabaseLocation>().IndexFilePath));
+        services.TryAddSingleton<ISessionIndex>(sp => sp.GetRequiredService<SessionIndex>());
+        services.TryAddSingleton<SessionIndexer>();
+        services.TryAddSingleton<ISessionIndexStatus>(sp => sp.GetRequiredService<SessionIndexer>());
+        services.AddHostedService(sp => sp.GetRequiredService<SessionIndexer>());
 
         services.AddPortalOptions<SandboxOptions>(SandboxOptions.SectionName);
         services.TryAddSingleton<ISandboxSeeder, SandboxSeeder>();

@@ -19,17 +19,25 @@ internal sealed class DatabaseLocation
         {
             ConnectionString = options.ConnectionString;
             FilePath = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
+            IndexFilePath = IndexBeside(FilePath);
             return;
         }
 
         var directory = Path.GetFullPath(options.DataDirectory, environment.ContentRootPath);
         FilePath = Path.Combine(directory, IsSandbox ? "portal-sandbox.db" : "portal.db");
         ConnectionString = new SqliteConnectionStringBuilder { DataSource = FilePath, Pooling = true }.ToString();
+        IndexFilePath = IndexBeside(FilePath);
     }
+
+    /// <summary>The session index's file: derived data, kept apart from the portal's own state.</summary>
+    public string IndexFilePath { get; }
 
     public string ConnectionString { get; }
 
     public string FilePath { get; }
 
     public bool IsSandbox { get; }
+
+    private static string IndexBeside(string databaseFile) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databaseFile)) ?? ".", Path.GetFileNameWithoutExtension(databaseFile) + "-index.db");
 }

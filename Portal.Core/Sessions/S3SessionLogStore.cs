@@ -23,7 +23,7 @@ internal sealed class S3SessionLogStore(IAmazonS3 s3, IOptions<SessionLogOptions
                     new ListObjectsV2Request { BucketName = bucket, Prefix = options.Value.Prefix, MaxKeys = pageSize, ContinuationToken = continuationToken },
                     cancellationToken);
                 var items = (page.S3Objects ?? [])
-                    .Select(o => SessionLogObject.FromKey(o.Key, o.Size ?? 0, o.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime(), TimeSpan.Zero) : null))
+                    .Select(o => SessionLogObject.FromKey(o.Key, o.Size ?? 0, o.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime(), TimeSpan.Zero) : null, o.ETag))
                     .OfType<SessionLogObject>()
                     .ToList();
                 return new SessionLogPage(items, page.IsTruncated == true ? page.NextContinuationToken : null);

@@ -7,52 +7,48 @@ using Portal.Core.Sessions.Terminal;
 
 namespace Portal.Core.Sessions;
 
-internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOptions> options) : ISessionTranscripts
+internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOptions> options) : ISessionTranscripts, ITranscriptObjects
 {
-    private const int MinColumns = 20;
-    private const int MaxColumns = 500;
-
-    public async Task<RenderedTranscript?> RenderAsync(string sessionId, int? columns = null, CancellationToken cancellationToken = default)
+    public async Task<TranscriptContent?> ReadAsync(string key, long maxBytes, CancellationToken cancellationToken = default)
     {
-        var key = KeyOf(sessionId);
-        if (columns is < MinColumns or > MaxColumns)
-        {
-            throw new ArgumentOutOfRangeException(nameof(columns), $"Choose a width from {MinColumns} to {MaxColumns} columns.");
-        }
-
         using var response = await GetAsync(key, cancellationToken);
         if (response is null)
         {
             return null;
         }
 
-        var size = response.ContentLength;
-        var limit = options.Value.MaxRenderBytes;
-        var content = await ReadUpToAsync(response.ResponseStream, limit, cancellationToken);
-        var file = TranscriptFile.Parse(content);
-        var body = content.AsSpan(file.BodyOffset, file.BodyLength);
-        var terminal = new TerminalEmulator(columns ?? TerminalWidth.Detect(body), 24);
-        terminal.Write(body);
-        // The empty screen rows below the last output are the terminal's, not the session's: leave them out.
-        var rows = terminal.Transcript().ToList();
-        while (rows.Count > 1 && rows[^1].Kind == RowKind.Live && rows[^1].Row.IsBlank)
+        var content = await ReadUpToAsync(response.ResponseStream, maxBytes, cancellationToken);
+        return new TranscriptContent(key, content, response.ContentLength, response.ETag, response.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime(), TimeSpan.Zero) : null);
+    }
+
+    public async Task<RenderedTranscript?> RenderAsync(string sessionId, int? columns = null, CancellationToken cancellationToken = default)
+    {
+        var key = KeyOf(sessionId);
+        if (columns is < TranscriptRender.MinColumns or > TranscriptRender.MaxColumns)
         {
-            rows.RemoveAt(rows.Count - 1);
+            throw new ArgumentOutOfRangeException(nameof(columns), $"Choose a width from {TranscriptRender.MinColumns} to {TranscriptRender.MaxColumns} columns.");
         }
 
-        var lines = terminal.TranscriptLines().Where(l => l.FirstRow < rows.Count).ToList();
+        if (await ReadAsync(key, options.Value.MaxRenderBytes, cancellationToken) is not { } transcript)
+        {
+            return null;
+        }
+
+        var content = transcript.Content;
+        var size = transcript.Size;
+        var render = TranscriptRender.Render(content, columns);
         return new RenderedTranscript(
             sessionId,
             key,
             size,
-            response.ETag,
-            response.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime(), TimeSpan.Zero) : null,
-            file.Header,
-            file.Footer,
-            terminal.Title,
-            terminal.Columns,
-            [.. rows.Select(r => new RenderedRow(TerminalHtml.Row(r.Row), r.Kind))],
-            [.. lines.Select(l => new RenderedLine(l.Text, l.Kind, l.FirstRow))],
+            transcript.ETag,
+            transcript.LastModified,
+            render.File.Header,
+            render.File.Footer,
+            render.Terminal.Title,
+            render.Terminal.Columns,
+            [.. render.Rows.Select(r => new RenderedRow(TerminalHtml.Row(r.Row), r.Kind))],
+            [.. render.Lines.Select(l => new RenderedLine(l.Text, l.Kind, l.FirstRow))],
             size > content.Length);
     }
 

@@ -6,10 +6,11 @@ namespace Portal.Core.Sessions;
 /// <param name="Principal">The IAM principal the id names (before its last '-'), until a better source says otherwise.</param>
 /// <param name="Size">Bytes.</param>
 /// <param name="LastModified">When the agent uploaded it: about when the session ended.</param>
-public sealed record SessionLogObject(string Key, string SessionId, string Principal, long Size, DateTimeOffset? LastModified)
+/// <param name="ETag">The object's ETag, which changes when the object does.</param>
+public sealed record SessionLogObject(string Key, string SessionId, string Principal, long Size, DateTimeOffset? LastModified, string? ETag = null)
 {
     /// <summary>The object for a key ending in <c>.log</c>, or <see langword="null"/> for any other object.</summary>
-    public static SessionLogObject? FromKey(string key, long size, DateTimeOffset? lastModified)
+    public static SessionLogObject? FromKey(string key, long size, DateTimeOffset? lastModified, string? etag = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         if (!key.EndsWith(".log", StringComparison.Ordinal))
@@ -25,6 +26,6 @@ public sealed record SessionLogObject(string Key, string SessionId, string Princ
 
         // Principals may contain '-', '.', '@'; the opaque suffix never does, so the last '-' separates them.
         var dash = name.LastIndexOf('-');
-        return new SessionLogObject(key, name, dash > 0 ? name[..dash] : name, size, lastModified);
+        return new SessionLogObject(key, name, dash > 0 ? name[..dash] : name, size, lastModified, etag);
     }
 }

@@ -1,0 +1,8 @@
+namespace Portal.Core.Sessions.Index;
+
+/// <summary>What the indexer writes for one transcript object.</summary>
+/// <param name="Summary">The row the list shows.</param>
+/// <param name="Commands">The commands typed.</param>
+/// <param name="Lines">The logical lines, packed by <see cref="LinePack"/>; empty when rendering failed.</param>
+/// <param name="Trigrams">The trigram document (<see cref="Index.Trigrams.ToDocument"/>).</param>
+internal sealed record IndexedTranscript(SessionSummary Summary, IReadOnlyList<SessionCommand> Commands, byte[] Lines, string Trigrams);

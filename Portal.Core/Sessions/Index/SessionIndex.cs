@@ -1,0 +1,642 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Portal.Core.Sessions.Index;
+
+/// <summary>
+/// The session index in its own SQLite file next to the portal database: derived from S3, so it is never migrated,
+/// only rebuilt when its schema version changes (ADR 0006). WAL mode lets the pages read while the indexer writes.
+/// </summary>
+internal sealed class SessionIndex : ISessionIndex
+{
+    /// <summary>Bumped whenever the schema or what is derived changes; a mismatch rebuilds the index.</summary>
+    internal const int SchemaVersion = 1;
+
+    private const int ScanBatch = 64;
+    private static readonly TimeSpan ScanBudget = TimeSpan.FromSeconds(2);
+
+    private readonly string _connectionString;
+    private readonly object _schemaLock = new();
+    private bool _ready;
+
+    public SessionIndex(string filePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(filePath);
+        FilePath = filePath;
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = filePath, Pooling = true, DefaultTimeout = 30 }.ToString();
+    }
+
+    public string FilePath { get; }
+
+    public async Task<SessionQueryPage> QueryAsync(SessionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, SessionQuery.MaxLimit);
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var where = Filters(command, query.User, query.InstanceId, query.From, query.To, query.Flag, query.Text);
+        command.CommandText = $"SELECT count(*) FROM sessions s{where}";
+        var total = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+
+        var order = query.Sort switch
+        {
+            SessionSort.User => "s.principal",
+            SessionSort.Instance => "s.instance_id",
+            SessionSort.Size => "s.size",
+            SessionSort.Commands => "s.command_count",
+            _ => "s.ended_at",
+        };
+        var direction = query.Descending ? "DESC" : "ASC";
+        command.CommandText = $"SELECT {SummaryColumns} FROM sessions s{where} ORDER BY {order} {direction}, s.id {direction} LIMIT $limit OFFSET $offset";
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        command.Parameters.AddWithValue("$offset", query.Offset);
+        return new SessionQueryPage(await ReadSummariesAsync(command, cancellationToken), total);
+    }
+
+    public async Task<SessionDetail?> GetAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sessionId);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {SummaryColumns} FROM sessions s WHERE s.session_id = $id ORDER BY s.ended_at DESC LIMIT 1";
+        command.Parameters.AddWithValue("$id", sessionId);
+        var found = await ReadSummariesAsync(command, cancellationToken);
+        if (found.Count == 0)
+        {
+            return null;
+        }
+
+        command.CommandText = "SELECT c.line, c.row, c.prompt, c.text, c.flags FROM commands c JOIN sessions s ON s.id = c.session WHERE s.key = $key ORDER BY c.line";
+        command.Parameters.AddWithValue("$key", found[0].Key);
+        var commands = new List<SessionCommand>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            commands.Add(new SessionCommand(reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), SplitFlags(reader.GetString(4))));
+        }
+
+        return new SessionDetail(found[0], commands);
+    }
+
+    public async Task<SearchPage> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var query = request.Query;
+        if (string.IsNullOrWhiteSpace(query))
+        {
+            throw new ArgumentException("Type something to search for.", nameof(request));
+        }
+
+        if (query.Length > SearchRequest.MaxQueryLength)
+        {
+            throw new ArgumentException($"A search is at most {SearchRequest.MaxQueryLength} characters.", nameof(request));
+        }
+
+        if (query.Contains('\n', StringComparison.Ordinal) || query.Contains('\r', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A search finds text within one line; leave out line breaks.", nameof(request));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(request.Offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(request.Limit, 100);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.LinesPerSession, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(request.LinesPerSession, 20);
+
+        var match = Trigrams.Query(query);
+        var folded = Trigrams.Fold(query);
+        var hits = new List<SearchHit>(request.Limit);
+        var offset = request.Offset;
+        var scanned = 0;
+        var clock = Stopwatch.StartNew();
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var where = Filters(command, request.User, null, null, null, null, null);
+        command.CommandText = match is null
+            ? $"SELECT {SummaryColumns}, t.lines FROM sessions s JOIN session_text t ON t.session = s.id{where} ORDER BY s.ended_at DESC, s.id DESC LIMIT $batch OFFSET $offset"
+            : $"SELECT {SummaryColumns}, t.lines FROM sessions s JOIN session_text t ON t.session = s.id{Joined(where, "s.id IN (SELECT rowid FROM line_trigrams WHERE line_trigrams MATCH $match)")} ORDER BY s.ended_at DESC, s.id DESC LIMIT $batch OFFSET $offset";
+        if (match is not null)
+        {
+            command.Parameters.AddWithValue("$match", match);
+        }
+
+        var batchSize = match is null ? ScanBatch * 4 : ScanBatch;
+        command.Parameters.AddWithValue("$batch", batchSize);
+        var at = command.Parameters.Add("$offset", SqliteType.Integer);
+        while (true)
+        {
+            // The indexed path checks few candidates; the scanning path stops after a time budget and says where it got to.
+            at.Value = offset;
+            var rows = 0;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows++;
+                    offset++;
+                    scanned++;
+                    var hit = Verify(reader, folded, query.Length, request.LinesPerSession);
+                    if (hit is not null)
+                    {
+                        hits.Add(hit);
+                        if (hits.Count == request.Limit)
+                        {
+                            return new SearchPage(query, hits, offset, match is not null, scanned);
+                        }
+                    }
+                }
+            }
+
+            if (rows < batchSize)
+            {
+                return new SearchPage(query, hits, null, match is not null, scanned);
+            }
+
+            if (match is null && clock.Elapsed > ScanBudget)
+            {
+                return new SearchPage(query, hits, offset, false, scanned);
+            }
+        }
+    }
+
+    public async Task<SessionStatistics> StatisticsAsync(DateTimeOffset now, int days = 30, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(days, 366);
+        var lastDay = DateOnly.FromDateTime(now.UtcDateTime);
+        var firstDay = lastDay.AddDays(1 - days);
+        var from = new DateTimeOffset(firstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Parameters.AddWithValue("$from", from);
+        command.CommandText = "SELECT s.ended_at / 86400000, count(*) FROM sessions s WHERE s.ended_at >= $from GROUP BY 1";
+        var counts = new Dictionary<long, int>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts[reader.GetInt64(0)] = reader.GetInt32(1);
+            }
+        }
+
+        var perDay = Enumerable.Range(0, days)
+            .Select(i => firstDay.AddDays(i))
+            .Select(day => (day, counts.GetValueOrDefault(day.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber)))
+            .ToList();
+
+        var topUsers = await TopAsync(command, "s.principal", cancellationToken);
+        var topInstances = await TopAsync(command, "s.instance_id", cancellationToken);
+
+        command.CommandText = $"SELECT {SummaryColumns} FROM sessions s WHERE s.flags <> '' ORDER BY s.ended_at DESC, s.id DESC LIMIT 10";
+        var flagged = await ReadSummariesAsync(command, cancellationToken);
+
+        command.CommandText = "SELECT count(*) FROM sessions";
+        var total = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        return new SessionStatistics(perDay, topUsers, topInstances, flagged, total);
+    }
+
+    public async Task<(IReadOnlyList<string> Users, IReadOnlyList<string> Instances)> FacetsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return (await DistinctAsync(connection, "principal", cancellationToken), await DistinctAsync(connection, "instance_id", cancellationToken));
+    }
+
+    /// <summary>Every object the index holds, by key, with the ETag and size it was indexed at.</summary>
+    internal async Task<Dictionary<string, (string? ETag, long Size)>> KnownObjectsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key, etag, size FROM sessions";
+        var known = new Dictionary<string, (string?, long)>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            known[reader.GetString(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2));
+        }
+
+        return known;
+    }
+
+    /// <summary>How many sessions the index holds.</summary>
+    internal async Task<int> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sessions";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Writes transcripts (new or changed) in one transaction.</summary>
+    internal async Task WriteAsync(IReadOnlyList<IndexedTranscript> transcripts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transcripts);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var upsert = connection.CreateCommand();
+        upsert.CommandText = """
+            INSERT INTO sessions (session_id, key, principal, instance_id, started_at, ended_at, size, etag, last_modified, command_count, flags, title, truncated, error)
+            VALUES ($session_id, $key, $principal, $instance_id, $started_at, $ended_at, $size, $etag, $last_modified, $command_count, $flags, $title, $truncated, $error)
+            ON CONFLICT (key) DO UPDATE SET session_id = excluded.session_id, principal = excluded.principal, instance_id = excluded.instance_id,
+                started_at = excluded.started_at, ended_at = excluded.ended_at, size = excluded.size, etag = excluded.etag,
+                last_modified = excluded.last_modified, command_count = excluded.command_count, flags = excluded.flags,
+                title = excluded.title, truncated = excluded.truncated, error = excluded.error
+            RETURNING id
+            """;
+        await using var clear = connection.CreateCommand();
+        clear.CommandText = """
+            DELETE FROM commands WHERE session = $id;
+            DELETE FROM session_flags WHERE session = $id;
+            DELETE FROM session_text WHERE session = $id;
+            DELETE FROM line_trigrams WHERE rowid = $id;
+            DELETE FROM command_text WHERE rowid = $id;
+            """;
+        var clearId = clear.Parameters.Add("$id", SqliteType.Integer);
+        await using var addCommand = Prepared(connection, "INSERT INTO commands (session, line, row, prompt, text, flags) VALUES ($id, $line, $row, $prompt, $text, $flags)", "$id", "$line", "$row", "$prompt", "$text", "$flags");
+        await using var addFlag = Prepared(connection, "INSERT OR IGNORE INTO session_flags (flag, session) VALUES ($flag, $id)", "$flag", "$id");
+        await using var addText = Prepared(connection, "INSERT INTO session_text (session, lines) VALUES ($id, $lines)", "$id", "$lines");
+        await using var addTrigrams = Prepared(connection, "INSERT INTO line_trigrams (rowid, t) VALUES ($id, $t)", "$id", "$t");
+        await using var addCommandText = Prepared(connection, "INSERT INTO command_text (rowid, text) VALUES ($id, $text)", "$id", "$text");
+
+        foreach (var transcript in transcripts)
+        {
+            var s = transcript.Summary;
+            upsert.Parameters.Clear();
+            upsert.Parameters.AddWithValue("$session_id", s.SessionId);
+            upsert.Parameters.AddWithValue("$key", s.Key);
+            upsert.Parameters.AddWithValue("$principal", s.User);
+            upsert.Parameters.AddWithValue("$instance_id", (object?)s.InstanceId ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("$started_at", (object?)s.StartedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("$ended_at", (object?)s.EndedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("$size", s.Size);
+            upsert.Parameters.AddWithValue("$etag", (object?)s.ETag ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("$last_modified", (object?)s.LastModified?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("$command_count", s.CommandCount);
+            upsert.Parameters.AddWithValue("$flags", JoinFlags(s.Flags));
+            upsert.Parameters.AddWithValue("$title", (object?)s.Title ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("$truncated", s.Truncated);
+            upsert.Parameters.AddWithValue("$error", (object?)s.Error ?? DBNull.Value);
+            var id = (long)(await upsert.ExecuteScalarAsync(cancellationToken))!;
+
+            clearId.Value = id;
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+            foreach (var c in transcript.Commands)
+            {
+                await RunAsync(addCommand, cancellationToken, id, c.Line, c.Row, c.Prompt, c.Text, JoinFlags(c.Flags));
+            }
+
+            foreach (var flag in s.Flags)
+            {
+                await RunAsync(addFlag, cancellationToken, flag, id);
+            }
+
+            if (transcript.Lines.Length > 0)
+            {
+                await RunAsync(addText, cancellationToken, id, transcript.Lines);
+            }
+
+            if (transcript.Trigrams.Length > 0)
+            {
+                await RunAsync(addTrigrams, cancellationToken, id, transcript.Trigrams);
+            }
+
+            if (transcript.Commands.Count > 0)
+            {
+                await RunAsync(addCommandText, cancellationToken, id, string.Join('\n', transcript.Commands.Select(c => c.Text)));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Forgets objects that are gone from the bucket.</summary>
+    internal async Task DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var find = Prepared(connection, "SELECT id FROM sessions WHERE key = $key", "$key");
+        await using var delete = Prepared(connection, """
+            DELETE FROM commands WHERE session = $id;
+            DELETE FROM session_flags WHERE session = $id;
+            DELETE FROM session_text WHERE session = $id;
+            DELETE FROM line_trigrams WHERE rowid = $id;
+            DELETE FROM command_text WHERE rowid = $id;
+            DELETE FROM sessions WHERE id = $id;
+            """, "$id");
+        foreach (var key in keys)
+        {
+            find.Parameters[0].Value = key;
+            if (await find.ExecuteScalarAsync(cancellationToken) is long id)
+            {
+                await RunAsync(delete, cancellationToken, id);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Empties the index, as when the bucket or prefix changes or an Admin asks for a rebuild.</summary>
+    internal async Task ClearAsync(string source, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            DELETE FROM commands; DELETE FROM session_flags; DELETE FROM session_text;
+            DELETE FROM line_trigrams; DELETE FROM command_text; DELETE FROM sessions;
+            INSERT INTO meta (name, value) VALUES ('source', $source) ON CONFLICT (name) DO UPDATE SET value = excluded.value;
+            """;
+        command.Parameters.AddWithValue("$source", source);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The bucket and prefix the index was built from, if any.</summary>
+    internal async Task<string?> SourceAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM meta WHERE name = 'source'";
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    /// <summary>Merges the full-text segments, as after a bulk load.</summary>
+    internal async Task OptimizeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO line_trigrams (line_trigrams) VALUES ('optimize'); INSERT INTO command_text (command_text) VALUES ('optimize'); PRAGMA optimize;";
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private const string SummaryColumns =
+        "s.session_id, s.key, s.principal, s.instance_id, s.started_at, s.ended_at, s.size, s.etag, s.last_modified, s.command_count, s.flags, s.title, s.truncated, s.error";
+
+    private static SessionSummary ReadSummary(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.IsDBNull(3) ? null : reader.GetString(3),
+        reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+        reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+        reader.GetInt64(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+        reader.GetInt32(9),
+        SplitFlags(reader.GetString(10)),
+        reader.IsDBNull(11) ? null : reader.GetString(11),
+        reader.GetBoolean(12),
+        reader.IsDBNull(13) ? null : reader.GetString(13));
+
+    private static async Task<List<SessionSummary>> ReadSummariesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var items = new List<SessionSummary>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(ReadSummary(reader));
+        }
+
+        return items;
+    }
+
+    /// <summary>Confirms a candidate: finds the folded query in its lines and keeps the first few with context.</summary>
+    private static SearchHit? Verify(SqliteDataReader reader, string folded, int length, int keep)
+    {
+        PackedLines lines;
+        try
+        {
+            lines = LinePack.Unpack((byte[])reader.GetValue(14));
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+
+        var all = Trigrams.Fold(lines.All);
+        var found = new List<SearchLine>(keep);
+        var count = 0;
+        var at = all.IndexOf(folded, StringComparison.Ordinal);
+        while (at >= 0)
+        {
+            var line = lines.LineAt(at);
+            count++;
+            if (found.Count < keep)
+            {
+                found.Add(new SearchLine(
+                    line,
+                    lines.FirstRow(line),
+                    line > 0 ? lines.Text(line - 1) : null,
+                    lines.Text(line),
+                    line + 1 < lines.Count ? lines.Text(line + 1) : null,
+                    at - lines.Start(line),
+                    length));
+            }
+
+            // Count each line once, then look on the next line.
+            var next = line + 1 < lines.Count ? lines.Start(line + 1) : all.Length;
+            at = next < all.Length ? all.IndexOf(folded, next, StringComparison.Ordinal) : -1;
+        }
+
+        return count == 0 ? null : new SearchHit(ReadSummary(reader), found, count);
+    }
+
+    private static async Task<List<(string, int)>> TopAsync(SqliteCommand command, string column, CancellationToken cancellationToken)
+    {
+        command.CommandText = $"SELECT {column}, count(*) AS n FROM sessions s WHERE s.ended_at >= $from AND {column} IS NOT NULL GROUP BY {column} ORDER BY n DESC, {column} LIMIT 5";
+        var top = new List<(string, int)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            top.Add((reader.GetString(0), reader.GetInt32(1)));
+        }
+
+        return top;
+    }
+
+    private static async Task<List<string>> DistinctAsync(SqliteConnection connection, string column, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT DISTINCT {column} FROM sessions WHERE {column} IS NOT NULL ORDER BY {column} LIMIT 1000";
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    /// <summary>The WHERE clause for the list's filters, with its parameters added to <paramref name="command"/>.</summary>
+    private static string Filters(SqliteCommand command, string? user, string? instanceId, DateTimeOffset? from, DateTimeOffset? to, string? flag, string? text)
+    {
+        var conditions = new List<string>();
+        if (!string.IsNullOrWhiteSpace(user))
+        {
+            conditions.Add("s.principal = $user COLLATE NOCASE");
+            command.Parameters.AddWithValue("$user", user.Trim());
+        }
+
+        if (!string.IsNullOrWhiteSpace(instanceId))
+        {
+            conditions.Add("s.instance_id = $instance");
+            command.Parameters.AddWithValue("$instance", instanceId.Trim());
+        }
+
+        if (from is { } start)
+        {
+            conditions.Add("s.ended_at >= $from");
+            command.Parameters.AddWithValue("$from", start.ToUnixTimeMilliseconds());
+        }
+
+        if (to is { } end)
+        {
+            conditions.Add("s.ended_at < $to");
+            command.Parameters.AddWithValue("$to", end.ToUnixTimeMilliseconds());
+        }
+
+        if (!string.IsNullOrWhiteSpace(flag))
+        {
+            conditions.Add("s.id IN (SELECT session FROM session_flags WHERE flag = $flag)");
+            command.Parameters.AddWithValue("$flag", flag);
+        }
+
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            text = text.Trim();
+            var like = "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            command.Parameters.AddWithValue("$like", like);
+            var inCommands = text.Length >= Trigrams.MinQueryLength
+                ? "s.id IN (SELECT rowid FROM command_text WHERE command_text MATCH $phrase)"
+                : "s.id IN (SELECT session FROM commands WHERE text LIKE $like ESCAPE '\\')";
+            if (text.Length >= Trigrams.MinQueryLength)
+            {
+                command.Parameters.AddWithValue("$phrase", "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
+            }
+
+            conditions.Add($"(s.session_id LIKE $like ESCAPE '\\' OR s.principal LIKE $like ESCAPE '\\' OR s.instance_id LIKE $like ESCAPE '\\' OR {inCommands})");
+        }
+
+        return conditions.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", conditions);
+    }
+
+    private static string Joined(string where, string condition) =>
+        where.Length == 0 ? " WHERE " + condition : where + " AND " + condition;
+
+    private static string JoinFlags(IReadOnlyList<string> flags) => string.Join('\u001f', flags);
+
+    private static string[] SplitFlags(string flags) => flags.Length == 0 ? [] : flags.Split('\u001f');
+
+    private static SqliteCommand Prepared(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(name, SqliteType.Text);
+        }
+
+        return command;
+    }
+
+    private static async Task RunAsync(SqliteCommand command, CancellationToken cancellationToken, params object[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        EnsureSchema();
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    private void EnsureSchema()
+    {
+        if (_ready)
+        {
+            return;
+        }
+
+        lock (_schemaLock)
+        {
+            if (_ready)
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(FilePath))!);
+            using var connection = new SqliteConnection(_connectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version";
+            var version = Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+            if (version != SchemaVersion)
+            {
+                // Derived data: an index of another version is dropped and rebuilt from S3, never migrated.
+                command.CommandText = """
+                    DROP TABLE IF EXISTS commands; DROP TABLE IF EXISTS session_flags; DROP TABLE IF EXISTS session_text;
+                    DROP TABLE IF EXISTS line_trigrams; DROP TABLE IF EXISTS command_text; DROP TABLE IF EXISTS sessions;
+                    DROP TABLE IF EXISTS meta;
+                    """;
+                command.ExecuteNonQuery();
+                command.CommandText = Schema;
+                command.ExecuteNonQuery();
+            }
+
+            _ready = true;
+        }
+    }
+
+    private static readonly string Schema = new StringBuilder()
+        .Append("PRAGMA journal_mode = WAL;")
+        .Append("""
+            CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE sessions (
+                id INTEGER PRIMARY KEY,
+                session_id TEXT NOT NULL,
+                key TEXT NOT NULL UNIQUE,
+                principal TEXT NOT NULL,
+                instance_id TEXT,
+                started_at INTEGER,
+                ended_at INTEGER,
+                size INTEGER NOT NULL,
+                etag TEXT,
+                last_modified INTEGER,
+                command_count INTEGER NOT NULL,
+                flags TEXT NOT NULL,
+                title TEXT,
+                truncated INTEGER NOT NULL,
+                error TEXT);
+            CREATE INDEX ix_sessions_session_id ON sessions (session_id);
+            CREATE INDEX ix_sessions_ended ON sessions (ended_at, id);
+            CREATE INDEX ix_sessions_principal ON sessions (principal COLLATE NOCASE, ended_at);
+            CREATE INDEX ix_sessions_instance ON sessions (instance_id, ended_at);
+            CREATE TABLE commands (session INTEGER NOT NULL, line INTEGER NOT NULL, row INTEGER NOT NULL, prompt TEXT NOT NULL, text TEXT NOT NULL, flags TEXT NOT NULL, PRIMARY KEY (session, line)) WITHOUT ROWID;
+            CREATE TABLE session_flags (flag TEXT NOT NULL, session INTEGER NOT NULL, PRIMARY KEY (flag, session)) WITHOUT ROWID;
+            CREATE TABLE session_text (session INTEGER PRIMARY KEY, lines BLOB NOT NULL);
+            CREATE VIRTUAL TABLE line_trigrams USING fts5 (t, tokenize = 'ascii', content = '', contentless_delete = 1, detail = none);
+            CREATE VIRTUAL TABLE command_text USING fts5 (text, tokenize = 'trigram', content = '', contentless_delete = 1);
+            """)
+        .Append(CultureInfo.InvariantCulture, $"PRAGMA user_version = {SchemaVersion};")
+        .ToString();
+}

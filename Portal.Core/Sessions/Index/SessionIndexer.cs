@@ -1,0 +1,277 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portal.Core.Aws;
+
+namespace Portal.Core.Sessions.Index;
+
+/// <summary>
+/// Keeps the index in step with the log bucket: every <see cref="SessionIndexOptions.PollInterval"/> it lists the
+/// prefix, forgets what is gone, and renders and indexes what is new or changed (by ETag and size), newest first,
+/// on <see cref="SessionIndexOptions.Parallelism"/> workers with one writer. A transcript that fails is indexed with
+/// its error and never stops the others; a pass that fails (S3 refusing the listing) is retried at the next interval.
+/// </summary>
+internal sealed partial class SessionIndexer(
+    SessionIndex index,
+    ISessionLogStore store,
+    ITranscriptObjects objects,
+    ICommandExtractor commands,
+    IOptions<SessionLogOptions> logOptions,
+    IOptions<SessionIndexOptions> options,
+    IOptions<SessionFlagOptions> flagOptions,
+    TimeProvider time,
+    ILogger<SessionIndexer> logger) : BackgroundService, ISessionIndexStatus
+{
+    private const int WriteBatch = 64;
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
+
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Lock _gate = new();
+    private SessionIndexProgress _current = new(SessionIndexState.Starting, 0, 0, 0, 0, 0, null, null, null);
+    private DateTimeOffset _reportedAt;
+    private volatile bool _rebuild;
+
+    public SessionIndexProgress Current => _current;
+
+    public event Action<SessionIndexProgress>? Changed;
+
+    public void RequestPass() => Wake();
+
+    public void RequestRebuild()
+    {
+        _rebuild = true;
+        Wake();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            Report(_current with { State = SessionIndexState.Disabled, Sessions = await index.CountAsync(stoppingToken) }, force: true);
+            return;
+        }
+
+        // Let the host finish starting (and the sandbox finish seeding) before the first listing.
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await RunPassAsync(stoppingToken);
+            try
+            {
+                await _wake.WaitAsync(options.Value.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>One pass: list, forget what is gone, index what is new or changed. Never throws but for cancellation.</summary>
+    internal async Task RunPassAsync(CancellationToken cancellationToken)
+    {
+        var bucket = logOptions.Value.Bucket;
+        if (string.IsNullOrWhiteSpace(bucket))
+        {
+            Report(_current with { State = SessionIndexState.NotConfigured }, force: true);
+            return;
+        }
+
+        var started = time.GetUtcNow();
+        try
+        {
+            var source = $"s3://{bucket}/{logOptions.Value.Prefix}";
+            if (_rebuild || await index.SourceAsync(cancellationToken) != source)
+            {
+                _rebuild = false;
+                await index.ClearAsync(source, cancellationToken);
+            }
+
+            Report(new SessionIndexProgress(SessionIndexState.Listing, await index.CountAsync(cancellationToken), 0, 0, 0, 0, started, _current.LastPassAt, null), force: true);
+            var listed = await ListAllAsync(cancellationToken);
+            var known = await index.KnownObjectsAsync(cancellationToken);
+            await index.DeleteAsync([.. known.Keys.Where(key => !listed.ContainsKey(key))], cancellationToken);
+            var todo = listed.Values
+                .Where(o => !known.TryGetValue(o.Key, out var k) || k.Size != o.Size || (o.ETag is not null && k.ETag != o.ETag))
+                .OrderByDescending(o => o.LastModified)
+                .ToList();
+
+            Report(_current with { State = SessionIndexState.Indexing, Sessions = listed.Count - todo.Count, Pending = todo.Count }, force: true);
+            if (todo.Count > 0)
+            {
+                await IndexAsync(todo, cancellationToken);
+            }
+
+            var finished = time.GetUtcNow();
+            LogPass(logger, todo.Count, _current.Failed, (finished - started).TotalSeconds);
+            Report(_current with { State = SessionIndexState.Idle, Sessions = await index.CountAsync(cancellationToken), Pending = 0, LastPassAt = finished, LastError = null }, force: true);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (AwsApiException ex)
+        {
+            LogPassFailed(logger, ex.ErrorCode, ex.AwsMessage);
+            Report(_current with { State = SessionIndexState.Failed, LastError = $"S3 answered {ex.ErrorCode}: {ex.AwsMessage}" }, force: true);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogPassCrashed(logger, ex);
+            Report(_current with { State = SessionIndexState.Failed, LastError = ex.Message }, force: true);
+        }
+    }
+
+    private async Task<Dictionary<string, SessionLogObject>> ListAllAsync(CancellationToken cancellationToken)
+    {
+        var listed = new Dictionary<string, SessionLogObject>(StringComparer.Ordinal);
+        string? token = null;
+        do
+        {
+            var page = await store.ListAsync(token, 1000, cancellationToken);
+            foreach (var item in page.Items)
+            {
+                listed[item.Key] = item;
+            }
+
+            token = page.NextToken;
+        }
+        while (token is not null);
+        return listed;
+    }
+
+    private async Task IndexAsync(List<SessionLogObject> todo, CancellationToken cancellationToken)
+    {
+        var parallelism = options.Value.Parallelism;
+        var indexed = Channel.CreateBounded<IndexedTranscript>(new BoundedChannelOptions(parallelism * 4) { SingleReader = true });
+        var indexing = new TranscriptIndexing(commands, [.. flagOptions.Value.Flags.Keys]);
+        var next = -1;
+        var workers = Enumerable.Range(0, parallelism).Select(_ => Task.Run(
+            async () =>
+            {
+                var trigrams = new Trigrams();
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < todo.Count)
+                {
+                    if (await ReadAndIndexAsync(todo[i], indexing, trigrams, cancellationToken) is { } transcript)
+                    {
+                        await indexed.Writer.WriteAsync(transcript, cancellationToken);
+                    }
+                    else
+                    {
+                        Progress(0, failed: false, gone: true);
+                    }
+                }
+            },
+            cancellationToken)).ToList();
+        var writer = WriteAllAsync(indexed.Reader, cancellationToken);
+        try
+        {
+            await Task.WhenAll(workers);
+        }
+        finally
+        {
+            indexed.Writer.TryComplete();
+        }
+
+        await writer;
+    }
+
+    private async Task<IndexedTranscript?> ReadAndIndexAsync(SessionLogObject item, TranscriptIndexing indexing, Trigrams trigrams, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await objects.ReadAsync(item.Key, options.Value.MaxTranscriptBytes, cancellationToken);
+            return content is null ? null : indexing.Index(content, trigrams);
+        }
+        catch (AwsApiException ex)
+        {
+            // Listed but not readable (AccessDenied on one object, a KMS key it may not use): keep it visible.
+            var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, null, null, item.LastModified, item.Size, item.ETag, item.LastModified, 0, [], null, false, $"S3 answered {ex.ErrorCode}: {ex.AwsMessage}");
+            return new IndexedTranscript(summary, [], [], string.Empty);
+        }
+    }
+
+    private async Task WriteAllAsync(ChannelReader<IndexedTranscript> reader, CancellationToken cancellationToken)
+    {
+        var batch = new List<IndexedTranscript>(WriteBatch);
+        while (await reader.WaitToReadAsync(cancellationToken))
+        {
+            while (batch.Count < WriteBatch && reader.TryRead(out var transcript))
+            {
+                batch.Add(transcript);
+            }
+
+            await index.WriteAsync(batch, cancellationToken);
+            foreach (var transcript in batch)
+            {
+                Progress(transcript.Summary.Size, failed: transcript.Summary.Error is not null, gone: false);
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private void Progress(long bytes, bool failed, bool gone)
+    {
+        lock (_gate)
+        {
+            var c = _current;
+            Report(c with
+            {
+                Pending = c.Pending - 1,
+                Done = c.Done + 1,
+                Failed = c.Failed + (failed ? 1 : 0),
+                Sessions = c.Sessions + (gone ? 0 : 1),
+                Bytes = c.Bytes + bytes,
+            }, force: c.Pending == 1);
+        }
+    }
+
+    private void Report(SessionIndexProgress progress, bool force)
+    {
+        Action<SessionIndexProgress>? changed;
+        lock (_gate)
+        {
+            _current = progress;
+            var now = time.GetUtcNow();
+            if (!force && now - _reportedAt < ReportEvery)
+            {
+                return;
+            }
+
+            _reportedAt = now;
+            changed = Changed;
+        }
+
+        changed?.Invoke(progress);
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A pass is already asked for.
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session index pass: {Indexed} transcripts indexed ({Failed} failed) in {Seconds:F1} s")]
+    private static partial void LogPass(ILogger logger, int indexed, int failed, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session index pass failed: S3 answered {ErrorCode}: {AwsMessage}")]
+    private static partial void LogPassFailed(ILogger logger, string errorCode, string awsMessage);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Session index pass failed")]
+    private static partial void LogPassCrashed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Portal.Core.Sessions.Index;
+
+/// <summary>Turns one transcript object into what the index stores: render once, then commands, flags, lines and trigrams.</summary>
+internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IReadOnlyList<string> flagOrder)
+{
+    /// <summary>Indexes one object; a transcript that cannot be rendered still gets a row that says why.</summary>
+    /// <param name="transcript">The object's bytes (perhaps cut at the limit) and what S3 says of it.</param>
+    /// <param name="trigrams">A scratch set, reused by one worker across transcripts.</param>
+    public IndexedTranscript Index(TranscriptContent transcript, Trigrams trigrams)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(trigrams);
+        var item = SessionLogObject.FromKey(transcript.Key, transcript.Size, transcript.LastModified)
+            ?? throw new ArgumentException($"{transcript.Key} is not a transcript key.", nameof(transcript));
+        var truncated = transcript.Size > transcript.Content.Length;
+        try
+        {
+            var render = TranscriptRender.Render(transcript.Content, null);
+            var lines = render.Lines.Select(l => new RenderedLine(l.Text, l.Kind, l.FirstRow)).ToList();
+            var found = commands.Extract(lines);
+            var flags = flagOrder.Where(flag => found.Any(c => c.Flags.Contains(flag))).ToList();
+
+            trigrams.Clear();
+            foreach (var line in render.Lines)
+            {
+                trigrams.AddLine(line.Text);
+            }
+
+            var summary = new SessionSummary(
+                item.SessionId,
+                item.Key,
+                item.Principal,
+                render.InstanceId,
+                null,
+                EndOf(render.File.Footer) ?? EndOf(render.File.Header) ?? transcript.LastModified,
+                transcript.Size,
+                transcript.ETag,
+                transcript.LastModified,
+                found.Count,
+                flags,
+                render.Terminal.Title,
+                truncated,
+                null);
+            return new IndexedTranscript(summary, found, LinePack.Pack(render.Lines), trigrams.ToDocument());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // One bad object must not stop the others: it is listed, with the reason, and left out of search.
+            var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, null, null, transcript.LastModified, transcript.Size, transcript.ETag, transcript.LastModified, 0, [], null, truncated, $"Could not render: {ex.Message}");
+            return new IndexedTranscript(summary, [], [], string.Empty);
+        }
+    }
+
+    /// <summary>
+    /// The time on a <c>script</c> header or footer line (<c>2025-09-29 16:58:03+00:00</c> or the older
+    /// <c>+0000</c>). Both are written when the agent uploads, so this is when the session ended.
+    /// </summary>
+    internal static DateTimeOffset? EndOf(string? line)
+    {
+        if (line is null || Stamp().Match(line) is not { Success: true } match)
+        {
+            return null;
+        }
+
+        var offset = match.Groups[2].Success ? match.Groups[2].Value.Replace(":", string.Empty, StringComparison.Ordinal) : "+0000";
+        var text = match.Groups[1].Value.Replace('T', ' ') + offset[..3] + ":" + offset[3..];
+        return DateTimeOffset.TryParseExact(text, "yyyy-MM-dd HH:mm:sszzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+            ? at.ToUniversalTime()
+            : null;
+    }
+
+    [GeneratedRegex(@"^Script (?:started|done) on (\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})([+-]\d{2}:?\d{2})?", RegexOptions.CultureInvariant)]
+    private static partial Regex Stamp();
+}

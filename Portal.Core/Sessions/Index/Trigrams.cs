@@ -1,0 +1,164 @@
+using System.Text;
+
+namespace Portal.Core.Sessions.Index;
+
+/// <summary>
+/// The search index's vocabulary: every distinct three-character window of a transcript's lines, lower-cased, written
+/// as one FTS5 <c>ascii</c> token. A transcript becomes the set of its trigrams (each once, positions dropped), which
+/// FTS5 indexes several times faster than its own trigram tokenizer fed the whole text; a query becomes the AND of
+/// its trigrams, and the few candidates that hold all of them without the substring are dropped by checking the
+/// stored lines (ADR 0006).
+/// </summary>
+internal sealed class Trigrams
+{
+    /// <summary>The shortest query the index can answer; shorter ones take the scanning path.</summary>
+    public const int MinQueryLength = 3;
+
+    private const string Digits = "0123456789abcdefghijklmnopqrstuv";
+    private const ulong Occupied = 1UL << 63;
+
+    private ulong[] _slots = new ulong[1 << 14];
+    private int _count;
+
+    /// <summary>How many distinct trigrams the current document has.</summary>
+    public int Count => _count;
+
+    /// <summary>Folds a character the way both documents and queries are folded.</summary>
+    public static char Fold(char c) => c < 128 ? (c is >= 'A' and <= 'Z' ? (char)(c + 32) : c) : char.ToLowerInvariant(c);
+
+    /// <summary>Folds a whole string (see <see cref="Fold(char)"/>).</summary>
+    public static string Fold(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = Fold(source[i]);
+            }
+        });
+    }
+
+    /// <summary>The FTS5 query for a substring: all of its trigrams; <see langword="null"/> when it is too short.</summary>
+    public static string? Query(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length < MinQueryLength)
+        {
+            return null;
+        }
+
+        var set = new Trigrams();
+        set.AddLine(text);
+        return set.ToDocument();
+    }
+
+    /// <summary>Forgets the current document.</summary>
+    public void Clear()
+    {
+        if (_slots.Length > 1 << 18)
+        {
+            _slots = new ulong[1 << 14]; // One huge transcript should not make every later one pay for its table.
+        }
+        else if (_count > 0)
+        {
+            Array.Clear(_slots);
+        }
+
+        _count = 0;
+    }
+
+    /// <summary>Adds the trigrams of one line; none span two lines, since a hit is a line.</summary>
+    public void AddLine(ReadOnlySpan<char> line)
+    {
+        if (line.Length < MinQueryLength)
+        {
+            return;
+        }
+
+        ulong a = Fold(line[0]), b = Fold(line[1]);
+        for (var i = 2; i < line.Length; i++)
+        {
+            ulong c = Fold(line[i]);
+            Add(Occupied | (a << 32) | (b << 16) | c);
+            a = b;
+            b = c;
+        }
+    }
+
+    /// <summary>The document FTS5 indexes: the distinct trigrams as space-separated tokens.</summary>
+    public string ToDocument()
+    {
+        var builder = new StringBuilder(_count * 10);
+        Span<char> token = stackalloc char[11];
+        foreach (var slot in _slots)
+        {
+            if (slot == 0)
+            {
+                continue;
+            }
+
+            var value = slot & ~Occupied;
+            var length = 0;
+            token[length++] = 't';
+            do
+            {
+                token[length++] = Digits[(int)(value & 31)];
+                value >>= 5;
+            }
+            while (value != 0);
+            builder.Append(token[..length]).Append(' ');
+        }
+
+        return builder.ToString();
+    }
+
+    private void Add(ulong value)
+    {
+        if (_count * 2 >= _slots.Length)
+        {
+            Grow();
+        }
+
+        var mask = _slots.Length - 1;
+        var i = (int)(Mix(value) & (ulong)mask);
+        while (true)
+        {
+            var slot = _slots[i];
+            if (slot == value)
+            {
+                return;
+            }
+
+            if (slot == 0)
+            {
+                _slots[i] = value;
+                _count++;
+                return;
+            }
+
+            i = (i + 1) & mask;
+        }
+    }
+
+    private void Grow()
+    {
+        var old = _slots;
+        _slots = new ulong[old.Length * 2];
+        _count = 0;
+        foreach (var slot in old)
+        {
+            if (slot != 0)
+            {
+                Add(slot);
+            }
+        }
+    }
+
+    private static ulong Mix(ulong value)
+    {
+        value ^= value >> 29;
+        value *= 0xBF58476D1CE4E5B9UL;
+        return value ^ (value >> 32);
+    }
+}

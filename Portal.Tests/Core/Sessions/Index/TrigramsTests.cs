@@ -1,0 +1,62 @@
+using Portal.Core.Sessions.Index;
+using Portal.Core.Sessions.Terminal;
+
+namespace Portal.Tests.Core.Sessions.Index;
+
+public sealed class TrigramsTests
+{
+    [Fact]
+    public void Query_HasOneTokenPerDistinctTrigram_FoldedToLowerCase()
+    {
+        Assert.Equal(4, Trigrams.Query("rm -rf")!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(Trigrams.Query("RM -RF"), Trigrams.Query("rm -rf"));
+        Assert.Single(Trigrams.Query("aaaaaa")!.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Null(Trigrams.Query("rm"));
+    }
+
+    [Fact]
+    public void Document_CountsEachTrigramOnce_AndNoneAcrossLines()
+    {
+        var set = new Trigrams();
+        set.AddLine("abcabc");
+        set.AddLine("xy");
+        set.AddLine("cab");
+
+        Assert.Equal(3, set.Count); // abc, bca, cab
+        set.Clear();
+        Assert.Equal(0, set.Count);
+        Assert.Equal(string.Empty, set.ToDocument());
+    }
+
+    [Fact]
+    public void Document_GrowsPastItsFirstTable()
+    {
+        var set = new Trigrams();
+        var text = string.Concat(Enumerable.Range(0, 40_000).Select(i => (char)(0x4E00 + i % 20_000)));
+        set.AddLine(text);
+
+        Assert.Equal(20_000, set.Count);
+        Assert.All(set.ToDocument().Split(' ', StringSplitOptions.RemoveEmptyEntries), t => Assert.Matches("^t[0-9a-v]{1,10}$", t));
+    }
+
+    [Fact]
+    public void LinePack_RoundTrips()
+    {
+        (string, RowKind, int)[] lines = [("$ ls", RowKind.Live, 0), ("", RowKind.Cleared, 1), ("日本語 é", RowKind.FullScreenSnapshot, 7)];
+
+        var unpacked = LinePack.Unpack(LinePack.Pack(lines));
+
+        Assert.Equal(3, unpacked.Count);
+        Assert.Equal(lines, Enumerable.Range(0, 3).Select(i => (unpacked.Text(i), unpacked.Kind(i), unpacked.FirstRow(i))));
+        Assert.Equal(2, unpacked.LineAt(unpacked.Start(2) + 2));
+    }
+
+    [Theory]
+    [InlineData("Script done on 2025-09-29 16:58:03+00:00 [COMMAND_EXIT_CODE=\"0\"]", "2025-09-29T16:58:03Z")]
+    [InlineData("Script started on 2020-05-27 23:00:48+0000", "2020-05-27T23:00:48Z")]
+    [InlineData("Script done on 2020-05-27 23:01:53+0900", "2020-05-27T14:01:53Z")]
+    [InlineData("Script started on Wed 27 May 2020", null)]
+    [InlineData(null, null)]
+    public void EndOf_ReadsScriptTimes(string? line, string? expected) =>
+        Assert.Equal(expected is null ? null : DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), TranscriptIndexing.EndOf(line));
+}
