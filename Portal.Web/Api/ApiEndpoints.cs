@@ -9,6 +9,7 @@ internal static class ApiEndpoints
         api.MapMeApi();
         api.MapAuditApi();
         api.MapTokensApi();
+        api.MapSessionIndexApi();
         api.MapSessionsApi();
         return endpoints;
     }

@@ -107,6 +107,9 @@ public sealed record SearchRequest
     /// <summary>The longest query accepted.</summary>
     public const int MaxQueryLength = 200;
 
+    /// <summary>The shortest query the index answers; shorter ones are found by reading every transcript.</summary>
+    public const int MinIndexedLength = 3;
+
     /// <summary>The substring to find, case-insensitive.</summary>
     public required string Query { get; init; }
 

@@ -12,7 +12,7 @@ namespace Portal.Core.Sessions.Index;
 internal sealed class Trigrams
 {
     /// <summary>The shortest query the index can answer; shorter ones take the scanning path.</summary>
-    public const int MinQueryLength = 3;
+    public const int MinQueryLength = SearchRequest.MinIndexedLength;
 
     private const string Digits = "0123456789abcdefghijklmnopqrstuv";
     private const ulong Occupied = 1UL << 63;

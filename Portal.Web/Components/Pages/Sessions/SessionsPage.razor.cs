@@ -1,39 +1,119 @@
 using Microsoft.AspNetCore.Components;
-using Portal.Core.Aws;
+using Microsoft.Extensions.Options;
+using MudBlazor;
 using Portal.Core.Sessions;
+using Portal.Core.Sessions.Index;
 
 namespace Portal.Web.Components.Pages.Sessions;
 
 public partial class SessionsPage
 {
+    private MudDataGrid<SessionSummary>? _grid;
+    private string? _text;
+    private string? _user;
+    private string? _instance;
+    private string? _flag;
+    private DateRange? _range;
+    private bool _filtered;
+    private string? _error;
+    private IReadOnlyList<string> _users = [];
+    private IReadOnlyList<string> _instances = [];
+
     [Inject]
-    private ISessionLogStore Store { get; set; } = default!;
+    private ISessionIndex Index { get; set; } = default!;
 
-    private readonly List<SessionLogObject> _items = [];
-    private string? _next;
-    private bool _loading;
-    private AwsApiException? _error;
+    [Inject]
+    private IOptions<SessionLogOptions> LogOptions { get; set; } = default!;
 
-    protected override Task OnInitializedAsync() => Store.Bucket is null ? Task.CompletedTask : LoadMoreAsync();
+    [Inject]
+    private IOptions<SessionFlagOptions> FlagOptions { get; set; } = default!;
 
-    private async Task LoadMoreAsync()
+    private string Source => string.IsNullOrWhiteSpace(LogOptions.Value.Bucket) ? "the log bucket" : $"s3://{LogOptions.Value.Bucket}/{LogOptions.Value.Prefix}";
+
+    private IEnumerable<string> FlagNames => FlagOptions.Value.Flags.Keys;
+
+    /// <summary>Filters from the address, so the dashboard can link to a user's or an instance's sessions.</summary>
+    [SupplyParameterFromQuery(Name = "user")]
+    public string? UserFilter { get; set; }
+
+    /// <summary>The instance filter from the address.</summary>
+    [SupplyParameterFromQuery(Name = "instance")]
+    public string? InstanceFilter { get; set; }
+
+    /// <summary>The flag filter from the address.</summary>
+    [SupplyParameterFromQuery(Name = "flag")]
+    public string? FlagFilter { get; set; }
+
+    /// <summary>The text filter from the address.</summary>
+    [SupplyParameterFromQuery(Name = "text")]
+    public string? TextFilter { get; set; }
+
+    protected override async Task OnInitializedAsync()
     {
-        _loading = true;
-        try
+        (_user, _instance, _flag, _text) = (UserFilter, InstanceFilter, FlagFilter, TextFilter);
+        (_users, _instances) = await Index.FacetsAsync();
+    }
+
+    private async Task<GridData<SessionSummary>> LoadAsync(GridState<SessionSummary> state, CancellationToken cancellationToken)
+    {
+        var sort = state.SortDefinitions.FirstOrDefault();
+        var query = new SessionQuery
         {
-            var page = await Store.ListAsync(_next, 200);
-            _items.AddRange(page.Items);
-            _next = page.NextToken;
-            _error = null;
-        }
-        catch (AwsApiException ex)
+            Text = _text,
+            User = _user,
+            InstanceId = _instance,
+            Flag = _flag,
+            From = _range?.Start is { } start ? new DateTimeOffset(start.Date, TimeZoneInfo.Local.GetUtcOffset(start.Date)) : null,
+            To = _range?.End is { } end ? new DateTimeOffset(end.Date.AddDays(1), TimeZoneInfo.Local.GetUtcOffset(end.Date)) : null,
+            Sort = sort?.SortBy switch
+            {
+                nameof(SessionSummary.User) => SessionSort.User,
+                nameof(SessionSummary.InstanceId) => SessionSort.Instance,
+                nameof(SessionSummary.Size) => SessionSort.Size,
+                nameof(SessionSummary.CommandCount) => SessionSort.Commands,
+                _ => SessionSort.Ended,
+            },
+            Descending = sort?.Descending ?? true,
+            Offset = state.Page * state.PageSize,
+            Limit = Math.Min(state.PageSize, SessionQuery.MaxLimit),
+        };
+        _filtered = query.Text is { Length: > 0 } || query.User is not null || query.InstanceId is not null || query.Flag is not null || query.From is not null;
+        var page = await Index.QueryAsync(query, cancellationToken);
+        _error = null;
+        return new GridData<SessionSummary> { Items = page.Items, TotalItems = page.Total };
+    }
+
+    private async Task ReloadAsync()
+    {
+        (_users, _instances) = await Index.FacetsAsync();
+        if (_grid is not null)
         {
-            _error = ex;
+            await _grid.ReloadServerData();
         }
-        finally
-        {
-            _loading = false;
-        }
+    }
+
+    private Task UserChangedAsync(string? user)
+    {
+        _user = user;
+        return ReloadAsync();
+    }
+
+    private Task InstanceChangedAsync(string? instance)
+    {
+        _instance = instance;
+        return ReloadAsync();
+    }
+
+    private Task FlagChangedAsync(string? flag)
+    {
+        _flag = flag;
+        return ReloadAsync();
+    }
+
+    private Task RangeChangedAsync(DateRange? range)
+    {
+        _range = range;
+        return ReloadAsync();
     }
 
     private static string FormatSize(long bytes) => bytes < 1024 ? $"{bytes} B" : bytes < 1024 * 1024 ? $"{bytes / 1024.0:F1} KiB" : $"{bytes / (1024.0 * 1024):F1} MiB";

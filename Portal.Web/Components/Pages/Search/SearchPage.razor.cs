@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Portal.Core.Audit;
+using Portal.Core.Sessions.Index;
+using Portal.Web.Auth;
+
+namespace Portal.Web.Components.Pages.Search;
+
+public partial class SearchPage
+{
+    private const int ClipLength = 160;
+
+    private readonly List<SearchHit> _hits = [];
+    private string? _input;
+    private string? _query;
+    private int? _next;
+    private bool _usedIndex = true;
+    private int _scanned;
+    private bool _busy;
+    private string? _error;
+
+    [Inject]
+    private ISessionIndex Index { get; set; } = default!;
+
+    [Inject]
+    private IAuditTrail Audit { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    /// <summary>The query, so a search can be linked and bookmarked: <c>/search?q=rm%20-rf</c>.</summary>
+    [SupplyParameterFromQuery(Name = "q")]
+    public string? Q { get; set; }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (!string.IsNullOrWhiteSpace(Q) && Q != _query)
+        {
+            _input = Q;
+            await RunAsync(Q);
+        }
+    }
+
+    private Task SubmitAsync()
+    {
+        if (string.IsNullOrWhiteSpace(_input))
+        {
+            _error = "Type something to search for.";
+            return Task.CompletedTask;
+        }
+
+        // The query goes into the address so it can be shared; OnParametersSet runs it.
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("q", _input));
+        return Q == _input ? RunAsync(_input) : Task.CompletedTask;
+    }
+
+    private async Task RunAsync(string query)
+    {
+        _hits.Clear();
+        _next = null;
+        _scanned = 0;
+        _query = query;
+        await LoadAsync(0);
+        var user = (await AuthenticationState).User;
+        await Audit.RecordAsync(new AuditRecord(user.ActorOf(), "sessions.search", null, _error is null ? AuditOutcome.Succeeded : AuditOutcome.Failed, query));
+    }
+
+    private Task MoreAsync() => _next is { } next ? LoadAsync(next) : Task.CompletedTask;
+
+    private async Task LoadAsync(int offset)
+    {
+        _busy = true;
+        _error = null;
+        try
+        {
+            var page = await Index.SearchAsync(new SearchRequest { Query = _query!, Offset = offset });
+            _hits.AddRange(page.Hits);
+            _next = page.NextOffset;
+            _usedIndex = page.UsedIndex;
+            _scanned += page.Scanned;
+        }
+        catch (ArgumentException ex)
+        {
+            _error = ex.Message.Split(" (Parameter")[0];
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private static string TranscriptLink(string sessionId, int? row) =>
+        $"/sessions/{Uri.EscapeDataString(sessionId)}" + (row is { } r ? $"#L{r}" : null);
+
+    /// <summary>Long lines are cut around the match so a result stays one line on screen.</summary>
+    private static string Clip(string text, bool fromEnd = false) =>
+        text.Length <= ClipLength ? text : fromEnd ? "…" + text[^ClipLength..] : text[..ClipLength] + "…";
+}
