@@ -5,7 +5,7 @@ namespace Portal.Tests.EndToEnd;
 /// <summary>Each seeded person signs in through Chromium and sees exactly the navigation their roles allow.</summary>
 public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixture<PortalE2EFixture>
 {
-    private static readonly string[] AllNav = ["dashboard", "sessions", "access", "setup", "audit", "tokens"];
+    private static readonly string[] AllNav = ["dashboard", "sessions", "search", "access", "setup", "audit", "tokens"];
 
     // True when transcript row n (1-based) is drawn inside the transcript pane's visible area.
     private const string RowIsVisible = """
@@ -18,9 +18,9 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
         """;
 
     [Theory]
-    [InlineData("alice", "Alice Admin", "dashboard,sessions,access,setup,audit,tokens")]
+    [InlineData("alice", "Alice Admin", "dashboard,sessions,search,access,setup,audit,tokens")]
     [InlineData("bob", "Bob Approver", "dashboard,access")]
-    [InlineData("carol", "Carol Auditor", "dashboard,sessions,audit")]
+    [InlineData("carol", "Carol Auditor", "dashboard,sessions,search,audit")]
     [InlineData("dave", "Dave Requester", "dashboard,access")]
     [InlineData("erin", "Erin Requester-Approver", "dashboard,access")]
     public async Task SignIn_AsEachPerson_ShowsTheirNavigationThenSignsOut(string person, string displayName, string visible)
@@ -76,9 +76,70 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
 
         await page.GetByTestId("nav-sessions").ClickAsync();
 
-        var rows = page.GetByTestId("sessions-table").Locator("tbody tr");
-        await Assertions.Expect(rows.First).ToBeVisibleAsync();
-        Assert.True(await rows.CountAsync() >= 30);
+        var links = page.GetByTestId("session-link");
+        await Assertions.Expect(links).ToHaveCountAsync(36);
+        await Assertions.Expect(page.GetByTestId("index-status")).ToContainTextAsync("36 sessions indexed");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Auditor_FiltersSessionsByFlag_SeesOnlyFlaggedOnes()
+    {
+        var page = await SignedInAsync("carol");
+
+        await page.GotoAsync("/sessions?flag=rm%20-rf");
+
+        var rows = page.GetByTestId("sessions-grid").Locator("tbody tr");
+        await Assertions.Expect(rows.First).ToContainTextAsync("rm -rf");
+        var count = await rows.CountAsync();
+        Assert.InRange(count, 1, 35);
+        for (var i = 0; i < count; i++)
+        {
+            await Assertions.Expect(rows.Nth(i)).ToContainTextAsync("rm -rf");
+        }
+
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Auditor_SearchesEverySession_OpensTheTranscriptAtTheMatchingRow()
+    {
+        var page = await SignedInAsync("carol");
+        await page.GetByTestId("nav-search").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
+
+        await page.GetByTestId("search-input").FillAsync("rm -rf /var/lib");
+        await page.GetByTestId("search-submit").ClickAsync();
+
+        await page.WaitForURLAsync("**/search?q=rm*");
+        var hit = page.GetByTestId("search-line").First;
+        await Assertions.Expect(hit.Locator("mark")).ToHaveTextAsync("rm -rf /var/lib");
+        await Assertions.Expect(page.GetByTestId("search-summary")).ToContainTextAsync("sessions contain");
+        var href = (await hit.GetAttributeAsync("href"))!;
+        var row = int.Parse(href[(href.LastIndexOf("#L", StringComparison.Ordinal) + 2)..], System.Globalization.CultureInfo.InvariantCulture);
+        await page.SetViewportSizeAsync(1280, 300);
+        await hit.ClickAsync();
+        await page.WaitForURLAsync("**/sessions/*#L*");
+        await page.WaitForFunctionAsync(RowIsVisible, row);
+        await Assertions.Expect(page.Locator($"#L{row}")).ToContainTextAsync("rm -rf /var/lib");
+
+        await page.GotoAsync("/search?q=rf");
+        await Assertions.Expect(page.GetByTestId("search-scanned")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("search-hit").First).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Auditor_Dashboard_ChartsSessionsPerDayAndLinksFlaggedOnes()
+    {
+        var page = await SignedInAsync("carol");
+
+        await Assertions.Expect(page.GetByTestId("sessions-per-day").Locator("svg").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("top-users").Locator("tr").First).ToBeVisibleAsync();
+        var flagged = page.GetByTestId("flagged-sessions").Locator("a").First;
+        await flagged.ClickAsync();
+        await page.WaitForURLAsync("**/sessions/*-*");
+        await Assertions.Expect(page.GetByTestId("transcript-view")).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
 
@@ -88,7 +149,7 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
         var page = await SignedInAsync("carol");
         await page.GetByTestId("nav-sessions").ClickAsync();
 
-        await page.GetByTestId("sessions-table").Locator("tbody tr a").First.ClickAsync();
+        await page.GetByTestId("session-link").First.ClickAsync();
 
         await page.WaitForURLAsync("**/sessions/*-*");
         await Assertions.Expect(page.GetByTestId("transcript-view")).ToContainTextAsync("ssm-user@ip-10-0-1-23");

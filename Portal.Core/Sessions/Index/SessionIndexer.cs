@@ -21,6 +21,7 @@ internal sealed partial class SessionIndexer(
     IOptions<SessionIndexOptions> options,
     IOptions<SessionFlagOptions> flagOptions,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<SessionIndexer> logger) : BackgroundService, ISessionIndexStatus
 {
     private const int WriteBatch = 64;
@@ -52,8 +53,21 @@ internal sealed partial class SessionIndexer(
             return;
         }
 
-        // Let the host finish starting (and the sandbox finish seeding) before the first listing.
-        await Task.Yield();
+        // The host starts first: migrations, and in the sandbox moto and its seeded bucket.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             await RunPassAsync(stoppingToken);
