@@ -1,0 +1,146 @@
+using System.Text;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Sessions;
+using Portal.Core.Sessions.Index;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Integration;
+
+/// <summary>The indexer following a bucket in moto: new, changed, removed and hostile objects.</summary>
+[Collection(MotoGroup.Name)]
+public sealed class SessionIndexerTests(MotoServerFixture moto) : IAsyncLifetime
+{
+    private readonly string _bucket = $"idx-{Guid.NewGuid():N}"[..20];
+    private readonly string _indexFile = Path.Combine(Path.GetTempPath(), $"indexer-{Guid.NewGuid():N}.db");
+    private ServiceProvider _services = default!;
+
+    private IAmazonS3 S3 => _services.GetRequiredService<IAmazonS3>();
+
+    private SessionIndexer Indexer => _services.GetRequiredService<SessionIndexer>();
+
+    private SessionIndex Index => _services.GetRequiredService<SessionIndex>();
+
+    public async Task InitializeAsync()
+    {
+        _services = AwsClients.For(moto, services =>
+        {
+            services.AddOptions<SessionLogOptions>().Configure(o => o.Bucket = _bucket);
+            services.AddOptions<SessionIndexOptions>().Configure(o => o.MaxTranscriptBytes = 64 * 1024);
+            services.AddOptions<SessionFlagOptions>();
+            services.AddSingleton<ISessionLogStore, S3SessionLogStore>();
+            services.AddSingleton<ITranscriptObjects, S3SessionTranscripts>();
+            services.AddSingleton<ICommandExtractor, CommandExtractor>();
+            services.AddSingleton(new SessionIndex(_indexFile));
+            services.AddSingleton<SessionIndexer>();
+        });
+        await S3.PutBucketAsync(new PutBucketRequest
+        {
+            BucketName = _bucket,
+            PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = BucketLocationConstraint.FindValue(MotoServerFixture.Region) },
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+        {
+            File.Delete(_indexFile + suffix);
+        }
+    }
+
+    [Fact]
+    public async Task Pass_IndexesEveryLogObject_AndHostileOnesDoNotStopTheOthers()
+    {
+        await PutAsync("sessionmanager/alice-0123456789abcdef0.log", "Script started on 2026-11-27 06:30:04+00:00 [COMMAND=\"cat /var/lib/amazon/ssm/i-0123456789abcdef0/session/orchestration/alice-0123456789abcdef0/Standard_Stream/ipcTempFile.log\" <not executed on terminal>]\n$ sudo rm -rf /srv/old\r\r\n$ exit\r\r\nexit\r\r\n\nScript done on 2026-11-27 06:31:00+00:00 [COMMAND_EXIT_CODE=\"0\"]\n");
+        await PutAsync("sessionmanager/empty-0123456789abcdef0.log", string.Empty);
+        await PutAsync("sessionmanager/binary-0123456789abcdef0.log", Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7919 % 256)).ToArray());
+        await PutAsync("sessionmanager/escapes-0123456789abcdef0.log", "\u001b[" + string.Concat(Enumerable.Repeat("9;", 20_000)) + "m\u001b]0;" + new string('x', 10_000) + "\u0007$ after\r\n");
+        await PutAsync("sessionmanager/notes.txt", "not a transcript");
+        await PutAsync("elsewhere/bob-0123456789abcdef0.log", "outside the prefix");
+
+        await Indexer.RunPassAsync(CancellationToken.None);
+
+        Assert.Equal(SessionIndexState.Idle, Indexer.Current.State);
+        var page = await Index.QueryAsync(new SessionQuery { Limit = 100 });
+        Assert.Equal(["alice", "binary", "empty", "escapes"], page.Items.Select(s => s.User).Order(StringComparer.Ordinal));
+        var alice = page.Items.Single(s => s.User == "alice");
+        Assert.Equal("i-0123456789abcdef0", alice.InstanceId);
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 6, 31, 0, TimeSpan.Zero), alice.EndedAt);
+        Assert.Equal(["sudo", "rm -rf"], alice.Flags);
+        Assert.Equal(2, alice.CommandCount);
+        Assert.True(page.Items.Single(s => s.User == "binary").Truncated);
+        Assert.All(page.Items, s => Assert.Null(s.Error));
+        Assert.Single((await Index.SearchAsync(new SearchRequest { Query = "rm -rf /srv" })).Hits);
+        Assert.Single((await Index.SearchAsync(new SearchRequest { Query = "$ after" })).Hits);
+    }
+
+    [Fact]
+    public async Task Pass_PicksUpChangedAndForgetsRemovedObjects()
+    {
+        await PutAsync("sessionmanager/alice-0123456789abcdef0.log", "$ echo first-version\r\n");
+        await PutAsync("sessionmanager/bob-0123456789abcdef0.log", "$ echo bob\r\n");
+        await Indexer.RunPassAsync(CancellationToken.None);
+
+        await PutAsync("sessionmanager/alice-0123456789abcdef0.log", "$ echo second-version\r\n");
+        await S3.DeleteObjectAsync(_bucket, "sessionmanager/bob-0123456789abcdef0.log");
+        await Indexer.RunPassAsync(CancellationToken.None);
+
+        var page = await Index.QueryAsync(new SessionQuery());
+        Assert.Equal("alice", Assert.Single(page.Items).User);
+        Assert.Empty((await Index.SearchAsync(new SearchRequest { Query = "first-version" })).Hits);
+        Assert.Single((await Index.SearchAsync(new SearchRequest { Query = "second-version" })).Hits);
+        Assert.Equal(1, Indexer.Current.Done);
+    }
+
+    [Fact]
+    public async Task Pass_OnAMissingBucket_FailsWithTheAwsErrorAndKeepsTheIndex()
+    {
+        await PutAsync("sessionmanager/alice-0123456789abcdef0.log", "$ ls\r\n");
+        await Indexer.RunPassAsync(CancellationToken.None);
+        await S3.DeleteObjectAsync(_bucket, "sessionmanager/alice-0123456789abcdef0.log");
+        await S3.DeleteBucketAsync(_bucket);
+
+        await Indexer.RunPassAsync(CancellationToken.None);
+
+        Assert.Equal(SessionIndexState.Failed, Indexer.Current.State);
+        Assert.Contains("NoSuchBucket", Indexer.Current.LastError, StringComparison.Ordinal);
+        Assert.Equal(1, (await Index.QueryAsync(new SessionQuery())).Total);
+    }
+
+    [Fact]
+    public async Task Pass_ObjectS3WillNotHandOver_IsListedWithTheErrorCode()
+    {
+        await PutAsync("sessionmanager/alice-0123456789abcdef0.log", "$ ls\r\n");
+        await PutAsync("sessionmanager/denied-0123456789abcdef0.log", "$ cat secret\r\n");
+        var indexer = ActivatorUtilities.CreateInstance<SessionIndexer>(_services, new Refusing(_services.GetRequiredService<ITranscriptObjects>()));
+
+        await indexer.RunPassAsync(CancellationToken.None);
+
+        var page = await Index.QueryAsync(new SessionQuery());
+        Assert.Equal(2, page.Total);
+        Assert.StartsWith("S3 answered AccessDenied", page.Items.Single(s => s.User == "denied").Error, StringComparison.Ordinal);
+        Assert.Null(page.Items.Single(s => s.User == "alice").Error);
+        Assert.Equal(1, indexer.Current.Failed);
+    }
+
+    /// <summary>S3 refusing one object, as a bucket policy or a KMS key policy can.</summary>
+    private sealed class Refusing(ITranscriptObjects inner) : ITranscriptObjects
+    {
+        public Task<TranscriptContent?> ReadAsync(string key, long maxBytes, CancellationToken cancellationToken = default) =>
+            key.Contains("denied", StringComparison.Ordinal)
+                ? throw new Portal.Core.Aws.AwsApiException("s3", "GetObject", "AccessDenied", "Access Denied", System.Net.HttpStatusCode.Forbidden)
+                : inner.ReadAsync(key, maxBytes, cancellationToken);
+    }
+
+    private Task PutAsync(string key, string content) => PutAsync(key, Encoding.UTF8.GetBytes(content));
+
+    private async Task PutAsync(string key, byte[] content)
+    {
+        using var stream = new MemoryStream(content);
+        await S3.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = key, InputStream = stream });
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Web.Api;
+
+/// <summary>The session index over HTTP: the indexer fills it from the seeded sandbox bucket in moto.</summary>
+[Collection(MotoGroup.Name)]
+public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
+{
+    private readonly PortalWebFactory _portal = new(moto.Endpoint);
+
+    [Fact]
+    public async Task List_AsAuditor_PagesTheIndexedSessions()
+    {
+        using var carol = _portal.CreateBearerClient("sandbox-carol");
+        var total = await IndexedAsync(carol);
+
+        var page = await carol.GetFromJsonAsync<JsonElement>("/api/sessions?limit=2&sort=size&descending=false");
+
+        Assert.Equal(total, page.GetProperty("total").GetInt32());
+        var items = page.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, items.Count);
+        Assert.True(items[0].GetProperty("size").GetInt64() <= items[1].GetProperty("size").GetInt64());
+        Assert.EndsWith(".log", items[0].GetProperty("key").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Array, items[0].GetProperty("flags").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("sandbox-dave", HttpStatusCode.Forbidden)]
+    [InlineData("sandbox-bob", HttpStatusCode.Forbidden)]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    public async Task Endpoints_WithoutTheAuditRole_AreRefused(string? token, HttpStatusCode status)
+    {
+        using var client = token is null ? _portal.CreateClient() : _portal.CreateBearerClient(token);
+
+        foreach (var path in new[] { "/api/sessions", "/api/sessions/alice-0123456789abcdef0", "/api/search?q=sudo" })
+        {
+            using var response = await client.GetAsync(path);
+            Assert.Equal(status, response.StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData("/api/sessions?sort=colour", "sort")]
+    [InlineData("/api/sessions?limit=0", "limit")]
+    [InlineData("/api/sessions?offset=-1", "offset")]
+    [InlineData("/api/sessions?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z", "from")]
+    [InlineData("/api/search?q=", "q")]
+    [InlineData("/api/search?q=sudo&limit=1000", "limit")]
+    [InlineData("/api/search?q=a%0Ab", "q")]
+    public async Task BadInput_Is400WithTheFieldNamed(string path, string field)
+    {
+        using var carol = _portal.CreateBearerClient("sandbox-carol");
+
+        using var response = await carol.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name '{field}': {problem}");
+    }
+
+    [Fact]
+    public async Task Get_ReturnsMetadataAndCommands_AndIsAudited()
+    {
+        using var carol = _portal.CreateBearerClient("sandbox-carol");
+        await IndexedAsync(carol);
+        var sessionId = (await carol.GetFromJsonAsync<JsonElement>("/api/sessions?limit=1&sort=commands")).GetProperty("items")[0].GetProperty("sessionId").GetString();
+
+        var detail = await carol.GetFromJsonAsync<JsonElement>($"/api/sessions/{sessionId}");
+        var audit = await carol.GetFromJsonAsync<JsonElement>($"/api/audit?action=session.metadata&target={sessionId}");
+
+        Assert.Equal(sessionId, detail.GetProperty("session").GetProperty("sessionId").GetString());
+        var commands = detail.GetProperty("commands").EnumerateArray().ToList();
+        Assert.Equal(detail.GetProperty("session").GetProperty("commandCount").GetInt32(), commands.Count);
+        Assert.Contains(commands, c => c.GetProperty("text").GetString() == "exit");
+        Assert.Equal(1, audit.GetProperty("totalCount").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("alice-00000000000000000", HttpStatusCode.NotFound)]
+    [InlineData("a%20b", HttpStatusCode.BadRequest)]
+    public async Task Get_MissingOrInvalid_AnswersProblemDetails(string sessionId, HttpStatusCode status)
+    {
+        using var carol = _portal.CreateBearerClient("sandbox-carol");
+
+        using var response = await carol.GetAsync($"/api/sessions/{sessionId}");
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Search_FindsLinesAndSaysWhenItScanned()
+    {
+        using var carol = _portal.CreateBearerClient("sandbox-carol");
+        var total = await IndexedAsync(carol);
+
+        var exit = await carol.GetFromJsonAsync<JsonElement>("/api/search?q=exit&limit=100");
+        var shortQuery = await carol.GetFromJsonAsync<JsonElement>("/api/search?q=ex&limit=100");
+
+        Assert.True(exit.GetProperty("usedIndex").GetBoolean());
+        Assert.Equal(total, exit.GetProperty("hits").GetArrayLength()); // Every generated session ends with exit.
+        var line = exit.GetProperty("hits")[0].GetProperty("lines")[0];
+        Assert.Contains("exit", line.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.True(line.GetProperty("row").GetInt32() >= 0);
+        Assert.False(shortQuery.GetProperty("usedIndex").GetBoolean());
+        Assert.Equal(total, shortQuery.GetProperty("hits").GetArrayLength());
+    }
+
+    /// <summary>Waits for the indexer's first pass over the seeded bucket; returns the session count.</summary>
+    private static async Task<int> IndexedAsync(HttpClient client)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>("/api/sessions?limit=1");
+            if (page.GetProperty("total").GetInt32() >= 5)
+            {
+                return page.GetProperty("total").GetInt32();
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("The indexer did not index the seeded transcripts within 20 s.");
+    }
+
+    public void Dispose() => _portal.Dispose();
+}
