@@ -25,45 +25,81 @@ internal sealed class CommandExtractor : ICommandExtractor
         var commands = new List<SessionCommand>();
         for (var i = 0; i < lines.Count; i++)
         {
-            var line = lines[i];
-            if (line.Kind != RowKind.Live || line.Text.Length < 2)
+            if (Command(i, lines[i].Text, lines[i].Kind, lines[i].FirstRow) is { } command)
             {
-                continue;
-            }
-
-            foreach (var prompt in _prompts)
-            {
-                Match match;
-                try
-                {
-                    match = prompt.Match(line.Text);
-                }
-                catch (RegexMatchTimeoutException)
-                {
-                    continue;
-                }
-
-                if (!match.Success)
-                {
-                    continue;
-                }
-
-                var text = line.Text[match.Length..].Trim();
-                if (text.Length > 0)
-                {
-                    if (text.Length > MaxCommandLength)
-                    {
-                        text = text[..MaxCommandLength];
-                    }
-
-                    commands.Add(new SessionCommand(i, line.FirstRow, match.Value.TrimEnd(), text, FlagsOf(text)));
-                }
-
-                break;
+                commands.Add(command);
             }
         }
 
         return commands;
+    }
+
+    public IReadOnlyList<SessionCommand> Extract(TranscriptDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var commands = new List<SessionCommand>();
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < document.LineCount; i++)
+        {
+            // Most lines are output: a cheap look at the first character rules them out before any string is made.
+            var kind = document.LineKind(i);
+            if (kind == RowKind.FullScreenSnapshot)
+            {
+                continue;
+            }
+
+            if (Command(i, document.LineText(i), kind, document.LineFirstRow(i)) is { } command)
+            {
+                commands.Add(command);
+            }
+        }
+
+        return commands;
+    }
+
+    /// <summary>
+    /// The command on one line, if it starts with a known prompt. Lines wiped by clear count (the commands were
+    /// run); what a full-screen program showed does not.
+    /// </summary>
+    private SessionCommand? Command(int index, string line, RowKind kind, int firstRow)
+    {
+        if (kind == RowKind.FullScreenSnapshot || line.Length < 2)
+        {
+            return null;
+        }
+
+        foreach (var prompt in _prompts)
+        {
+            Match match;
+            try
+            {
+                match = prompt.Match(line);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                continue;
+            }
+
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            var text = line[match.Length..].Trim();
+            if (text.Length == 0)
+            {
+                return null;
+            }
+
+            if (text.Length > MaxCommandLength)
+            {
+                text = text[..MaxCommandLength];
+            }
+
+            return new SessionCommand(index, firstRow, match.Value.TrimEnd(), text, FlagsOf(text));
+        }
+
+        return null;
     }
 
     private string[] FlagsOf(string command)

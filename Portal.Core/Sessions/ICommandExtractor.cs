@@ -5,4 +5,7 @@ public interface ICommandExtractor
 {
     /// <summary>The commands, in order, from logical lines that start with a known prompt.</summary>
     IReadOnlyList<SessionCommand> Extract(IReadOnlyList<RenderedLine> lines);
+
+    /// <summary>The commands of a rendered transcript, in order; a line's text is made only to be read here.</summary>
+    IReadOnlyList<SessionCommand> Extract(Terminal.TranscriptDocument document);
 }

@@ -1,3 +1,5 @@
+using Portal.Core.Sessions.Terminal;
+
 namespace Portal.Core.Sessions;
 
 /// <summary>A transcript rendered as the terminal showed it, with what the auditor needs to cite it.</summary>
@@ -8,10 +10,7 @@ namespace Portal.Core.Sessions;
 /// <param name="LastModified">When S3 stored it.</param>
 /// <param name="Header">The <c>Script started on</c> line, when present.</param>
 /// <param name="Footer">The <c>Script done on</c> line; none means the transcript was cut short.</param>
-/// <param name="Title">The last terminal title the session set.</param>
-/// <param name="Columns">The width it was rendered at.</param>
-/// <param name="Rows">Physical rows as encoded HTML.</param>
-/// <param name="Lines">Logical lines as plain text, each pointing at its first row.</param>
+/// <param name="Document">The rows and logical lines, packed; text and HTML are made per row on demand.</param>
 /// <param name="Truncated">True when only the first <see cref="SessionLogOptions.MaxRenderBytes"/> were rendered.</param>
 public sealed record RenderedTranscript(
     string SessionId,
@@ -21,8 +20,12 @@ public sealed record RenderedTranscript(
     DateTimeOffset? LastModified,
     string? Header,
     string? Footer,
-    string? Title,
-    int Columns,
-    IReadOnlyList<RenderedRow> Rows,
-    IReadOnlyList<RenderedLine> Lines,
-    bool Truncated);
+    TranscriptDocument Document,
+    bool Truncated)
+{
+    /// <summary>The last terminal title the session set.</summary>
+    public string? Title => Document.Title;
+
+    /// <summary>The width it was rendered at.</summary>
+    public int Columns => Document.Columns;
+}

@@ -3,7 +3,6 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Options;
 using Portal.Core.Aws;
-using Portal.Core.Sessions.Terminal;
 
 namespace Portal.Core.Sessions;
 
@@ -45,10 +44,7 @@ internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOpti
             transcript.LastModified,
             render.File.Header,
             render.File.Footer,
-            render.Terminal.Title,
-            render.Terminal.Columns,
-            [.. render.Rows.Select(r => new RenderedRow(TerminalHtml.Row(r.Row), r.Kind))],
-            [.. render.Lines.Select(l => new RenderedLine(l.Text, l.Kind, l.FirstRow))],
+            render.Document,
             size > content.Length);
     }
 

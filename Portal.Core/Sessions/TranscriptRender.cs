@@ -9,12 +9,10 @@ namespace Portal.Core.Sessions;
 /// </summary>
 internal sealed partial class TranscriptRender
 {
-    private TranscriptRender(TranscriptFile file, TerminalEmulator terminal, List<TranscriptRow> rows, List<(string Text, RowKind Kind, int FirstRow)> lines, string? instanceId)
+    private TranscriptRender(TranscriptFile file, TranscriptDocument document, string? instanceId)
     {
         File = file;
-        Terminal = terminal;
-        Rows = rows;
-        Lines = lines;
+        Document = document;
         InstanceId = instanceId;
     }
 
@@ -23,13 +21,8 @@ internal sealed partial class TranscriptRender
 
     public TranscriptFile File { get; }
 
-    public TerminalEmulator Terminal { get; }
-
-    /// <summary>Rows an auditor reads, without the empty screen rows below the last output.</summary>
-    public List<TranscriptRow> Rows { get; }
-
-    /// <summary>Logical lines of <see cref="Rows"/>.</summary>
-    public List<(string Text, RowKind Kind, int FirstRow)> Lines { get; }
+    /// <summary>The rows and lines an auditor reads, packed.</summary>
+    public TranscriptDocument Document { get; }
 
     /// <summary>The instance the header's <c>script</c> command names, when it names one.</summary>
     public string? InstanceId { get; }
@@ -46,16 +39,7 @@ internal sealed partial class TranscriptRender
         var body = content.Slice(file.BodyOffset, file.BodyLength);
         var terminal = new TerminalEmulator(columns ?? TerminalWidth.Detect(body), 24);
         terminal.Write(body);
-
-        // The empty screen rows below the last output are the terminal's, not the session's: leave them out.
-        var rows = terminal.Transcript().ToList();
-        while (rows.Count > 1 && rows[^1].Kind == RowKind.Live && rows[^1].Row.IsBlank)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
-
-        var lines = terminal.TranscriptLines().Where(l => l.FirstRow < rows.Count).ToList();
-        return new TranscriptRender(file, terminal, rows, lines, InstanceOf(file.Header));
+        return new TranscriptRender(file, terminal.Finish(), InstanceOf(file.Header));
     }
 
     /// <summary>

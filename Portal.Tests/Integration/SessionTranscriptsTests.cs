@@ -43,12 +43,12 @@ public sealed class SessionTranscriptsTests(MotoServerFixture moto) : IAsyncLife
         Assert.Equal("sessionmanager/alice-0123456789abcdef0.log", transcript.Key);
         Assert.Equal("ssm-user@bastion:~", transcript.Title);
         Assert.StartsWith("Script done on", transcript.Footer, StringComparison.Ordinal);
-        Assert.Equal("$ sudo ls", transcript.Lines[0].Text);
-        Assert.Equal("$ <span style=\"color:#ff0000;font-weight:bold;\">sudo</span> ls", transcript.Rows[0].Html);
+        Assert.Equal("$ sudo ls", transcript.Document.LineText(0));
+        Assert.Equal("$ <span style=\"color:#ff0000;font-weight:bold;\">sudo</span> ls", transcript.Document.RowHtml(0));
         Assert.False(transcript.Truncated);
         Assert.Equal(80, transcript.Columns);
-        Assert.Equal(["$ sudo ls", "file"], transcript.Lines.Select(l => l.Text));
-        Assert.Equal(2, transcript.Rows.Count);
+        Assert.Equal(["$ sudo ls", "file"], transcript.Document.LineTexts());
+        Assert.Equal(2, transcript.Document.RowCount);
     }
 
     [Fact]
@@ -58,8 +58,8 @@ public sealed class SessionTranscriptsTests(MotoServerFixture moto) : IAsyncLife
 
         Assert.True(transcript!.Truncated);
         Assert.True(transcript.Size > 2048);
-        Assert.Equal("line 0", transcript.Lines[0].Text);
-        Assert.DoesNotContain(transcript.Lines, l => l.Text == "line 399");
+        Assert.Equal("line 0", transcript.Document.LineText(0));
+        Assert.DoesNotContain("line 399", transcript.Document.LineTexts());
     }
 
     [Fact]

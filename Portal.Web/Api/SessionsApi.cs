@@ -60,7 +60,25 @@ internal static class SessionsApi
 
         return await AuditedAsync(audit, user, sessionId, "text", async () =>
             await transcripts.RenderAsync(sessionId, columns, ct) is { } rendered
-                ? Results.File(Encoding.UTF8.GetBytes(string.Join('\n', rendered.Lines.Select(l => l.Text)) + "\n"), "text/plain; charset=utf-8", $"{sessionId}.txt")
+                ? Results.Stream(
+                    async body =>
+                    {
+                        // Line by line into the response: a transcript of millions of lines is never one string.
+                        await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
+                        var scratch = new StringBuilder();
+                        var buffer = new char[256];
+                        for (var i = 0; i < rendered.Document.LineCount; i++)
+                        {
+                            var length = rendered.Document.LineText(i, scratch, ref buffer).Length;
+                            buffer = EnsureRoom(buffer, length + 1);
+                            buffer[length] = '\n';
+                            await writer.WriteAsync(buffer.AsMemory(0, length + 1), ct);
+                        }
+
+                        await writer.FlushAsync(ct);
+                    },
+                    "text/plain; charset=utf-8",
+                    $"{sessionId}.txt")
                 : null);
     }
 
@@ -78,9 +96,15 @@ internal static class SessionsApi
                 return null;
             }
 
-            using var writer = new StringWriter();
-            TranscriptExport.WriteHtml(writer, rendered);
-            return Results.File(Encoding.UTF8.GetBytes(writer.ToString()), "text/html; charset=utf-8", $"{sessionId}.html");
+            return Results.Stream(
+                async body =>
+                {
+                    await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
+                    await TranscriptExport.WriteHtmlAsync(writer, rendered, ct);
+                    await writer.FlushAsync(ct);
+                },
+                "text/html; charset=utf-8",
+                $"{sessionId}.html");
         });
     }
 
@@ -103,6 +127,8 @@ internal static class SessionsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid width", detail: ex.Message.Split(" (Parameter")[0]);
         }
     }
+
+    private static char[] EnsureRoom(char[] buffer, int length) => buffer.Length >= length ? buffer : [.. buffer, .. new char[length - buffer.Length]];
 
     private static ProblemHttpResult InvalidId() =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid session id", detail: "A session id is 1 to 96 letters, digits and +=,.@_- characters.");

@@ -7,7 +7,7 @@ namespace Portal.Web.Api;
 /// <summary>The HTML export of a rendered transcript: its metadata, then its pre-encoded rows.</summary>
 internal static class TranscriptExport
 {
-    public static void WriteHtml(TextWriter writer, RenderedTranscript transcript)
+    public static Task WriteHtmlAsync(TextWriter writer, RenderedTranscript transcript, CancellationToken cancellationToken)
     {
         var metadata = new List<KeyValuePair<string, string>>
         {
@@ -20,6 +20,6 @@ internal static class TranscriptExport
             new("Footer", transcript.Footer ?? "(none: the transcript was cut short)"),
             new("Width", transcript.Columns.ToString(CultureInfo.InvariantCulture) + " columns"),
         };
-        TerminalHtml.WriteDocument(writer, $"Session {transcript.SessionId}", metadata, transcript.Rows);
+        return TerminalHtml.WriteDocumentAsync(writer, $"Session {transcript.SessionId}", metadata, transcript.Document, cancellationToken);
     }
 }

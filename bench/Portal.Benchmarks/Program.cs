@@ -36,7 +36,7 @@ if (args.Length >= 2 && args[0] == "render")
         bytes = input.Length,
         seconds = stopwatch.Elapsed.TotalSeconds,
         mbPerSecond = input.Length / 1e6 / stopwatch.Elapsed.TotalSeconds,
-        rows = terminal.NormalBuffer.Count,
+        rows = terminal.Finish().RowCount,
         allocatedMb = allocated / 1e6,
         retainedMb = retained / 1e6,
     }));

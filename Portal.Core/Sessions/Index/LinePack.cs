@@ -8,91 +8,136 @@ namespace Portal.Core.Sessions.Index;
 /// <summary>
 /// A transcript's logical lines as the index stores them: compressed, with each line's first row and kind, so a
 /// search hit is confirmed and shown in context without going back to S3. Layout before compression: the line
-/// count, then per line its first row and kind (7-bit varints), then the texts in UTF-8, each ended by LF.
+/// count, then per line its first row, its kind, its UTF-8 length (7-bit varints) and its UTF-8 bytes.
 /// </summary>
-internal static class LinePack
+internal sealed class LinePack : IDisposable
 {
-    /// <summary>Packs lines for storage.</summary>
+    private readonly MemoryStream _output = new();
+    private readonly DeflateStream _deflate;
+    private readonly BinaryWriter _writer;
+    private byte[] _bytes = new byte[1024];
+    private bool _closed;
+
+    /// <summary>Starts a pack of <paramref name="count"/> lines.</summary>
+    public LinePack(int count)
+    {
+        _deflate = new DeflateStream(_output, CompressionLevel.Fastest, leaveOpen: true);
+        _writer = new BinaryWriter(_deflate, Encoding.UTF8, leaveOpen: true);
+        _writer.Write7BitEncodedInt(count);
+    }
+
+    /// <summary>Adds the next line.</summary>
+    public void Add(ReadOnlySpan<char> text, RowKind kind, int firstRow)
+    {
+        var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (needed > _bytes.Length)
+        {
+            _bytes = new byte[Math.Max(needed, _bytes.Length * 2)];
+        }
+
+        var length = Encoding.UTF8.GetBytes(text, _bytes);
+        _writer.Write7BitEncodedInt(firstRow);
+        _writer.Write((byte)kind);
+        _writer.Write7BitEncodedInt(length);
+        _writer.Write(_bytes, 0, length);
+    }
+
+    /// <summary>The compressed pack.</summary>
+    public byte[] ToArray()
+    {
+        Close();
+        return _output.ToArray();
+    }
+
+    /// <summary>Packs lines in one call.</summary>
     public static byte[] Pack(IReadOnlyList<(string Text, RowKind Kind, int FirstRow)> lines)
     {
         ArgumentNullException.ThrowIfNull(lines);
-        using var output = new MemoryStream();
-        using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        using (var writer = new BinaryWriter(deflate, Encoding.UTF8, leaveOpen: true))
+        using var pack = new LinePack(lines.Count);
+        foreach (var (text, kind, firstRow) in lines)
         {
-            writer.Write7BitEncodedInt(lines.Count);
-            foreach (var line in lines)
-            {
-                writer.Write7BitEncodedInt(line.FirstRow);
-                writer.Write((byte)line.Kind);
-            }
-
-            var buffer = ArrayPool<byte>.Shared.Rent(4096);
-            try
-            {
-                foreach (var line in lines)
-                {
-                    var needed = Encoding.UTF8.GetMaxByteCount(line.Text.Length) + 1;
-                    if (needed > buffer.Length)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = ArrayPool<byte>.Shared.Rent(needed);
-                    }
-
-                    var length = Encoding.UTF8.GetBytes(line.Text, buffer);
-                    buffer[length] = (byte)'\n';
-                    writer.Write(buffer, 0, length + 1);
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            pack.Add(text, kind, firstRow);
         }
 
-        return output.ToArray();
+        return pack.ToArray();
     }
 
-    /// <summary>Unpacks what <see cref="Pack"/> stored.</summary>
+    /// <summary>Unpacks what a pack stored.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a pack.</exception>
     public static PackedLines Unpack(byte[] packed)
     {
         ArgumentNullException.ThrowIfNull(packed);
         using var input = new DeflateStream(new MemoryStream(packed), CompressionMode.Decompress);
         using var reader = new BinaryReader(input, Encoding.UTF8);
-        var count = reader.Read7BitEncodedInt();
-        if (count < 0)
+        try
         {
-            throw new InvalidDataException("A line count cannot be negative.");
-        }
-
-        var rows = new int[count];
-        var kinds = new RowKind[count];
-        for (var i = 0; i < count; i++)
-        {
-            rows[i] = reader.Read7BitEncodedInt();
-            kinds[i] = (RowKind)reader.ReadByte();
-        }
-
-        using var text = new MemoryStream();
-        input.CopyTo(text);
-        var all = Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
-        var starts = new int[count + 1];
-        var at = 0;
-        for (var i = 0; i < count; i++)
-        {
-            starts[i] = at;
-            var lf = all.IndexOf('\n', at);
-            if (lf < 0)
+            var count = reader.Read7BitEncodedInt();
+            if (count < 0 || count > packed.Length * 1024L)
             {
-                throw new InvalidDataException("The pack holds fewer lines than it says.");
+                throw new InvalidDataException("The line count is out of range.");
             }
 
-            at = lf + 1;
-        }
+            var rows = new int[count];
+            var kinds = new RowKind[count];
+            var lengths = new int[count];
+            using var text = new MemoryStream(packed.Length * 4);
+            var buffer = ArrayPool<byte>.Shared.Rent(4096);
+            try
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    rows[i] = reader.Read7BitEncodedInt();
+                    kinds[i] = (RowKind)reader.ReadByte();
+                    var length = reader.Read7BitEncodedInt();
+                    if (length > buffer.Length)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = ArrayPool<byte>.Shared.Rent(length);
+                    }
 
-        starts[count] = at;
-        return new PackedLines(all, starts, rows, kinds);
+                    input.ReadExactly(buffer, 0, length);
+                    text.Write(buffer, 0, length);
+                    text.WriteByte((byte)'\n');
+                    lengths[i] = length;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            var all = Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
+            var starts = new int[count + 1];
+            var at = 0;
+            for (var i = 0; i < count; i++)
+            {
+                starts[i] = at;
+                at = all.IndexOf('\n', at) + 1;
+            }
+
+            starts[count] = at;
+            return new PackedLines(all, starts, rows, kinds);
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw new InvalidDataException("The pack ends early.", ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        Close();
+        _output.Dispose();
+    }
+
+    private void Close()
+    {
+        if (!_closed)
+        {
+            _closed = true;
+            _writer.Dispose();
+            _deflate.Dispose();
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Portal.Core.Sessions.Index;
@@ -19,14 +20,20 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
         try
         {
             var render = TranscriptRender.Render(transcript.Content, null);
-            var lines = render.Lines.Select(l => new RenderedLine(l.Text, l.Kind, l.FirstRow)).ToList();
-            var found = commands.Extract(lines);
+            var document = render.Document;
+            var found = commands.Extract(document);
             var flags = flagOrder.Where(flag => found.Any(c => c.Flags.Contains(flag))).ToList();
 
+            // One pass over the lines feeds both the trigram set and the stored pack, making no string per line.
             trigrams.Clear();
-            foreach (var line in render.Lines)
+            using var pack = new LinePack(document.LineCount);
+            var scratch = new StringBuilder(document.Columns);
+            var buffer = new char[document.Columns * 2];
+            for (var i = 0; i < document.LineCount; i++)
             {
-                trigrams.AddLine(line.Text);
+                var text = document.LineText(i, scratch, ref buffer);
+                trigrams.AddLine(text);
+                pack.Add(text, document.LineKind(i), document.LineFirstRow(i));
             }
 
             var summary = new SessionSummary(
@@ -41,10 +48,10 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
                 transcript.LastModified,
                 found.Count,
                 flags,
-                render.Terminal.Title,
+                document.Title,
                 truncated,
                 null);
-            return new IndexedTranscript(summary, found, LinePack.Pack(render.Lines), trigrams.ToDocument());
+            return new IndexedTranscript(summary, found, pack.ToArray(), trigrams.ToDocument());
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {

@@ -1,20 +1,21 @@
 namespace Portal.Core.Sessions.Terminal;
 
 /// <summary>
-/// A screen and, for the normal buffer, everything that scrolled off its top. Rows 0..<see cref="YBase"/>-1 are
-/// scrollback; the screen is the last <see cref="Rows"/> rows.
+/// A screen of <see cref="Rows"/> rows. For the normal buffer, a row that scrolls off the top is handed to the
+/// history callback (which stores it compactly) and its object is reused for the new bottom row, so scrolling
+/// allocates nothing.
 /// </summary>
 internal sealed class ScreenBuffer
 {
-    private readonly bool _hasScrollback;
     private readonly StyleTable _styles;
+    private readonly Action<TerminalRow>? _toHistory;
 
-    public ScreenBuffer(int columns, int rows, bool hasScrollback, StyleTable styles)
+    public ScreenBuffer(int columns, int rows, StyleTable styles, Action<TerminalRow>? toHistory)
     {
         Columns = columns;
         Rows = rows;
-        _hasScrollback = hasScrollback;
         _styles = styles;
+        _toHistory = toHistory;
         ScrollBottom = rows - 1;
         for (var i = 0; i < rows; i++)
         {
@@ -22,13 +23,12 @@ internal sealed class ScreenBuffer
         }
     }
 
+    /// <summary>The screen's rows, top to bottom.</summary>
     public List<TerminalRow> Lines { get; } = [];
 
     public int Columns { get; }
 
     public int Rows { get; }
-
-    public int YBase { get; private set; }
 
     /// <summary>Cursor column; equals <see cref="Columns"/> while a wrap is pending (as in xterm.js).</summary>
     public int X { get; set; }
@@ -43,55 +43,36 @@ internal sealed class ScreenBuffer
 
     public TerminalRow NewRow(int fillStyle = 0) => new(Columns, _styles, fillStyle);
 
-    public TerminalRow Row(int y) => Lines[YBase + y];
+    public TerminalRow Row(int y) => Lines[y];
 
-    /// <summary>Scrolls the region up one line; at the top of the normal screen the line goes to scrollback.</summary>
+    /// <summary>Scrolls the region up one line; at the top of the normal screen the line goes to history.</summary>
     public void ScrollUp(int fillStyle, bool isWrapped = false)
     {
-        if (ScrollTop == 0 && _hasScrollback)
+        var top = Lines[ScrollTop];
+        Lines.RemoveAt(ScrollTop);
+        if (ScrollTop == 0 && _toHistory is not null)
         {
-            // The top row is history now and never changes again: it gives its full-width array to the new row.
-            var recycled = Lines[YBase].Compact();
-            var fresh = new TerminalRow(Columns, _styles, fillStyle, recycled) { IsWrapped = isWrapped };
-            if (ScrollBottom == Rows - 1)
-            {
-                Lines.Add(fresh);
-            }
-            else
-            {
-                Lines.Insert(YBase + ScrollBottom + 1, fresh);
-            }
-
-            YBase++;
+            // History keeps its own copy; the row object becomes the new bottom row.
+            _toHistory(top);
+            top.Reset(fillStyle, isWrapped);
+            Lines.Insert(ScrollBottom, top);
             return;
         }
 
         var blank = NewRow(fillStyle);
         blank.IsWrapped = isWrapped;
-        Lines.RemoveAt(YBase + ScrollTop);
-        Lines.Insert(YBase + ScrollBottom, blank);
+        Lines.Insert(ScrollBottom, blank);
     }
 
     public void ScrollDown(int fillStyle)
     {
-        Lines.RemoveAt(YBase + ScrollBottom);
-        Lines.Insert(YBase + ScrollTop, NewRow(fillStyle));
-    }
-
-    /// <summary>ED 3: forget the scrollback.</summary>
-    public void ClearScrollback()
-    {
-        if (YBase > 0)
-        {
-            Lines.RemoveRange(0, YBase);
-            YBase = 0;
-        }
+        Lines.RemoveAt(ScrollBottom);
+        Lines.Insert(ScrollTop, NewRow(fillStyle));
     }
 
     public void Reset()
     {
         Lines.Clear();
-        YBase = 0;
         for (var i = 0; i < Rows; i++)
         {
             Lines.Add(NewRow());

@@ -30,21 +30,26 @@ public sealed class TerminalEmulator : IVtHandler
 
     // An auditor must be able to read what the terminal no longer shows: rows wiped by clear and the last screen
     // of full-screen programs are kept, attached after the live row they followed (or before everything).
+    // Rows that left the screen, in transcript order, packed (RowStore). Kept rows attached to a screen row wait
+    // here until that row leaves the screen too; rows from _liveFrom on are what xterm.js still holds.
+    private readonly RowStore _history;
     private readonly Dictionary<TerminalRow, List<TranscriptRow>> _keptAfter = new(ReferenceEqualityComparer.Instance);
-    private readonly List<TranscriptRow> _keptFirst = [];
-    private readonly List<TerminalRow> _cleared = [];
     private List<TranscriptRow> _pendingSnapshot = [];
     private List<TranscriptRow> _pendingWipe = [];
+    private int _liveFrom;
+    private bool _finished;
 
     /// <summary>Creates a terminal of the given size.</summary>
     public TerminalEmulator(int columns = 80, int rows = 24)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(columns, RowStore.MaxColumns);
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         Columns = columns;
         Rows = rows;
-        _normal = new ScreenBuffer(columns, rows, hasScrollback: true, _styles);
-        _alternate = new ScreenBuffer(columns, rows, hasScrollback: false, _styles);
+        _history = new RowStore(columns, _styles);
+        _normal = new ScreenBuffer(columns, rows, _styles, ToHistory);
+        _alternate = new ScreenBuffer(columns, rows, _styles, null);
         _active = _normal;
         _tabStops = new bool[columns];
         ResetTabStops();
@@ -66,11 +71,30 @@ public sealed class TerminalEmulator : IVtHandler
     /// <summary>How often a program switched to the alternate screen.</summary>
     public int AlternateScreenEntries { get; private set; }
 
-    /// <summary>The normal buffer: scrollback, then the screen.</summary>
-    public IReadOnlyList<TerminalRow> NormalBuffer => _normal.Lines;
+    /// <summary>
+    /// The normal buffer as xterm.js holds it: scrollback since the last clear, then the screen. Built on demand from
+    /// the packed history (each call makes new row objects), so it is for tests and small transcripts.
+    /// </summary>
+    public IReadOnlyList<TerminalRow> NormalBuffer
+    {
+        get
+        {
+            var rows = new List<TerminalRow>();
+            for (var i = _liveFrom; i < _history.Count; i++)
+            {
+                if (_history.KindOf(i) == RowKind.Live)
+                {
+                    rows.Add(_history.Materialize(i));
+                }
+            }
+
+            rows.AddRange(_normal.Lines);
+            return rows;
+        }
+    }
 
     /// <summary>The visible screen of the active buffer.</summary>
-    public IEnumerable<TerminalRow> Screen => _active.Lines.Skip(_active.YBase).Take(Rows);
+    public IEnumerable<TerminalRow> Screen => _active.Lines;
 
     /// <summary>Cursor position on the screen (column may equal <see cref="Columns"/> while a wrap is pending).</summary>
     public (int Column, int Row) Cursor => (_active.X, _active.Y);
@@ -78,6 +102,11 @@ public sealed class TerminalEmulator : IVtHandler
     /// <summary>Feeds raw transcript bytes (UTF-8; invalid bytes become U+FFFD).</summary>
     public void Write(ReadOnlySpan<byte> bytes)
     {
+        if (_finished)
+        {
+            throw new InvalidOperationException("The transcript is finished; create a new terminal to write more.");
+        }
+
         var buffer = new int[Math.Min(bytes.Length, 64 * 1024) + 4];
         while (!bytes.IsEmpty)
         {
@@ -90,7 +119,7 @@ public sealed class TerminalEmulator : IVtHandler
 
     /// <summary>Logical lines of the normal buffer: soft-wrapped rows joined, trailing spaces trimmed.</summary>
     public IReadOnlyList<string> LogicalLines() =>
-        [.. JoinWrapped(_normal.Lines.Select(row => new TranscriptRow(row, RowKind.Live)).ToList()).Select(line => line.Text)];
+        [.. JoinWrapped(NormalBuffer.Select(row => new TranscriptRow(row, RowKind.Live)).ToList()).Select(line => line.Text)];
 
     /// <summary>
     /// Every row an auditor should read, in order: rows wiped by clear, the live normal buffer, and the last screen
@@ -99,28 +128,41 @@ public sealed class TerminalEmulator : IVtHandler
     /// </summary>
     public IReadOnlyList<TranscriptRow> Transcript()
     {
-        var rows = new List<TranscriptRow>(_normal.Lines.Count + _cleared.Count);
-        rows.AddRange(_keptFirst);
-        foreach (var row in _cleared)
+        var rows = new List<TranscriptRow>(_history.Count + Rows);
+        for (var i = 0; i < _history.Count; i++)
         {
-            Append(row, RowKind.Cleared);
+            rows.Add(new TranscriptRow(_history.Materialize(i), _history.KindOf(i)));
         }
 
         foreach (var row in _normal.Lines)
         {
-            Append(row, RowKind.Live);
-        }
-
-        return rows;
-
-        void Append(TerminalRow row, RowKind kind)
-        {
-            rows.Add(new TranscriptRow(row, kind));
+            rows.Add(new TranscriptRow(row, RowKind.Live));
             if (_keptAfter.TryGetValue(row, out var kept))
             {
                 rows.AddRange(kept);
             }
         }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Ends the transcript and hands over everything an auditor reads, packed: the history, then the screen
+    /// without the empty rows below the last output (those are the terminal's, not the session's).
+    /// </summary>
+    public TranscriptDocument Finish()
+    {
+        if (!_finished)
+        {
+            _finished = true;
+            CommitScreen(RowKind.Live);
+            while (_history.Count > 1 && _history.KindOf(_history.Count - 1) == RowKind.Live && _history.IsBlank(_history.Count - 1))
+            {
+                _history.RemoveLast();
+            }
+        }
+
+        return new TranscriptDocument(_history, Title);
     }
 
     /// <summary>Logical lines of <see cref="Transcript"/>: soft-wrapped rows joined, trailing spaces trimmed.</summary>
@@ -577,6 +619,41 @@ public sealed class TerminalEmulator : IVtHandler
         return copies;
     }
 
+    /// <summary>A row scrolled off the top of the normal screen: into history, with the rows kept after it.</summary>
+    private void ToHistory(TerminalRow row)
+    {
+        _history.Append(row, RowKind.Live);
+        if (_keptAfter.Remove(row, out var kept))
+        {
+            _history.AppendRange(kept);
+        }
+    }
+
+    /// <summary>Moves the normal screen (up to its last non-blank row, or all of it for live rows) into history.</summary>
+    private void CommitScreen(RowKind kind)
+    {
+        var last = Rows - 1;
+        if (kind != RowKind.Live)
+        {
+            while (last >= 0 && _normal.Row(last).IsBlank && !_keptAfter.ContainsKey(_normal.Row(last)))
+            {
+                last--;
+            }
+        }
+
+        for (var y = 0; y <= last; y++)
+        {
+            var row = _normal.Row(y);
+            _history.Append(row, kind);
+            if (_keptAfter.Remove(row, out var kept))
+            {
+                _history.AppendRange(kept);
+            }
+        }
+
+        _keptAfter.Clear();
+    }
+
     /// <summary>Keeps rows after the live row above the cursor's screen position <paramref name="y"/>.</summary>
     private void KeepBefore(int y, List<TranscriptRow> rows)
     {
@@ -585,14 +662,14 @@ public sealed class TerminalEmulator : IVtHandler
             return;
         }
 
-        var index = _normal.YBase + y - 1;
-        if (index < 0 && _cleared.Count == 0)
+        if (y == 0)
         {
-            _keptFirst.AddRange(rows);
+            // The row above is the last one history holds (or none): the kept rows follow it there.
+            _history.AppendRange(rows);
             return;
         }
 
-        var anchor = index < 0 ? _cleared[^1] : _normal.Lines[index];
+        var anchor = _normal.Lines[y - 1];
         if (!_keptAfter.TryGetValue(anchor, out var list))
         {
             _keptAfter[anchor] = list = [];
@@ -744,12 +821,13 @@ public sealed class TerminalEmulator : IVtHandler
             case 3:
                 if (buffer == _normal)
                 {
-                    _cleared.AddRange(buffer.Lines.Take(buffer.YBase));
-                    _cleared.AddRange(_pendingWipe.Select(r => r.Row));
+                    // xterm.js forgets its scrollback here; the transcript keeps it, marked as wiped by clear.
+                    _history.Reclassify(_liveFrom, RowKind.Live, RowKind.Cleared);
+                    _history.AppendRange(_pendingWipe);
                     _pendingWipe = [];
+                    _liveFrom = _history.Count;
                 }
 
-                buffer.ClearScrollback();
                 return;
             default:
                 return;
@@ -803,8 +881,8 @@ public sealed class TerminalEmulator : IVtHandler
 
         for (var i = Math.Min(count, buffer.ScrollBottom - buffer.Y + 1); i > 0; i--)
         {
-            buffer.Lines.RemoveAt(buffer.YBase + buffer.ScrollBottom);
-            buffer.Lines.Insert(buffer.YBase + buffer.Y, buffer.NewRow(EraseId()));
+            buffer.Lines.RemoveAt(buffer.ScrollBottom);
+            buffer.Lines.Insert(buffer.Y, buffer.NewRow(EraseId()));
         }
 
         buffer.X = 0;
@@ -821,8 +899,8 @@ public sealed class TerminalEmulator : IVtHandler
 
         for (var i = Math.Min(count, buffer.ScrollBottom - buffer.Y + 1); i > 0; i--)
         {
-            buffer.Lines.RemoveAt(buffer.YBase + buffer.Y);
-            buffer.Lines.Insert(buffer.YBase + buffer.ScrollBottom, buffer.NewRow(EraseId()));
+            buffer.Lines.RemoveAt(buffer.Y);
+            buffer.Lines.Insert(buffer.ScrollBottom, buffer.NewRow(EraseId()));
         }
 
         buffer.X = 0;
@@ -966,6 +1044,15 @@ public sealed class TerminalEmulator : IVtHandler
     private void FullReset()
     {
         SoftReset();
+
+        // RIS wipes the screen and scrollback; the transcript keeps both, marked as wiped.
+        if (_active == _normal)
+        {
+            _history.Reclassify(_liveFrom, RowKind.Live, RowKind.Cleared);
+            CommitScreen(RowKind.Cleared);
+            _liveFrom = _history.Count;
+        }
+
         _normal.Reset();
         _alternate.Reset();
         _active = _normal;

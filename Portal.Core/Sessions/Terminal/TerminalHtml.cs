@@ -51,59 +51,88 @@ public static class TerminalHtml
     }
 
     /// <summary>
-    /// A self-contained HTML document of a transcript: metadata, then every row, with a content security policy
-    /// that allows no script, no network and no frame.
+    /// Writes a self-contained HTML document of a transcript: metadata, then every row, with a content security
+    /// policy that allows no script, no network and no frame. Rows go out in chunks, so a huge transcript streams.
     /// </summary>
-    public static void WriteDocument(TextWriter writer, string title, IReadOnlyList<KeyValuePair<string, string>> metadata, IEnumerable<RenderedRow> rows)
+    public static async Task WriteDocumentAsync(TextWriter writer, string title, IReadOnlyList<KeyValuePair<string, string>> metadata, TranscriptDocument document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(metadata);
-        ArgumentNullException.ThrowIfNull(rows);
-        writer.Write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
-        writer.Write("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
-        writer.Write("<title>");
-        writer.Write(Encoder.Encode(title));
-        writer.Write("</title><style>body{font-family:sans-serif;margin:1rem}dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}");
-        writer.Write("dt{font-weight:bold}pre{background:#111;color:#e5e5e5;padding:.5rem;font:13px/1.25 ui-monospace,Menlo,Consolas,monospace}");
-        writer.Write(".kept{background:#2a2a3a}.kept-label{color:#9a9ab0;font-style:italic}</style></head><body><h1>");
-        writer.Write(Encoder.Encode(title));
-        writer.Write("</h1><dl>");
+        ArgumentNullException.ThrowIfNull(document);
+        var chunk = new StringWriter(new StringBuilder(64 * 1024));
+        chunk.Write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        chunk.Write("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
+        chunk.Write("<title>");
+        chunk.Write(Encoder.Encode(title));
+        chunk.Write("</title><style>body{font-family:sans-serif;margin:1rem}dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}");
+        chunk.Write("dt{font-weight:bold}pre{background:#111;color:#e5e5e5;padding:.5rem;font:13px/1.25 ui-monospace,Menlo,Consolas,monospace}");
+        chunk.Write(".kept{background:#2a2a3a}.kept-label{color:#9a9ab0;font-style:italic}</style></head><body><h1>");
+        chunk.Write(Encoder.Encode(title));
+        chunk.Write("</h1><dl>");
         foreach (var (name, value) in metadata)
         {
-            writer.Write("<dt>");
-            writer.Write(Encoder.Encode(name));
-            writer.Write("</dt><dd>");
-            writer.Write(Encoder.Encode(value));
-            writer.Write("</dd>");
+            chunk.Write("<dt>");
+            chunk.Write(Encoder.Encode(name));
+            chunk.Write("</dt><dd>");
+            chunk.Write(Encoder.Encode(value));
+            chunk.Write("</dd>");
         }
 
-        writer.Write("</dl><pre>");
+        chunk.Write("</dl><pre>");
         var previous = RowKind.Live;
-        foreach (var row in rows)
+        for (var row = 0; row < document.RowCount; row++)
         {
-            if (row.Kind != previous && row.Kind != RowKind.Live)
+            var kind = document.RowKind(row);
+            if (kind != previous && kind != RowKind.Live)
             {
-                writer.Write("<span class=\"kept-label\">");
-                writer.Write(row.Kind == RowKind.FullScreenSnapshot ? "── last screen of a full-screen program ──" : "── wiped by clear ──");
-                writer.Write("</span>\n");
+                chunk.Write("<span class=\"kept-label\">");
+                chunk.Write(kind == RowKind.FullScreenSnapshot ? "── last screen of a full-screen program ──" : "── wiped by clear ──");
+                chunk.Write("</span>\n");
             }
 
-            previous = row.Kind;
-            if (row.Kind != RowKind.Live)
+            previous = kind;
+            if (kind != RowKind.Live)
             {
-                writer.Write("<span class=\"kept\">");
+                chunk.Write("<span class=\"kept\">");
             }
 
-            writer.Write(row.Html);
-            if (row.Kind != RowKind.Live)
+            document.WriteRowHtml(chunk, row);
+            if (kind != RowKind.Live)
             {
-                writer.Write("</span>");
+                chunk.Write("</span>");
             }
 
-            writer.Write('\n');
+            chunk.Write('\n');
+            if (chunk.GetStringBuilder().Length > 60 * 1024)
+            {
+                await writer.WriteAsync(chunk.GetStringBuilder(), cancellationToken);
+                chunk.GetStringBuilder().Clear();
+            }
         }
 
-        writer.Write("</pre></body></html>\n");
+        chunk.Write("</pre></body></html>\n");
+        await writer.WriteAsync(chunk.GetStringBuilder(), cancellationToken);
+    }
+
+    /// <summary>Writes cell text HTML-encoded; NUL (a blank cell) becomes a space.</summary>
+    internal static void WriteText(TextWriter writer, ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return;
+        }
+
+        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(text.Length);
+        try
+        {
+            text.CopyTo(buffer);
+            buffer.AsSpan(0, text.Length).Replace('\0', ' ');
+            Encoder.Encode(writer, buffer, 0, text.Length);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 
     private static void Flush(StringBuilder html, StringBuilder text, CellStyle style, int styleId)

@@ -4,8 +4,8 @@ namespace Portal.Core.Sessions.Terminal;
 
 /// <summary>
 /// One row of cells. <see cref="IsWrapped"/> marks a row that continues the one above (a soft wrap). Cells are
-/// packed in 8 bytes each (code point, width, style id); rows that scroll into history drop their trailing blank
-/// cells, so a short line costs little however wide the terminal is.
+/// packed in 8 bytes each (code point, width, style id). Only the screen holds row objects; rows that scroll into
+/// history are packed into a <see cref="RowStore"/>.
 /// </summary>
 public sealed class TerminalRow
 {
@@ -17,25 +17,17 @@ public sealed class TerminalRow
     private const ulong SecondHalf = 2UL << WidthShift;
 
     private readonly StyleTable _styles;
-    private ulong[] _cells;
+    private readonly ulong[] _cells;
     private Dictionary<int, string>? _combining;
 
-    internal TerminalRow(int columns, StyleTable styles, int fillStyle = 0, ulong[]? recycled = null)
+    internal TerminalRow(int columns, StyleTable styles, int fillStyle = 0)
     {
         Columns = columns;
         _styles = styles;
-        if (recycled is { Length: var length } && length == columns)
+        _cells = new ulong[columns];
+        if (fillStyle != 0)
         {
-            _cells = recycled;
             Array.Fill(_cells, (ulong)fillStyle << 32);
-        }
-        else
-        {
-            _cells = new ulong[columns];
-            if (fillStyle != 0)
-            {
-                Array.Fill(_cells, (ulong)fillStyle << 32);
-            }
         }
     }
 
@@ -178,6 +170,18 @@ public sealed class TerminalRow
             return;
         }
 
+        // As xterm.js does: erasing half of a wide character erases the other half too.
+        if (from > 0 && IsSecondHalfAt(from))
+        {
+            _cells[from - 1] = (ulong)style << 32;
+            _combining?.Remove(from - 1);
+        }
+
+        if (to < Columns && IsSecondHalfAt(to))
+        {
+            _cells[to] = (ulong)style << 32;
+        }
+
         _cells.AsSpan(from, to - from).Fill((ulong)style << 32);
         if (_combining is not null)
         {
@@ -214,34 +218,165 @@ public sealed class TerminalRow
         Fill(Columns - count, Columns, style);
     }
 
+    /// <summary>
+    /// Writes the row in the compact form <see cref="RowStore"/> keeps: when any cell has a style, a run count and
+    /// runs of (chars, style id) first; then one char (two for a surrogate pair) per cell, a blank as NUL, second
+    /// halves of wide characters left out, combining marks after their cell. Trailing blank default cells are dropped.
+    /// </summary>
+    /// <returns>The number of chars written.</returns>
+    internal int Encode(Span<char> destination, out int cellCount, out bool styled, out bool firstWide, out bool lastBlank)
+    {
+        var end = _cells.Length;
+        while (end > 0 && _cells[end - 1] == 0)
+        {
+            end--;
+        }
+
+        cellCount = end;
+        firstWide = _cells.Length > 0 && (_cells[0] & (3UL << WidthShift)) == Wide;
+        lastBlank = IsBlankAt(Columns - 1);
+        styled = false;
+        var runs = 0;
+        var previous = -1L;
+        for (var i = 0; i < end; i++)
+        {
+            var style = (long)(_cells[i] >> 32);
+            if (style != 0)
+            {
+                styled = true;
+            }
+
+            if ((_cells[i] & SecondHalf) == 0 && style != previous)
+            {
+                runs++;
+                previous = style;
+            }
+        }
+
+        var at = styled ? 1 + (2 * runs) : 0;
+        var run = -1;
+        previous = -1L;
+        for (var i = 0; i < end; i++)
+        {
+            var cell = _cells[i];
+            if ((cell & SecondHalf) != 0)
+            {
+                continue;
+            }
+
+            var start = at;
+            var codePoint = (int)(cell & CodePointMask);
+            if (codePoint < 0x10000)
+            {
+                destination[at++] = (char)codePoint;
+            }
+            else
+            {
+                var pair = char.ConvertFromUtf32(codePoint);
+                destination[at++] = pair[0];
+                destination[at++] = pair[1];
+            }
+
+            if (_combining is not null && _combining.TryGetValue(i, out var extra))
+            {
+                extra.AsSpan().CopyTo(destination[at..]);
+                at += extra.Length;
+            }
+
+            if (styled)
+            {
+                var style = (long)(cell >> 32);
+                if (style != previous)
+                {
+                    run++;
+                    previous = style;
+                    destination[2 + (2 * run)] = (char)style;
+                }
+
+                destination[1 + (2 * run)] += (char)(at - start);
+            }
+        }
+
+        if (styled)
+        {
+            destination[0] = (char)runs;
+        }
+
+        return at;
+    }
+
+    /// <summary>Rebuilds a row from what <see cref="Encode"/> wrote.</summary>
+    internal static TerminalRow Decode(ReadOnlySpan<char> data, bool styled, bool wrapped, int columns, StyleTable styles)
+    {
+        var row = new TerminalRow(columns, styles) { IsWrapped = wrapped };
+        var runCount = styled ? data[0] : 0;
+        var runs = styled ? data.Slice(1, 2 * runCount) : default;
+        var text = data[(styled ? 1 + (2 * runCount) : 0)..];
+        var run = 0;
+        var runLeft = styled && runCount > 0 ? (int)runs[0] : int.MaxValue;
+        var style = styled && runCount > 0 ? runs[1] : 0;
+        var x = 0;
+        var last = -1;
+        for (var i = 0; i < text.Length;)
+        {
+            int codePoint = text[i];
+            var length = 1;
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                codePoint = char.ConvertToUtf32(text[i], text[i + 1]);
+                length = 2;
+            }
+
+            while (runLeft == 0 && run + 1 < runCount)
+            {
+                run++;
+                runLeft = runs[2 * run];
+                style = runs[(2 * run) + 1];
+            }
+
+            var width = codePoint == 0 || codePoint < 0x7F ? 1 : CharWidth.Of(codePoint);
+            if (width == 0 && last >= 0)
+            {
+                row.AddCombining(last, codePoint);
+            }
+            else if (x < columns)
+            {
+                last = x;
+                if (codePoint == 0)
+                {
+                    row.SetBlank(x++, style);
+                }
+                else
+                {
+                    row.Set(x++, codePoint, width == 2 ? 2 : 1, style);
+                    if (width == 2 && x < columns)
+                    {
+                        row.SetSecondHalf(x++, style);
+                    }
+                }
+            }
+
+            i += length;
+            runLeft -= length;
+        }
+
+        return row;
+    }
+
+    /// <summary>Makes the row blank again (every cell <paramref name="fillStyle"/>, no wrap), to be reused.</summary>
+    internal void Reset(int fillStyle, bool isWrapped)
+    {
+        _cells.AsSpan().Fill((ulong)fillStyle << 32);
+        _combining = null;
+        IsWrapped = isWrapped;
+    }
+
     internal TerminalRow Copy()
     {
         var copy = new TerminalRow(Columns, _styles) { IsWrapped = IsWrapped };
         Array.Copy(_cells, copy._cells, _cells.Length);
         copy._combining = _combining is null ? null : new Dictionary<int, string>(_combining);
         return copy;
-    }
-
-    /// <summary>
-    /// Drops trailing blank default cells; called once a row is history and will not change again. Returns the
-    /// full-width array it no longer needs, for the next new row.
-    /// </summary>
-    internal ulong[]? Compact()
-    {
-        var length = _cells.Length;
-        while (length > 0 && _cells[length - 1] == 0)
-        {
-            length--;
-        }
-
-        if (length == _cells.Length)
-        {
-            return null;
-        }
-
-        var full = _cells;
-        _cells = length == 0 ? [] : full[..length];
-        return full;
     }
 
     private void ShiftCombining(int from, int by)

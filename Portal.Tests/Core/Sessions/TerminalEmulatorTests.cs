@@ -126,9 +126,9 @@ public sealed class TerminalEmulatorTests
     {
         var terminal = Feed("a\r\n\u001b[?1049hX\u001b[?1049lb\r\nc\u001b[H\u001b[2J\u001b[3Jd", rows: 2);
 
-        var live = terminal.Transcript().Where(r => r.Kind == RowKind.Live).Select(r => r.Row);
+        var live = terminal.Transcript().Where(r => r.Kind == RowKind.Live).Select(r => r.Row.ToText());
 
-        Assert.Equal(terminal.NormalBuffer, live);
+        Assert.Equal(terminal.NormalBuffer.Select(r => r.ToText()), live);
     }
 
     [Theory]

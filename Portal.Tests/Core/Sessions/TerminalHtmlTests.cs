@@ -1,5 +1,4 @@
 using System.Text;
-using Portal.Core.Sessions;
 using Portal.Core.Sessions.Terminal;
 
 namespace Portal.Tests.Core.Sessions;
@@ -35,13 +34,13 @@ public sealed class TerminalHtmlTests
     }
 
     [Fact]
-    public void WriteDocument_IsSelfContainedAndEncodesMetadata()
+    public async Task WriteDocument_IsSelfContainedAndEncodesMetadata()
     {
         var terminal = new TerminalEmulator();
         terminal.Write(Encoding.UTF8.GetBytes("$ vim\r\n\u001b[?1049hinside\u001b[?1049l$ "));
         using var writer = new StringWriter();
 
-        TerminalHtml.WriteDocument(writer, "alice-0123 <b>", [new("S3 key", "sessionmanager/\"x\".log")], terminal.Transcript().Select(r => new RenderedRow(TerminalHtml.Row(r.Row), r.Kind)));
+        await TerminalHtml.WriteDocumentAsync(writer, "alice-0123 <b>", [new("S3 key", "sessionmanager/\"x\".log")], terminal.Finish());
 
         var html = writer.ToString();
         Assert.Contains("Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"", html, StringComparison.Ordinal);

@@ -219,6 +219,9 @@ public sealed class SessionIndexTests : IAsyncLifetime, IDisposable
     private static TranscriptContent Content(GeneratedTranscript t) =>
         new($"sessionmanager/{t.SessionId}.log", t.Content, t.Content.Length, $"\"{t.SessionId}\"", t.EndedAt.AddSeconds(5));
 
-    private static List<RenderedLine> Lines(GeneratedTranscript t) =>
-        [.. TranscriptRender.Render(t.Content, null).Lines.Select(l => new RenderedLine(l.Text, l.Kind, l.FirstRow))];
+    private static List<RenderedLine> Lines(GeneratedTranscript t)
+    {
+        var document = TranscriptRender.Render(t.Content, null).Document;
+        return [.. Enumerable.Range(0, document.LineCount).Select(i => new RenderedLine(document.LineText(i), document.LineKind(i), document.LineFirstRow(i)))];
+    }
 }

@@ -7,6 +7,7 @@ using Portal.Core.Aws;
 using Portal.Core.Sessions;
 using Portal.Core.Sessions.Terminal;
 using Portal.Web.Auth;
+using Portal.Web.Components.Common;
 
 namespace Portal.Web.Components.Pages.Sessions;
 
@@ -16,9 +17,11 @@ public partial class TranscriptPage : IAsyncDisposable
     private static readonly int[] StandardWidths = [80, 100, 120, 132, 160, 200];
     private readonly List<BreadcrumbItem> _breadcrumbs = [new("Sessions", "/sessions"), new("Transcript", null, disabled: true)];
     private RenderedTranscript? _transcript;
-    private List<(int Index, RenderedRow Row)> _rowItems = [];
-    private List<(int Index, RenderedLine Line)> _lineItems = [];
+    private const int MaxHits = 10_000;
+    private IndexRange _rowItems = new(0);
+    private IndexRange _lineItems = new(0);
     private List<int> _hits = [];
+    private bool _hitsCapped;
     private IReadOnlyList<SessionCommand> _commands = [];
     private ElementReference _view;
     private IJSObjectReference? _module;
@@ -75,9 +78,9 @@ public partial class TranscriptPage : IAsyncDisposable
         try
         {
             _transcript = await Transcripts.RenderAsync(SessionId, _columns);
-            _rowItems = _transcript is null ? [] : [.. _transcript.Rows.Select((row, i) => (i, row))];
-            _lineItems = _transcript is null ? [] : [.. _transcript.Lines.Select((line, i) => (i, line))];
-            _commands = _transcript is null ? [] : Commands.Extract(_transcript.Lines);
+            _rowItems = new IndexRange(_transcript?.Document.RowCount ?? 0);
+            _lineItems = new IndexRange(_transcript?.Document.LineCount ?? 0);
+            _commands = _transcript is null ? [] : Commands.Extract(_transcript.Document);
             _columns = _transcript?.Columns ?? _columns;
             _error = null;
             FindHits();
@@ -134,11 +137,32 @@ public partial class TranscriptPage : IAsyncDisposable
         FindHits();
     }
 
+    private TranscriptDocument Document => _transcript!.Document;
+
+    /// <summary>Lines holding the query, case-insensitive; the first <see cref="MaxHits"/> are kept.</summary>
     private void FindHits()
     {
-        _hits = string.IsNullOrEmpty(_query) || _transcript is null
-            ? []
-            : [.. _transcript.Lines.Select((line, i) => (line, i)).Where(x => x.line.Text.Contains(_query, StringComparison.OrdinalIgnoreCase)).Select(x => x.i)];
+        _hits = [];
+        _hitsCapped = false;
+        if (!string.IsNullOrEmpty(_query) && _transcript is not null)
+        {
+            var scratch = new System.Text.StringBuilder();
+            var buffer = new char[256];
+            for (var i = 0; i < Document.LineCount; i++)
+            {
+                if (Document.LineText(i, scratch, ref buffer).Contains(_query, StringComparison.OrdinalIgnoreCase))
+                {
+                    if (_hits.Count == MaxHits)
+                    {
+                        _hitsCapped = true;
+                        break;
+                    }
+
+                    _hits.Add(i);
+                }
+            }
+        }
+
         _hitSet = [.. _hits];
         if (_hits.Count > 0)
         {

@@ -1,0 +1,228 @@
+using System.Text;
+
+namespace Portal.Core.Sessions.Terminal;
+
+/// <summary>
+/// A rendered transcript, packed: every row an auditor reads (live, kept from full-screen programs, wiped by
+/// clear), and its logical lines (soft wraps joined). Text and HTML are made per row on demand, so a page shows a
+/// transcript of millions of rows by asking only for the rows on screen. Read-only and safe to share.
+/// </summary>
+public sealed class TranscriptDocument
+{
+    private readonly RowStore _rows;
+    private readonly int[] _lineStarts;
+    private readonly Dictionary<int, string> _css = [];
+    private readonly Lock _cssGate = new();
+
+    internal TranscriptDocument(RowStore rows, string? title)
+    {
+        _rows = rows;
+        Title = title;
+        var starts = new List<int>(Math.Max(rows.Count, 1));
+        for (var i = 0; i < rows.Count; i++)
+        {
+            // A row continues the line above when it is a soft wrap of a row of the same kind.
+            if (i == 0 || !rows.IsWrapped(i) || rows.KindOf(i) != rows.KindOf(i - 1))
+            {
+                starts.Add(i);
+            }
+        }
+
+        starts.Add(rows.Count);
+        _lineStarts = [.. starts];
+    }
+
+    /// <summary>The width the transcript was rendered at.</summary>
+    public int Columns => _rows.Columns;
+
+    /// <summary>The last window title the session set.</summary>
+    public string? Title { get; }
+
+    /// <summary>Physical rows.</summary>
+    public int RowCount => _rows.Count;
+
+    /// <summary>Logical lines.</summary>
+    public int LineCount => _lineStarts.Length - 1;
+
+    /// <summary>Roughly what the document holds in memory, in bytes.</summary>
+    public long ApproximateBytes => (_rows.Chars * 2) + (_rows.Count * 8L) + (_lineStarts.Length * 4L);
+
+    /// <summary>Where row <paramref name="row"/> comes from.</summary>
+    public RowKind RowKind(int row) => _rows.KindOf(row);
+
+    /// <summary>True when row <paramref name="row"/> continues the one above (a soft wrap).</summary>
+    public bool IsWrapped(int row) => _rows.IsWrapped(row);
+
+    /// <summary>The row as text, blanks as spaces, trailing spaces dropped.</summary>
+    public string RowText(int row)
+    {
+        var builder = new StringBuilder(Columns);
+        AppendText(builder, row, null);
+        return builder.ToString().TrimEnd(' ');
+    }
+
+    /// <summary>The row as encoded HTML spans: every character encoded, styles as inline CSS.</summary>
+    public string RowHtml(int row)
+    {
+        var builder = new StringBuilder(Columns + 16);
+        using var writer = new StringWriter(builder);
+        WriteRowHtml(writer, row);
+        return builder.ToString();
+    }
+
+    /// <summary>Writes the row's HTML spans to <paramref name="writer"/>.</summary>
+    public void WriteRowHtml(TextWriter writer, int row)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var data = _rows.Data(row);
+        if (!_rows.IsStyled(row))
+        {
+            TerminalHtml.WriteText(writer, data);
+            return;
+        }
+
+        int runs = data[0];
+        var text = data[(1 + (2 * runs))..];
+        var at = 0;
+        for (var r = 0; r < runs; r++)
+        {
+            var length = Math.Min((int)data[1 + (2 * r)], text.Length - at);
+            var style = data[2 + (2 * r)];
+            var css = style == 0 ? string.Empty : Css(style);
+            if (css.Length > 0)
+            {
+                writer.Write("<span style=\"");
+                writer.Write(css);
+                writer.Write("\">");
+            }
+
+            TerminalHtml.WriteText(writer, text.Slice(at, length));
+            if (css.Length > 0)
+            {
+                writer.Write("</span>");
+            }
+
+            at += length;
+        }
+    }
+
+    /// <summary>The row's cells, for tests and tools that need them.</summary>
+    public TerminalRow Row(int row) => _rows.Materialize(row);
+
+    /// <summary>The first row of line <paramref name="line"/>.</summary>
+    public int LineFirstRow(int line) => _lineStarts[line];
+
+    /// <summary>How many rows line <paramref name="line"/> spans.</summary>
+    public int LineRowCount(int line) => _lineStarts[line + 1] - _lineStarts[line];
+
+    /// <summary>Where line <paramref name="line"/> comes from.</summary>
+    public RowKind LineKind(int line) => _rows.KindOf(_lineStarts[line]);
+
+    /// <summary>The line that row <paramref name="row"/> belongs to.</summary>
+    public int LineOfRow(int row)
+    {
+        var i = Array.BinarySearch(_lineStarts, 0, LineCount, row);
+        return i >= 0 ? i : ~i - 1;
+    }
+
+    /// <summary>
+    /// The line's text, as xterm.js's search joins it: rows before a soft wrap count at full width (less the empty
+    /// last cell a wide character skipped), trailing spaces of the whole line dropped.
+    /// </summary>
+    public string LineText(int line)
+    {
+        var builder = new StringBuilder(Columns);
+        AppendLineText(builder, line);
+        var end = builder.Length;
+        while (end > 0 && builder[end - 1] == ' ')
+        {
+            end--;
+        }
+
+        return builder.ToString(0, end);
+    }
+
+    /// <summary>Appends the line's text (trailing spaces included) to <paramref name="builder"/>.</summary>
+    public void AppendLineText(StringBuilder builder, int line)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var first = _lineStarts[line];
+        var last = _lineStarts[line + 1] - 1;
+        for (var row = first; row < last; row++)
+        {
+            var dropLast = _rows.FirstCellWide(row + 1) && _rows.LastCellBlank(row);
+            AppendText(builder, row, dropLast ? Columns - 1 : Columns);
+        }
+
+        AppendText(builder, last, null);
+    }
+
+    /// <summary>
+    /// The line's text (trailing spaces dropped) in <paramref name="buffer"/>, grown as needed, so reading every
+    /// line of a huge transcript makes no strings.
+    /// </summary>
+    public ReadOnlySpan<char> LineText(int line, StringBuilder scratch, ref char[] buffer)
+    {
+        ArgumentNullException.ThrowIfNull(scratch);
+        scratch.Clear();
+        AppendLineText(scratch, line);
+        var end = scratch.Length;
+        while (end > 0 && scratch[end - 1] == ' ')
+        {
+            end--;
+        }
+
+        if (buffer.Length < end)
+        {
+            buffer = new char[Math.Max(end, buffer.Length * 2)];
+        }
+
+        scratch.CopyTo(0, buffer, 0, end);
+        return buffer.AsSpan(0, end);
+    }
+
+    /// <summary>Every line's text, in order (for export and indexing).</summary>
+    public IEnumerable<string> LineTexts()
+    {
+        for (var line = 0; line < LineCount; line++)
+        {
+            yield return LineText(line);
+        }
+    }
+
+    /// <summary>Appends a row's cells as text; with <paramref name="cells"/>, padded or cut to that many cells.</summary>
+    private void AppendText(StringBuilder builder, int row, int? cells)
+    {
+        var text = _rows.Text(row);
+        var stored = _rows.Cells(row);
+        if (cells is { } wanted && wanted < stored)
+        {
+            // Only the blank last cell is ever cut: drop it and whatever combining marks it carried.
+            var cut = text.LastIndexOf('\0');
+            text = cut >= 0 ? text[..cut] : text;
+        }
+
+        foreach (var c in text)
+        {
+            builder.Append(c == '\0' ? ' ' : c);
+        }
+
+        if (cells is { } width && width > stored)
+        {
+            builder.Append(' ', width - stored);
+        }
+    }
+
+    private string Css(int style)
+    {
+        lock (_cssGate)
+        {
+            if (!_css.TryGetValue(style, out var css))
+            {
+                _css[style] = css = TerminalHtml.Css(_rows.Styles[style]);
+            }
+
+            return css;
+        }
+    }
+}
