@@ -5,6 +5,12 @@ using Portal.Core.Sessions.Terminal;
 
 // `render <file.log> <cols> <rows> <repeat>` times the renderer on one transcript body repeated, in the same shape
 // as bench/render-peer/xterm-render.mjs, so bench/render-vs-xterm.sh can compare them in one run.
+if (args.Length >= 1 && args[0] == "micro")
+{
+    Micro.Run();
+    return;
+}
+
 if (args.Length >= 2 && args[0] == "render")
 {
     var content = File.ReadAllBytes(args[1]);
@@ -17,6 +23,12 @@ if (args.Length >= 2 && args[0] == "render")
     for (var i = 0; i < repeat; i++)
     {
         body.CopyTo(input, i * body.Length);
+    }
+
+    if (Environment.GetEnvironmentVariable("STAGES") == "1")
+    {
+        Stages.Run(input);
+        return;
     }
 
     // One warm-up pass on a small slice, so the JIT is not what is measured.
@@ -39,6 +51,8 @@ if (args.Length >= 2 && args[0] == "render")
         rows = terminal.Finish().RowCount,
         allocatedMb = allocated / 1e6,
         retainedMb = retained / 1e6,
+        gcs = $"{GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}",
+        gcPauseMs = GC.GetTotalPauseDuration().TotalMilliseconds,
     }));
     return;
 }

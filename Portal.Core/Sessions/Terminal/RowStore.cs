@@ -25,7 +25,6 @@ internal sealed class RowStore
     public const int MaxColumns = 511;
 
     private readonly List<char[]> _chunks = [];
-    private readonly char[] _scratch;
     private ulong[] _rows = new ulong[4096];
     private int _position = ChunkSize;
 
@@ -34,7 +33,6 @@ internal sealed class RowStore
         ArgumentOutOfRangeException.ThrowIfGreaterThan(columns, MaxColumns);
         Columns = columns;
         Styles = styles;
-        _scratch = new char[(columns * 36) + 1];
     }
 
     public int Columns { get; }
@@ -48,14 +46,13 @@ internal sealed class RowStore
 
     public void Append(TerminalRow row, RowKind kind)
     {
-        var length = row.Encode(_scratch, out var cells, out var styled, out var firstWide, out var lastBlank);
-        if (_position + length > ChunkSize)
+        if (_position + row.EncodedLengthBound > ChunkSize)
         {
             _chunks.Add(new char[ChunkSize]);
             _position = 0;
         }
 
-        _scratch.AsSpan(0, length).CopyTo(_chunks[^1].AsSpan(_position));
+        var length = row.Encode(_chunks[^1].AsSpan(_position), out var cells, out var styled, out var firstWide, out var lastBlank);
         var offset = ((ulong)(_chunks.Count - 1) << ChunkBits) | (uint)_position;
         _position += length;
         if (Count == _rows.Length)

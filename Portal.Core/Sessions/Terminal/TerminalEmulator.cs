@@ -11,6 +11,7 @@ public sealed class TerminalEmulator : IVtHandler
 {
     private const int MaxTitleLength = 256;
     private const int ByteOrderMark = 0xFEFF;
+    private const int SlowChunk = 256;
 
     private readonly VtParser _parser;
     private readonly Utf8Decoder _decoder = new();
@@ -107,13 +108,121 @@ public sealed class TerminalEmulator : IVtHandler
             throw new InvalidOperationException("The transcript is finished; create a new terminal to write more.");
         }
 
-        var buffer = new int[Math.Min(bytes.Length, 64 * 1024) + 4];
+        // Printable ASCII in the ground state (most of any transcript) goes straight from the bytes to the cells;
+        // everything else is decoded to code points and stepped through the parser.
+        Span<int> decoded = stackalloc int[SlowChunk + 4];
         while (!bytes.IsEmpty)
         {
-            var take = Math.Min(bytes.Length, buffer.Length - 4);
-            var count = _decoder.Decode(bytes[..take], buffer);
-            _parser.Parse(buffer.AsSpan(0, count));
+            if (_parser.IsGround && _decoder.IsIdle)
+            {
+                var run = bytes.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E);
+                if (run != 0)
+                {
+                    var length = run < 0 ? bytes.Length : run;
+                    PrintAscii(bytes[..length]);
+                    bytes = bytes[length..];
+                    continue;
+                }
+
+                // C0 controls but ESC, CAN and SUB act the same in the ground state whatever comes next.
+                if (bytes[0] < 0x20 && bytes[0] is not (0x1B or 0x18 or 0x1A))
+                {
+                    Execute(bytes[0]);
+                    bytes = bytes[1..];
+                    continue;
+                }
+            }
+
+            // Up to the next printable ASCII byte that could start a fast run (or a chunk's worth).
+            var take = 1;
+            while (take < bytes.Length && take < SlowChunk && bytes[take] is < 0x20 or > 0x7E)
+            {
+                take++;
+            }
+
+            var count = _decoder.Decode(bytes[..take], decoded);
+            _parser.Parse(decoded[..count]);
             bytes = bytes[take..];
+        }
+    }
+
+    /// <summary>Writes a run of printable ASCII at the cursor: the common case, without decoding or per-character checks.</summary>
+    private void PrintAscii(ReadOnlySpan<byte> text)
+    {
+        if (_insertMode || _charsets.LineDrawing)
+        {
+            Span<int> codePoints = stackalloc int[256];
+            while (!text.IsEmpty)
+            {
+                var n = Math.Min(text.Length, codePoints.Length);
+                for (var i = 0; i < n; i++)
+                {
+                    codePoints[i] = text[i];
+                }
+
+                ((IVtHandler)this).Print(codePoints[..n]);
+                text = text[n..];
+            }
+
+            return;
+        }
+
+        var buffer = _active;
+        var row = buffer.Row(buffer.Y);
+        var style = _styleId;
+        if (_pendingWipe.Count > 0)
+        {
+            _pendingWipe = [];
+        }
+
+        // Writing over the second half of a wide character blanks its first half.
+        if (buffer.X > 0 && buffer.X < Columns && row.IsWideAt(buffer.X - 1))
+        {
+            row.SetBlank(buffer.X - 1, style);
+        }
+
+        _lastPrinted = text[^1];
+        while (!text.IsEmpty)
+        {
+            if (buffer.X >= Columns)
+            {
+                if (!_autoWrap)
+                {
+                    // Without autowrap every further character lands on the last column.
+                    row.SetAscii(Columns - 1, text[^1..], style);
+                    break;
+                }
+
+                buffer.Y++;
+                if (buffer.Y == buffer.ScrollBottom + 1)
+                {
+                    buffer.Y--;
+                    buffer.ScrollUp(EraseId(), isWrapped: true);
+                }
+                else
+                {
+                    if (buffer.Y >= Rows)
+                    {
+                        buffer.Y = Rows - 1;
+                    }
+
+                    buffer.Row(buffer.Y).IsWrapped = true;
+                }
+
+                row = buffer.Row(buffer.Y);
+                buffer.X = 0;
+            }
+
+            var fits = Math.Min(text.Length, Columns - buffer.X);
+            row.SetAscii(buffer.X, text[..fits], style);
+            buffer.X += fits;
+            text = text[fits..];
+        }
+
+        // Writing over the first half of a wide character blanks its orphaned second half.
+        if (buffer.X < Columns && row.IsSecondHalfAt(buffer.X))
+        {
+            row.SetBlank(buffer.X, style);
         }
     }
 
@@ -275,7 +384,9 @@ public sealed class TerminalEmulator : IVtHandler
         }
     }
 
-    void IVtHandler.Execute(int control)
+    void IVtHandler.Execute(int control) => Execute(control);
+
+    private void Execute(int control)
     {
         var buffer = _active;
         switch (control)
@@ -623,7 +734,7 @@ public sealed class TerminalEmulator : IVtHandler
     private void ToHistory(TerminalRow row)
     {
         _history.Append(row, RowKind.Live);
-        if (_keptAfter.Remove(row, out var kept))
+        if (_keptAfter.Count > 0 && _keptAfter.Remove(row, out var kept))
         {
             _history.AppendRange(kept);
         }

@@ -18,6 +18,9 @@ public sealed class TerminalRow
 
     private readonly StyleTable _styles;
     private readonly ulong[] _cells;
+
+    // Cells at and after _used are all zero (blank, default style): scrolling and packing touch only the rest.
+    private int _used;
     private Dictionary<int, string>? _combining;
 
     internal TerminalRow(int columns, StyleTable styles, int fillStyle = 0)
@@ -28,6 +31,7 @@ public sealed class TerminalRow
         if (fillStyle != 0)
         {
             Array.Fill(_cells, (ulong)fillStyle << 32);
+            _used = columns;
         }
     }
 
@@ -42,7 +46,7 @@ public sealed class TerminalRow
     {
         get
         {
-            foreach (var cell in _cells)
+            foreach (var cell in _cells.AsSpan(0, _used))
             {
                 if ((cell & CodePointMask) != 0)
                 {
@@ -136,18 +140,45 @@ public sealed class TerminalRow
     {
         _combining?.Remove(column);
         _cells[column] = (uint)codePoint | (width == 2 ? Wide : 0) | ((ulong)style << 32);
+        _used = Math.Max(_used, column + 1);
+    }
+
+    /// <summary>Writes a run of printable ASCII from <paramref name="column"/> on; the caller makes sure it fits.</summary>
+    internal void SetAscii(int column, ReadOnlySpan<byte> text, int style)
+    {
+        var high = (ulong)style << 32;
+        var cells = _cells.AsSpan(column, text.Length);
+        for (var i = 0; i < cells.Length; i++)
+        {
+            cells[i] = text[i] | high;
+        }
+
+        if (_combining is { Count: > 0 })
+        {
+            for (var i = column; i < column + text.Length; i++)
+            {
+                _combining.Remove(i);
+            }
+        }
+
+        _used = Math.Max(_used, column + text.Length);
     }
 
     internal void SetSecondHalf(int column, int style)
     {
         _combining?.Remove(column);
         _cells[column] = SecondHalf | ((ulong)style << 32);
+        _used = Math.Max(_used, column + 1);
     }
 
     internal void SetBlank(int column, int style)
     {
         _combining?.Remove(column);
         _cells[column] = (ulong)style << 32;
+        if (style != 0)
+        {
+            _used = Math.Max(_used, column + 1);
+        }
     }
 
     /// <summary>Adds a combining mark, ZWJ or variation selector to the character in a cell (capped per cell).</summary>
@@ -183,6 +214,11 @@ public sealed class TerminalRow
         }
 
         _cells.AsSpan(from, to - from).Fill((ulong)style << 32);
+        if (style != 0)
+        {
+            _used = Math.Max(_used, Math.Min(to + 1, Columns));
+        }
+
         if (_combining is not null)
         {
             for (var i = from; i < to; i++)
@@ -201,6 +237,7 @@ public sealed class TerminalRow
 
         count = Math.Min(count, Columns - at);
         Array.Copy(_cells, at, _cells, at + count, Columns - at - count);
+        _used = Math.Min(Columns, _used + count);
         ShiftCombining(at, count);
         Fill(at, at + count, style);
     }
@@ -214,6 +251,10 @@ public sealed class TerminalRow
 
         count = Math.Min(count, Columns - at);
         Array.Copy(_cells, at + count, _cells, at, Columns - at - count);
+        if (style != 0)
+        {
+            _used = Columns;
+        }
         ShiftCombining(at + count, -count);
         Fill(Columns - count, Columns, style);
     }
@@ -226,27 +267,61 @@ public sealed class TerminalRow
     /// <returns>The number of chars written.</returns>
     internal int Encode(Span<char> destination, out int cellCount, out bool styled, out bool firstWide, out bool lastBlank)
     {
-        var end = _cells.Length;
-        while (end > 0 && _cells[end - 1] == 0)
+        var end = _used;
+        var cells = _cells;
+        while (end > 0 && cells[end - 1] == 0)
         {
             end--;
         }
 
         cellCount = end;
-        firstWide = _cells.Length > 0 && (_cells[0] & (3UL << WidthShift)) == Wide;
-        lastBlank = IsBlankAt(Columns - 1);
+        firstWide = (cells[0] & (3UL << WidthShift)) == Wide;
+        lastBlank = (cells[Columns - 1] & CodePointMask) == 0;
         styled = false;
+        for (var i = 0; i < end; i++)
+        {
+            if (cells[i] > uint.MaxValue)
+            {
+                styled = true;
+                break;
+            }
+        }
+
+        if (!styled && _combining is null)
+        {
+            // The common row: no style, no combining marks; ASCII and BMP characters are one char each.
+            var written = 0;
+            for (var i = 0; i < end; i++)
+            {
+                var cell = cells[i];
+                if (cell < 0x10000)
+                {
+                    destination[written++] = (char)cell;
+                }
+                else if ((cell & SecondHalf) == 0)
+                {
+                    var codePoint = (int)(cell & CodePointMask);
+                    if (codePoint < 0x10000)
+                    {
+                        destination[written++] = (char)codePoint;
+                    }
+                    else
+                    {
+                        destination[written++] = (char)(((codePoint - 0x10000) >> 10) + 0xD800);
+                        destination[written++] = (char)(((codePoint - 0x10000) & 0x3FF) + 0xDC00);
+                    }
+                }
+            }
+
+            return written;
+        }
+
         var runs = 0;
         var previous = -1L;
         for (var i = 0; i < end; i++)
         {
-            var style = (long)(_cells[i] >> 32);
-            if (style != 0)
-            {
-                styled = true;
-            }
-
-            if ((_cells[i] & SecondHalf) == 0 && style != previous)
+            var style = (long)(cells[i] >> 32);
+            if ((cells[i] & SecondHalf) == 0 && style != previous)
             {
                 runs++;
                 previous = style;
@@ -304,6 +379,9 @@ public sealed class TerminalRow
 
         return at;
     }
+
+    /// <summary>The most chars <see cref="Encode"/> can write for this row.</summary>
+    internal int EncodedLengthBound => (_used * 36) + 1;
 
     /// <summary>Rebuilds a row from what <see cref="Encode"/> wrote.</summary>
     internal static TerminalRow Decode(ReadOnlySpan<char> data, bool styled, bool wrapped, int columns, StyleTable styles)
@@ -366,7 +444,17 @@ public sealed class TerminalRow
     /// <summary>Makes the row blank again (every cell <paramref name="fillStyle"/>, no wrap), to be reused.</summary>
     internal void Reset(int fillStyle, bool isWrapped)
     {
-        _cells.AsSpan().Fill((ulong)fillStyle << 32);
+        if (fillStyle == 0)
+        {
+            _cells.AsSpan(0, _used).Clear();
+            _used = 0;
+        }
+        else
+        {
+            _cells.AsSpan().Fill((ulong)fillStyle << 32);
+            _used = Columns;
+        }
+
         _combining = null;
         IsWrapped = isWrapped;
     }
@@ -375,6 +463,7 @@ public sealed class TerminalRow
     {
         var copy = new TerminalRow(Columns, _styles) { IsWrapped = IsWrapped };
         Array.Copy(_cells, copy._cells, _cells.Length);
+        copy._used = _used;
         copy._combining = _combining is null ? null : new Dictionary<int, string>(_combining);
         return copy;
     }

@@ -13,6 +13,9 @@ internal sealed class Utf8Decoder
     private int _seen;
     private int _min;
 
+    /// <summary>True when no multi-byte sequence is half read.</summary>
+    public bool IsIdle => _needed == 0;
+
     /// <summary>Decodes <paramref name="bytes"/> into <paramref name="output"/> (at least bytes.Length + 4 long); returns the count.</summary>
     public int Decode(ReadOnlySpan<byte> bytes, Span<int> output)
     {

@@ -40,6 +40,9 @@ internal sealed class VtParser(IVtHandler handler)
         SosPmApcString,
     }
 
+    /// <summary>True in the ground state, where printable characters are printed.</summary>
+    public bool IsGround => _state == State.Ground;
+
     /// <summary>Parses code points; printable runs reach the handler in one call.</summary>
     public void Parse(ReadOnlySpan<int> input)
     {
