@@ -25,6 +25,7 @@ internal sealed class RowStore
     public const int MaxColumns = 511;
 
     private readonly List<char[]> _chunks = [];
+    private char[] _current = [];
     private ulong[] _rows = new ulong[4096];
     private int _position = ChunkSize;
 
@@ -48,11 +49,50 @@ internal sealed class RowStore
     {
         if (_position + row.EncodedLengthBound > ChunkSize)
         {
-            _chunks.Add(new char[ChunkSize]);
+            _current = new char[ChunkSize];
+            _chunks.Add(_current);
             _position = 0;
         }
 
-        var length = row.Encode(_chunks[^1].AsSpan(_position), out var cells, out var styled, out var firstWide, out var lastBlank);
+        // Most rows are plain BMP text with no style: one pass narrows the cells to chars. Others take Encode.
+        int length, cells;
+        bool styled, firstWide, lastBlank;
+        var source = row.Cells;
+        var used = row.Used;
+        var destination = _current.AsSpan(_position);
+        var plain = !row.HasCombining;
+        var i = 0;
+        if (plain)
+        {
+            for (; i < used; i++)
+            {
+                var cell = source[i];
+                if (cell >= 0x10000)
+                {
+                    plain = false;
+                    break;
+                }
+
+                destination[i] = (char)cell;
+            }
+        }
+
+        if (plain)
+        {
+            while (used > 0 && source[used - 1] == 0)
+            {
+                used--;
+            }
+
+            length = cells = used;
+            styled = firstWide = false;
+            lastBlank = used < Columns || source[Columns - 1] == 0;
+        }
+        else
+        {
+            length = row.Encode(destination, out cells, out styled, out firstWide, out lastBlank);
+        }
+
         var offset = ((ulong)(_chunks.Count - 1) << ChunkBits) | (uint)_position;
         _position += length;
         if (Count == _rows.Length)

@@ -1,14 +1,16 @@
 namespace Portal.Core.Sessions.Terminal;
 
 /// <summary>
-/// A screen of <see cref="Rows"/> rows. For the normal buffer, a row that scrolls off the top is handed to the
-/// history callback (which stores it compactly) and its object is reused for the new bottom row, so scrolling
-/// allocates nothing.
+/// A screen of <see cref="Rows"/> rows in a ring, so scrolling the whole screen moves no rows. For the normal
+/// buffer, a row that scrolls off the top is handed to the history callback (which packs it) and its object is
+/// reused for the new bottom row, so scrolling allocates nothing.
 /// </summary>
 internal sealed class ScreenBuffer
 {
     private readonly StyleTable _styles;
     private readonly Action<TerminalRow>? _toHistory;
+    private readonly TerminalRow[] _ring;
+    private int _top;
 
     public ScreenBuffer(int columns, int rows, StyleTable styles, Action<TerminalRow>? toHistory)
     {
@@ -17,14 +19,24 @@ internal sealed class ScreenBuffer
         _styles = styles;
         _toHistory = toHistory;
         ScrollBottom = rows - 1;
+        _ring = new TerminalRow[rows];
         for (var i = 0; i < rows; i++)
         {
-            Lines.Add(new TerminalRow(columns, styles));
+            _ring[i] = new TerminalRow(columns, styles);
         }
     }
 
     /// <summary>The screen's rows, top to bottom.</summary>
-    public List<TerminalRow> Lines { get; } = [];
+    public IEnumerable<TerminalRow> Lines
+    {
+        get
+        {
+            for (var y = 0; y < Rows; y++)
+            {
+                yield return Row(y);
+            }
+        }
+    }
 
     public int Columns { get; }
 
@@ -43,43 +55,80 @@ internal sealed class ScreenBuffer
 
     public TerminalRow NewRow(int fillStyle = 0) => new(Columns, _styles, fillStyle);
 
-    public TerminalRow Row(int y) => Lines[y];
+    public TerminalRow Row(int y)
+    {
+        var i = _top + y;
+        return _ring[i >= Rows ? i - Rows : i];
+    }
 
     /// <summary>Scrolls the region up one line; at the top of the normal screen the line goes to history.</summary>
     public void ScrollUp(int fillStyle, bool isWrapped = false)
     {
-        var top = Lines[ScrollTop];
-        Lines.RemoveAt(ScrollTop);
+        var top = Row(ScrollTop);
         if (ScrollTop == 0 && _toHistory is not null)
         {
             // History keeps its own copy; the row object becomes the new bottom row.
             _toHistory(top);
             top.Reset(fillStyle, isWrapped);
-            Lines.Insert(ScrollBottom, top);
+            if (ScrollBottom == Rows - 1)
+            {
+                _top = _top + 1 == Rows ? 0 : _top + 1;
+                return;
+            }
+
+            Shift(ScrollTop, ScrollBottom, up: true, top);
             return;
         }
 
         var blank = NewRow(fillStyle);
         blank.IsWrapped = isWrapped;
-        Lines.Insert(ScrollBottom, blank);
+        Shift(ScrollTop, ScrollBottom, up: true, blank);
     }
 
-    public void ScrollDown(int fillStyle)
+    public void ScrollDown(int fillStyle) => Shift(ScrollTop, ScrollBottom, up: false, NewRow(fillStyle));
+
+    /// <summary>
+    /// Moves rows <paramref name="from"/>..<paramref name="to"/> one up (the top one leaves, <paramref name="fresh"/>
+    /// comes in at the bottom) or one down (the bottom one leaves, <paramref name="fresh"/> comes in at the top).
+    /// </summary>
+    public void Shift(int from, int to, bool up, TerminalRow fresh)
     {
-        Lines.RemoveAt(ScrollBottom);
-        Lines.Insert(ScrollTop, NewRow(fillStyle));
+        if (up)
+        {
+            for (var y = from; y < to; y++)
+            {
+                Set(y, Row(y + 1));
+            }
+
+            Set(to, fresh);
+        }
+        else
+        {
+            for (var y = to; y > from; y--)
+            {
+                Set(y, Row(y - 1));
+            }
+
+            Set(from, fresh);
+        }
     }
 
     public void Reset()
     {
-        Lines.Clear();
+        _top = 0;
         for (var i = 0; i < Rows; i++)
         {
-            Lines.Add(NewRow());
+            _ring[i] = NewRow();
         }
 
         X = Y = ScrollTop = 0;
         ScrollBottom = Rows - 1;
         Saved = null;
+    }
+
+    private void Set(int y, TerminalRow row)
+    {
+        var i = _top + y;
+        _ring[i >= Rows ? i - Rows : i] = row;
     }
 }

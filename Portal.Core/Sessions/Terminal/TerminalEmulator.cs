@@ -115,7 +115,7 @@ public sealed class TerminalEmulator : IVtHandler
         {
             if (_parser.IsGround && _decoder.IsIdle)
             {
-                var run = bytes.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E);
+                var run = PrintableRun(bytes);
                 if (run != 0)
                 {
                     var length = run < 0 ? bytes.Length : run;
@@ -133,6 +133,14 @@ public sealed class TerminalEmulator : IVtHandler
                 }
             }
 
+            // Inside a sequence, ASCII goes to the parser as it is.
+            if (_decoder.IsIdle && bytes[0] < 0x80)
+            {
+                _parser.ParseOne(bytes[0]);
+                bytes = bytes[1..];
+                continue;
+            }
+
             // Up to the next printable ASCII byte that could start a fast run (or a chunk's worth).
             var take = 1;
             while (take < bytes.Length && take < SlowChunk && bytes[take] is < 0x20 or > 0x7E)
@@ -144,6 +152,27 @@ public sealed class TerminalEmulator : IVtHandler
             _parser.Parse(decoded[..count]);
             bytes = bytes[take..];
         }
+    }
+
+    /// <summary>How many bytes from the start are printable ASCII (-1 for all); short runs are counted by hand.</summary>
+    private static int PrintableRun(ReadOnlySpan<byte> bytes)
+    {
+        var i = 0;
+        for (; i < bytes.Length && i < 16; i++)
+        {
+            if (bytes[i] is < 0x20 or > 0x7E)
+            {
+                return i;
+            }
+        }
+
+        if (i == bytes.Length)
+        {
+            return -1;
+        }
+
+        var rest = bytes[i..].IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E);
+        return rest < 0 ? -1 : i + rest;
     }
 
     /// <summary>Writes a run of printable ASCII at the cursor: the common case, without decoding or per-character checks.</summary>
@@ -780,7 +809,7 @@ public sealed class TerminalEmulator : IVtHandler
             return;
         }
 
-        var anchor = _normal.Lines[y - 1];
+        var anchor = _normal.Row(y - 1);
         if (!_keptAfter.TryGetValue(anchor, out var list))
         {
             _keptAfter[anchor] = list = [];
@@ -992,8 +1021,7 @@ public sealed class TerminalEmulator : IVtHandler
 
         for (var i = Math.Min(count, buffer.ScrollBottom - buffer.Y + 1); i > 0; i--)
         {
-            buffer.Lines.RemoveAt(buffer.ScrollBottom);
-            buffer.Lines.Insert(buffer.Y, buffer.NewRow(EraseId()));
+            buffer.Shift(buffer.Y, buffer.ScrollBottom, up: false, buffer.NewRow(EraseId()));
         }
 
         buffer.X = 0;
@@ -1010,8 +1038,7 @@ public sealed class TerminalEmulator : IVtHandler
 
         for (var i = Math.Min(count, buffer.ScrollBottom - buffer.Y + 1); i > 0; i--)
         {
-            buffer.Lines.RemoveAt(buffer.Y);
-            buffer.Lines.Insert(buffer.ScrollBottom, buffer.NewRow(EraseId()));
+            buffer.Shift(buffer.Y, buffer.ScrollBottom, up: true, buffer.NewRow(EraseId()));
         }
 
         buffer.X = 0;

@@ -380,6 +380,15 @@ public sealed class TerminalRow
         return at;
     }
 
+    /// <summary>The cells, for packing without a copy.</summary>
+    internal ulong[] Cells => _cells;
+
+    /// <summary>Cells from here on are zero.</summary>
+    internal int Used => _used;
+
+    /// <summary>True when some cell carries combining marks.</summary>
+    internal bool HasCombining => _combining is { Count: > 0 };
+
     /// <summary>The most chars <see cref="Encode"/> can write for this row.</summary>
     internal int EncodedLengthBound => (_used * 36) + 1;
 

@@ -43,6 +43,19 @@ internal sealed class VtParser(IVtHandler handler)
     /// <summary>True in the ground state, where printable characters are printed.</summary>
     public bool IsGround => _state == State.Ground;
 
+    /// <summary>Parses one code point.</summary>
+    public void ParseOne(int c)
+    {
+        if (_state == State.Ground && (c is >= 0x20 and < 0x7F || c >= 0xA0))
+        {
+            Span<int> one = [c];
+            handler.Print(one);
+            return;
+        }
+
+        Step(c);
+    }
+
     /// <summary>Parses code points; printable runs reach the handler in one call.</summary>
     public void Parse(ReadOnlySpan<int> input)
     {
