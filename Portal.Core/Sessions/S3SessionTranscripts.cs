@@ -16,7 +16,7 @@ internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOpti
             return null;
         }
 
-        var content = await ReadUpToAsync(response.ResponseStream, maxBytes, cancellationToken);
+        var content = await ReadUpToAsync(response.ResponseStream, response.ContentLength, maxBytes, cancellationToken);
         return new TranscriptContent(key, content, response.ContentLength, response.ETag, response.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime(), TimeSpan.Zero) : null);
     }
 
@@ -45,7 +45,7 @@ internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOpti
             render.File.Header,
             render.File.Footer,
             render.Document,
-            size > content.Length);
+            size > content.Length || render.Document.Truncated);
     }
 
     public async Task<(Stream Content, long Length)?> OpenRawAsync(string sessionId, CancellationToken cancellationToken = default)
@@ -84,14 +84,22 @@ internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOpti
             $"The portal may not read s3://{bucket}/{key}: its role needs s3:GetObject on the log prefix (and kms:Decrypt for an SSE-KMS bucket).");
     }
 
-    private static async Task<byte[]> ReadUpToAsync(Stream stream, long limit, CancellationToken cancellationToken)
+    /// <summary>Reads at most <paramref name="limit"/> bytes; with a known length, into one array of the right size.</summary>
+    private static async Task<byte[]> ReadUpToAsync(Stream stream, long length, long limit, CancellationToken cancellationToken)
     {
+        if (length >= 0)
+        {
+            var content = new byte[Math.Min(length, limit)];
+            var read = await stream.ReadAtLeastAsync(content, content.Length, throwOnEndOfStream: false, cancellationToken);
+            return read == content.Length ? content : content[..read];
+        }
+
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
-        int read;
-        while (buffer.Length < limit && (read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit - buffer.Length)), cancellationToken)) > 0)
+        int n;
+        while (buffer.Length < limit && (n = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit - buffer.Length)), cancellationToken)) > 0)
         {
-            buffer.Write(chunk, 0, read);
+            buffer.Write(chunk, 0, n);
         }
 
         return buffer.ToArray();

@@ -18,9 +18,9 @@ public sealed class SessionLogOptions
 
     /// <summary>
     /// The most bytes of one transcript rendered on a page; a larger one shows its beginning and says so (the raw
-    /// download stays whole). Rendering holds the rows in memory, so this bounds a circuit's memory. Defaults to
-    /// 16 MiB.
+    /// download stays whole). A rendered transcript is packed (a 50 MB one takes about 100 MB), so this bounds a
+    /// circuit's memory. Defaults to 64 MiB.
     /// </summary>
     [Range(1024, 1L << 30)]
-    public long MaxRenderBytes { get; set; } = 16L << 20;
+    public long MaxRenderBytes { get; set; } = 64L << 20;
 }

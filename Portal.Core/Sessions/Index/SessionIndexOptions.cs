@@ -17,10 +17,10 @@ public sealed class SessionIndexOptions
 
     /// <summary>
     /// The most bytes of one transcript indexed; the rest of a larger one is left out of search and the session is
-    /// marked as cut. Defaults to 16 MiB, as for rendering.
+    /// marked as cut. Defaults to 64 MiB, as for rendering.
     /// </summary>
     [Range(1024, 1L << 30)]
-    public long MaxTranscriptBytes { get; set; } = 16L << 20;
+    public long MaxTranscriptBytes { get; set; } = 64L << 20;
 
     /// <summary>Transcripts downloaded and rendered at once. Defaults to the processor count.</summary>
     [Range(1, 64)]

@@ -49,7 +49,7 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
                 found.Count,
                 flags,
                 document.Title,
-                truncated,
+                truncated || document.Truncated || trigrams.IsFull,
                 null);
             return new IndexedTranscript(summary, found, pack.ToArray(), trigrams.ToDocument());
         }

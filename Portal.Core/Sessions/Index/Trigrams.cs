@@ -17,11 +17,20 @@ internal sealed class Trigrams
     private const string Digits = "0123456789abcdefghijklmnopqrstuv";
     private const ulong Occupied = 1UL << 63;
 
+    /// <summary>
+    /// The most distinct trigrams one transcript contributes (real sessions have tens of thousands); past it the
+    /// transcript is searchable only in part and marked so, which bounds the indexer's memory for any input.
+    /// </summary>
+    public const int MaxPerDocument = 2_000_000;
+
     private ulong[] _slots = new ulong[1 << 14];
     private int _count;
 
     /// <summary>How many distinct trigrams the current document has.</summary>
     public int Count => _count;
+
+    /// <summary>True when the current document reached <see cref="MaxPerDocument"/>.</summary>
+    public bool IsFull => _count >= MaxPerDocument;
 
     /// <summary>Folds a character the way both documents and queries are folded.</summary>
     public static char Fold(char c) => c < 128 ? (c is >= 'A' and <= 'Z' ? (char)(c + 32) : c) : char.ToLowerInvariant(c);
@@ -71,7 +80,7 @@ internal sealed class Trigrams
     /// <summary>Adds the trigrams of one line; none span two lines, since a hit is a line.</summary>
     public void AddLine(ReadOnlySpan<char> line)
     {
-        if (line.Length < MinQueryLength)
+        if (line.Length < MinQueryLength || IsFull)
         {
             return;
         }
@@ -80,6 +89,11 @@ internal sealed class Trigrams
         for (var i = 2; i < line.Length; i++)
         {
             ulong c = Fold(line[i]);
+            if (_count >= MaxPerDocument)
+            {
+                return;
+            }
+
             Add(Occupied | (a << 32) | (b << 16) | c);
             a = b;
             b = c;

@@ -13,6 +13,15 @@ public sealed class TerminalEmulator : IVtHandler
     private const int ByteOrderMark = 0xFEFF;
     private const int SlowChunk = 256;
 
+    /// <summary>
+    /// The most rows and chars a transcript keeps. A few bytes can make many rows (line feeds, scrolls, REP), so a
+    /// hostile transcript could otherwise ask for gigabytes; past either limit rendering stops and says so.
+    /// </summary>
+    public const int MaxTranscriptRows = 5_000_000;
+
+    /// <summary>The most chars of row text a transcript keeps (see <see cref="MaxTranscriptRows"/>).</summary>
+    public const long MaxTranscriptChars = 64L << 20;
+
     private readonly VtParser _parser;
     private readonly Utf8Decoder _decoder = new();
     private readonly ScreenBuffer _normal;
@@ -39,6 +48,7 @@ public sealed class TerminalEmulator : IVtHandler
     private List<TranscriptRow> _pendingWipe = [];
     private int _liveFrom;
     private bool _finished;
+    private bool _stopped;
 
     /// <summary>Creates a terminal of the given size.</summary>
     public TerminalEmulator(int columns = 80, int rows = 24)
@@ -68,6 +78,9 @@ public sealed class TerminalEmulator : IVtHandler
 
     /// <summary>True while a full-screen program has the alternate screen.</summary>
     public bool IsAlternateScreen => _active == _alternate;
+
+    /// <summary>True when the transcript reached <see cref="MaxTranscriptRows"/> or <see cref="MaxTranscriptChars"/> and the rest was not rendered.</summary>
+    public bool IsTruncated => _stopped;
 
     /// <summary>How often a program switched to the alternate screen.</summary>
     public int AlternateScreenEntries { get; private set; }
@@ -111,7 +124,7 @@ public sealed class TerminalEmulator : IVtHandler
         // Printable ASCII in the ground state (most of any transcript) goes straight from the bytes to the cells;
         // everything else is decoded to code points and stepped through the parser.
         Span<int> decoded = stackalloc int[SlowChunk + 4];
-        while (!bytes.IsEmpty)
+        while (!bytes.IsEmpty && !_stopped)
         {
             if (_parser.IsGround && _decoder.IsIdle)
             {
@@ -300,7 +313,7 @@ public sealed class TerminalEmulator : IVtHandler
             }
         }
 
-        return new TranscriptDocument(_history, Title);
+        return new TranscriptDocument(_history, Title, _stopped);
     }
 
     /// <summary>Logical lines of <see cref="Transcript"/>: soft-wrapped rows joined, trailing spaces trimmed.</summary>
@@ -767,6 +780,11 @@ public sealed class TerminalEmulator : IVtHandler
         {
             _history.AppendRange(kept);
         }
+
+        if (_history.Count >= MaxTranscriptRows || _history.Chars >= MaxTranscriptChars)
+        {
+            _stopped = true;
+        }
     }
 
     /// <summary>Moves the normal screen (up to its last non-blank row, or all of it for live rows) into history.</summary>
@@ -1066,6 +1084,7 @@ public sealed class TerminalEmulator : IVtHandler
             return;
         }
 
+        // REP can ask for 65535 characters in a few bytes, as xterm.js prints them; MaxTranscriptChars bounds a flood.
         Span<int> run = stackalloc int[256];
         run.Fill(_lastPrinted);
         for (var left = count; left > 0; left -= run.Length)

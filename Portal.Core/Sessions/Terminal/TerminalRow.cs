@@ -365,6 +365,7 @@ public sealed class TerminalRow
                 {
                     run++;
                     previous = style;
+                    destination[1 + (2 * run)] = '\0';
                     destination[2 + (2 * run)] = (char)style;
                 }
 

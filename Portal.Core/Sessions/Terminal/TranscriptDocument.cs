@@ -14,10 +14,11 @@ public sealed class TranscriptDocument
     private readonly Dictionary<int, string> _css = [];
     private readonly Lock _cssGate = new();
 
-    internal TranscriptDocument(RowStore rows, string? title)
+    internal TranscriptDocument(RowStore rows, string? title, bool truncated)
     {
         _rows = rows;
         Title = title;
+        Truncated = truncated;
         var starts = new List<int>(Math.Max(rows.Count, 1));
         for (var i = 0; i < rows.Count; i++)
         {
@@ -37,6 +38,12 @@ public sealed class TranscriptDocument
 
     /// <summary>The last window title the session set.</summary>
     public string? Title { get; }
+
+    /// <summary>
+    /// True when rendering stopped at <see cref="TerminalEmulator.MaxTranscriptRows"/> rows or
+    /// <see cref="TerminalEmulator.MaxTranscriptChars"/> chars: the document holds the beginning.
+    /// </summary>
+    public bool Truncated { get; }
 
     /// <summary>Physical rows.</summary>
     public int RowCount => _rows.Count;
@@ -140,6 +147,18 @@ public sealed class TranscriptDocument
         }
 
         return builder.ToString(0, end);
+    }
+
+    /// <summary>The line's text cut to <paramref name="maxLength"/> characters for display, saying how much was left out.</summary>
+    public string LineDisplayText(int line, int maxLength = 20_000)
+    {
+        if (LineRowCount(line) * (long)Columns <= maxLength)
+        {
+            return LineText(line);
+        }
+
+        var text = LineText(line);
+        return text.Length <= maxLength ? text : string.Concat(text.AsSpan(0, maxLength), $" … ({text.Length - maxLength:N0} more characters: see the rows view or the text download)");
     }
 
     /// <summary>Appends the line's text (trailing spaces included) to <paramref name="builder"/>.</summary>

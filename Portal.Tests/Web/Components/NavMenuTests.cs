@@ -7,9 +7,9 @@ namespace Portal.Tests.Web.Components;
 public sealed class NavMenuTests : PortalBunitContext
 {
     [Theory]
-    [InlineData("Admin", "dashboard,sessions,access,setup,audit,tokens")]
+    [InlineData("Admin", "dashboard,sessions,search,access,setup,audit,tokens")]
     [InlineData("Approver", "dashboard,access")]
-    [InlineData("Auditor", "dashboard,sessions,audit")]
+    [InlineData("Auditor", "dashboard,sessions,search,audit")]
     [InlineData("Requester", "dashboard,access")]
     public void Render_ForRole_ShowsOnlyItsLinks(string role, string expected)
     {
