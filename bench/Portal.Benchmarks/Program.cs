@@ -5,6 +5,12 @@ using Portal.Core.Sessions.Terminal;
 
 // `render <file.log> <cols> <rows> <repeat>` times the renderer on one transcript body repeated, in the same shape
 // as bench/render-peer/xterm-render.mjs, so bench/render-vs-xterm.sh can compare them in one run.
+if (args.Length >= 3 && args[0] == "index")
+{
+    await Portal.Benchmarks.IndexBench.RunAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args[2]);
+    return;
+}
+
 if (args.Length >= 1 && args[0] == "micro")
 {
     Micro.Run();

@@ -116,10 +116,11 @@ internal sealed class SessionIndex : ISessionIndex
         var clock = Stopwatch.StartNew();
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var where = Filters(command, request.User, null, null, null, null, null);
+        // Both paths walk sessions newest first (ids order by end time) in batches; the offset counts sessions
+        // walked, so a page can go on where the last one stopped. The user filter is applied while walking.
         command.CommandText = match is null
-            ? $"SELECT {SummaryColumns}, t.lines FROM sessions s JOIN session_text t ON t.session = s.id{where} ORDER BY s.ended_at DESC, s.id DESC LIMIT $batch OFFSET $offset"
-            : $"SELECT {SummaryColumns}, t.lines FROM sessions s JOIN session_text t ON t.session = s.id{Joined(where, "s.id IN (SELECT rowid FROM line_trigrams WHERE line_trigrams MATCH $match)")} ORDER BY s.ended_at DESC, s.id DESC LIMIT $batch OFFSET $offset";
+            ? $"SELECT {SummaryColumns}, t.lines FROM sessions s JOIN session_text t ON t.session = s.id ORDER BY s.id DESC LIMIT $batch OFFSET $offset"
+            : $"SELECT {SummaryColumns}, t.lines FROM (SELECT rowid FROM line_trigrams WHERE line_trigrams MATCH $match ORDER BY rowid DESC LIMIT $batch OFFSET $offset) c JOIN sessions s ON s.id = c.rowid JOIN session_text t ON t.session = s.id ORDER BY s.id DESC";
         if (match is not null)
         {
             command.Parameters.AddWithValue("$match", match);
@@ -128,9 +129,9 @@ internal sealed class SessionIndex : ISessionIndex
         var batchSize = match is null ? ScanBatch * 4 : ScanBatch;
         command.Parameters.AddWithValue("$batch", batchSize);
         var at = command.Parameters.Add("$offset", SqliteType.Integer);
+        var user = string.IsNullOrWhiteSpace(request.User) ? null : request.User.Trim();
         while (true)
         {
-            // The indexed path checks few candidates; the scanning path stops after a time budget and says where it got to.
             at.Value = offset;
             var rows = 0;
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -139,9 +140,13 @@ internal sealed class SessionIndex : ISessionIndex
                 {
                     rows++;
                     offset++;
+                    if (user is not null && !string.Equals(reader.GetString(2), user, StringComparison.OrdinalIgnoreCase))
+                    {
+                        continue;
+                    }
+
                     scanned++;
-                    var hit = Verify(reader, folded, query.Length, request.LinesPerSession);
-                    if (hit is not null)
+                    if (Verify(reader, query, folded, request.LinesPerSession) is { } hit)
                     {
                         hits.Add(hit);
                         if (hits.Count == request.Limit)
@@ -157,9 +162,11 @@ internal sealed class SessionIndex : ISessionIndex
                 return new SearchPage(query, hits, null, match is not null, scanned);
             }
 
-            if (match is null && clock.Elapsed > ScanBudget)
+            // Checking candidates is bounded in time: a query whose trigrams are everywhere (digits, say) returns
+            // what it found so far and where to go on, never an empty page after a long wait.
+            if (clock.Elapsed > ScanBudget)
             {
-                return new SearchPage(query, hits, offset, false, scanned);
+                return new SearchPage(query, hits, offset, match is not null, scanned);
             }
         }
     }
@@ -238,25 +245,16 @@ internal sealed class SessionIndex : ISessionIndex
         ArgumentNullException.ThrowIfNull(transcripts);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var upsert = connection.CreateCommand();
-        upsert.CommandText = """
-            INSERT INTO sessions (session_id, key, principal, instance_id, started_at, ended_at, size, etag, last_modified, command_count, flags, title, truncated, error)
-            VALUES ($session_id, $key, $principal, $instance_id, $started_at, $ended_at, $size, $etag, $last_modified, $command_count, $flags, $title, $truncated, $error)
-            ON CONFLICT (key) DO UPDATE SET session_id = excluded.session_id, principal = excluded.principal, instance_id = excluded.instance_id,
-                started_at = excluded.started_at, ended_at = excluded.ended_at, size = excluded.size, etag = excluded.etag,
-                last_modified = excluded.last_modified, command_count = excluded.command_count, flags = excluded.flags,
-                title = excluded.title, truncated = excluded.truncated, error = excluded.error
-            RETURNING id
+        // A session's id orders it by end time (newest highest), so the full-text index hands out candidates newest
+        // first without sorting them: ORDER BY rowid DESC walks its posting lists backwards.
+        await using var find = Prepared(connection, "SELECT id FROM sessions WHERE key = $key", "$key");
+        await using var taken = Prepared(connection, "SELECT count(*) FROM sessions WHERE id = $id", "$id");
+        await using var delete = Prepared(connection, DeleteSql, "$id");
+        await using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO sessions (id, session_id, key, principal, instance_id, started_at, ended_at, size, etag, last_modified, command_count, flags, title, truncated, error)
+            VALUES ($id, $session_id, $key, $principal, $instance_id, $started_at, $ended_at, $size, $etag, $last_modified, $command_count, $flags, $title, $truncated, $error)
             """;
-        await using var clear = connection.CreateCommand();
-        clear.CommandText = """
-            DELETE FROM commands WHERE session = $id;
-            DELETE FROM session_flags WHERE session = $id;
-            DELETE FROM session_text WHERE session = $id;
-            DELETE FROM line_trigrams WHERE rowid = $id;
-            DELETE FROM command_text WHERE rowid = $id;
-            """;
-        var clearId = clear.Parameters.Add("$id", SqliteType.Integer);
         await using var addCommand = Prepared(connection, "INSERT INTO commands (session, line, row, prompt, text, flags) VALUES ($id, $line, $row, $prompt, $text, $flags)", "$id", "$line", "$row", "$prompt", "$text", "$flags");
         await using var addFlag = Prepared(connection, "INSERT OR IGNORE INTO session_flags (flag, session) VALUES ($flag, $id)", "$flag", "$id");
         await using var addText = Prepared(connection, "INSERT INTO session_text (session, lines) VALUES ($id, $lines)", "$id", "$lines");
@@ -266,7 +264,27 @@ internal sealed class SessionIndex : ISessionIndex
         foreach (var transcript in transcripts)
         {
             var s = transcript.Summary;
+            find.Parameters[0].Value = s.Key;
+            if (await find.ExecuteScalarAsync(cancellationToken) is long previous)
+            {
+                await RunAsync(delete, cancellationToken, previous);
+            }
+
+            var id = Math.Max(0, s.EndedAt?.ToUnixTimeMilliseconds() ?? 0) * 1024 + (StableHash(s.Key) & 1023);
+            while (true)
+            {
+                taken.Parameters[0].Value = id;
+                if (Convert.ToInt64(await taken.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+                {
+                    break;
+                }
+
+                id++;
+            }
+
+            var upsert = insert;
             upsert.Parameters.Clear();
+            upsert.Parameters.AddWithValue("$id", id);
             upsert.Parameters.AddWithValue("$session_id", s.SessionId);
             upsert.Parameters.AddWithValue("$key", s.Key);
             upsert.Parameters.AddWithValue("$principal", s.User);
@@ -281,10 +299,7 @@ internal sealed class SessionIndex : ISessionIndex
             upsert.Parameters.AddWithValue("$title", (object?)s.Title ?? DBNull.Value);
             upsert.Parameters.AddWithValue("$truncated", s.Truncated);
             upsert.Parameters.AddWithValue("$error", (object?)s.Error ?? DBNull.Value);
-            var id = (long)(await upsert.ExecuteScalarAsync(cancellationToken))!;
-
-            clearId.Value = id;
-            await clear.ExecuteNonQueryAsync(cancellationToken);
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
             foreach (var c in transcript.Commands)
             {
                 await RunAsync(addCommand, cancellationToken, id, c.Line, c.Row, c.Prompt, c.Text, JoinFlags(c.Flags));
@@ -325,14 +340,7 @@ internal sealed class SessionIndex : ISessionIndex
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var find = Prepared(connection, "SELECT id FROM sessions WHERE key = $key", "$key");
-        await using var delete = Prepared(connection, """
-            DELETE FROM commands WHERE session = $id;
-            DELETE FROM session_flags WHERE session = $id;
-            DELETE FROM session_text WHERE session = $id;
-            DELETE FROM line_trigrams WHERE rowid = $id;
-            DELETE FROM command_text WHERE rowid = $id;
-            DELETE FROM sessions WHERE id = $id;
-            """, "$id");
+        await using var delete = Prepared(connection, DeleteSql, "$id");
         foreach (var key in keys)
         {
             find.Parameters[0].Value = key;
@@ -378,6 +386,27 @@ internal sealed class SessionIndex : ISessionIndex
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    private const string DeleteSql = """
+        DELETE FROM commands WHERE session = $id;
+        DELETE FROM session_flags WHERE session = $id;
+        DELETE FROM session_text WHERE session = $id;
+        DELETE FROM line_trigrams WHERE rowid = $id;
+        DELETE FROM command_text WHERE rowid = $id;
+        DELETE FROM sessions WHERE id = $id;
+        """;
+
+    /// <summary>A hash of a key that is the same in every process (string.GetHashCode is not).</summary>
+    private static long StableHash(string key)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in key)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return (long)(hash >> 1);
+    }
+
     private const string SummaryColumns =
         "s.session_id, s.key, s.principal, s.instance_id, s.started_at, s.ended_at, s.size, s.etag, s.last_modified, s.command_count, s.flags, s.title, s.truncated, s.error";
 
@@ -410,7 +439,7 @@ internal sealed class SessionIndex : ISessionIndex
     }
 
     /// <summary>Confirms a candidate: finds the folded query in its lines and keeps the first few with context.</summary>
-    private static SearchHit? Verify(SqliteDataReader reader, string folded, int length, int keep)
+    private static SearchHit? Verify(SqliteDataReader reader, string query, string folded, int keep)
     {
         PackedLines lines;
         try
@@ -422,10 +451,16 @@ internal sealed class SessionIndex : ISessionIndex
             return null;
         }
 
-        var all = Trigrams.Fold(lines.All);
+        // ASCII queries compare case-insensitively in place (vectorised); others compare folded copies, as the
+        // trigrams were folded.
+        var length = query.Length;
+        var ascii = System.Text.Ascii.IsValid(query);
+        var all = ascii ? lines.All : Trigrams.Fold(lines.All);
+        var needle = ascii ? query : folded;
+        var comparison = ascii ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         var found = new List<SearchLine>(keep);
         var count = 0;
-        var at = all.IndexOf(folded, StringComparison.Ordinal);
+        var at = all.IndexOf(needle, comparison);
         while (at >= 0)
         {
             var line = lines.LineAt(at);
@@ -444,7 +479,7 @@ internal sealed class SessionIndex : ISessionIndex
 
             // Count each line once, then look on the next line.
             var next = line + 1 < lines.Count ? lines.Start(line + 1) : all.Length;
-            at = next < all.Length ? all.IndexOf(folded, next, StringComparison.Ordinal) : -1;
+            at = next < all.Length ? all.IndexOf(needle, next, comparison) : -1;
         }
 
         return count == 0 ? null : new SearchHit(ReadSummary(reader), found, count);

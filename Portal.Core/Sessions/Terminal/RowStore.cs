@@ -10,6 +10,10 @@ internal sealed class RowStore
     private const int ChunkBits = 20;
     private const int ChunkSize = 1 << ChunkBits;
 
+    // The first chunks are small (a short transcript should not take a 2 MB array, nor the large-object heap);
+    // each new one doubles up to ChunkSize. Offsets still address ChunkSize slots per chunk.
+    private const int FirstChunk = 16 * 1024;
+
     // Bits 0-33: offset (chunk << 20 | position); 34-48: length in chars; 49-57: cells; 58-59: kind; 60: wrapped;
     // 61: first cell wide; 62: last cell blank; 63: styled.
     private const int LengthShift = 34;
@@ -26,8 +30,9 @@ internal sealed class RowStore
 
     private readonly List<char[]> _chunks = [];
     private char[] _current = [];
+    private int _nextChunk = FirstChunk;
     private ulong[] _rows = new ulong[4096];
-    private int _position = ChunkSize;
+    private int _position;
 
     public RowStore(int columns, StyleTable styles)
     {
@@ -43,13 +48,14 @@ internal sealed class RowStore
     public int Count { get; private set; }
 
     /// <summary>Chars held, for memory accounting.</summary>
-    public long Chars => ((long)_chunks.Count - 1) * ChunkSize + _position;
+    public long Chars { get; private set; }
 
     public void Append(TerminalRow row, RowKind kind)
     {
-        if (_position + row.EncodedLengthBound > ChunkSize)
+        if (_position + row.EncodedLengthBound > _current.Length)
         {
-            _current = new char[ChunkSize];
+            _current = new char[Math.Max(_nextChunk, row.EncodedLengthBound)];
+            _nextChunk = Math.Min(_nextChunk * 2, ChunkSize);
             _chunks.Add(_current);
             _position = 0;
         }
@@ -95,6 +101,7 @@ internal sealed class RowStore
 
         var offset = ((ulong)(_chunks.Count - 1) << ChunkBits) | (uint)_position;
         _position += length;
+        Chars += length;
         if (Count == _rows.Length)
         {
             Array.Resize(ref _rows, _rows.Length * 2);

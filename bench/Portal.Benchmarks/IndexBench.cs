@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Portal.Core.Sessions;
+using Portal.Core.Sessions.Index;
+
+namespace Portal.Benchmarks;
+
+/// <summary>
+/// `index &lt;sessions&gt; &lt;index file&gt;`: indexes that many generated transcripts with the portal's own indexer (its
+/// workers, channel and batched writer; transcripts come from the generator instead of S3), then times the queries
+/// the pages make. Prints a Markdown table.
+/// </summary>
+internal static class IndexBench
+{
+    public static async Task RunAsync(int sessions, string file)
+    {
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+        {
+            File.Delete(file + suffix);
+        }
+
+        var now = new DateTimeOffset(2026, 11, 27, 0, 0, 0, TimeSpan.Zero);
+        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var n = 0; n < sessions; n++)
+        {
+            keys[CorpusGenerator.Key(n)] = n;
+        }
+
+        // The generator's own speed, so its share of the indexing time is known.
+        var generation = Stopwatch.StartNew();
+        long sample = 0;
+        for (var n = 0; n < 2000; n++)
+        {
+            sample += CorpusGenerator.Session(n, now).Content.Length;
+        }
+
+        var generatorMbps = sample / 1e6 / generation.Elapsed.TotalSeconds;
+
+        var index = new SessionIndex(file);
+        var flags = new SessionFlagOptions();
+        var indexer = new SessionIndexer(
+            index,
+            new Store(keys),
+            new Objects(keys, now),
+            new CommandExtractor(Options.Create(flags)),
+            Options.Create(new SessionLogOptions { Bucket = "bench-bucket" }),
+            Options.Create(new SessionIndexOptions()),
+            Options.Create(flags),
+            TimeProvider.System,
+            new Lifetime(),
+            NullLogger<SessionIndexer>.Instance);
+
+        var clock = Stopwatch.StartNew();
+        await indexer.RunPassAsync(CancellationToken.None);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var progress = indexer.Current;
+        var size = new[] { string.Empty, "-wal" }.Sum(s => File.Exists(file + s) ? new FileInfo(file + s).Length : 0);
+
+        Console.WriteLine($"Indexed {progress.Done:N0} sessions, {progress.Bytes / 1e9:F2} GB, in {seconds:F0} s: {progress.Bytes / 1e6 / seconds:F1} MB/s " +
+            $"(generator alone: {generatorMbps:F0} MB/s on one core); {progress.Failed} failed; index file {size / 1e9:F2} GB.");
+        if (Environment.GetEnvironmentVariable("INDEX_ONLY") == "1")
+        {
+            return;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| query | first page | p50 ms | p95 ms |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var q in new[] { "rm -rf", "sudo", "passwd", "Accepted publickey", "10.0.1.23", "rf" })
+        {
+            await TimeAsync($"search `{q}`", async () => (await index.SearchAsync(new SearchRequest { Query = q, Limit = 20 })).Hits.Count);
+        }
+
+        await TimeAsync("sessions list, newest first", async () => (await index.QueryAsync(new SessionQuery { Limit = 50 })).Items.Count);
+        await TimeAsync("sessions list, by size", async () => (await index.QueryAsync(new SessionQuery { Limit = 50, Sort = SessionSort.Size })).Items.Count);
+        await TimeAsync("sessions list, one user", async () => (await index.QueryAsync(new SessionQuery { Limit = 50, User = "user07" })).Items.Count);
+        await TimeAsync("sessions list, flag rm -rf", async () => (await index.QueryAsync(new SessionQuery { Limit = 50, Flag = "rm -rf" })).Items.Count);
+        await TimeAsync("sessions list, commands contain `tail -n`", async () => (await index.QueryAsync(new SessionQuery { Limit = 50, Text = "tail -n" })).Items.Count);
+        await TimeAsync("sessions list, page 1,000", async () => (await index.QueryAsync(new SessionQuery { Limit = 50, Offset = 50_000 })).Items.Count);
+        await TimeAsync("dashboard statistics", async () => (await index.StatisticsAsync(now)).PerDay.Count);
+    }
+
+    private static async Task TimeAsync(string name, Func<Task<int>> query)
+    {
+        var count = await query(); // warm
+        var times = new List<double>();
+        for (var i = 0; i < 40; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await query();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {count} | {times[times.Count / 2]:F1} | {times[(int)(times.Count * 0.95)]:F1} |"));
+    }
+
+    private sealed class Store(Dictionary<string, int> keys) : ISessionLogStore
+    {
+        private readonly List<string> _keys = [.. keys.Keys];
+
+        public string? Bucket => "bench-bucket";
+
+        public Task<SessionLogPage> ListAsync(string? continuationToken, int pageSize = 100, CancellationToken cancellationToken = default)
+        {
+            var start = continuationToken is null ? 0 : int.Parse(continuationToken, CultureInfo.InvariantCulture);
+            var items = _keys.Skip(start).Take(pageSize).Select(k => SessionLogObject.FromKey(k, 0, null, $"\"{k}\"")!).ToList();
+            var next = start + pageSize < _keys.Count ? (start + pageSize).ToString(CultureInfo.InvariantCulture) : null;
+            return Task.FromResult(new SessionLogPage(items, next));
+        }
+    }
+
+    private sealed class Objects(Dictionary<string, int> keys, DateTimeOffset now) : ITranscriptObjects
+    {
+        public Task<TranscriptContent?> ReadAsync(string key, long maxBytes, CancellationToken cancellationToken = default)
+        {
+            var session = CorpusGenerator.Session(keys[key], now);
+            return Task.FromResult<TranscriptContent?>(new TranscriptContent(key, session.Content, session.Content.Length, $"\"{key}\"", now));
+        }
+    }
+
+    private sealed class Lifetime : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
+        }
+    }
+}
