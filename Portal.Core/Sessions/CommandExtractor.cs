@@ -11,11 +11,18 @@ internal sealed class CommandExtractor : ICommandExtractor
     private const int MaxCommandLength = 4096;
 
     private readonly Regex[] _prompts;
+
+    // All prompts as one alternation, for the quick test every line gets; the list finds which prompt matched.
+    private readonly Regex _anyPrompt;
     private readonly (string Name, Regex Pattern)[] _flags;
 
     public CommandExtractor(IOptions<SessionFlagOptions> options)
     {
         _prompts = [.. options.Value.Prompts.Select(p => new Regex(p, RegexOptions.CultureInvariant, MatchTimeout))];
+        _anyPrompt = new Regex(
+            string.Join('|', options.Value.Prompts.Select(p => $"(?:{p})")),
+            RegexOptions.CultureInvariant | RegexOptions.Compiled,
+            MatchTimeout);
         _flags = [.. options.Value.Flags.Select(f => (f.Key, new Regex(f.Value, RegexOptions.CultureInvariant, MatchTimeout)))];
     }
 
@@ -38,23 +45,42 @@ internal sealed class CommandExtractor : ICommandExtractor
     {
         ArgumentNullException.ThrowIfNull(document);
         var commands = new List<SessionCommand>();
-        var text = new System.Text.StringBuilder();
+        var scratch = new System.Text.StringBuilder();
+        var buffer = new char[256];
         for (var i = 0; i < document.LineCount; i++)
         {
-            // Most lines are output: a cheap look at the first character rules them out before any string is made.
             var kind = document.LineKind(i);
             if (kind == RowKind.FullScreenSnapshot)
             {
                 continue;
             }
 
-            if (Command(i, document.LineText(i), kind, document.LineFirstRow(i)) is { } command)
+            // Most lines are output: the prompts are tried on the line in place, and a string is made only for a match.
+            var line = document.LineText(i, scratch, ref buffer);
+            if (line.Length >= 2 && StartsWithPrompt(line))
             {
-                commands.Add(command);
+                if (Command(i, line.ToString(), kind, document.LineFirstRow(i)) is { } command)
+                {
+                    commands.Add(command);
+                }
             }
         }
 
         return commands;
+    }
+
+    /// <summary>The quick test every line gets: does any prompt match it? Only then is a string made.</summary>
+    private bool StartsWithPrompt(ReadOnlySpan<char> line)
+    {
+        try
+        {
+            return _anyPrompt.IsMatch(line);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Too slow for the quick test: let each prompt have its own try.
+            return true;
+        }
     }
 
     /// <summary>

@@ -39,6 +39,54 @@ internal static class IndexBench
 
         var generatorMbps = sample / 1e6 / generation.Elapsed.TotalSeconds;
 
+        if (Environment.GetEnvironmentVariable("STAGES") == "1")
+        {
+            var extractor = new CommandExtractor(Options.Create(new SessionFlagOptions()));
+            var indexing = new TranscriptIndexing(extractor, [.. new SessionFlagOptions().Flags.Keys]);
+            var trigrams = new Trigrams();
+            var contents = Enumerable.Range(0, 500).Select(n => CorpusGenerator.Session(n, now)).Select(x => new TranscriptContent(x.Key, x.Content, x.Content.Length, "\"e\"", now)).ToList();
+            var bytes = contents.Sum(c => (long)c.Content.Length);
+            var sw = Stopwatch.StartNew();
+            foreach (var c in contents)
+            {
+                TranscriptRender.Render(c.Content, null);
+            }
+
+            Console.WriteLine($"render only: {bytes / 1e6 / sw.Elapsed.TotalSeconds:F1} MB/s");
+            sw.Restart();
+            var docs = contents.Select(c => indexing.Index(c, trigrams)).ToList();
+            Console.WriteLine($"render+extract+trigrams+pack (one core): {bytes / 1e6 / sw.Elapsed.TotalSeconds:F1} MB/s");
+            var stageIndex = new SessionIndex(file + ".stage");
+            sw.Restart();
+            for (var i = 0; i < docs.Count; i += 250)
+            {
+                await stageIndex.WriteAsync(docs.Skip(i).Take(250).ToList(), CancellationToken.None);
+            }
+
+            Console.WriteLine($"write only: {bytes / 1e6 / sw.Elapsed.TotalSeconds:F1} MB/s of transcripts ({docs.Sum(d => (long)d.Trigrams.Length) / 1e6:F1} MB of trigram tokens)");
+            var noTrigrams = docs.Select(d => d with { Trigrams = [] }).ToList();
+            var stage2 = new SessionIndex(file + ".stage2");
+            sw.Restart();
+            for (var i = 0; i < noTrigrams.Count; i += 250)
+            {
+                await stage2.WriteAsync(noTrigrams.Skip(i).Take(250).ToList(), CancellationToken.None);
+            }
+
+            Console.WriteLine($"write without line trigrams: {bytes / 1e6 / sw.Elapsed.TotalSeconds:F1} MB/s");
+            sw.Restart();
+            var ex = contents.Select(c => TranscriptRender.Render(c.Content, null).Document).ToList();
+            var t0 = sw.Elapsed.TotalSeconds;
+            foreach (var d in ex) extractor.Extract(d);
+            var t1 = sw.Elapsed.TotalSeconds;
+            var scratch = new System.Text.StringBuilder(); var buf = new char[256];
+            foreach (var d in ex) { trigrams.Clear(); for (var l = 0; l < d.LineCount; l++) trigrams.AddLine(d.LineText(l, scratch, ref buf)); trigrams.Document(); }
+            var t2 = sw.Elapsed.TotalSeconds;
+            foreach (var d in ex) { using var pack = new LinePack(d.LineCount); for (var l = 0; l < d.LineCount; l++) pack.Add(d.LineText(l, scratch, ref buf), d.LineKind(l), d.LineFirstRow(l)); pack.ToArray(); }
+            var t3 = sw.Elapsed.TotalSeconds;
+            Console.WriteLine($"render {t0:F2}s extract {t1 - t0:F2}s trigrams {t2 - t1:F2}s pack {t3 - t2:F2}s");
+            return;
+        }
+
         var index = new SessionIndex(file);
         var flags = new SessionFlagOptions();
         var indexer = new SessionIndexer(

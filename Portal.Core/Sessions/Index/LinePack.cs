@@ -12,17 +12,14 @@ namespace Portal.Core.Sessions.Index;
 /// </summary>
 internal sealed class LinePack : IDisposable
 {
-    private readonly MemoryStream _output = new();
-    private readonly DeflateStream _deflate;
+    private readonly MemoryStream _raw = new();
     private readonly BinaryWriter _writer;
     private byte[] _bytes = new byte[1024];
-    private bool _closed;
 
     /// <summary>Starts a pack of <paramref name="count"/> lines.</summary>
     public LinePack(int count)
     {
-        _deflate = new DeflateStream(_output, CompressionLevel.Fastest, leaveOpen: true);
-        _writer = new BinaryWriter(_deflate, Encoding.UTF8, leaveOpen: true);
+        _writer = new BinaryWriter(_raw, Encoding.UTF8, leaveOpen: true);
         _writer.Write7BitEncodedInt(count);
     }
 
@@ -42,11 +39,17 @@ internal sealed class LinePack : IDisposable
         _writer.Write(_bytes, 0, length);
     }
 
-    /// <summary>The compressed pack.</summary>
+    /// <summary>The compressed pack: the lines are gathered uncompressed and deflated in one call.</summary>
     public byte[] ToArray()
     {
-        Close();
-        return _output.ToArray();
+        _writer.Flush();
+        using var output = new MemoryStream((int)(_raw.Length / 3) + 64);
+        using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            deflate.Write(_raw.GetBuffer(), 0, (int)_raw.Length);
+        }
+
+        return output.ToArray();
     }
 
     /// <summary>Packs lines in one call.</summary>
@@ -126,18 +129,8 @@ internal sealed class LinePack : IDisposable
 
     public void Dispose()
     {
-        Close();
-        _output.Dispose();
-    }
-
-    private void Close()
-    {
-        if (!_closed)
-        {
-            _closed = true;
-            _writer.Dispose();
-            _deflate.Dispose();
-        }
+        _writer.Dispose();
+        _raw.Dispose();
     }
 }
 

@@ -258,23 +258,26 @@ internal sealed class SessionIndex : ISessionIndex
         await using var addCommand = Prepared(connection, "INSERT INTO commands (session, line, row, prompt, text, flags) VALUES ($id, $line, $row, $prompt, $text, $flags)", "$id", "$line", "$row", "$prompt", "$text", "$flags");
         await using var addFlag = Prepared(connection, "INSERT OR IGNORE INTO session_flags (flag, session) VALUES ($flag, $id)", "$flag", "$id");
         await using var addText = Prepared(connection, "INSERT INTO session_text (session, lines) VALUES ($id, $lines)", "$id", "$lines");
-        await using var addTrigrams = Prepared(connection, "INSERT INTO line_trigrams (rowid, t) VALUES ($id, $t)", "$id", "$t");
+        await using var addTrigrams = Prepared(connection, "INSERT INTO line_trigrams (rowid, t) VALUES ($id, CAST($t AS TEXT))", "$id", "$t");
         await using var addCommandText = Prepared(connection, "INSERT INTO command_text (rowid, text) VALUES ($id, $text)", "$id", "$text");
 
+        // First the ids (replacing what a key had before), then the rows in ascending id order: FTS5 flushes its
+        // pending terms whenever a rowid goes backwards, so sorted inserts keep each batch one segment.
+        var ordered = new List<(long Id, IndexedTranscript Transcript)>(transcripts.Count);
+        var batchIds = new HashSet<long>();
         foreach (var transcript in transcripts)
         {
-            var s = transcript.Summary;
-            find.Parameters[0].Value = s.Key;
+            find.Parameters[0].Value = transcript.Summary.Key;
             if (await find.ExecuteScalarAsync(cancellationToken) is long previous)
             {
                 await RunAsync(delete, cancellationToken, previous);
             }
 
-            var id = Math.Max(0, s.EndedAt?.ToUnixTimeMilliseconds() ?? 0) * 1024 + (StableHash(s.Key) & 1023);
+            var id = Math.Max(0, transcript.Summary.EndedAt?.ToUnixTimeMilliseconds() ?? 0) * 1024 + (StableHash(transcript.Summary.Key) & 1023);
             while (true)
             {
                 taken.Parameters[0].Value = id;
-                if (Convert.ToInt64(await taken.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+                if (!batchIds.Contains(id) && Convert.ToInt64(await taken.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
                 {
                     break;
                 }
@@ -282,6 +285,14 @@ internal sealed class SessionIndex : ISessionIndex
                 id++;
             }
 
+            batchIds.Add(id);
+            ordered.Add((id, transcript));
+        }
+
+        ordered.Sort((a, b) => a.Id.CompareTo(b.Id));
+        foreach (var (id, transcript) in ordered)
+        {
+            var s = transcript.Summary;
             var upsert = insert;
             upsert.Parameters.Clear();
             upsert.Parameters.AddWithValue("$id", id);
@@ -565,8 +576,6 @@ internal sealed class SessionIndex : ISessionIndex
         return conditions.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", conditions);
     }
 
-    private static string Joined(string where, string condition) =>
-        where.Length == 0 ? " WHERE " + condition : where + " AND " + condition;
 
     private static string JoinFlags(IReadOnlyList<string> flags) => string.Join('\u001f', flags);
 
@@ -671,6 +680,8 @@ internal sealed class SessionIndex : ISessionIndex
             CREATE TABLE session_text (session INTEGER PRIMARY KEY, lines BLOB NOT NULL);
             CREATE VIRTUAL TABLE line_trigrams USING fts5 (t, tokenize = 'ascii', content = '', contentless_delete = 1, detail = none);
             CREATE VIRTUAL TABLE command_text USING fts5 (text, tokenize = 'trigram', content = '', contentless_delete = 1);
+            INSERT INTO line_trigrams (line_trigrams, rank) VALUES ('automerge', 8);
+            INSERT INTO line_trigrams (line_trigrams, rank) VALUES ('crisismerge', 32);
             """)
         .Append(CultureInfo.InvariantCulture, $"PRAGMA user_version = {SchemaVersion};")
         .ToString();

@@ -24,7 +24,7 @@ internal sealed partial class SessionIndexer(
     IHostApplicationLifetime lifetime,
     ILogger<SessionIndexer> logger) : BackgroundService, ISessionIndexStatus
 {
-    private const int WriteBatch = 64;
+    private const int WriteBatch = 256;
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
 
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -203,7 +203,7 @@ internal sealed partial class SessionIndexer(
         {
             // Listed but not readable (AccessDenied on one object, a KMS key it may not use): keep it visible.
             var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, null, null, item.LastModified, item.Size, item.ETag, item.LastModified, 0, [], null, false, $"S3 answered {ex.ErrorCode}: {ex.AwsMessage}");
-            return new IndexedTranscript(summary, [], [], string.Empty);
+            return new IndexedTranscript(summary, [], [], []);
         }
     }
 

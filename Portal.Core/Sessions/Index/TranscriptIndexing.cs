@@ -51,13 +51,13 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
                 document.Title,
                 truncated || document.Truncated || trigrams.IsFull,
                 null);
-            return new IndexedTranscript(summary, found, pack.ToArray(), trigrams.ToDocument());
+            return new IndexedTranscript(summary, found, pack.ToArray(), trigrams.Document().ToArray());
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
             // One bad object must not stop the others: it is listed, with the reason, and left out of search.
             var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, null, null, transcript.LastModified, transcript.Size, transcript.ETag, transcript.LastModified, 0, [], null, truncated, $"Could not render: {ex.Message}");
-            return new IndexedTranscript(summary, [], [], string.Empty);
+            return new IndexedTranscript(summary, [], [], []);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Text;
 
 namespace Portal.Core.Sessions.Index;
 
@@ -24,6 +23,7 @@ internal sealed class Trigrams
     public const int MaxPerDocument = 2_000_000;
 
     private ulong[] _slots = new ulong[1 << 14];
+    private byte[] _document = [];
     private int _count;
 
     /// <summary>How many distinct trigrams the current document has.</summary>
@@ -100,11 +100,32 @@ internal sealed class Trigrams
         }
     }
 
+    /// <summary>The document as ASCII bytes, in a buffer this set reuses (valid until the next call).</summary>
+    public ReadOnlySpan<byte> Document()
+    {
+        if (_document.Length < (_count * 12) + 1)
+        {
+            _document = new byte[(_count * 12) + 1];
+        }
+
+        return _document.AsSpan(0, WriteDocument(_document));
+    }
+
     /// <summary>The document FTS5 indexes: the distinct trigrams as space-separated tokens.</summary>
     public string ToDocument()
     {
-        var builder = new StringBuilder(_count * 10);
-        Span<char> token = stackalloc char[11];
+        var buffer = new byte[(_count * 12) + 1];
+        return System.Text.Encoding.ASCII.GetString(buffer, 0, WriteDocument(buffer));
+    }
+
+    /// <summary>
+    /// Writes the document as ASCII into <paramref name="buffer"/> (at least 12 bytes per trigram) and returns its
+    /// length. A trigram of ASCII characters packs into 21 bits and is written <c>t</c> and up to five base-32
+    /// digits; any other is written <c>u</c> and up to ten.
+    /// </summary>
+    public int WriteDocument(Span<byte> buffer)
+    {
+        var at = 0;
         foreach (var slot in _slots)
         {
             if (slot == 0)
@@ -113,18 +134,27 @@ internal sealed class Trigrams
             }
 
             var value = slot & ~Occupied;
-            var length = 0;
-            token[length++] = 't';
+            ulong a = value >> 32, b = (value >> 16) & 0xFFFF, c = value & 0xFFFF;
+            if (a < 128 && b < 128 && c < 128)
+            {
+                value = (a << 14) | (b << 7) | c;
+                buffer[at++] = (byte)'t';
+            }
+            else
+            {
+                buffer[at++] = (byte)'u';
+            }
+
             do
             {
-                token[length++] = Digits[(int)(value & 31)];
+                buffer[at++] = (byte)Digits[(int)(value & 31)];
                 value >>= 5;
             }
             while (value != 0);
-            builder.Append(token[..length]).Append(' ');
+            buffer[at++] = (byte)' ';
         }
 
-        return builder.ToString();
+        return at;
     }
 
     private void Add(ulong value)

@@ -19,7 +19,14 @@ public static class TerminalWidth
         var widest = Default;
         for (var i = 0; i + 2 < body.Length; i++)
         {
-            if (body[i] != 0x1B || body[i + 1] != (byte)'[')
+            var escape = body[i..].IndexOf((byte)0x1B);
+            if (escape < 0)
+            {
+                break;
+            }
+
+            i += escape;
+            if (i + 2 >= body.Length || body[i + 1] != (byte)'[')
             {
                 continue;
             }

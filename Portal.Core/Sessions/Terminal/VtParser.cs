@@ -197,7 +197,14 @@ internal sealed class VtParser(IVtHandler handler)
                 }
                 else if (c >= 0x20 && c != 0x7F && _osc.Length < MaxOscLength)
                 {
-                    _osc.Append(char.ConvertFromUtf32(c));
+                    if (c < 0x10000)
+                    {
+                        _osc.Append((char)c);
+                    }
+                    else
+                    {
+                        _osc.Append(char.ConvertFromUtf32(c));
+                    }
                 }
 
                 return;

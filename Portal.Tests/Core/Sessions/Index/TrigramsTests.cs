@@ -36,7 +36,7 @@ public sealed class TrigramsTests
         set.AddLine(text);
 
         Assert.Equal(20_000, set.Count);
-        Assert.All(set.ToDocument().Split(' ', StringSplitOptions.RemoveEmptyEntries), t => Assert.Matches("^t[0-9a-v]{1,10}$", t));
+        Assert.All(set.ToDocument().Split(' ', StringSplitOptions.RemoveEmptyEntries), t => Assert.Matches("^[tu][0-9a-v]{1,10}$", t));
     }
 
     [Fact]
