@@ -10,9 +10,9 @@ internal sealed class RowStore
     private const int ChunkBits = 20;
     private const int ChunkSize = 1 << ChunkBits;
 
-    // The first chunks are small (a short transcript should not take a 2 MB array, nor the large-object heap);
-    // each new one doubles up to ChunkSize. Offsets still address ChunkSize slots per chunk.
-    private const int FirstChunk = 16 * 1024;
+    // Chunks stay under the large-object heap's threshold (85,000 bytes), so rendering many transcripts, as the
+    // indexer does, never triggers the full collections that large-object churn causes.
+    private const int ChunkChars = 32 * 1024;
 
     // Bits 0-33: offset (chunk << 20 | position); 34-48: length in chars; 49-57: cells; 58-59: kind; 60: wrapped;
     // 61: first cell wide; 62: last cell blank; 63: styled.
@@ -30,7 +30,6 @@ internal sealed class RowStore
 
     private readonly List<char[]> _chunks = [];
     private char[] _current = [];
-    private int _nextChunk = FirstChunk;
     private ulong[] _rows = new ulong[4096];
     private int _position;
 
@@ -54,8 +53,7 @@ internal sealed class RowStore
     {
         if (_position + row.EncodedLengthBound > _current.Length)
         {
-            _current = new char[Math.Max(_nextChunk, row.EncodedLengthBound)];
-            _nextChunk = Math.Min(_nextChunk * 2, ChunkSize);
+            _current = new char[Math.Max(ChunkChars, row.EncodedLengthBound)];
             _chunks.Add(_current);
             _position = 0;
         }
