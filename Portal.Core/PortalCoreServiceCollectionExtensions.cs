@@ -42,6 +42,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<ITranscriptObjects>(sp => sp.GetRequiredService<S3SessionTranscripts>());
         services.AddPortalOptions<SessionFlagOptions>(SessionFlagOptions.SectionName);
         services.TryAddSingleton<ICommandExtractor, CommandExtractor>();
+        services.TryAddSingleton<ISessionHistory, SsmSessionHistory>();
         services.AddPortalOptions<SessionIndexOptions>(SessionIndexOptions.SectionName);
         services.TryAddSingleton(sp => new SessionIndex(
             sp.GetRequiredService<IOptions<SessionIndexOptions>>().Value.FilePath is { Length: > 0 } path

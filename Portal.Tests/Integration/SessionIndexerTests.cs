@@ -32,6 +32,7 @@ public sealed class SessionIndexerTests(MotoServerFixture moto) : IAsyncLifetime
             services.AddSingleton<ISessionLogStore, S3SessionLogStore>();
             services.AddSingleton<ITranscriptObjects, S3SessionTranscripts>();
             services.AddSingleton<ICommandExtractor, CommandExtractor>();
+            services.AddSingleton<ISessionHistory, SsmSessionHistory>();
             services.AddSingleton(new SessionIndex(_indexFile));
             services.AddSingleton<SessionIndexer>();
         });
@@ -125,6 +126,43 @@ public sealed class SessionIndexerTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.StartsWith("S3 answered AccessDenied", page.Items.Single(s => s.User == "denied").Error, StringComparison.Ordinal);
         Assert.Null(page.Items.Single(s => s.User == "alice").Error);
         Assert.Equal(1, indexer.Current.Failed);
+    }
+
+    [Fact]
+    public async Task Pass_WithSessionManagerHistory_TakesOwnerInstanceAndTimesFromIt()
+    {
+        await PutAsync("sessionmanager/alice-0123456789abcdef0.log", "$ ls\r\n");
+        await PutAsync("sessionmanager/bob-0123456789abcdef0.log", "$ ls\r\n");
+        var started = new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+        var history = new History(new SessionHistoryEntry("alice-0123456789abcdef0", "arn:aws:iam::123456789012:user/alice", "i-0fedcba9876543210", started, started.AddMinutes(42)));
+        var indexer = ActivatorUtilities.CreateInstance<SessionIndexer>(_services, (ISessionHistory)history);
+
+        await indexer.RunPassAsync(CancellationToken.None);
+
+        var alice = (await Index.GetAsync("alice-0123456789abcdef0"))!.Session;
+        Assert.Equal("arn:aws:iam::123456789012:user/alice", alice.Owner);
+        Assert.Equal("i-0fedcba9876543210", alice.InstanceId);
+        Assert.Equal(TimeSpan.FromMinutes(42), alice.Duration);
+        var bob = (await Index.GetAsync("bob-0123456789abcdef0"))!.Session;
+        Assert.Null(bob.Owner);
+        Assert.Null(bob.Duration);
+    }
+
+    [Fact]
+    public async Task Pass_AgainstMoto_WhichLacksDescribeSessions_StillIndexes()
+    {
+        await PutAsync("sessionmanager/alice-0123456789abcdef0.log", "$ ls\r\n");
+
+        await Indexer.RunPassAsync(CancellationToken.None);
+
+        Assert.Equal(SessionIndexState.Idle, Indexer.Current.State);
+        Assert.Null((await Index.GetAsync("alice-0123456789abcdef0"))!.Session.Owner);
+    }
+
+    private sealed class History(params SessionHistoryEntry[] entries) : ISessionHistory
+    {
+        public Task<IReadOnlyDictionary<string, SessionHistoryEntry>> RecentAsync(int maxSessions, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyDictionary<string, SessionHistoryEntry>>(entries.ToDictionary(e => e.SessionId));
     }
 
     /// <summary>S3 refusing one object, as a bucket policy or a KMS key policy can.</summary>

@@ -94,6 +94,7 @@ internal static class IndexBench
             new Store(keys),
             new Objects(keys, now),
             new CommandExtractor(Options.Create(flags)),
+            new NoHistory(),
             Options.Create(new SessionLogOptions { Bucket = "bench-bucket" }),
             Options.Create(new SessionIndexOptions()),
             Options.Create(flags),
@@ -168,6 +169,12 @@ internal static class IndexBench
             var session = CorpusGenerator.Session(keys[key], now);
             return Task.FromResult<TranscriptContent?>(new TranscriptContent(key, session.Content, session.Content.Length, $"\"{key}\"", now));
         }
+    }
+
+    private sealed class NoHistory : ISessionHistory
+    {
+        public Task<IReadOnlyDictionary<string, SessionHistoryEntry>> RecentAsync(int maxSessions, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyDictionary<string, SessionHistoryEntry>>(new Dictionary<string, SessionHistoryEntry>());
     }
 
     private sealed class Lifetime : IHostApplicationLifetime

@@ -12,7 +12,7 @@ namespace Portal.Core.Sessions.Index;
 internal sealed class SessionIndex : ISessionIndex
 {
     /// <summary>Bumped whenever the schema or what is derived changes; a mismatch rebuilds the index.</summary>
-    internal const int SchemaVersion = 1;
+    internal const int SchemaVersion = 2;
 
     private const int ScanBatch = 64;
     private static readonly TimeSpan ScanBudget = TimeSpan.FromSeconds(2);
@@ -252,8 +252,8 @@ internal sealed class SessionIndex : ISessionIndex
         await using var delete = Prepared(connection, DeleteSql, "$id");
         await using var insert = connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO sessions (id, session_id, key, principal, instance_id, started_at, ended_at, size, etag, last_modified, command_count, flags, title, truncated, error)
-            VALUES ($id, $session_id, $key, $principal, $instance_id, $started_at, $ended_at, $size, $etag, $last_modified, $command_count, $flags, $title, $truncated, $error)
+            INSERT INTO sessions (id, session_id, key, principal, owner, instance_id, started_at, ended_at, size, etag, last_modified, command_count, flags, title, truncated, error)
+            VALUES ($id, $session_id, $key, $principal, $owner, $instance_id, $started_at, $ended_at, $size, $etag, $last_modified, $command_count, $flags, $title, $truncated, $error)
             """;
         await using var addCommand = Prepared(connection, "INSERT INTO commands (session, line, row, prompt, text, flags) VALUES ($id, $line, $row, $prompt, $text, $flags)", "$id", "$line", "$row", "$prompt", "$text", "$flags");
         await using var addFlag = Prepared(connection, "INSERT OR IGNORE INTO session_flags (flag, session) VALUES ($flag, $id)", "$flag", "$id");
@@ -299,6 +299,7 @@ internal sealed class SessionIndex : ISessionIndex
             upsert.Parameters.AddWithValue("$session_id", s.SessionId);
             upsert.Parameters.AddWithValue("$key", s.Key);
             upsert.Parameters.AddWithValue("$principal", s.User);
+            upsert.Parameters.AddWithValue("$owner", (object?)s.Owner ?? DBNull.Value);
             upsert.Parameters.AddWithValue("$instance_id", (object?)s.InstanceId ?? DBNull.Value);
             upsert.Parameters.AddWithValue("$started_at", (object?)s.StartedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
             upsert.Parameters.AddWithValue("$ended_at", (object?)s.EndedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
@@ -419,12 +420,13 @@ internal sealed class SessionIndex : ISessionIndex
     }
 
     private const string SummaryColumns =
-        "s.session_id, s.key, s.principal, s.instance_id, s.started_at, s.ended_at, s.size, s.etag, s.last_modified, s.command_count, s.flags, s.title, s.truncated, s.error";
+        "s.session_id, s.key, s.principal, s.instance_id, s.started_at, s.ended_at, s.size, s.etag, s.last_modified, s.command_count, s.flags, s.title, s.truncated, s.error, s.owner";
 
     private static SessionSummary ReadSummary(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         reader.GetString(2),
+        reader.IsDBNull(14) ? null : reader.GetString(14),
         reader.IsDBNull(3) ? null : reader.GetString(3),
         reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
         reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
@@ -455,7 +457,7 @@ internal sealed class SessionIndex : ISessionIndex
         PackedLines lines;
         try
         {
-            lines = LinePack.Unpack((byte[])reader.GetValue(14));
+            lines = LinePack.Unpack((byte[])reader.GetValue(15));
         }
         catch (InvalidDataException)
         {
@@ -660,6 +662,7 @@ internal sealed class SessionIndex : ISessionIndex
                 session_id TEXT NOT NULL,
                 key TEXT NOT NULL UNIQUE,
                 principal TEXT NOT NULL,
+                owner TEXT,
                 instance_id TEXT,
                 started_at INTEGER,
                 ended_at INTEGER,

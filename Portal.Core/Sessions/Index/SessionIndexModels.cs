@@ -4,8 +4,9 @@ namespace Portal.Core.Sessions.Index;
 /// <param name="SessionId">The session id.</param>
 /// <param name="Key">The S3 key of its transcript.</param>
 /// <param name="User">The IAM principal the session id names.</param>
-/// <param name="InstanceId">The target instance, when the transcript's header names it.</param>
-/// <param name="StartedAt">When the session started, when a source says so.</param>
+/// <param name="Owner">The ARN of the principal that started it, when Session Manager reported it.</param>
+/// <param name="InstanceId">The target instance, from Session Manager or the transcript's header.</param>
+/// <param name="StartedAt">When the session started, when Session Manager reported it.</param>
 /// <param name="EndedAt">When it ended: the <c>script</c> footer's time, else the upload time.</param>
 /// <param name="Size">Transcript bytes.</param>
 /// <param name="ETag">The object's ETag when indexed.</param>
@@ -19,6 +20,7 @@ public sealed record SessionSummary(
     string SessionId,
     string Key,
     string User,
+    string? Owner,
     string? InstanceId,
     DateTimeOffset? StartedAt,
     DateTimeOffset? EndedAt,

@@ -17,6 +17,7 @@ internal sealed partial class SessionIndexer(
     ISessionLogStore store,
     ITranscriptObjects objects,
     ICommandExtractor commands,
+    ISessionHistory history,
     IOptions<SessionLogOptions> logOptions,
     IOptions<SessionIndexOptions> options,
     IOptions<SessionFlagOptions> flagOptions,
@@ -25,6 +26,8 @@ internal sealed partial class SessionIndexer(
     ILogger<SessionIndexer> logger) : BackgroundService, ISessionIndexStatus
 {
     private const int WriteBatch = 256;
+    private const int HistorySessions = 10_000;
+    private static readonly TimeSpan HistoryRetry = TimeSpan.FromHours(1);
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
 
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -32,6 +35,7 @@ internal sealed partial class SessionIndexer(
     private SessionIndexProgress _current = new(SessionIndexState.Starting, 0, 0, 0, 0, 0, null, null, null);
     private DateTimeOffset _reportedAt;
     private volatile bool _rebuild;
+    private DateTimeOffset _historyUnavailableUntil;
 
     public SessionIndexProgress Current => _current;
 
@@ -114,7 +118,7 @@ internal sealed partial class SessionIndexer(
             Report(_current with { State = SessionIndexState.Indexing, Sessions = listed.Count - todo.Count, Pending = todo.Count }, force: true);
             if (todo.Count > 0)
             {
-                await IndexAsync(todo, cancellationToken);
+                await IndexAsync(todo, await HistoryAsync(cancellationToken), cancellationToken);
             }
 
             var finished = time.GetUtcNow();
@@ -155,7 +159,31 @@ internal sealed partial class SessionIndexer(
         return listed;
     }
 
-    private async Task IndexAsync(List<SessionLogObject> todo, CancellationToken cancellationToken)
+    /// <summary>
+    /// Session Manager's own record of recent sessions (owner, instance, start and end), where it answers. The
+    /// sandbox's moto does not implement DescribeSessions and a role may lack the permission: then the transcripts
+    /// alone say what they can, and the question is asked again an hour later.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, SessionHistoryEntry>> HistoryAsync(CancellationToken cancellationToken)
+    {
+        if (time.GetUtcNow() < _historyUnavailableUntil)
+        {
+            return new Dictionary<string, SessionHistoryEntry>();
+        }
+
+        try
+        {
+            return await history.RecentAsync(HistorySessions, cancellationToken);
+        }
+        catch (AwsApiException ex)
+        {
+            _historyUnavailableUntil = time.GetUtcNow() + HistoryRetry;
+            LogHistoryUnavailable(logger, ex.ErrorCode, ex.AwsMessage);
+            return new Dictionary<string, SessionHistoryEntry>();
+        }
+    }
+
+    private async Task IndexAsync(List<SessionLogObject> todo, IReadOnlyDictionary<string, SessionHistoryEntry> recent, CancellationToken cancellationToken)
     {
         var parallelism = options.Value.Parallelism;
         var indexed = Channel.CreateBounded<IndexedTranscript>(new BoundedChannelOptions(parallelism * 4) { SingleReader = true });
@@ -168,7 +196,7 @@ internal sealed partial class SessionIndexer(
                 int i;
                 while ((i = Interlocked.Increment(ref next)) < todo.Count)
                 {
-                    if (await ReadAndIndexAsync(todo[i], indexing, trigrams, cancellationToken) is { } transcript)
+                    if (await ReadAndIndexAsync(todo[i], indexing, trigrams, recent.GetValueOrDefault(todo[i].SessionId), cancellationToken) is { } transcript)
                     {
                         await indexed.Writer.WriteAsync(transcript, cancellationToken);
                     }
@@ -192,17 +220,17 @@ internal sealed partial class SessionIndexer(
         await writer;
     }
 
-    private async Task<IndexedTranscript?> ReadAndIndexAsync(SessionLogObject item, TranscriptIndexing indexing, Trigrams trigrams, CancellationToken cancellationToken)
+    private async Task<IndexedTranscript?> ReadAndIndexAsync(SessionLogObject item, TranscriptIndexing indexing, Trigrams trigrams, SessionHistoryEntry? entry, CancellationToken cancellationToken)
     {
         try
         {
             var content = await objects.ReadAsync(item.Key, options.Value.MaxTranscriptBytes, cancellationToken);
-            return content is null ? null : indexing.Index(content, trigrams);
+            return content is null ? null : indexing.Index(content, trigrams, entry);
         }
         catch (AwsApiException ex)
         {
             // Listed but not readable (AccessDenied on one object, a KMS key it may not use): keep it visible.
-            var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, null, null, item.LastModified, item.Size, item.ETag, item.LastModified, 0, [], null, false, $"S3 answered {ex.ErrorCode}: {ex.AwsMessage}");
+            var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, entry?.Owner, entry?.Target, entry?.StartedAt, entry?.EndedAt ?? item.LastModified, item.Size, item.ETag, item.LastModified, 0, [], null, false, $"S3 answered {ex.ErrorCode}: {ex.AwsMessage}");
             return new IndexedTranscript(summary, [], [], []);
         }
     }
@@ -285,6 +313,9 @@ internal sealed partial class SessionIndexer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session index pass failed: S3 answered {ErrorCode}: {AwsMessage}")]
     private static partial void LogPassFailed(ILogger logger, string errorCode, string awsMessage);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session Manager's session history is unavailable ({ErrorCode}: {AwsMessage}); owners and start times come from the transcripts alone for now")]
+    private static partial void LogHistoryUnavailable(ILogger logger, string errorCode, string awsMessage);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Session index pass failed")]
     private static partial void LogPassCrashed(ILogger logger, Exception exception);

@@ -10,7 +10,8 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
     /// <summary>Indexes one object; a transcript that cannot be rendered still gets a row that says why.</summary>
     /// <param name="transcript">The object's bytes (perhaps cut at the limit) and what S3 says of it.</param>
     /// <param name="trigrams">A scratch set, reused by one worker across transcripts.</param>
-    public IndexedTranscript Index(TranscriptContent transcript, Trigrams trigrams)
+    /// <param name="history">What Session Manager reported about the session, when it did.</param>
+    public IndexedTranscript Index(TranscriptContent transcript, Trigrams trigrams, SessionHistoryEntry? history = null)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(trigrams);
@@ -40,9 +41,10 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
                 item.SessionId,
                 item.Key,
                 item.Principal,
-                render.InstanceId,
-                null,
-                EndOf(render.File.Footer) ?? EndOf(render.File.Header) ?? transcript.LastModified,
+                history?.Owner,
+                history?.Target ?? render.InstanceId,
+                history?.StartedAt,
+                history?.EndedAt ?? EndOf(render.File.Footer) ?? EndOf(render.File.Header) ?? transcript.LastModified,
                 transcript.Size,
                 transcript.ETag,
                 transcript.LastModified,
@@ -56,7 +58,7 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
             // One bad object must not stop the others: it is listed, with the reason, and left out of search.
-            var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, null, null, transcript.LastModified, transcript.Size, transcript.ETag, transcript.LastModified, 0, [], null, truncated, $"Could not render: {ex.Message}");
+            var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, history?.Owner, history?.Target, history?.StartedAt, history?.EndedAt ?? transcript.LastModified, transcript.Size, transcript.ETag, transcript.LastModified, 0, [], null, truncated, $"Could not render: {ex.Message}");
             return new IndexedTranscript(summary, [], [], []);
         }
     }
