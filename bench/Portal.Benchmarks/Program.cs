@@ -11,6 +11,53 @@ if (args.Length >= 3 && args[0] == "index")
     return;
 }
 
+if (args.Length >= 2 && args[0] == "open")
+{
+    // `open <file.log> [repeat]`: what the transcript page does on the server for a large transcript: read it
+    // (from a file here, from S3 in the portal), render it, and make the first screen's rows; then the memory the
+    // circuit keeps (the document) and the peak the request needed.
+    var source = File.ReadAllBytes(args[1]);
+    var times = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1;
+    var path = Path.Combine(Path.GetTempPath(), "open-bench.log");
+    await using (var output = File.Create(path))
+    {
+        for (var i = 0; i < times; i++)
+        {
+            output.Write(source);
+        }
+    }
+
+    Portal.Core.Sessions.TranscriptRender.Render(source.AsSpan(0, Math.Min(source.Length, 1 << 20)), null); // JIT warm-up
+    GC.Collect();
+    var baseline = GC.GetTotalMemory(forceFullCollection: true);
+    var clock = Stopwatch.StartNew();
+    var content = await File.ReadAllBytesAsync(path);
+    var read = clock.Elapsed.TotalSeconds;
+    var render = Portal.Core.Sessions.TranscriptRender.Render(content, null);
+    var rendered = clock.Elapsed.TotalSeconds;
+    var firstScreen = Enumerable.Range(0, Math.Min(60, render.Document.RowCount)).Sum(r => render.Document.RowHtml(r).Length);
+    var first = clock.Elapsed.TotalSeconds;
+    var peak = GC.GetGCMemoryInfo().HeapSizeBytes;
+    content = null;
+    var kept = GC.GetTotalMemory(forceFullCollection: true) - baseline;
+    GC.KeepAlive(render);
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        mb = new FileInfo(path).Length / 1e6,
+        rows = render.Document.RowCount,
+        lines = render.Document.LineCount,
+        readSeconds = read,
+        renderSeconds = rendered - read,
+        firstScreenSeconds = first,
+        firstScreenHtmlChars = firstScreen,
+        circuitRetainedMb = kept / 1e6,
+        documentEstimateMb = render.Document.ApproximateBytes / 1e6,
+        heapAfterRenderMb = peak / 1e6,
+    }));
+    File.Delete(path);
+    return;
+}
+
 if (args.Length >= 1 && args[0] == "micro")
 {
     Micro.Run();
