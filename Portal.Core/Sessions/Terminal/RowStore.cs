@@ -65,19 +65,21 @@ internal sealed class RowStore
         var used = row.Used;
         var destination = _current.AsSpan(_position);
         var plain = !row.HasCombining;
-        var i = 0;
         if (plain)
         {
-            for (; i < used; i++)
+            // Spans of the same length let the JIT drop the bounds checks in this, the hottest loop of rendering.
+            var cellsToCopy = source.AsSpan(0, used);
+            var chars = destination[..used];
+            for (var i = 0; i < cellsToCopy.Length; i++)
             {
-                var cell = source[i];
+                var cell = cellsToCopy[i];
                 if (cell >= 0x10000)
                 {
                     plain = false;
                     break;
                 }
 
-                destination[i] = (char)cell;
+                chars[i] = (char)cell;
             }
         }
 

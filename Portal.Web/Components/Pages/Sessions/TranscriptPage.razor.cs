@@ -65,6 +65,14 @@ public partial class TranscriptPage : IAsyncDisposable
             return;
         }
 
+        // The transcript is read and rendered once, for the live page: prerendering would do it a second time (and
+        // audit a second view) only to show a page that is replaced a moment later.
+        if (!RendererInfo.IsInteractive)
+        {
+            _loading = true;
+            return;
+        }
+
         // A deep link (#L120) is honoured when the page opens, not again on every width change.
         _pendingScroll = RowFromFragment();
         await LoadAsync();
