@@ -39,6 +39,44 @@ internal static class IndexBench
 
         var generatorMbps = sample / 1e6 / generation.Elapsed.TotalSeconds;
 
+        if (Environment.GetEnvironmentVariable("TRIGRAM_STATS") == "1")
+        {
+            var frequency = new Dictionary<ulong, int>();
+            var sets = new List<ulong[]>();
+            var scratchText = new System.Text.StringBuilder();
+            var lineBuffer = new char[256];
+            for (var n = 0; n < 1000; n++)
+            {
+                var doc = TranscriptRender.Render(CorpusGenerator.Session(n, now).Content, null).Document;
+                var set = new HashSet<ulong>();
+                for (var l = 0; l < doc.LineCount; l++)
+                {
+                    var line = doc.LineText(l, scratchText, ref lineBuffer);
+                    for (var i = 2; i < line.Length; i++)
+                    {
+                        set.Add(((ulong)Trigrams.Fold(line[i - 2]) << 32) | ((ulong)Trigrams.Fold(line[i - 1]) << 16) | Trigrams.Fold(line[i]));
+                    }
+                }
+
+                sets.Add([.. set]);
+                foreach (var t in set)
+                {
+                    frequency[t] = frequency.GetValueOrDefault(t) + 1;
+                }
+            }
+
+            var tokens = sets.Sum(x => (long)x.Length);
+            Console.WriteLine($"distinct trigrams overall {frequency.Count:N0}; per session {tokens / 1000.0:N0}");
+            foreach (var share in new[] { 0.9, 0.5, 0.2, 0.1, 0.05 })
+            {
+                var common = frequency.Where(f => f.Value > share * 1000).Select(f => f.Key).ToHashSet();
+                var kept = sets.Sum(x => (long)x.Count(t => !common.Contains(t)));
+                Console.WriteLine($"dropping trigrams in more than {share:P0} of sessions ({common.Count:N0} of them) keeps {100.0 * kept / tokens:F0}% of the tokens");
+            }
+
+            return;
+        }
+
         if (Environment.GetEnvironmentVariable("STAGES") == "1")
         {
             var extractor = new CommandExtractor(Options.Create(new SessionFlagOptions()));
@@ -79,7 +117,7 @@ internal static class IndexBench
             foreach (var d in ex) extractor.Extract(d);
             var t1 = sw.Elapsed.TotalSeconds;
             var scratch = new System.Text.StringBuilder(); var buf = new char[256];
-            foreach (var d in ex) { trigrams.Clear(); for (var l = 0; l < d.LineCount; l++) trigrams.AddLine(d.LineText(l, scratch, ref buf)); trigrams.Document(); }
+            foreach (var d in ex) { trigrams.Clear(); for (var l = 0; l < d.LineCount; l++) trigrams.AddLine(d.LineText(l, scratch, ref buf)); trigrams.Values(); }
             var t2 = sw.Elapsed.TotalSeconds;
             foreach (var d in ex) { using var pack = new LinePack(d.LineCount); for (var l = 0; l < d.LineCount; l++) pack.Add(d.LineText(l, scratch, ref buf), d.LineKind(l), d.LineFirstRow(l)); pack.ToArray(); }
             var t3 = sw.Elapsed.TotalSeconds;

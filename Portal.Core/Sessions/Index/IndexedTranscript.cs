@@ -4,5 +4,5 @@ namespace Portal.Core.Sessions.Index;
 /// <param name="Summary">The row the list shows.</param>
 /// <param name="Commands">The commands typed.</param>
 /// <param name="Lines">The logical lines, packed by <see cref="LinePack"/>; empty when rendering failed.</param>
-/// <param name="Trigrams">The trigram document as ASCII bytes (<see cref="Index.Trigrams.WriteDocument"/>).</param>
-internal sealed record IndexedTranscript(SessionSummary Summary, IReadOnlyList<SessionCommand> Commands, byte[] Lines, byte[] Trigrams);
+/// <param name="Trigrams">The distinct trigrams of its lines (<see cref="Index.Trigrams.Values"/>).</param>
+internal sealed record IndexedTranscript(SessionSummary Summary, IReadOnlyList<SessionCommand> Commands, byte[] Lines, ulong[] Trigrams);

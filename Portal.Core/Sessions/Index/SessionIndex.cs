@@ -12,9 +12,16 @@ namespace Portal.Core.Sessions.Index;
 internal sealed class SessionIndex : ISessionIndex
 {
     /// <summary>Bumped whenever the schema or what is derived changes; a mismatch rebuilds the index.</summary>
-    internal const int SchemaVersion = 3;
+    internal const int SchemaVersion = 4;
 
     private const int ScanBatch = 64;
+
+    /// <summary>
+    /// The first batch at least this big decides the stop trigrams: those in more than half of its transcripts.
+    /// They are left out of the index (in shell transcripts they are most of every transcript's trigrams and carry
+    /// no selectivity); a query made only of them reads sessions newest first instead (ADR 0006).
+    /// </summary>
+    private const int StopSample = 256;
 
     /// <summary>2020-01-01T00:00:00Z: ids count seconds from here.</summary>
     private const long IdEpoch = 1_577_836_800;
@@ -23,6 +30,7 @@ internal sealed class SessionIndex : ISessionIndex
     private readonly string _connectionString;
     private readonly object _schemaLock = new();
     private bool _ready;
+    private HashSet<ulong>? _stop;
 
     public SessionIndex(string filePath)
     {
@@ -111,7 +119,10 @@ internal sealed class SessionIndex : ISessionIndex
         ArgumentOutOfRangeException.ThrowIfLessThan(request.LinesPerSession, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(request.LinesPerSession, 20);
 
-        var match = Trigrams.Query(query);
+        var values = Trigrams.QueryValues(query);
+        var stop = await StopTrigramsAsync(cancellationToken);
+        var selective = values?.Where(v => !stop.Contains(v)).ToList();
+        var match = selective is { Count: > 0 } ? Trigrams.Tokens(selective) : null;
         var folded = Trigrams.Fold(query);
         var hits = new List<SearchHit>(request.Limit);
         var offset = request.Offset;
@@ -262,6 +273,15 @@ internal sealed class SessionIndex : ISessionIndex
         await using var addFlag = Prepared(connection, "INSERT OR IGNORE INTO session_flags (flag, session) VALUES ($flag, $id)", "$flag", "$id");
         await using var addText = Prepared(connection, "INSERT INTO session_text (session, lines) VALUES ($id, $lines)", "$id", "$lines");
         await using var addTrigrams = Prepared(connection, "INSERT INTO line_trigrams (rowid, t) VALUES ($id, CAST($t AS TEXT))", "$id", "$t");
+        var stop = await StopTrigramsAsync(cancellationToken);
+        var decided = false;
+        if (stop.Count == 0 && transcripts.Count >= StopSample && !await StopDecidedAsync(connection, cancellationToken))
+        {
+            stop = await DecideStopTrigramsAsync(connection, transcripts, cancellationToken);
+            decided = true;
+        }
+
+        var tokens = new byte[4096];
         await using var addCommandText = Prepared(connection, "INSERT INTO command_text (rowid, text) VALUES ($id, $text)", "$id", "$text");
 
         // First the ids (replacing what a key had before), then the rows in ascending id order: FTS5 flushes its
@@ -335,7 +355,16 @@ internal sealed class SessionIndex : ISessionIndex
 
             if (transcript.Trigrams.Length > 0)
             {
-                await RunAsync(addTrigrams, cancellationToken, id, transcript.Trigrams);
+                if (tokens.Length < (transcript.Trigrams.Length * 12) + 1)
+                {
+                    tokens = new byte[(transcript.Trigrams.Length * 12) + 1];
+                }
+
+                var length = Trigrams.WriteTokens(transcript.Trigrams.Where(t => !stop.Contains(t)), tokens);
+                if (length > 0)
+                {
+                    await RunAsync(addTrigrams, cancellationToken, id, tokens.AsSpan(0, length).ToArray());
+                }
             }
 
             if (transcript.Commands.Count > 0)
@@ -345,6 +374,11 @@ internal sealed class SessionIndex : ISessionIndex
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (decided)
+        {
+            // Queries use the stop set only once the sessions written without those trigrams are committed.
+            _stop = stop;
+        }
     }
 
     /// <summary>Forgets objects that are gone from the bucket.</summary>
@@ -378,11 +412,70 @@ internal sealed class SessionIndex : ISessionIndex
         await using var command = connection.CreateCommand();
         command.CommandText = """
             DELETE FROM commands; DELETE FROM session_flags; DELETE FROM session_text;
-            DELETE FROM line_trigrams; DELETE FROM command_text; DELETE FROM sessions;
+            DELETE FROM line_trigrams; DELETE FROM command_text; DELETE FROM sessions; DELETE FROM stop_trigrams;
+            DELETE FROM meta WHERE name = 'stop';
             INSERT INTO meta (name, value) VALUES ('source', $source) ON CONFLICT (name) DO UPDATE SET value = excluded.value;
             """;
         command.Parameters.AddWithValue("$source", source);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        _stop = null;
+    }
+
+    /// <summary>The stop trigrams (empty until a large enough batch decides them), cached after the first read.</summary>
+    private async Task<HashSet<ulong>> StopTrigramsAsync(CancellationToken cancellationToken)
+    {
+        if (_stop is { } cached)
+        {
+            return cached;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT trigram FROM stop_trigrams";
+        var stop = new HashSet<ulong>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                stop.Add((ulong)reader.GetInt64(0));
+            }
+        }
+
+        return _stop = stop;
+    }
+
+    private static async Task<bool> StopDecidedAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM meta WHERE name = 'stop'";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <summary>Chooses the stop trigrams from this batch (see <see cref="StopSample"/>) and records them.</summary>
+    private static async Task<HashSet<ulong>> DecideStopTrigramsAsync(SqliteConnection connection, IReadOnlyList<IndexedTranscript> batch, CancellationToken cancellationToken)
+    {
+        var sample = batch.Where(t => t.Trigrams.Length > 0).ToList();
+        var counts = new Dictionary<ulong, int>();
+        foreach (var transcript in sample)
+        {
+            foreach (var trigram in transcript.Trigrams)
+            {
+                counts[trigram] = counts.GetValueOrDefault(trigram) + 1;
+            }
+        }
+
+        var stop = counts.Where(c => c.Value * 2 > sample.Count).Select(c => c.Key).ToHashSet();
+        await using var insert = Prepared(connection, "INSERT OR IGNORE INTO stop_trigrams (trigram) VALUES ($t)", "$t");
+        foreach (var trigram in stop)
+        {
+            await RunAsync(insert, cancellationToken, (long)trigram);
+        }
+
+        await using var mark = connection.CreateCommand();
+        mark.CommandText = "INSERT INTO meta (name, value) VALUES ('stop', $count) ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+        mark.Parameters.AddWithValue("$count", stop.Count.ToString(CultureInfo.InvariantCulture));
+        await mark.ExecuteNonQueryAsync(cancellationToken);
+        return stop;
     }
 
     /// <summary>The bucket and prefix the index was built from, if any.</summary>
@@ -648,7 +741,7 @@ internal sealed class SessionIndex : ISessionIndex
                 command.CommandText = """
                     DROP TABLE IF EXISTS commands; DROP TABLE IF EXISTS session_flags; DROP TABLE IF EXISTS session_text;
                     DROP TABLE IF EXISTS line_trigrams; DROP TABLE IF EXISTS command_text; DROP TABLE IF EXISTS sessions;
-                    DROP TABLE IF EXISTS meta;
+                    DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS stop_trigrams;
                     """;
                 command.ExecuteNonQuery();
                 command.CommandText = Schema;
@@ -663,6 +756,7 @@ internal sealed class SessionIndex : ISessionIndex
         .Append("PRAGMA journal_mode = WAL;")
         .Append("""
             CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE stop_trigrams (trigram INTEGER PRIMARY KEY);
             CREATE TABLE sessions (
                 id INTEGER PRIMARY KEY,
                 session_id TEXT NOT NULL,

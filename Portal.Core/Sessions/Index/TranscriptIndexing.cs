@@ -53,7 +53,7 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
                 document.Title,
                 truncated || document.Truncated || trigrams.IsFull,
                 null);
-            return new IndexedTranscript(summary, found, pack.ToArray(), trigrams.Document().ToArray());
+            return new IndexedTranscript(summary, found, pack.ToArray(), trigrams.Values());
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {

@@ -2,11 +2,10 @@
 namespace Portal.Core.Sessions.Index;
 
 /// <summary>
-/// The search index's vocabulary: every distinct three-character window of a transcript's lines, lower-cased, written
-/// as one FTS5 <c>ascii</c> token. A transcript becomes the set of its trigrams (each once, positions dropped), which
-/// FTS5 indexes several times faster than its own trigram tokenizer fed the whole text; a query becomes the AND of
-/// its trigrams, and the few candidates that hold all of them without the substring are dropped by checking the
-/// stored lines (ADR 0006).
+/// The search index's vocabulary: every distinct three-character window of a transcript's lines, lower-cased, as a
+/// 48-bit value, written to FTS5 as one <c>ascii</c> token. A transcript becomes the set of its trigrams (each once,
+/// positions dropped); a query becomes the AND of its trigrams, and the candidates that hold all of them without the
+/// substring are dropped by checking the stored lines (ADR 0006).
 /// </summary>
 internal sealed class Trigrams
 {
@@ -23,7 +22,6 @@ internal sealed class Trigrams
     public const int MaxPerDocument = 2_000_000;
 
     private ulong[] _slots = new ulong[1 << 14];
-    private byte[] _document = [];
     private int _count;
 
     /// <summary>How many distinct trigrams the current document has.</summary>
@@ -48,8 +46,8 @@ internal sealed class Trigrams
         });
     }
 
-    /// <summary>The FTS5 query for a substring: all of its trigrams; <see langword="null"/> when it is too short.</summary>
-    public static string? Query(string text)
+    /// <summary>The distinct trigrams of a query, or <see langword="null"/> when it is too short.</summary>
+    public static ulong[]? QueryValues(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length < MinQueryLength)
@@ -59,7 +57,66 @@ internal sealed class Trigrams
 
         var set = new Trigrams();
         set.AddLine(text);
-        return set.ToDocument();
+        return set.Values();
+    }
+
+    /// <summary>Trigram values as FTS5 tokens, space-separated (a document to index, or the AND of a query).</summary>
+    public static string Tokens(IReadOnlyCollection<ulong> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var buffer = new byte[(values.Count * 12) + 1];
+        return System.Text.Encoding.ASCII.GetString(buffer, 0, WriteTokens(values, buffer));
+    }
+
+    /// <summary>
+    /// Writes trigram values as ASCII tokens into <paramref name="buffer"/> (at least 12 bytes per value) and
+    /// returns the length. A trigram of ASCII characters packs into 21 bits and is written <c>t</c> and up to five
+    /// base-32 digits; any other is written <c>u</c> and up to ten.
+    /// </summary>
+    public static int WriteTokens(IEnumerable<ulong> values, Span<byte> buffer)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var at = 0;
+        foreach (var trigram in values)
+        {
+            var value = trigram;
+            ulong a = value >> 32, b = (value >> 16) & 0xFFFF, c = value & 0xFFFF;
+            if (a < 128 && b < 128 && c < 128)
+            {
+                value = (a << 14) | (b << 7) | c;
+                buffer[at++] = (byte)'t';
+            }
+            else
+            {
+                buffer[at++] = (byte)'u';
+            }
+
+            do
+            {
+                buffer[at++] = (byte)Digits[(int)(value & 31)];
+                value >>= 5;
+            }
+            while (value != 0);
+            buffer[at++] = (byte)' ';
+        }
+
+        return at;
+    }
+
+    /// <summary>The distinct trigrams of the current document: three folded UTF-16 units in 48 bits.</summary>
+    public ulong[] Values()
+    {
+        var values = new ulong[_count];
+        var at = 0;
+        foreach (var slot in _slots)
+        {
+            if (slot != 0)
+            {
+                values[at++] = slot & ~Occupied;
+            }
+        }
+
+        return values;
     }
 
     /// <summary>Forgets the current document.</summary>
@@ -98,63 +155,6 @@ internal sealed class Trigrams
             a = b;
             b = c;
         }
-    }
-
-    /// <summary>The document as ASCII bytes, in a buffer this set reuses (valid until the next call).</summary>
-    public ReadOnlySpan<byte> Document()
-    {
-        if (_document.Length < (_count * 12) + 1)
-        {
-            _document = new byte[(_count * 12) + 1];
-        }
-
-        return _document.AsSpan(0, WriteDocument(_document));
-    }
-
-    /// <summary>The document FTS5 indexes: the distinct trigrams as space-separated tokens.</summary>
-    public string ToDocument()
-    {
-        var buffer = new byte[(_count * 12) + 1];
-        return System.Text.Encoding.ASCII.GetString(buffer, 0, WriteDocument(buffer));
-    }
-
-    /// <summary>
-    /// Writes the document as ASCII into <paramref name="buffer"/> (at least 12 bytes per trigram) and returns its
-    /// length. A trigram of ASCII characters packs into 21 bits and is written <c>t</c> and up to five base-32
-    /// digits; any other is written <c>u</c> and up to ten.
-    /// </summary>
-    public int WriteDocument(Span<byte> buffer)
-    {
-        var at = 0;
-        foreach (var slot in _slots)
-        {
-            if (slot == 0)
-            {
-                continue;
-            }
-
-            var value = slot & ~Occupied;
-            ulong a = value >> 32, b = (value >> 16) & 0xFFFF, c = value & 0xFFFF;
-            if (a < 128 && b < 128 && c < 128)
-            {
-                value = (a << 14) | (b << 7) | c;
-                buffer[at++] = (byte)'t';
-            }
-            else
-            {
-                buffer[at++] = (byte)'u';
-            }
-
-            do
-            {
-                buffer[at++] = (byte)Digits[(int)(value & 31)];
-                value >>= 5;
-            }
-            while (value != 0);
-            buffer[at++] = (byte)' ';
-        }
-
-        return at;
     }
 
     private void Add(ulong value)
