@@ -26,6 +26,7 @@ internal sealed partial class SessionIndexer(
     ILogger<SessionIndexer> logger) : BackgroundService, ISessionIndexStatus
 {
     private const int WriteBatch = 256;
+    private static readonly TimeSpan BatchWait = TimeSpan.FromSeconds(2);
     private const int HistorySessions = 10_000;
     private static readonly TimeSpan HistoryRetry = TimeSpan.FromHours(1);
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
@@ -186,7 +187,8 @@ internal sealed partial class SessionIndexer(
     private async Task IndexAsync(List<SessionLogObject> todo, IReadOnlyDictionary<string, SessionHistoryEntry> recent, CancellationToken cancellationToken)
     {
         var parallelism = options.Value.Parallelism;
-        var indexed = Channel.CreateBounded<IndexedTranscript>(new BoundedChannelOptions(parallelism * 4) { SingleReader = true });
+        // Room for two full batches, so the workers keep going while the writer writes one.
+        var indexed = Channel.CreateBounded<IndexedTranscript>(new BoundedChannelOptions(WriteBatch * 2) { SingleReader = true });
         var indexing = new TranscriptIndexing(commands, [.. flagOptions.Value.Flags.Keys]);
         var next = -1;
         var workers = Enumerable.Range(0, parallelism).Select(_ => Task.Run(
@@ -235,14 +237,43 @@ internal sealed partial class SessionIndexer(
         }
     }
 
+    /// <summary>
+    /// Writes full batches: a transaction per few transcripts would make FTS5 flush and merge constantly, so the
+    /// writer waits for <see cref="WriteBatch"/> of them, or <see cref="BatchWait"/> after the first, or the end.
+    /// </summary>
     private async Task WriteAllAsync(ChannelReader<IndexedTranscript> reader, CancellationToken cancellationToken)
     {
         var batch = new List<IndexedTranscript>(WriteBatch);
         while (await reader.WaitToReadAsync(cancellationToken))
         {
-            while (batch.Count < WriteBatch && reader.TryRead(out var transcript))
+            var deadline = time.GetUtcNow() + BatchWait;
+            while (batch.Count < WriteBatch)
             {
-                batch.Add(transcript);
+                if (reader.TryRead(out var transcript))
+                {
+                    batch.Add(transcript);
+                    continue;
+                }
+
+                var left = deadline - time.GetUtcNow();
+                if (left <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                wait.CancelAfter(left);
+                try
+                {
+                    if (!await reader.WaitToReadAsync(wait.Token))
+                    {
+                        break; // The workers are done.
+                    }
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    break; // Waited long enough: write what there is.
+                }
             }
 
             await index.WriteAsync(batch, cancellationToken);
