@@ -209,10 +209,17 @@ internal sealed partial class SessionIndexer(
                 }
             },
             cancellationToken)).ToList();
+        // If the writer fails (the disk is full, say), the channel closes with its error so no worker waits forever
+        // on a full channel, and the writer's error is the one the pass reports.
         var writer = WriteAllAsync(indexed.Reader, cancellationToken);
+        _ = writer.ContinueWith(t => indexed.Writer.TryComplete(t.Exception), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         try
         {
             await Task.WhenAll(workers);
+        }
+        catch (ChannelClosedException) when (writer.IsFaulted)
+        {
+            // The workers stopped because the writer did; its error follows.
         }
         finally
         {
