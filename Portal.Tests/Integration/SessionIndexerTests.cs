@@ -13,7 +13,7 @@ namespace Portal.Tests.Integration;
 public sealed class SessionIndexerTests(MotoServerFixture moto) : IAsyncLifetime
 {
     private readonly string _bucket = $"idx-{Guid.NewGuid():N}"[..20];
-    private readonly string _indexFile = Path.Combine(Path.GetTempPath(), $"indexer-{Guid.NewGuid():N}.db");
+    private readonly TempIndexFile _indexFile = new();
     private ServiceProvider _services = default!;
 
     private IAmazonS3 S3 => _services.GetRequiredService<IAmazonS3>();
@@ -33,7 +33,7 @@ public sealed class SessionIndexerTests(MotoServerFixture moto) : IAsyncLifetime
             services.AddSingleton<ITranscriptObjects, S3SessionTranscripts>();
             services.AddSingleton<ICommandExtractor, CommandExtractor>();
             services.AddSingleton<ISessionHistory, SsmSessionHistory>();
-            services.AddSingleton(new SessionIndex(_indexFile));
+            services.AddSingleton(new SessionIndex(_indexFile.Path));
             services.AddSingleton<SessionIndexer>();
         });
         await S3.PutBucketAsync(new PutBucketRequest
@@ -46,11 +46,7 @@ public sealed class SessionIndexerTests(MotoServerFixture moto) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
-        {
-            File.Delete(_indexFile + suffix);
-        }
+        _indexFile.Dispose();
     }
 
     [Fact]

@@ -167,6 +167,29 @@ public sealed class TerminalEmulator : IVtHandler
         }
     }
 
+    /// <summary>Autowrap: the cursor moves to the start of the next row (scrolling at the bottom), marked as a soft wrap.</summary>
+    private TerminalRow SoftWrap(ScreenBuffer buffer)
+    {
+        buffer.Y++;
+        if (buffer.Y == buffer.ScrollBottom + 1)
+        {
+            buffer.Y--;
+            buffer.ScrollUp(EraseId(), isWrapped: true);
+        }
+        else
+        {
+            if (buffer.Y >= Rows)
+            {
+                buffer.Y = Rows - 1;
+            }
+
+            buffer.Row(buffer.Y).IsWrapped = true;
+        }
+
+        buffer.X = 0;
+        return buffer.Row(buffer.Y);
+    }
+
     /// <summary>How many bytes from the start are printable ASCII (-1 for all); short runs are counted by hand.</summary>
     private static int PrintableRun(ReadOnlySpan<byte> bytes)
     {
@@ -235,24 +258,7 @@ public sealed class TerminalEmulator : IVtHandler
                     break;
                 }
 
-                buffer.Y++;
-                if (buffer.Y == buffer.ScrollBottom + 1)
-                {
-                    buffer.Y--;
-                    buffer.ScrollUp(EraseId(), isWrapped: true);
-                }
-                else
-                {
-                    if (buffer.Y >= Rows)
-                    {
-                        buffer.Y = Rows - 1;
-                    }
-
-                    buffer.Row(buffer.Y).IsWrapped = true;
-                }
-
-                row = buffer.Row(buffer.Y);
-                buffer.X = 0;
+                row = SoftWrap(buffer);
             }
 
             var fits = Math.Min(text.Length, Columns - buffer.X);
@@ -372,24 +378,7 @@ public sealed class TerminalEmulator : IVtHandler
                 if (_autoWrap)
                 {
                     row.Fill(buffer.X, Columns, style);
-                    buffer.Y++;
-                    if (buffer.Y == buffer.ScrollBottom + 1)
-                    {
-                        buffer.Y--;
-                        buffer.ScrollUp(EraseId(), isWrapped: true);
-                    }
-                    else
-                    {
-                        if (buffer.Y >= Rows)
-                        {
-                            buffer.Y = Rows - 1;
-                        }
-
-                        buffer.Row(buffer.Y).IsWrapped = true;
-                    }
-
-                    row = buffer.Row(buffer.Y);
-                    buffer.X = 0;
+                    row = SoftWrap(buffer);
                 }
                 else
                 {

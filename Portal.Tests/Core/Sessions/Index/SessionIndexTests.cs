@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Sandbox;
 using Portal.Core.Sessions;
 using Portal.Core.Sessions.Index;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Core.Sessions.Index;
 
@@ -13,14 +14,14 @@ public sealed class SessionIndexTests : IAsyncLifetime, IDisposable
     private static readonly string[] Users = ["alice", "bob", "deploy.bot"];
     private static readonly string[] Instances = ["i-0aaaaaaaaaaaaaaa1", "i-0bbbbbbbbbbbbbbb2"];
 
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"index-test-{Guid.NewGuid():N}.db");
+    private readonly TempIndexFile _file = new();
     private readonly SessionIndex _index;
     private readonly TranscriptIndexing _indexing;
     private readonly IReadOnlyList<GeneratedTranscript> _generated = TranscriptGenerator.Generate(60, Users, Instances, Now);
 
     public SessionIndexTests()
     {
-        _index = new SessionIndex(_path);
+        _index = new SessionIndex(_file.Path);
         var flags = new SessionFlagOptions();
         _indexing = new TranscriptIndexing(new CommandExtractor(Options.Create(flags)), [.. flags.Flags.Keys]);
     }
@@ -33,14 +34,7 @@ public sealed class SessionIndexTests : IAsyncLifetime, IDisposable
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
-        {
-            File.Delete(_path + suffix);
-        }
-    }
+    public void Dispose() => _file.Dispose();
 
     [Fact]
     public async Task Query_Default_ListsEverySessionNewestFirst()
@@ -203,7 +197,7 @@ public sealed class SessionIndexTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Schema_OfAnotherVersion_IsRebuiltEmpty()
     {
-        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_path}"))
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_file.Path}"))
         {
             connection.Open();
             using var command = connection.CreateCommand();
@@ -211,7 +205,7 @@ public sealed class SessionIndexTests : IAsyncLifetime, IDisposable
             command.ExecuteNonQuery();
         }
 
-        var reopened = new SessionIndex(_path);
+        var reopened = new SessionIndex(_file.Path);
 
         Assert.Equal(0, (await reopened.QueryAsync(new SessionQuery())).Total);
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Sandbox;
 using Portal.Core.Sessions;
 using Portal.Core.Sessions.Index;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Core.Sessions.Index;
 
@@ -9,13 +10,13 @@ namespace Portal.Tests.Core.Sessions.Index;
 public sealed class StopTrigramTests : IAsyncLifetime, IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"stop-test-{Guid.NewGuid():N}.db");
+    private readonly TempIndexFile _file = new();
     private readonly IReadOnlyList<GeneratedTranscript> _generated = TranscriptGenerator.Generate(300, ["alice", "bob", "carol"], ["i-0aaaaaaaaaaaaaaa1"], Now);
     private SessionIndex _index = default!;
 
     public async Task InitializeAsync()
     {
-        _index = new SessionIndex(_path);
+        _index = new SessionIndex(_file.Path);
         var flags = new SessionFlagOptions();
         var indexing = new TranscriptIndexing(new CommandExtractor(Options.Create(flags)), [.. flags.Flags.Keys]);
         var trigrams = new Trigrams();
@@ -26,14 +27,7 @@ public sealed class StopTrigramTests : IAsyncLifetime, IDisposable
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
-        {
-            File.Delete(_path + suffix);
-        }
-    }
+    public void Dispose() => _file.Dispose();
 
     [Theory]
     [InlineData("ssm-user@ip-10-0-1-23", false)] // in every session: only stop trigrams, so sessions are read instead
