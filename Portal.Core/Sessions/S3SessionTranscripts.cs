@@ -23,10 +23,7 @@ internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOpti
     public async Task<RenderedTranscript?> RenderAsync(string sessionId, int? columns = null, CancellationToken cancellationToken = default)
     {
         var key = KeyOf(sessionId);
-        if (columns is < TranscriptRender.MinColumns or > TranscriptRender.MaxColumns)
-        {
-            throw new ArgumentOutOfRangeException(nameof(columns), $"Choose a width from {TranscriptRender.MinColumns} to {TranscriptRender.MaxColumns} columns.");
-        }
+        TranscriptRender.CheckColumns(columns);
 
         if (await ReadAsync(key, options.Value.MaxRenderBytes, cancellationToken) is not { } transcript)
         {

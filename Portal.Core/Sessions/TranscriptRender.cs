@@ -30,16 +30,22 @@ internal sealed partial class TranscriptRender
     /// <summary>Renders <paramref name="content"/> (header, body, footer) at the given width or the detected one.</summary>
     public static TranscriptRender Render(ReadOnlySpan<byte> content, int? columns)
     {
-        if (columns is < MinColumns or > MaxColumns)
-        {
-            throw new ArgumentOutOfRangeException(nameof(columns), $"Choose a width from {MinColumns} to {MaxColumns} columns.");
-        }
+        CheckColumns(columns);
 
         var file = TranscriptFile.Parse(content);
         var body = content.Slice(file.BodyOffset, file.BodyLength);
         var terminal = new TerminalEmulator(columns ?? TerminalWidth.Detect(body), 24);
         terminal.Write(body);
         return new TranscriptRender(file, terminal.Finish(), InstanceOf(file.Header));
+    }
+
+    /// <summary>Refuses a width outside <see cref="MinColumns"/> to <see cref="MaxColumns"/>, before anything is downloaded.</summary>
+    public static void CheckColumns(int? columns)
+    {
+        if (columns is < MinColumns or > MaxColumns)
+        {
+            throw new ArgumentOutOfRangeException(nameof(columns), $"Choose a width from {MinColumns} to {MaxColumns} columns.");
+        }
     }
 
     /// <summary>

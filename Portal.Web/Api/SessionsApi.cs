@@ -70,9 +70,8 @@ internal static class SessionsApi
                         for (var i = 0; i < rendered.Document.LineCount; i++)
                         {
                             var length = rendered.Document.LineText(i, scratch, ref buffer).Length;
-                            buffer = EnsureRoom(buffer, length + 1);
-                            buffer[length] = '\n';
-                            await writer.WriteAsync(buffer.AsMemory(0, length + 1), ct);
+                            await writer.WriteAsync(buffer.AsMemory(0, length), ct);
+                            await writer.WriteAsync('\n');
                         }
 
                         await writer.FlushAsync(ct);
@@ -127,8 +126,6 @@ internal static class SessionsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid width", detail: ex.Message.Split(" (Parameter")[0]);
         }
     }
-
-    private static char[] EnsureRoom(char[] buffer, int length) => buffer.Length >= length ? buffer : [.. buffer, .. new char[length - buffer.Length]];
 
     private static ProblemHttpResult InvalidId() =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid session id", detail: "A session id is 1 to 96 letters, digits and +=,.@_- characters.");

@@ -58,12 +58,6 @@ if (args.Length >= 2 && args[0] == "open")
     return;
 }
 
-if (args.Length >= 1 && args[0] == "micro")
-{
-    Micro.Run();
-    return;
-}
-
 if (args.Length >= 2 && args[0] == "render")
 {
     var content = File.ReadAllBytes(args[1]);
@@ -76,12 +70,6 @@ if (args.Length >= 2 && args[0] == "render")
     for (var i = 0; i < repeat; i++)
     {
         body.CopyTo(input, i * body.Length);
-    }
-
-    if (Environment.GetEnvironmentVariable("STAGES") == "1")
-    {
-        Stages.Run(input);
-        return;
     }
 
     // One warm-up pass on a small slice, so the JIT is not what is measured.

@@ -487,16 +487,6 @@ internal sealed class SessionIndex : ISessionIndex
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    /// <summary>Merges the full-text segments, as after a bulk load.</summary>
-    internal async Task OptimizeAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO line_trigrams (line_trigrams) VALUES ('optimize'); INSERT INTO command_text (command_text) VALUES ('optimize'); PRAGMA optimize;";
-        command.CommandTimeout = 0;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     private const string DeleteSql = """
         DELETE FROM commands WHERE session = $id;
         DELETE FROM session_flags WHERE session = $id;

@@ -615,10 +615,10 @@ public sealed class TerminalEmulator : IVtHandler
                 EraseInLine(p.Raw(0));
                 return;
             case 'L':
-                InsertLines(p.Get(0, 1));
+                ShiftLines(p.Get(0, 1), up: false);
                 return;
             case 'M':
-                DeleteLines(p.Get(0, 1));
+                ShiftLines(p.Get(0, 1), up: true);
                 return;
             case 'P':
                 RestrictCursor();
@@ -1017,7 +1017,8 @@ public sealed class TerminalEmulator : IVtHandler
         row.IsWrapped = false;
     }
 
-    private void InsertLines(int count)
+    /// <summary>IL (<paramref name="up"/> false) and DL: rows from the cursor to the region's bottom move down or up.</summary>
+    private void ShiftLines(int count, bool up)
     {
         var buffer = _active;
         RestrictCursor();
@@ -1028,24 +1029,7 @@ public sealed class TerminalEmulator : IVtHandler
 
         for (var i = Math.Min(count, buffer.ScrollBottom - buffer.Y + 1); i > 0; i--)
         {
-            buffer.Shift(buffer.Y, buffer.ScrollBottom, up: false, buffer.NewRow(EraseId()));
-        }
-
-        buffer.X = 0;
-    }
-
-    private void DeleteLines(int count)
-    {
-        var buffer = _active;
-        RestrictCursor();
-        if (buffer.Y < buffer.ScrollTop || buffer.Y > buffer.ScrollBottom)
-        {
-            return;
-        }
-
-        for (var i = Math.Min(count, buffer.ScrollBottom - buffer.Y + 1); i > 0; i--)
-        {
-            buffer.Shift(buffer.Y, buffer.ScrollBottom, up: true, buffer.NewRow(EraseId()));
+            buffer.Shift(buffer.Y, buffer.ScrollBottom, up, buffer.NewRow(EraseId()));
         }
 
         buffer.X = 0;

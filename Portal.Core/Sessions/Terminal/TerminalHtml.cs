@@ -13,43 +13,6 @@ public static class TerminalHtml
     // All of Unicode passes as itself (Japanese stays readable in the source); <, >, &, quotes and controls are encoded.
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 
-    /// <summary>A row as spans (no wrapping element); trailing default blanks are dropped.</summary>
-    public static string Row(TerminalRow row)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        var html = new StringBuilder();
-        var text = new StringBuilder();
-        var end = row.Columns;
-        while (end > 0 && row.IsBlankAt(end - 1) && row.StyleIdAt(end - 1) == 0)
-        {
-            end--;
-        }
-
-        var runStyle = -1;
-        CellStyle style = default;
-        for (var x = 0; x < end; x++)
-        {
-            if (row.IsSecondHalfAt(x))
-            {
-                continue;
-            }
-
-            var id = row.StyleIdAt(x);
-            if (id != runStyle)
-            {
-                Flush(html, text, style, runStyle);
-                runStyle = id;
-                style = row[x].Style;
-            }
-
-            var cell = row[x];
-            text.Append(cell.IsBlank ? " " : cell.Text);
-        }
-
-        Flush(html, text, style, runStyle);
-        return html.ToString();
-    }
-
     /// <summary>
     /// Writes a self-contained HTML document of a transcript: metadata, then every row, with a content security
     /// policy that allows no script, no network and no frame. Rows go out in chunks, so a huge transcript streams.
@@ -133,25 +96,6 @@ public static class TerminalHtml
         {
             System.Buffers.ArrayPool<char>.Shared.Return(buffer);
         }
-    }
-
-    private static void Flush(StringBuilder html, StringBuilder text, CellStyle style, int styleId)
-    {
-        if (text.Length == 0)
-        {
-            return;
-        }
-
-        var encoded = Encoder.Encode(text.ToString());
-        text.Clear();
-        var css = styleId == 0 ? string.Empty : Css(style);
-        if (css.Length == 0)
-        {
-            html.Append(encoded);
-            return;
-        }
-
-        html.Append("<span style=\"").Append(css).Append("\">").Append(encoded).Append("</span>");
     }
 
     /// <summary>Inline CSS for a style; only hex colours and fixed keywords, so nothing needs escaping.</summary>

@@ -8,9 +8,7 @@ public sealed class TerminalHtmlTests
     [Fact]
     public void Row_HostileText_IsEncodedNotMarkup()
     {
-        var row = Render("<script>alert('x')</script> & <img src=x onerror=alert(1)>")[0];
-
-        var html = TerminalHtml.Row(row);
+        var html = Render("<script>alert('x')</script> & <img src=x onerror=alert(1)>").RowHtml(0);
 
         Assert.Equal("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;", html);
     }
@@ -18,9 +16,7 @@ public sealed class TerminalHtmlTests
     [Fact]
     public void Row_ColoursAndAttributes_BecomeInlineCss()
     {
-        var row = Render("\u001b[1;31mERR\u001b[0m ok \u001b[38;2;1;2;3;48;5;21;4mX\u001b[m")[0];
-
-        var html = TerminalHtml.Row(row);
+        var html = Render("\u001b[1;31mERR\u001b[0m ok \u001b[38;2;1;2;3;48;5;21;4mX\u001b[m").RowHtml(0);
 
         Assert.Equal("<span style=\"color:#ff0000;font-weight:bold;\">ERR</span> ok <span style=\"color:#010203;background:#0000ff;text-decoration:underline;\">X</span>", html);
     }
@@ -28,9 +24,7 @@ public sealed class TerminalHtmlTests
     [Fact]
     public void Row_JapaneseAndWideCharacters_StayReadable()
     {
-        var row = Render("デプロイ完了 ✅")[0];
-
-        Assert.Equal("デプロイ完了 ✅", TerminalHtml.Row(row));
+        Assert.Equal("デプロイ完了 ✅", Render("デプロイ完了 ✅").RowHtml(0));
     }
 
     [Fact]
@@ -51,10 +45,10 @@ public sealed class TerminalHtmlTests
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static IReadOnlyList<TerminalRow> Render(string text)
+    private static TranscriptDocument Render(string text)
     {
         var terminal = new TerminalEmulator();
         terminal.Write(Encoding.UTF8.GetBytes(text));
-        return terminal.NormalBuffer;
+        return terminal.Finish();
     }
 }

@@ -83,13 +83,13 @@ public partial class SessionsPage
         return new GridData<SessionSummary> { Items = page.Items, TotalItems = page.Total };
     }
 
-    private async Task ReloadAsync()
+    private Task ReloadAsync() => _grid?.ReloadServerData() ?? Task.CompletedTask;
+
+    /// <summary>The index changed: the pickers' users and instances may have too.</summary>
+    private async Task IndexedAsync()
     {
         (_users, _instances) = await Index.FacetsAsync();
-        if (_grid is not null)
-        {
-            await _grid.ReloadServerData();
-        }
+        await ReloadAsync();
     }
 
     private Task UserChangedAsync(string? user)
