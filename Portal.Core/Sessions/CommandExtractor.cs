@@ -18,12 +18,13 @@ internal sealed class CommandExtractor : ICommandExtractor
 
     public CommandExtractor(IOptions<SessionFlagOptions> options)
     {
-        _prompts = [.. options.Value.Prompts.Select(p => new Regex(p, RegexOptions.CultureInvariant, MatchTimeout))];
+        _prompts = [.. options.Value.Prompts.Select(p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout))];
+        // \G: a prompt starts its line, so the engine tries the start only, not every position of every line.
         _anyPrompt = new Regex(
-            string.Join('|', options.Value.Prompts.Select(p => $"(?:{p})")),
+            $"\\G(?:{string.Join('|', options.Value.Prompts.Select(p => $"(?:{p})"))})",
             RegexOptions.CultureInvariant | RegexOptions.Compiled,
             MatchTimeout);
-        _flags = [.. options.Value.Flags.Select(f => (f.Key, new Regex(f.Value, RegexOptions.CultureInvariant, MatchTimeout)))];
+        _flags = [.. options.Value.Flags.Select(f => (f.Key, new Regex(f.Value, RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout)))];
     }
 
     public IReadOnlyList<SessionCommand> Extract(IReadOnlyList<RenderedLine> lines)

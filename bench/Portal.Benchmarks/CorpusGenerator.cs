@@ -23,6 +23,17 @@ internal static class CorpusGenerator
         return $"sessionmanager/{Identity(random).SessionId}.log";
     }
 
+    /// <summary>
+    /// When session <paramref name="n"/> ended, without generating its content: the agent uploads the log then, so
+    /// this is also the object's LastModified.
+    /// </summary>
+    public static DateTimeOffset Ended(int n, DateTimeOffset now)
+    {
+        var random = new Random(n * 7919 + 17);
+        _ = Identity(random);
+        return now.AddSeconds(-random.Next(0, 30 * 86400));
+    }
+
     private static (string User, string Instance, string SessionId) Identity(Random random)
     {
         var user = Users[random.Next(Users.Length)];

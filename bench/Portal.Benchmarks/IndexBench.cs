@@ -15,7 +15,7 @@ namespace Portal.Benchmarks;
 /// </summary>
 internal static class IndexBench
 {
-    public static async Task RunAsync(int sessions, string file)
+    public static async Task RunAsync(int sessions, string file, string? corpus)
     {
         foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
         {
@@ -39,12 +39,30 @@ internal static class IndexBench
 
         var generatorMbps = sample / 1e6 / generation.Elapsed.TotalSeconds;
 
+        if (corpus is not null)
+        {
+            // Written once and reused: the indexer then reads files, as it reads S3 objects, and the generator's
+            // CPU is not part of the indexing time.
+            Directory.CreateDirectory(corpus);
+            var written = Stopwatch.StartNew();
+            for (var n = 0; n < sessions; n++)
+            {
+                var path = Path.Combine(corpus, n.ToString(CultureInfo.InvariantCulture));
+                if (!File.Exists(path))
+                {
+                    await File.WriteAllBytesAsync(path, CorpusGenerator.Session(n, now).Content);
+                }
+            }
+
+            Console.WriteLine($"Corpus ready in {corpus} ({written.Elapsed.TotalSeconds:F0} s).");
+        }
+
         var index = new SessionIndex(file);
         var flags = new SessionFlagOptions();
         var indexer = new SessionIndexer(
             index,
-            new Store(keys),
-            new Objects(keys, now),
+            new Store(keys, now),
+            new Objects(keys, now, corpus),
             new CommandExtractor(Options.Create(flags)),
             new NoHistory(),
             Options.Create(new SessionLogOptions { Bucket = "bench-bucket" }),
@@ -99,7 +117,8 @@ internal static class IndexBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {count} | {times[times.Count / 2]:F1} | {times[(int)(times.Count * 0.95)]:F1} |"));
     }
 
-    private sealed class Store(Dictionary<string, int> keys) : ISessionLogStore
+    /// <summary>Lists the keys as S3 would: LastModified is when the agent uploaded the log, at the session's end.</summary>
+    private sealed class Store(Dictionary<string, int> keys, DateTimeOffset now) : ISessionLogStore
     {
         private readonly List<string> _keys = [.. keys.Keys];
 
@@ -108,18 +127,20 @@ internal static class IndexBench
         public Task<SessionLogPage> ListAsync(string? continuationToken, int pageSize = 100, CancellationToken cancellationToken = default)
         {
             var start = continuationToken is null ? 0 : int.Parse(continuationToken, CultureInfo.InvariantCulture);
-            var items = _keys.Skip(start).Take(pageSize).Select(k => SessionLogObject.FromKey(k, 0, null, $"\"{k}\"")!).ToList();
+            var items = _keys.Skip(start).Take(pageSize).Select(k => SessionLogObject.FromKey(k, 0, CorpusGenerator.Ended(keys[k], now), $"\"{k}\"")!).ToList();
             var next = start + pageSize < _keys.Count ? (start + pageSize).ToString(CultureInfo.InvariantCulture) : null;
             return Task.FromResult(new SessionLogPage(items, next));
         }
     }
 
-    private sealed class Objects(Dictionary<string, int> keys, DateTimeOffset now) : ITranscriptObjects
+    private sealed class Objects(Dictionary<string, int> keys, DateTimeOffset now, string? corpus) : ITranscriptObjects
     {
-        public Task<TranscriptContent?> ReadAsync(string key, long maxBytes, CancellationToken cancellationToken = default)
+        public async Task<TranscriptContent?> ReadAsync(string key, long maxBytes, CancellationToken cancellationToken = default)
         {
-            var session = CorpusGenerator.Session(keys[key], now);
-            return Task.FromResult<TranscriptContent?>(new TranscriptContent(key, session.Content, session.Content.Length, $"\"{key}\"", now));
+            var content = corpus is null
+                ? CorpusGenerator.Session(keys[key], now).Content
+                : await File.ReadAllBytesAsync(Path.Combine(corpus, keys[key].ToString(CultureInfo.InvariantCulture)), cancellationToken);
+            return new TranscriptContent(key, content, content.Length, $"\"{key}\"", CorpusGenerator.Ended(keys[key], now));
         }
     }
 

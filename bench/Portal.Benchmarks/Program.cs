@@ -7,7 +7,7 @@ using Portal.Core.Sessions.Terminal;
 // as bench/render-peer/xterm-render.mjs, so bench/render-vs-xterm.sh can compare them in one run.
 if (args.Length >= 3 && args[0] == "index")
 {
-    await Portal.Benchmarks.IndexBench.RunAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args[2]);
+    await Portal.Benchmarks.IndexBench.RunAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args[2], args.Length > 3 ? args[3] : null);
     return;
 }
 

@@ -25,7 +25,7 @@ internal sealed partial class SessionIndexer(
     IHostApplicationLifetime lifetime,
     ILogger<SessionIndexer> logger) : BackgroundService, ISessionIndexStatus
 {
-    private const int WriteBatch = 256;
+    private const int WriteBatch = TrigramSegments.MaxSegment;
     private static readonly TimeSpan BatchWait = TimeSpan.FromSeconds(2);
     private const int HistorySessions = 10_000;
     private static readonly TimeSpan HistoryRetry = TimeSpan.FromHours(1);
@@ -245,8 +245,8 @@ internal sealed partial class SessionIndexer(
     }
 
     /// <summary>
-    /// Writes full batches: a transaction per few transcripts would make FTS5 flush and merge constantly, so the
-    /// writer waits for <see cref="WriteBatch"/> of them, or <see cref="BatchWait"/> after the first, or the end.
+    /// Writes full batches: each write makes a trigram segment, and a search reads every segment, so the writer
+    /// waits for <see cref="WriteBatch"/> transcripts, or <see cref="BatchWait"/> after the first, or the end.
     /// </summary>
     private async Task WriteAllAsync(ChannelReader<IndexedTranscript> reader, CancellationToken cancellationToken)
     {

@@ -1,18 +1,17 @@
-
 namespace Portal.Core.Sessions.Index;
 
 /// <summary>
 /// The search index's vocabulary: every distinct three-character window of a transcript's lines, lower-cased, as a
-/// 48-bit value, written to FTS5 as one <c>ascii</c> token. A transcript becomes the set of its trigrams (each once,
-/// positions dropped); a query becomes the AND of its trigrams, and the candidates that hold all of them without the
-/// substring are dropped by checking the stored lines (ADR 0006).
+/// 48-bit value. A transcript becomes the set of its trigrams (each once, positions dropped); a query becomes the AND
+/// of its trigrams, and the candidates that hold all of them without the substring are dropped by checking the
+/// stored lines (ADR 0006). Trigrams of ASCII characters, nearly all of a shell transcript's, are kept as bits of a
+/// 2<sup>21</sup>-bit map, which also hands them out sorted; the others in a hash set.
 /// </summary>
 internal sealed class Trigrams
 {
     /// <summary>The shortest query the index can answer; shorter ones take the scanning path.</summary>
     public const int MinQueryLength = SearchRequest.MinIndexedLength;
 
-    private const string Digits = "0123456789abcdefghijklmnopqrstuv";
     private const ulong Occupied = 1UL << 63;
 
     /// <summary>
@@ -21,8 +20,12 @@ internal sealed class Trigrams
     /// </summary>
     public const int MaxPerDocument = 2_000_000;
 
-    private ulong[] _slots = new ulong[1 << 14];
+    private const int AsciiMask = (1 << 21) - 1;
+
+    private readonly ulong[] _ascii = new ulong[1 << 15];
+    private ulong[] _slots = new ulong[1 << 10];
     private int _count;
+    private int _others;
 
     /// <summary>How many distinct trigrams the current document has.</summary>
     public int Count => _count;
@@ -60,78 +63,66 @@ internal sealed class Trigrams
         return set.Values();
     }
 
-    /// <summary>Trigram values as FTS5 tokens, space-separated (a document to index, or the AND of a query).</summary>
-    public static string Tokens(IReadOnlyCollection<ulong> values)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        var buffer = new byte[(values.Count * 12) + 1];
-        return System.Text.Encoding.ASCII.GetString(buffer, 0, WriteTokens(values, buffer));
-    }
-
     /// <summary>
-    /// Writes trigram values as ASCII tokens into <paramref name="buffer"/> (at least 12 bytes per value) and
-    /// returns the length. A trigram of ASCII characters packs into 21 bits and is written <c>t</c> and up to five
-    /// base-32 digits; any other is written <c>u</c> and up to ten.
+    /// The distinct trigrams of the current document, ascending: three folded UTF-16 units in 48 bits. Ascending,
+    /// the segment builder reads each transcript's in order.
     /// </summary>
-    public static int WriteTokens(IEnumerable<ulong> values, Span<byte> buffer)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        var at = 0;
-        foreach (var trigram in values)
-        {
-            var value = trigram;
-            ulong a = value >> 32, b = (value >> 16) & 0xFFFF, c = value & 0xFFFF;
-            if (a < 128 && b < 128 && c < 128)
-            {
-                value = (a << 14) | (b << 7) | c;
-                buffer[at++] = (byte)'t';
-            }
-            else
-            {
-                buffer[at++] = (byte)'u';
-            }
-
-            do
-            {
-                buffer[at++] = (byte)Digits[(int)(value & 31)];
-                value >>= 5;
-            }
-            while (value != 0);
-            buffer[at++] = (byte)' ';
-        }
-
-        return at;
-    }
-
-    /// <summary>The distinct trigrams of the current document: three folded UTF-16 units in 48 bits.</summary>
     public ulong[] Values()
     {
-        var values = new ulong[_count];
+        var others = new ulong[_others];
         var at = 0;
         foreach (var slot in _slots)
         {
             if (slot != 0)
             {
-                values[at++] = slot & ~Occupied;
+                others[at++] = slot & ~Occupied;
             }
         }
 
+        Array.Sort(others);
+        var values = new ulong[_count];
+        at = 0;
+        var o = 0;
+        for (var w = 0; w < _ascii.Length; w++)
+        {
+            var word = _ascii[w];
+            while (word != 0)
+            {
+                var packed = (uint)((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word));
+                var value = ((ulong)(packed >> 14) << 32) | ((ulong)((packed >> 7) & 127) << 16) | (packed & 127);
+                while (o < others.Length && others[o] < value)
+                {
+                    values[at++] = others[o++];
+                }
+
+                values[at++] = value;
+                word &= word - 1;
+            }
+        }
+
+        others.AsSpan(o).CopyTo(values.AsSpan(at));
         return values;
     }
 
     /// <summary>Forgets the current document.</summary>
     public void Clear()
     {
-        if (_slots.Length > 1 << 18)
+        if (_count > _others)
         {
-            _slots = new ulong[1 << 14]; // One huge transcript should not make every later one pay for its table.
+            Array.Clear(_ascii);
         }
-        else if (_count > 0)
+
+        if (_slots.Length > 1 << 16)
+        {
+            _slots = new ulong[1 << 10]; // One huge transcript should not make every later one pay for its table.
+        }
+        else if (_others > 0)
         {
             Array.Clear(_slots);
         }
 
         _count = 0;
+        _others = 0;
     }
 
     /// <summary>Adds the trigrams of one line; none span two lines, since a hit is a line.</summary>
@@ -142,24 +133,65 @@ internal sealed class Trigrams
             return;
         }
 
-        ulong a = Fold(line[0]), b = Fold(line[1]);
-        for (var i = 2; i < line.Length; i++)
+        var ascii = _ascii;
+        var window = 0;
+        var lastOther = -3; // Where the last character outside ASCII was: windows holding it take the slow path.
+        for (var i = 0; i < line.Length; i++)
         {
-            ulong c = Fold(line[i]);
+            int c = line[i];
+            if (c < 128)
+            {
+                window = ((window << 7) | (c is >= 'A' and <= 'Z' ? c + 32 : c)) & AsciiMask;
+            }
+            else
+            {
+                lastOther = i;
+            }
+
+            if (i < 2)
+            {
+                continue;
+            }
+
             if (_count >= MaxPerDocument)
             {
                 return;
             }
 
-            Add(Occupied | (a << 32) | (b << 16) | c);
-            a = b;
-            b = c;
+            if (i - lastOther > 2)
+            {
+                AddAscii(ascii, window);
+                continue;
+            }
+
+            // A few characters outside ASCII fold into it (the Kelvin sign to k): those windows go to the map too,
+            // so no trigram is held twice.
+            uint a = Fold(line[i - 2]), b = Fold(line[i - 1]), f = Fold(line[i]);
+            if ((a | b | f) < 128)
+            {
+                AddAscii(ascii, (int)((a << 14) | (b << 7) | f));
+            }
+            else
+            {
+                Add(Occupied | ((ulong)a << 32) | ((ulong)b << 16) | f);
+            }
+        }
+    }
+
+    private void AddAscii(ulong[] ascii, int packed)
+    {
+        ref var word = ref ascii[packed >> 6];
+        var bit = 1UL << (packed & 63);
+        if ((word & bit) == 0)
+        {
+            word |= bit;
+            _count++;
         }
     }
 
     private void Add(ulong value)
     {
-        if (_count * 2 >= _slots.Length)
+        if (_others * 2 >= _slots.Length)
         {
             Grow();
         }
@@ -177,6 +209,7 @@ internal sealed class Trigrams
             if (slot == 0)
             {
                 _slots[i] = value;
+                _others++;
                 _count++;
                 return;
             }
@@ -189,7 +222,8 @@ internal sealed class Trigrams
     {
         var old = _slots;
         _slots = new ulong[old.Length * 2];
-        _count = 0;
+        _count -= _others;
+        _others = 0;
         foreach (var slot in old)
         {
             if (slot != 0)

@@ -1,0 +1,143 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Portal.Core.Sandbox;
+using Portal.Core.Sessions;
+using Portal.Core.Sessions.Index;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Core.Sessions.Index;
+
+/// <summary>
+/// The trigram segments: what a segment stores is what it was built from, and searches over one large segment, or
+/// over many small ones merged, with objects deleted and replaced between writes, find exactly what a brute-force
+/// scan finds, newest first and each session once.
+/// </summary>
+public sealed class TrigramSegmentTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+    private static readonly string[] Queries = ["ssm-user@ip-10-0-1-23", "build-cache-7", "10.0.2.100 db.internal", "ファイル", "sudo", "no such text anywhere"];
+    private readonly TempIndexFile _file = new();
+    private readonly IReadOnlyList<GeneratedTranscript> _generated = TranscriptGenerator.Generate(300, ["alice", "bob", "carol"], ["i-0aaaaaaaaaaaaaaa1"], Now);
+    private readonly TranscriptIndexing _indexing;
+
+    public TrigramSegmentTests()
+    {
+        var flags = new SessionFlagOptions();
+        _indexing = new TranscriptIndexing(new CommandExtractor(Options.Create(flags)), [.. flags.Flags.Keys]);
+    }
+
+    public void Dispose() => _file.Dispose();
+
+    [Fact]
+    public void Segment_HoldsEverySessionsTrigrams_AsListsAndBitmaps()
+    {
+        var random = new Random(7);
+        var documents = Enumerable.Range(0, 300)
+            .Select(d => ((long)(1000 + (d * 3)), Enumerable.Range(0, 3000).Where(v => random.Next(1 + (v % 97)) == 0).Select(v => (ulong)v * 7919).ToArray()))
+            .ToList();
+
+        var segment = TrigramSegments.Build(documents);
+        var unpacked = new Dictionary<long, List<ulong>>();
+        TrigramSegments.Unpack(segment.Ids, segment.Blocks, unpacked);
+
+        Assert.Equal(documents.Select(d => d.Item1), unpacked.Keys.Order());
+        Assert.All(documents, d => Assert.Equal(d.Item2.Order(), unpacked[d.Item1].Order()));
+        Assert.Equal(1000, segment.MinId);
+        Assert.Equal(1000 + (299 * 3), segment.MaxId);
+        // Trigram 0 is in every session (a bitmap), the rarest in a few (lists): a bitmap of 300 sessions is 38 bytes.
+        Assert.True(segment.Blocks.Sum(b => b.Postings.Length) < documents.Sum(d => d.Item2.Length), "postings take less than a byte per entry");
+        Assert.Equal(segment.Blocks.Count * 8, segment.Fences.Length);
+    }
+
+    [Fact]
+    public void Build_RefusesSessionsOutOfOrder() =>
+        Assert.Throws<ArgumentException>(() => TrigramSegments.Build([(5, [1UL]), (5, [2UL])]));
+
+    [Fact]
+    public async Task Search_OverOneLargeSegment_MatchesABruteForceScan()
+    {
+        var index = new SessionIndex(_file.Path);
+        var trigrams = new Trigrams();
+        await index.WriteAsync([.. _generated.Select(t => _indexing.Index(Content(t), trigrams))], CancellationToken.None);
+
+        Assert.Equal(1, await SegmentCountAsync());
+        foreach (var query in Queries)
+        {
+            await AssertSearchMatchesScanAsync(index, query, _generated);
+        }
+    }
+
+    [Fact]
+    public async Task Search_OverManySmallWrites_WithDeletesAndReplacements_MatchesABruteForceScan()
+    {
+        var index = new SessionIndex(_file.Path);
+        var trigrams = new Trigrams();
+        var at = 0;
+        var size = 1;
+        while (at < _generated.Count)
+        {
+            // Writes of 1 to 12 transcripts, as quiet polling makes them: far more than the small segments allowed.
+            var batch = _generated.Skip(at).Take(size).ToList();
+            await index.WriteAsync([.. batch.Select(t => _indexing.Index(Content(t), trigrams))], CancellationToken.None);
+            at += batch.Count;
+            size = (size % 12) + 1;
+        }
+
+        // Some objects are deleted; others are written again (a changed object), which gives them new ids while
+        // the old ids stay in older segments until they are merged.
+        var deleted = _generated.Where((_, i) => i % 7 == 0).ToList();
+        await index.DeleteAsync([.. deleted.Select(t => Key(t))], CancellationToken.None);
+        var replaced = _generated.Where((_, i) => i % 11 == 1).ToList();
+        foreach (var chunk in replaced.Chunk(3))
+        {
+            await index.WriteAsync([.. chunk.Select(t => _indexing.Index(Content(t) with { ETag = "\"changed\"" }, trigrams))], CancellationToken.None);
+        }
+
+        Assert.InRange(await SegmentCountAsync(), 1, TrigramSegments.MaxSmall + 1 + (_generated.Count / TrigramSegments.SmallSegment));
+        var remaining = _generated.Except(deleted.Except(replaced)).ToList(); // Writing a deleted object again brings it back.
+        foreach (var query in Queries)
+        {
+            await AssertSearchMatchesScanAsync(index, query, remaining);
+        }
+
+        // A fresh instance (no cached segment headers) reads the same.
+        await AssertSearchMatchesScanAsync(new SessionIndex(_file.Path), "sudo", remaining);
+    }
+
+    private static async Task AssertSearchMatchesScanAsync(SessionIndex index, string query, IReadOnlyList<GeneratedTranscript> transcripts)
+    {
+        var expected = transcripts
+            .Where(g => Lines(g).Any(l => l.Contains(query, StringComparison.OrdinalIgnoreCase)))
+            .Select(g => g.SessionId)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        var found = new List<SessionSummary>();
+        int? offset = 0;
+        while (offset is { } next)
+        {
+            var page = await index.SearchAsync(new SearchRequest { Query = query, Offset = next, Limit = 7 });
+            Assert.True(page.UsedIndex);
+            found.AddRange(page.Hits.Select(h => h.Session));
+            offset = page.NextOffset;
+        }
+
+        Assert.Equal(expected, found.Select(s => s.SessionId).Order(StringComparer.Ordinal));
+        Assert.Equal(found.OrderByDescending(s => s.EndedAt).Select(s => s.EndedAt), found.Select(s => s.EndedAt));
+    }
+
+    private async Task<long> SegmentCountAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={_file.Path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM trigram_segments";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static string Key(GeneratedTranscript t) => $"sessionmanager/{t.SessionId}.log";
+
+    private static TranscriptContent Content(GeneratedTranscript t) => new(Key(t), t.Content, t.Content.Length, "\"e\"", Now);
+
+    private static IEnumerable<string> Lines(GeneratedTranscript t) => TranscriptRender.Render(t.Content, null).Document.LineTexts();
+}
