@@ -12,41 +12,34 @@ namespace Portal.Core.Sessions.Index;
 /// </summary>
 internal sealed class LinePack : IDisposable
 {
-    private readonly MemoryStream _raw = new();
-    private readonly BinaryWriter _writer;
-    private byte[] _bytes = new byte[1024];
+    private byte[] _buffer;
+    private int _length;
 
     /// <summary>Starts a pack of <paramref name="count"/> lines.</summary>
     public LinePack(int count)
     {
-        _writer = new BinaryWriter(_raw, Encoding.UTF8, leaveOpen: true);
-        _writer.Write7BitEncodedInt(count);
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(256, Math.Min(count, 1 << 20) * 48));
+        WriteVarint(count);
     }
 
     /// <summary>Adds the next line.</summary>
     public void Add(ReadOnlySpan<char> text, RowKind kind, int firstRow)
     {
-        var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
-        if (needed > _bytes.Length)
-        {
-            _bytes = new byte[Math.Max(needed, _bytes.Length * 2)];
-        }
-
-        var length = Encoding.UTF8.GetBytes(text, _bytes);
-        _writer.Write7BitEncodedInt(firstRow);
-        _writer.Write((byte)kind);
-        _writer.Write7BitEncodedInt(length);
-        _writer.Write(_bytes, 0, length);
+        var length = Encoding.UTF8.GetByteCount(text);
+        Ensure(length + 11);
+        WriteVarint(firstRow);
+        _buffer[_length++] = (byte)kind;
+        WriteVarint(length);
+        _length += Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_length));
     }
 
     /// <summary>The compressed pack: the lines are gathered uncompressed and deflated in one call.</summary>
     public byte[] ToArray()
     {
-        _writer.Flush();
-        using var output = new MemoryStream((int)(_raw.Length / 3) + 64);
+        using var output = new MemoryStream((_length / 3) + 64);
         using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true))
         {
-            deflate.Write(_raw.GetBuffer(), 0, (int)_raw.Length);
+            deflate.Write(_buffer, 0, _length);
         }
 
         return output.ToArray();
@@ -65,72 +58,113 @@ internal sealed class LinePack : IDisposable
         return pack.ToArray();
     }
 
-    /// <summary>Unpacks what a pack stored.</summary>
+    /// <summary>Unpacks what a pack stored: inflated in one call, then read from memory.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a pack.</exception>
     public static PackedLines Unpack(byte[] packed)
     {
         ArgumentNullException.ThrowIfNull(packed);
-        using var input = new DeflateStream(new MemoryStream(packed), CompressionMode.Decompress);
-        using var reader = new BinaryReader(input, Encoding.UTF8);
-        try
+        using var raw = new MemoryStream(packed.Length * 4);
+        using (var input = new DeflateStream(new MemoryStream(packed), CompressionMode.Decompress))
         {
-            var count = reader.Read7BitEncodedInt();
-            if (count < 0 || count > packed.Length * 1024L)
-            {
-                throw new InvalidDataException("The line count is out of range.");
-            }
-
-            var rows = new int[count];
-            var kinds = new RowKind[count];
-            var lengths = new int[count];
-            using var text = new MemoryStream(packed.Length * 4);
-            var buffer = ArrayPool<byte>.Shared.Rent(4096);
-            try
-            {
-                for (var i = 0; i < count; i++)
-                {
-                    rows[i] = reader.Read7BitEncodedInt();
-                    kinds[i] = (RowKind)reader.ReadByte();
-                    var length = reader.Read7BitEncodedInt();
-                    if (length > buffer.Length)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = ArrayPool<byte>.Shared.Rent(length);
-                    }
-
-                    input.ReadExactly(buffer, 0, length);
-                    text.Write(buffer, 0, length);
-                    text.WriteByte((byte)'\n');
-                    lengths[i] = length;
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-
-            var all = Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
-            var starts = new int[count + 1];
-            var at = 0;
-            for (var i = 0; i < count; i++)
-            {
-                starts[i] = at;
-                at = all.IndexOf('\n', at) + 1;
-            }
-
-            starts[count] = at;
-            return new PackedLines(all, starts, rows, kinds);
+            input.CopyTo(raw);
         }
-        catch (EndOfStreamException ex)
+
+        var bytes = raw.GetBuffer().AsSpan(0, (int)raw.Length);
+        var at = 0;
+        var count = ReadVarint(bytes, ref at);
+        if (count < 0 || count > bytes.Length)
         {
-            throw new InvalidDataException("The pack ends early.", ex);
+            throw new InvalidDataException("The line count is out of range.");
         }
+
+        var rows = new int[count];
+        var kinds = new RowKind[count];
+        var text = new byte[bytes.Length];
+        var textLength = 0;
+        for (var i = 0; i < count; i++)
+        {
+            rows[i] = ReadVarint(bytes, ref at);
+            if (at >= bytes.Length)
+            {
+                throw new InvalidDataException("The pack ends early.");
+            }
+
+            kinds[i] = (RowKind)bytes[at++];
+            var length = ReadVarint(bytes, ref at);
+            if (length < 0 || length > bytes.Length - at)
+            {
+                throw new InvalidDataException("The pack ends early.");
+            }
+
+            bytes.Slice(at, length).CopyTo(text.AsSpan(textLength));
+            at += length;
+            textLength += length;
+            text[textLength++] = (byte)'\n';
+        }
+
+        var all = Encoding.UTF8.GetString(text, 0, textLength);
+        var starts = new int[count + 1];
+        var position = 0;
+        for (var i = 0; i < count; i++)
+        {
+            starts[i] = position;
+            position = all.IndexOf('\n', position) + 1;
+        }
+
+        starts[count] = position;
+        return new PackedLines(all, starts, rows, kinds);
     }
 
     public void Dispose()
     {
-        _writer.Dispose();
-        _raw.Dispose();
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
+
+    private static int ReadVarint(ReadOnlySpan<byte> bytes, ref int at)
+    {
+        var value = 0;
+        for (var shift = 0; shift < 35; shift += 7)
+        {
+            if (at >= bytes.Length)
+            {
+                throw new InvalidDataException("The pack ends early.");
+            }
+
+            var next = bytes[at++];
+            value |= (next & 0x7F) << shift;
+            if ((next & 0x80) == 0)
+            {
+                return value;
+            }
+        }
+
+        throw new InvalidDataException("A length in the pack is malformed.");
+    }
+
+    private void WriteVarint(int value)
+    {
+        var v = (uint)value;
+        while (v >= 0x80)
+        {
+            _buffer[_length++] = (byte)(v | 0x80);
+            v >>= 7;
+        }
+
+        _buffer[_length++] = (byte)v;
+    }
+
+    private void Ensure(int more)
+    {
+        if (_length + more <= _buffer.Length)
+        {
+            return;
+        }
+
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + more));
+        _buffer.AsSpan(0, _length).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
     }
 }
 
