@@ -56,19 +56,20 @@ internal sealed class CommandExtractor : ICommandExtractor
                 continue;
             }
 
-            // Most lines are output: the prompts are tried on the line in place, and a string is made only for a match.
-            var line = document.LineText(i, scratch, ref buffer);
-            if (line.Length >= 2 && StartsWithPrompt(line))
+            if (FromLine(i, document.LineText(i, scratch, ref buffer), kind, document.LineFirstRow(i)) is { } command)
             {
-                if (Command(i, line.ToString(), kind, document.LineFirstRow(i)) is { } command)
-                {
-                    commands.Add(command);
-                }
+                commands.Add(command);
             }
         }
 
         return commands;
     }
+
+    public SessionCommand? FromLine(int index, ReadOnlySpan<char> text, RowKind kind, int firstRow) =>
+        // Most lines are output: the prompts are tried on the line in place, and a string is made only for a match.
+        kind != RowKind.FullScreenSnapshot && text.Length >= 2 && StartsWithPrompt(text)
+            ? Command(index, text.ToString(), kind, firstRow)
+            : null;
 
     /// <summary>The quick test every line gets: does any prompt match it? Only then is a string made.</summary>
     private bool StartsWithPrompt(ReadOnlySpan<char> line)

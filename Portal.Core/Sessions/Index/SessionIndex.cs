@@ -16,6 +16,12 @@ internal sealed class SessionIndex : ISessionIndex
 
     private const int ScanBatch = 64;
 
+    /// <summary>
+    /// 16 KiB pages: a transcript's packed lines (about 15 KB) fit one page instead of a chain of four, and the
+    /// indexer writes faster than with the default 4 KiB (bench/README.md).
+    /// </summary>
+    private const int PageSize = 16384;
+
     /// <summary>The most trigrams one segment is built from (about 128 MB while it is built).</summary>
     private const long SegmentTrigrams = 16_000_000;
 
@@ -767,6 +773,24 @@ internal sealed class SessionIndex : ISessionIndex
                     DROP TABLE IF EXISTS trigram_blocks;
                     """;
                 command.ExecuteNonQuery();
+                if (version != 0)
+                {
+                    // The page size changes only outside WAL mode and by a rewrite, cheap once the tables are gone.
+                    // It needs the file to itself: if another connection holds it, the old page size stays.
+                    try
+                    {
+                        command.CommandText = $"PRAGMA journal_mode = DELETE; PRAGMA page_size = {PageSize}; VACUUM;";
+                        command.CommandTimeout = 1;
+                        command.ExecuteNonQuery();
+                    }
+                    catch (SqliteException)
+                    {
+                        // Slower to write, as correct.
+                    }
+
+                    command.CommandTimeout = 30;
+                }
+
                 command.CommandText = Schema;
                 command.ExecuteNonQuery();
             }
@@ -776,7 +800,7 @@ internal sealed class SessionIndex : ISessionIndex
     }
 
     private static readonly string Schema = new StringBuilder()
-        .Append("PRAGMA journal_mode = WAL;")
+        .Append(CultureInfo.InvariantCulture, $"PRAGMA page_size = {PageSize}; PRAGMA journal_mode = WAL;")
         .Append("""
             CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE sessions (

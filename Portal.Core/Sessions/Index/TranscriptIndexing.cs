@@ -22,10 +22,9 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
         {
             var render = TranscriptRender.Render(transcript.Content, null);
             var document = render.Document;
-            var found = commands.Extract(document);
-            var flags = flagOrder.Where(flag => found.Any(c => c.Flags.Contains(flag))).ToList();
-
-            // One pass over the lines feeds both the trigram set and the stored pack, making no string per line.
+            // One pass over the lines feeds the commands, the trigram set and the stored pack, making no string
+            // per line.
+            var found = new List<SessionCommand>();
             trigrams.Clear();
             using var pack = new LinePack(document.LineCount);
             var scratch = new StringBuilder(document.Columns);
@@ -33,9 +32,17 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
             for (var i = 0; i < document.LineCount; i++)
             {
                 var text = document.LineText(i, scratch, ref buffer);
+                var (kind, firstRow) = (document.LineKind(i), document.LineFirstRow(i));
+                if (commands.FromLine(i, text, kind, firstRow) is { } command)
+                {
+                    found.Add(command);
+                }
+
                 trigrams.AddLine(text);
-                pack.Add(text, document.LineKind(i), document.LineFirstRow(i));
+                pack.Add(text, kind, firstRow);
             }
+
+            var flags = flagOrder.Where(flag => found.Any(c => c.Flags.Contains(flag))).ToList();
 
             var summary = new SessionSummary(
                 item.SessionId,

@@ -104,6 +104,28 @@ public sealed class TrigramSegmentTests : IDisposable
         await AssertSearchMatchesScanAsync(new SessionIndex(_file.Path), "sudo", remaining);
     }
 
+    [Fact]
+    public async Task Index_OfAnOlderVersion_IsRebuiltWithItsPageSize()
+    {
+        await using (var old = new SqliteConnection($"Data Source={_file.Path};Pooling=False"))
+        {
+            await old.OpenAsync();
+            await using var create = old.CreateCommand();
+            create.CommandText = "PRAGMA journal_mode = WAL; CREATE TABLE line_trigrams (t); CREATE TABLE stop_trigrams (trigram INTEGER); PRAGMA user_version = 4;";
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var index = new SessionIndex(_file.Path);
+        var trigrams = new Trigrams();
+        await index.WriteAsync([.. _generated.Take(20).Select(t => _indexing.Index(Content(t), trigrams))], CancellationToken.None);
+
+        Assert.Equal(20, await index.CountAsync(CancellationToken.None));
+        Assert.Equal(16384L, await ScalarAsync("PRAGMA page_size"));
+        Assert.Equal((long)SessionIndex.SchemaVersion, await ScalarAsync("PRAGMA user_version"));
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM sqlite_master WHERE name IN ('line_trigrams', 'stop_trigrams')"));
+        await AssertSearchMatchesScanAsync(index, "sudo", [.. _generated.Take(20)]);
+    }
+
     private static async Task AssertSearchMatchesScanAsync(SessionIndex index, string query, IReadOnlyList<GeneratedTranscript> transcripts)
     {
         var expected = transcripts
@@ -126,12 +148,14 @@ public sealed class TrigramSegmentTests : IDisposable
         Assert.Equal(found.OrderByDescending(s => s.EndedAt).Select(s => s.EndedAt), found.Select(s => s.EndedAt));
     }
 
-    private async Task<long> SegmentCountAsync()
+    private Task<long> SegmentCountAsync() => ScalarAsync("SELECT count(*) FROM trigram_segments");
+
+    private async Task<long> ScalarAsync(string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={_file.Path};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM trigram_segments";
+        command.CommandText = sql;
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
