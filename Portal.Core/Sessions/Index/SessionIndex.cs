@@ -33,6 +33,7 @@ internal sealed class SessionIndex : ISessionIndex
     private readonly object _schemaLock = new();
     private bool _ready;
     private readonly TrigramSegments _segments = new();
+    private readonly Lock _checkpointLock = new();
     private Task _checkpoint = Task.CompletedTask;
 
     public SessionIndex(string filePath)
@@ -706,7 +707,7 @@ internal sealed class SessionIndex : ISessionIndex
     /// </summary>
     private void CheckpointSoon()
     {
-        lock (_schemaLock)
+        lock (_checkpointLock)
         {
             if (!_checkpoint.IsCompleted)
             {
