@@ -45,19 +45,6 @@ internal sealed class LinePack : IDisposable
         return output.ToArray();
     }
 
-    /// <summary>Packs lines in one call.</summary>
-    public static byte[] Pack(IReadOnlyList<(string Text, RowKind Kind, int FirstRow)> lines)
-    {
-        ArgumentNullException.ThrowIfNull(lines);
-        using var pack = new LinePack(lines.Count);
-        foreach (var (text, kind, firstRow) in lines)
-        {
-            pack.Add(text, kind, firstRow);
-        }
-
-        return pack.ToArray();
-    }
-
     /// <summary>Unpacks what a pack stored: inflated in one call, then read from memory.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a pack.</exception>
     public static PackedLines Unpack(byte[] packed)

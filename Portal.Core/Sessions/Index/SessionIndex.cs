@@ -12,7 +12,7 @@ namespace Portal.Core.Sessions.Index;
 internal sealed class SessionIndex : ISessionIndex
 {
     /// <summary>Bumped whenever the schema or what is derived changes; a mismatch rebuilds the index.</summary>
-    internal const int SchemaVersion = 5;
+    internal const int SchemaVersion = 6;
 
     private const int ScanBatch = 64;
 

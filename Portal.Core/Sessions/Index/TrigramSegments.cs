@@ -40,7 +40,6 @@ internal sealed class TrigramSegments
     internal const string Schema = """
         CREATE TABLE trigram_segments (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
-            min_session INTEGER NOT NULL,
             max_session INTEGER NOT NULL,
             sessions INTEGER NOT NULL,
             ids BLOB NOT NULL,
@@ -149,7 +148,7 @@ internal sealed class TrigramSegments
             BinaryPrimitives.WriteInt64LittleEndian(ids.AsSpan(d * 8), documents[d].Id);
         }
 
-        return new Segment(documents[0].Id, documents[^1].Id, documents.Count, ids, fences, blocks);
+        return new Segment(ids, fences, blocks);
     }
 
     /// <summary>One trigram's sessions: a delta list, or a bitmap when that is no larger.</summary>
@@ -190,8 +189,7 @@ internal sealed class TrigramSegments
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(segment);
         await using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO trigram_segments (min_session, max_session, sessions, ids, fences) VALUES ($min, $max, $sessions, $ids, $fences) RETURNING id";
-        insert.Parameters.AddWithValue("$min", segment.MinId);
+        insert.CommandText = "INSERT INTO trigram_segments (max_session, sessions, ids, fences) VALUES ($max, $sessions, $ids, $fences) RETURNING id";
         insert.Parameters.AddWithValue("$max", segment.MaxId);
         insert.Parameters.AddWithValue("$sessions", segment.Sessions);
         insert.Parameters.AddWithValue("$ids", segment.Ids);
@@ -558,12 +556,13 @@ internal sealed class TrigramSegments
             return null; // Merged away since the list was read.
         }
 
-        var ids = MemoryMarshal.Cast<byte, long>(((byte[])reader[0]).AsSpan()).ToArray();
-        var fences = MemoryMarshal.Cast<byte, ulong>(((byte[])reader[1]).AsSpan()).ToArray();
         if (!BitConverter.IsLittleEndian)
         {
             throw new PlatformNotSupportedException("The trigram index is stored little-endian.");
         }
+
+        var ids = MemoryMarshal.Cast<byte, long>(((byte[])reader[0]).AsSpan()).ToArray();
+        var fences = MemoryMarshal.Cast<byte, ulong>(((byte[])reader[1]).AsSpan()).ToArray();
 
         var header = new Header(rowid, ids, fences);
         return _headers[rowid] = header;
@@ -578,7 +577,14 @@ internal sealed class TrigramSegments
     private static int VarintLength(uint value) => value < 1 << 7 ? 1 : value < 1 << 14 ? 2 : value < 1 << 21 ? 3 : value < 1 << 28 ? 4 : 5;
 
     /// <summary>A built segment, ready to store.</summary>
-    internal sealed record Segment(long MinId, long MaxId, int Sessions, byte[] Ids, byte[] Fences, IReadOnlyList<Block> Blocks);
+    internal sealed record Segment(byte[] Ids, byte[] Fences, IReadOnlyList<Block> Blocks)
+    {
+        /// <summary>How many sessions the segment holds.</summary>
+        public int Sessions => Ids.Length / 8;
+
+        /// <summary>Its newest session: the ids are ascending.</summary>
+        public long MaxId => BinaryPrimitives.ReadInt64LittleEndian(Ids.AsSpan(Ids.Length - 8));
+    }
 
     /// <summary>
     /// Up to <see cref="FenceStride"/> terms: each a 64-bit trigram and where its posting starts, then an entry that

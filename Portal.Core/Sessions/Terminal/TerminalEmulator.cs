@@ -211,6 +211,28 @@ public sealed class TerminalEmulator : IVtHandler
         return rest < 0 ? -1 : i + rest;
     }
 
+    /// <summary>
+    /// What both print paths do first: printing ends a pending wipe, and writing over the second half of a wide
+    /// character blanks its first half.
+    /// </summary>
+    private (ScreenBuffer Buffer, TerminalRow Row, int Style) StartPrint()
+    {
+        var buffer = _active;
+        var row = buffer.Row(buffer.Y);
+        var style = _styleId;
+        if (_pendingWipe.Count > 0)
+        {
+            _pendingWipe = [];
+        }
+
+        if (buffer.X > 0 && buffer.X < Columns && row.IsWideAt(buffer.X - 1))
+        {
+            row.SetBlank(buffer.X - 1, style);
+        }
+
+        return (buffer, row, style);
+    }
+
     /// <summary>Writes a run of printable ASCII at the cursor: the common case, without decoding or per-character checks.</summary>
     private void PrintAscii(ReadOnlySpan<byte> text)
     {
@@ -232,19 +254,7 @@ public sealed class TerminalEmulator : IVtHandler
             return;
         }
 
-        var buffer = _active;
-        var row = buffer.Row(buffer.Y);
-        var style = _styleId;
-        if (_pendingWipe.Count > 0)
-        {
-            _pendingWipe = [];
-        }
-
-        // Writing over the second half of a wide character blanks its first half.
-        if (buffer.X > 0 && buffer.X < Columns && row.IsWideAt(buffer.X - 1))
-        {
-            row.SetBlank(buffer.X - 1, style);
-        }
+        var (buffer, row, style) = StartPrint();
 
         _lastPrinted = text[^1];
         while (!text.IsEmpty)
@@ -327,19 +337,7 @@ public sealed class TerminalEmulator : IVtHandler
 
     void IVtHandler.Print(ReadOnlySpan<int> codePoints)
     {
-        var buffer = _active;
-        var row = buffer.Row(buffer.Y);
-        var style = _styleId;
-        if (_pendingWipe.Count > 0)
-        {
-            _pendingWipe = [];
-        }
-
-        // Writing over the second half of a wide character blanks its first half.
-        if (buffer.X > 0 && buffer.X < Columns && row.IsWideAt(buffer.X - 1))
-        {
-            row.SetBlank(buffer.X - 1, style);
-        }
+        var (buffer, row, style) = StartPrint();
 
         var lineDrawing = _charsets.LineDrawing;
         foreach (var raw in codePoints)

@@ -42,7 +42,8 @@ public sealed class TrigramSegmentTests : IDisposable
 
         Assert.Equal(documents.Select(d => d.Item1), unpacked.Keys.Order());
         Assert.All(documents, d => Assert.Equal(d.Item2.Order(), unpacked[d.Item1].Order()));
-        Assert.Equal(1000, segment.MinId);
+        Assert.Equal(1000, System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(segment.Ids));
+        Assert.Equal(300, segment.Sessions);
         Assert.Equal(1000 + (299 * 3), segment.MaxId);
         // Trigram 0 is in every session (a bitmap), the rarest in a few (lists): a bitmap of 300 sessions is 38 bytes.
         Assert.True(segment.Blocks.Sum(b => b.Postings.Length) < documents.Sum(d => d.Item2.Length), "postings take less than a byte per entry");

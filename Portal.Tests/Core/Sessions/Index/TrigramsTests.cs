@@ -66,7 +66,13 @@ public sealed class TrigramsTests
     {
         (string, RowKind, int)[] lines = [("$ ls", RowKind.Live, 0), ("", RowKind.Cleared, 1), ("日本語 é", RowKind.FullScreenSnapshot, 7)];
 
-        var unpacked = LinePack.Unpack(LinePack.Pack(lines));
+        using var pack = new LinePack(lines.Length);
+        foreach (var (text, kind, firstRow) in lines)
+        {
+            pack.Add(text, kind, firstRow);
+        }
+
+        var unpacked = LinePack.Unpack(pack.ToArray());
 
         Assert.Equal(3, unpacked.Count);
         Assert.Equal(lines, Enumerable.Range(0, 3).Select(i => (unpacked.Text(i), unpacked.Kind(i), unpacked.FirstRow(i))));
