@@ -1,0 +1,199 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Portal.Core.Aws.EventBridge;
+
+namespace Portal.Core.Setup;
+
+/// <summary>
+/// The JSON documents the setup wizard writes: policies, the Session Manager preferences, the event pattern and
+/// the mail's template. Built with the serializer from the settings, so the plan shows exactly what apply sends.
+/// </summary>
+/// <param name="Settings">The Admin's choices (validated).</param>
+/// <param name="Region">The region everything is set up in.</param>
+/// <param name="AccountId">The account, from STS.</param>
+public sealed record SetupDocuments(SetupSettings Settings, string Region, string AccountId)
+{
+    /// <summary>The statement id the wizard gives the statement it adds to the log bucket's policy.</summary>
+    public const string DenyInsecureTransportSid = "PortalDenyInsecureTransport";
+
+    /// <summary>The statement id the wizard gives the statement it adds to the topic's policy.</summary>
+    public const string EventBridgePublishSid = "PortalEventBridgePublish";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>The partition of <see cref="Region"/>: <c>aws</c>, <c>aws-cn</c> or <c>aws-us-gov</c>.</summary>
+    public string Partition => Region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
+        : Region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
+        : "aws";
+
+    /// <summary>The log bucket's ARN.</summary>
+    public string BucketArn => $"arn:{Partition}:s3:::{Settings.BucketName}";
+
+    /// <summary>The SNS topic's ARN.</summary>
+    public string TopicArn => $"arn:{Partition}:sns:{Region}:{AccountId}:{Settings.TopicName}";
+
+    /// <summary>The preferences document's ARN.</summary>
+    public string PreferencesDocumentArn => $"arn:{Partition}:ssm:{Region}:{AccountId}:document/{SessionPreferences.DocumentName}";
+
+    /// <summary>The statement the bucket policy needs: nobody reads or writes the bucket without TLS.</summary>
+    public PolicyStatement DenyInsecureTransport => new(DenyInsecureTransportSid, "Deny", ["s3:*"], [BucketArn, $"{BucketArn}/*"])
+    {
+        Principal = "*",
+        Condition = Conditions("Bool", "aws:SecureTransport", "false"),
+    };
+
+    /// <summary>Who may assume the bastion's role: EC2 (the instance) and Systems Manager.</summary>
+    public static PolicyDocument BastionTrustPolicy { get; } = new(
+    [
+        new PolicyStatement(null, "Allow", ["sts:AssumeRole"], null) { Principal = PolicyStatement.Services("ec2.amazonaws.com", "ssm.amazonaws.com") },
+    ]);
+
+    /// <summary>
+    /// What the bastion may do with the bucket: write transcripts under the prefix and check the bucket's
+    /// encryption, nothing else (no reading, so a bastion user cannot read other sessions' transcripts); with
+    /// SSE-KMS, use the key to write.
+    /// </summary>
+    public PolicyDocument LoggingPolicy
+    {
+        get
+        {
+            List<PolicyStatement> statements =
+            [
+                new("PutTranscripts", "Allow", ["s3:PutObject"], [$"{BucketArn}/{SetupSettings.KeyPrefix}/*"]),
+                new("CheckBucketEncryption", "Allow", ["s3:GetEncryptionConfiguration"], [BucketArn]),
+            ];
+            if (Settings.Encryption == BucketEncryption.SseKms && Settings.KmsKeyArn is { } key)
+            {
+                statements.Add(new("EncryptTranscripts", "Allow", ["kms:GenerateDataKey", "kms:Decrypt"], [key]));
+            }
+
+            return new PolicyDocument(statements);
+        }
+    }
+
+    /// <summary>
+    /// The policy access grants build on: start a session on the bastions with the preferences document only
+    /// (SessionDocumentAccessCheck), end and resume one's own sessions, and the reads the plugin needs.
+    /// </summary>
+    public PolicyDocument EndUserPolicy
+    {
+        get
+        {
+            var instances = Settings.BastionInstanceIds.Select(id => $"arn:{Partition}:ec2:{Region}:{AccountId}:instance/{id}");
+            List<PolicyStatement> statements =
+            [
+                new("StartSessionOnBastions", "Allow", ["ssm:StartSession"], [.. instances, PreferencesDocumentArn])
+                {
+                    Condition = Conditions("BoolIfExists", "ssm:SessionDocumentAccessCheck", "true"),
+                },
+                new("SessionReads", "Allow", ["ssm:DescribeSessions", "ssm:GetConnectionStatus", "ssm:DescribeInstanceProperties", "ec2:DescribeInstances"], ["*"]),
+                new("OwnSessions", "Allow", ["ssm:TerminateSession", "ssm:ResumeSession"], [$"arn:{Partition}:ssm:*:*:session/${{aws:username}}-*"]),
+            ];
+            if (Settings.Encryption == BucketEncryption.SseKms && Settings.KmsKeyArn is { } key)
+            {
+                statements.Add(new("SessionDataKey", "Allow", ["kms:GenerateDataKey"], [key]));
+            }
+
+            return new PolicyDocument(statements);
+        }
+    }
+
+    /// <summary>The statement the topic's policy needs: EventBridge may publish to it.</summary>
+    public PolicyStatement EventBridgePublish => new(EventBridgePublishSid, "Allow", ["sns:Publish"], [TopicArn])
+    {
+        Principal = PolicyStatement.Services("events.amazonaws.com"),
+    };
+
+    /// <summary>
+    /// The Session Manager preferences: S3 logging to the bucket under the prefix, encryption required, no
+    /// CloudWatch, no Run As, no KMS session encryption, and the two time limits.
+    /// </summary>
+    public string PreferencesDocument => JsonSerializer.Serialize(
+        new
+        {
+            schemaVersion = "1.0",
+            description = "Session Manager preferences, managed by the Bastion Portal",
+            sessionType = "Standard_Stream",
+            inputs = new
+            {
+                s3BucketName = Settings.BucketName,
+                s3KeyPrefix = SetupSettings.KeyPrefix,
+                s3EncryptionEnabled = true,
+                cloudWatchLogGroupName = string.Empty,
+                cloudWatchEncryptionEnabled = false,
+                cloudWatchStreamingEnabled = false,
+                kmsKeyId = string.Empty,
+                runAsEnabled = false,
+                runAsDefaultUser = string.Empty,
+                idleSessionTimeout = Settings.IdleSessionTimeoutMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                maxSessionDuration = Settings.MaxSessionDurationMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                shellProfile = new { windows = string.Empty, linux = string.Empty },
+            },
+        },
+        Indented);
+
+    /// <summary>The rule's pattern: Session Manager logins and ends, as CloudTrail records them.</summary>
+    public static string LoginEventPattern { get; } = JsonSerializer.Serialize(
+        new Dictionary<string, object>
+        {
+            ["source"] = new[] { "aws.ssm" },
+            ["detail-type"] = new[] { "AWS API Call via CloudTrail" },
+            ["detail"] = new Dictionary<string, string[]>
+            {
+                ["eventSource"] = ["ssm.amazonaws.com"],
+                ["eventName"] = ["StartSession", "ResumeSession", "TerminateSession"],
+            },
+        },
+        Indented);
+
+    /// <summary>The rule's target: the topic, with the event turned into one sentence (who, what, which instance, when, which session).</summary>
+    public EventTarget LoginNoticeTarget => new(
+        "portal-login-notice",
+        TopicArn,
+        new EventInputTransformer(
+            new Dictionary<string, string>
+            {
+                ["who"] = "$.detail.userIdentity.arn",
+                ["action"] = "$.detail.eventName",
+                ["target"] = "$.detail.requestParameters.target",
+                ["when"] = "$.detail.eventTime",
+                ["session"] = "$.detail.responseElements.sessionId",
+                ["region"] = "$.region",
+            },
+            "\"<who> called <action> on <target> at <when> (session <session>, region <region>).\""));
+
+    /// <summary>
+    /// An existing resource policy with <paramref name="statement"/> in it: a statement with the same Sid is
+    /// replaced, every other statement is kept as it was. A missing or empty policy becomes one with that statement.
+    /// </summary>
+    /// <exception cref="JsonException">The existing policy is not JSON.</exception>
+    public static string Merge(string? existingPolicy, PolicyStatement statement)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        var ours = JsonNode.Parse(new PolicyDocument([statement]).ToJson())!["Statement"]![0]!;
+        if (string.IsNullOrWhiteSpace(existingPolicy))
+        {
+            return new PolicyDocument([statement]).ToJson();
+        }
+
+        var policy = JsonNode.Parse(existingPolicy) as JsonObject ?? throw new JsonException("The policy is not a JSON object.");
+        var statements = policy["Statement"] switch
+        {
+            JsonArray array => array,
+            JsonObject single => new JsonArray(single.DeepClone()),
+            _ => [],
+        };
+        foreach (var same in statements.Where(s => s?["Sid"]?.GetValue<string>() == statement.Sid).ToList())
+        {
+            statements.Remove(same);
+        }
+
+        statements.Add(ours.DeepClone());
+        policy["Statement"] = statements.DeepClone();
+        policy["Version"] ??= "2012-10-17";
+        return policy.ToJsonString(Indented);
+    }
+
+    private static Dictionary<string, IReadOnlyDictionary<string, object>> Conditions(string op, string key, string value) =>
+        new Dictionary<string, IReadOnlyDictionary<string, object>> { [op] = new Dictionary<string, object> { [key] = value } };
+}

@@ -1,0 +1,201 @@
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+using Portal.Core.Aws.Iam;
+
+namespace Portal.Core.Setup;
+
+/// <summary>
+/// Checks setup settings against each service's own naming rules, so a bad name is a clear message on the form or
+/// a 400 from the API, never an AWS error halfway through an apply.
+/// </summary>
+public static partial class SetupSettingsValidator
+{
+    /// <summary>Every problem, by setting name (the record's property names); empty when the settings are good.</summary>
+    public static IReadOnlyDictionary<string, string[]> Validate(SetupSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Add(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list))
+            {
+                errors[field] = list = [];
+            }
+
+            list.Add(message);
+        }
+
+        if (settings.BastionInstanceIds is not { Count: > 0 })
+        {
+            Add(nameof(settings.BastionInstanceIds), "Choose at least one bastion instance.");
+        }
+        else
+        {
+            foreach (var id in settings.BastionInstanceIds.Where(id => !IsInstanceId(id)))
+            {
+                Add(nameof(settings.BastionInstanceIds), $"'{id}' is not an EC2 instance id (i- and 8 or 17 hexadecimal digits).");
+            }
+
+            if (settings.BastionInstanceIds.Distinct(StringComparer.Ordinal).Count() != settings.BastionInstanceIds.Count)
+            {
+                Add(nameof(settings.BastionInstanceIds), "Each bastion is listed once.");
+            }
+        }
+
+        if (BucketNameProblem(settings.BucketName) is { } bucket)
+        {
+            Add(nameof(settings.BucketName), bucket);
+        }
+
+        if (settings.Encryption == BucketEncryption.SseKms && !IsKmsKeyArn(settings.KmsKeyArn))
+        {
+            Add(nameof(settings.KmsKeyArn), "SSE-KMS needs the key's ARN (arn:aws:kms:<region>:<account>:key/<key id>).");
+        }
+        else if (settings.Encryption == BucketEncryption.SseS3 && !string.IsNullOrEmpty(settings.KmsKeyArn))
+        {
+            Add(nameof(settings.KmsKeyArn), "A KMS key is used only with SSE-KMS encryption.");
+        }
+
+        if (settings.RetentionDays is < 1 or > 36_500)
+        {
+            Add(nameof(settings.RetentionDays), "Keep transcripts between 1 and 36,500 days, or leave it empty to keep them.");
+        }
+
+        if (!IamNames.IsValidRoleName(settings.RoleName))
+        {
+            Add(nameof(settings.RoleName), IamNameRule("A role name", 64));
+        }
+
+        if (!IamNames.IsValidRoleName(settings.InstanceProfileName))
+        {
+            Add(nameof(settings.InstanceProfileName), IamNameRule("An instance profile name", 64));
+        }
+
+        if (!IamNames.IsValidPolicyName(settings.LoggingPolicyName))
+        {
+            Add(nameof(settings.LoggingPolicyName), IamNameRule("A policy name", 128));
+        }
+
+        if (!IamNames.IsValidPolicyName(settings.EndUserPolicyName))
+        {
+            Add(nameof(settings.EndUserPolicyName), IamNameRule("A policy name", 128));
+        }
+
+        if (settings.IdleSessionTimeoutMinutes is < 1 or > 60)
+        {
+            Add(nameof(settings.IdleSessionTimeoutMinutes), "Session Manager allows an idle timeout of 1 to 60 minutes.");
+        }
+
+        if (settings.MaxSessionDurationMinutes is < 1 or > 1440)
+        {
+            Add(nameof(settings.MaxSessionDurationMinutes), "Session Manager allows a maximum session duration of 1 to 1,440 minutes.");
+        }
+
+        if (settings.TopicName is null || !TopicName().IsMatch(settings.TopicName))
+        {
+            Add(nameof(settings.TopicName), "A topic name is 1 to 256 letters, digits, '-' and '_' (no FIFO topics: they do not deliver mail).");
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.TopicDisplayName) || settings.TopicDisplayName.Length > 100 || settings.TopicDisplayName.Any(char.IsControl))
+        {
+            Add(nameof(settings.TopicDisplayName), "A display name is 1 to 100 characters, without line breaks.");
+        }
+
+        if (settings.NotificationEmails is not { Count: > 0 })
+        {
+            Add(nameof(settings.NotificationEmails), "Give at least one address to mail logins to.");
+        }
+        else
+        {
+            foreach (var email in settings.NotificationEmails.Where(e => !IsEmail(e)))
+            {
+                Add(nameof(settings.NotificationEmails), $"'{email}' is not an e-mail address.");
+            }
+        }
+
+        if (settings.RuleName is null || !RuleName().IsMatch(settings.RuleName))
+        {
+            Add(nameof(settings.RuleName), "A rule name is 1 to 64 letters, digits, '.', '-' and '_'.");
+        }
+
+        if (settings.CreateTrailIfMissing && (settings.TrailName is null || !TrailName().IsMatch(settings.TrailName) || settings.TrailName.Contains("..", StringComparison.Ordinal)))
+        {
+            Add(nameof(settings.TrailName), "A trail name is 3 to 128 letters, digits, '.', '-' and '_', starting and ending with a letter or digit.");
+        }
+
+        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    }
+
+    /// <summary>True for an EC2 instance id: <c>i-</c> and 8 or 17 lower-case hexadecimal digits.</summary>
+    public static bool IsInstanceId(string? id) => id is not null && InstanceId().IsMatch(id);
+
+    /// <summary>What is wrong with a bucket name by S3's rules for general purpose buckets, or <see langword="null"/>.</summary>
+    public static string? BucketNameProblem(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length is < 3 or > 63)
+        {
+            return "A bucket name is 3 to 63 characters.";
+        }
+
+        if (!BucketName().IsMatch(name))
+        {
+            return "A bucket name uses lower-case letters, digits, '.' and '-', and starts and ends with a letter or digit.";
+        }
+
+        if (name.Contains("..", StringComparison.Ordinal))
+        {
+            return "A bucket name has no two periods in a row.";
+        }
+
+        if (DottedQuad().IsMatch(name))
+        {
+            return "A bucket name is not formatted as an IP address.";
+        }
+
+        string[] reservedPrefixes = ["xn--", "sthree-", "amzn-s3-demo-"];
+        string[] reservedSuffixes = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+        if (reservedPrefixes.FirstOrDefault(p => name.StartsWith(p, StringComparison.Ordinal)) is { } prefix)
+        {
+            return $"S3 reserves bucket names starting with '{prefix}'.";
+        }
+
+        return reservedSuffixes.FirstOrDefault(s => name.EndsWith(s, StringComparison.Ordinal)) is { } suffix
+            ? $"S3 reserves bucket names ending with '{suffix}'."
+            : null;
+    }
+
+    /// <summary>True for a plain address such as <c>ops@example.com</c> (no display name, a dotted domain).</summary>
+    public static bool IsEmail(string? address) =>
+        address is { Length: <= 254 }
+        && MailAddress.TryCreate(address, out var parsed)
+        && parsed.Address == address
+        && parsed.DisplayName.Length == 0
+        && parsed.Host.Contains('.', StringComparison.Ordinal)
+        && !parsed.Host.StartsWith('.')
+        && !parsed.Host.EndsWith('.');
+
+    private static bool IsKmsKeyArn(string? arn) => arn is not null && KmsKeyArn().IsMatch(arn);
+
+    private static string IamNameRule(string what, int max) => $"{what} is 1 to {max} letters, digits and '+=,.@_-'.";
+
+    [GeneratedRegex("^i-([0-9a-f]{8}|[0-9a-f]{17})$", RegexOptions.CultureInvariant)]
+    private static partial Regex InstanceId();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9.-]*[a-z0-9]$", RegexOptions.CultureInvariant)]
+    private static partial Regex BucketName();
+
+    [GeneratedRegex(@"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$", RegexOptions.CultureInvariant)]
+    private static partial Regex DottedQuad();
+
+    [GeneratedRegex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$", RegexOptions.CultureInvariant)]
+    private static partial Regex KmsKeyArn();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,256}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TopicName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RuleName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9._-]{1,126})[A-Za-z0-9]$", RegexOptions.CultureInvariant)]
+    private static partial Regex TrailName();
+}
