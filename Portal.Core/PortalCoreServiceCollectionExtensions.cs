@@ -12,6 +12,7 @@ using Portal.Core.Sandbox;
 using Portal.Core.Sessions;
 using Portal.Core.Sessions.Index;
 using Portal.Core.Setup;
+using Portal.Core.Setup.Steps;
 
 namespace Portal.Core;
 
@@ -27,6 +28,10 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<IAuditTrail, AuditTrail>();
         services.TryAddSingleton<IApiTokenService, ApiTokenService>();
         services.TryAddSingleton<IAwsEnvironment, AwsEnvironment>();
+        services.TryAddSingleton<ISetupEngine, SetupEngine>();
+
+        // The wizard's steps, in the order they run.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, LogBucketStep>());
 
         services.AddPortalOptions<SessionLogOptions>(SessionLogOptions.SectionName)
             .PostConfigure<IOptions<PortalAwsOptions>, IOptions<SandboxOptions>>((sessions, aws, sandbox) =>

@@ -194,6 +194,37 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
         return policy.ToJsonString(Indented);
     }
 
+    /// <summary>
+    /// True when <paramref name="policy"/> holds <paramref name="statement"/> as written (found by its Sid; a list of
+    /// one and its single value count the same, as AWS may return either, and the order of keys does not matter).
+    /// </summary>
+    public static bool Contains(string? policy, PolicyStatement statement)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        if (string.IsNullOrWhiteSpace(policy) || JsonNode.Parse(policy) is not JsonObject root)
+        {
+            return false;
+        }
+
+        var statements = root["Statement"] switch
+        {
+            JsonArray array => [.. array],
+            JsonObject single => [single],
+            _ => new List<JsonNode?>(),
+        };
+        var ours = Normalized(JsonNode.Parse(new PolicyDocument([statement]).ToJson())!["Statement"]![0]);
+        return statements.Any(s => s?["Sid"]?.GetValue<string>() == statement.Sid && JsonNode.DeepEquals(Normalized(s), ours));
+    }
+
+    /// <summary>A copy where every list of one is its single value.</summary>
+    private static JsonNode? Normalized(JsonNode? node) => node switch
+    {
+        JsonArray { Count: 1 } one => Normalized(one[0]),
+        JsonArray many => new JsonArray([.. many.Select(Normalized)]),
+        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Normalized(p.Value)))),
+        _ => node?.DeepClone(),
+    };
+
     private static Dictionary<string, IReadOnlyDictionary<string, object>> Conditions(string op, string key, string value) =>
         new Dictionary<string, IReadOnlyDictionary<string, object>> { [op] = new Dictionary<string, object> { [key] = value } };
 }

@@ -1,0 +1,79 @@
+using Portal.Core.Aws;
+using Portal.Core.Setup.Steps;
+
+namespace Portal.Core.Setup;
+
+internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetupStep> steps) : ISetupEngine
+{
+    private readonly IReadOnlyList<ISetupStep> _steps = [.. steps];
+
+    public async Task<SetupPlan> PlanAsync(SetupSettings settings, CancellationToken cancellationToken = default)
+    {
+        var context = await ContextAsync(settings, cancellationToken);
+        var plans = new List<StepPlan>(_steps.Count);
+        foreach (var step in _steps)
+        {
+            try
+            {
+                var found = await step.InspectAsync(context, cancellationToken);
+                plans.Add(new StepPlan(step.Name, step.Title, found.Current, [.. found.Changes.Select(c => c.Change)], found.Documents));
+            }
+            catch (AwsApiException ex)
+            {
+                plans.Add(new StepPlan(step.Name, step.Title, [], [], new Dictionary<string, string>(), ex.ErrorCode, ex.Message));
+            }
+        }
+
+        return new SetupPlan(context.Documents.AccountId, context.Documents.Region, plans);
+    }
+
+    public async Task<SetupApplyResult> ApplyAsync(SetupSettings settings, IProgress<SetupProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var context = await ContextAsync(settings, cancellationToken);
+        var results = new List<StepResult>(_steps.Count);
+        foreach (var step in _steps)
+        {
+            if (results.Any(r => r.Outcome == StepOutcome.Failed))
+            {
+                results.Add(new StepResult(step.Name, StepOutcome.Skipped, []));
+                continue;
+            }
+
+            var done = new List<string>();
+            try
+            {
+                // Read again right before changing: what an earlier step did, or someone else, is taken into account.
+                var found = await step.InspectAsync(context, cancellationToken);
+                foreach (var change in found.Changes)
+                {
+                    progress?.Report(new SetupProgress(step.Name, change.Change.Description));
+                    await change.ApplyAsync(cancellationToken);
+                    done.Add(change.Change.Description);
+                }
+
+                var outcome = found.Changes.Count == 0 ? StepOutcome.Unchanged : found.Exists ? StepOutcome.Updated : StepOutcome.Created;
+                progress?.Report(new SetupProgress(step.Name, outcome == StepOutcome.Unchanged ? "Nothing to change." : "Done."));
+                results.Add(new StepResult(step.Name, outcome, done));
+            }
+            catch (AwsApiException ex)
+            {
+                progress?.Report(new SetupProgress(step.Name, $"Failed: {ex.Message}"));
+                results.Add(new StepResult(step.Name, StepOutcome.Failed, done, ex.ErrorCode, ex.Message));
+            }
+        }
+
+        return new SetupApplyResult(context.Documents.AccountId, context.Documents.Region, results);
+    }
+
+    private async Task<SetupContext> ContextAsync(SetupSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (SetupSettingsValidator.Validate(settings) is { Count: > 0 } errors)
+        {
+            throw new SetupValidationException(errors);
+        }
+
+        var caller = await environment.GetCallerIdentityAsync(cancellationToken);
+        return new SetupContext(settings, new SetupDocuments(settings, caller.Region, caller.Account));
+    }
+}

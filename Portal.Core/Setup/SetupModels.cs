@@ -1,0 +1,48 @@
+namespace Portal.Core.Setup;
+
+/// <summary>One change a step would make, with the AWS CLI command that does the same by hand.</summary>
+/// <param name="Description">What changes, in a sentence.</param>
+/// <param name="CliCommand">The equivalent <c>aws</c> command; documents it names are in the step's documents.</param>
+public sealed record SetupChange(string Description, string CliCommand);
+
+/// <summary>What a step found and what it would change.</summary>
+/// <param name="Name">The step's name in the API (<c>logBucket</c>, ...).</param>
+/// <param name="Title">The step's title on the page.</param>
+/// <param name="Current">What exists now, read from AWS, a line each.</param>
+/// <param name="Changes">What apply would do, in order; none when everything is as chosen.</param>
+/// <param name="Documents">The JSON documents involved, by file name (as the CLI commands refer to them).</param>
+/// <param name="ErrorCode">The AWS error code when the step could not be read.</param>
+/// <param name="Message">What could not be read.</param>
+public sealed record StepPlan(string Name, string Title, IReadOnlyList<string> Current, IReadOnlyList<SetupChange> Changes, IReadOnlyDictionary<string, string> Documents, string? ErrorCode = null, string? Message = null);
+
+/// <summary>How applying a step ended.</summary>
+public enum StepOutcome
+{
+    /// <summary>The step's resource did not exist and now does, as chosen.</summary>
+    Created,
+
+    /// <summary>It existed and was changed to match.</summary>
+    Updated,
+
+    /// <summary>Everything was already as chosen.</summary>
+    Unchanged,
+
+    /// <summary>An AWS call failed; the result says which, and what was already done.</summary>
+    Failed,
+
+    /// <summary>Not run, because an earlier step failed.</summary>
+    Skipped,
+}
+
+/// <summary>The outcome of one step of an apply.</summary>
+/// <param name="Name">The step's name.</param>
+/// <param name="Outcome">How it ended.</param>
+/// <param name="Done">The changes made, in order (on failure, those made before it).</param>
+/// <param name="ErrorCode">The AWS error code, on failure.</param>
+/// <param name="Message">What failed, on failure.</param>
+public sealed record StepResult(string Name, StepOutcome Outcome, IReadOnlyList<string> Done, string? ErrorCode = null, string? Message = null);
+
+/// <summary>Where the settings are applied: the account and region, from STS and configuration.</summary>
+/// <param name="Settings">The validated settings.</param>
+/// <param name="Documents">The documents for that account and region.</param>
+public sealed record SetupContext(SetupSettings Settings, SetupDocuments Documents);

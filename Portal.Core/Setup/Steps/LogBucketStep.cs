@@ -1,0 +1,273 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Portal.Core.Aws;
+
+namespace Portal.Core.Setup.Steps;
+
+/// <summary>
+/// Step 2: the log bucket, created or adopted: default encryption (SSE-S3, or SSE-KMS with the chosen key), all
+/// four public-access blocks, a policy statement denying requests without TLS (merged into any policy the bucket
+/// has), and optionally versioning and a retention rule for the transcripts.
+/// </summary>
+internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
+{
+    /// <summary>The lifecycle rule the wizard owns; other rules on the bucket are kept.</summary>
+    internal const string RetentionRuleId = "portal-transcript-retention";
+
+    public string Name => "logBucket";
+
+    public string Title => "Log bucket";
+
+    public async Task<StepInspection> InspectAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var settings = context.Settings;
+        var bucket = settings.BucketName;
+        var region = context.Documents.Region;
+        var current = new List<string>();
+        var changes = new List<PendingChange>();
+        var documents = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        var location = await LocationAsync(bucket, cancellationToken);
+        var exists = location is not null;
+        if (!exists)
+        {
+            current.Add($"No bucket named {bucket}.");
+            var constraint = region == "us-east-1" ? string.Empty : $" --create-bucket-configuration LocationConstraint={region}";
+            changes.Add(new(
+                new($"Create the bucket {bucket} in {region}.", $"aws s3api create-bucket --bucket {bucket} --region {region}{constraint}"),
+                ct => Run("CreateBucket", () => s3.PutBucketAsync(
+                    new PutBucketRequest
+                    {
+                        BucketName = bucket,
+                        PutBucketConfiguration = region == "us-east-1" ? null : new PutBucketConfiguration { LocationConstraint = BucketLocationConstraint.FindValue(region) },
+                    },
+                    ct))));
+        }
+        else
+        {
+            var inRegion = string.IsNullOrEmpty(location) ? "us-east-1" : location;
+            current.Add($"The bucket {bucket} exists in {inRegion}.");
+            if (inRegion != region)
+            {
+                current.Add($"It is in {inRegion}, not {region}: Session Manager writes to it across regions, which works but costs transfer.");
+            }
+        }
+
+        // Encryption.
+        var encryption = exists ? await EncryptionAsync(bucket, cancellationToken) : null;
+        var wantKms = settings.Encryption == BucketEncryption.SseKms;
+        var encrypted = encryption is { } rule
+            && (wantKms
+                ? rule.ServerSideEncryptionByDefault?.ServerSideEncryptionAlgorithm == ServerSideEncryptionMethod.AWSKMS && rule.ServerSideEncryptionByDefault.ServerSideEncryptionKeyManagementServiceKeyId == settings.KmsKeyArn
+                : rule.ServerSideEncryptionByDefault?.ServerSideEncryptionAlgorithm == ServerSideEncryptionMethod.AES256);
+        if (exists)
+        {
+            current.Add(encryption?.ServerSideEncryptionByDefault is { } by
+                ? $"Default encryption: {by.ServerSideEncryptionAlgorithm?.Value}{(string.IsNullOrEmpty(by.ServerSideEncryptionKeyManagementServiceKeyId) ? string.Empty : $" with {by.ServerSideEncryptionKeyManagementServiceKeyId}")}."
+                : "No default encryption.");
+        }
+
+        if (!encrypted)
+        {
+            var algorithm = wantKms ? "aws:kms" : "AES256";
+            var key = wantKms ? $",\"KMSMasterKeyID\":\"{settings.KmsKeyArn}\"" : string.Empty;
+            changes.Add(new(
+                new(
+                    wantKms ? $"Encrypt new objects with SSE-KMS ({settings.KmsKeyArn}), with an S3 bucket key." : "Encrypt new objects with SSE-S3 (AES-256).",
+                    $"aws s3api put-bucket-encryption --bucket {bucket} --server-side-encryption-configuration '{{\"Rules\":[{{\"ApplyServerSideEncryptionByDefault\":{{\"SSEAlgorithm\":\"{algorithm}\"{key}}}{(wantKms ? ",\"BucketKeyEnabled\":true" : string.Empty)}}}]}}'"),
+                ct => Run("PutBucketEncryption", () => s3.PutBucketEncryptionAsync(
+                    new PutBucketEncryptionRequest
+                    {
+                        BucketName = bucket,
+                        ServerSideEncryptionConfiguration = new ServerSideEncryptionConfiguration
+                        {
+                            ServerSideEncryptionRules =
+                            [
+                                new ServerSideEncryptionRule
+                                {
+                                    ServerSideEncryptionByDefault = new ServerSideEncryptionByDefault
+                                    {
+                                        ServerSideEncryptionAlgorithm = wantKms ? ServerSideEncryptionMethod.AWSKMS : ServerSideEncryptionMethod.AES256,
+                                        ServerSideEncryptionKeyManagementServiceKeyId = wantKms ? settings.KmsKeyArn : null,
+                                    },
+                                    BucketKeyEnabled = wantKms ? true : null,
+                                },
+                            ],
+                        },
+                    },
+                    ct))));
+        }
+
+        // Public access block: all four.
+        var block = exists ? await PublicAccessBlockAsync(bucket, cancellationToken) : null;
+        if (exists)
+        {
+            current.Add(block is null ? "No public access block." : $"Public access block: BlockPublicAcls={block.BlockPublicAcls}, IgnorePublicAcls={block.IgnorePublicAcls}, BlockPublicPolicy={block.BlockPublicPolicy}, RestrictPublicBuckets={block.RestrictPublicBuckets}.");
+        }
+
+        if (block is not { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true })
+        {
+            changes.Add(new(
+                new("Block all public access (the four settings).", $"aws s3api put-public-access-block --bucket {bucket} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true"),
+                ct => Run("PutPublicAccessBlock", () => s3.PutPublicAccessBlockAsync(
+                    new PutPublicAccessBlockRequest
+                    {
+                        BucketName = bucket,
+                        PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration { BlockPublicAcls = true, IgnorePublicAcls = true, BlockPublicPolicy = true, RestrictPublicBuckets = true },
+                    },
+                    ct))));
+        }
+
+        // Bucket policy: the TLS statement merged into whatever is there.
+        var policy = exists ? await PolicyAsync(bucket, cancellationToken) : null;
+        var statement = context.Documents.DenyInsecureTransport;
+        var merged = SetupDocuments.Merge(policy, statement);
+        documents["bucket-policy.json"] = merged;
+        if (exists)
+        {
+            current.Add(policy is null ? "No bucket policy." : SetupDocuments.Contains(policy, statement) ? "The bucket policy denies requests without TLS." : "A bucket policy without the statement denying requests without TLS.");
+        }
+
+        if (!SetupDocuments.Contains(policy, statement))
+        {
+            changes.Add(new(
+                new(policy is null ? "Set a bucket policy that denies requests without TLS." : "Add a statement denying requests without TLS to the bucket policy, keeping its other statements.", $"aws s3api put-bucket-policy --bucket {bucket} --policy file://bucket-policy.json"),
+                ct => Run("PutBucketPolicy", () => s3.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = bucket, Policy = merged }, ct))));
+        }
+
+        // Versioning, when chosen (turning it off is never done for the Admin).
+        if (settings.Versioning)
+        {
+            var status = exists ? await VersioningAsync(bucket, cancellationToken) : null;
+            if (exists)
+            {
+                current.Add($"Versioning: {status ?? "never enabled"}.");
+            }
+
+            if (status != VersionStatus.Enabled.Value)
+            {
+                changes.Add(new(
+                    new("Turn versioning on.", $"aws s3api put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Enabled"),
+                    ct => Run("PutBucketVersioning", () => s3.PutBucketVersioningAsync(
+                        new PutBucketVersioningRequest { BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } },
+                        ct))));
+            }
+        }
+
+        // Retention: one lifecycle rule of the wizard's, the bucket's other rules kept.
+        if (settings.RetentionDays is { } days)
+        {
+            var rules = exists ? await LifecycleAsync(bucket, cancellationToken) : [];
+            var ours = rules.FirstOrDefault(r => r.Id == RetentionRuleId);
+            if (exists)
+            {
+                current.Add(ours?.Expiration?.Days is { } kept ? $"Transcripts expire after {kept} days." : "Transcripts are kept for ever.");
+            }
+
+            if (ours is not { Status.Value: "Enabled", Expiration.Days: var d } || d != days || PrefixOf(ours) != $"{SetupSettings.KeyPrefix}/")
+            {
+                var wanted = new LifecycleRule
+                {
+                    Id = RetentionRuleId,
+                    Status = LifecycleRuleStatus.Enabled,
+                    Filter = new LifecycleFilter { Prefix = $"{SetupSettings.KeyPrefix}/" },
+                    Expiration = new LifecycleRuleExpiration { Days = days },
+                    NoncurrentVersionExpiration = settings.Versioning ? new LifecycleRuleNoncurrentVersionExpiration { NoncurrentDays = days } : null,
+                };
+                var all = rules.Where(r => r.Id != RetentionRuleId).Append(wanted).ToList();
+                changes.Add(new(
+                    new($"Expire transcripts under {SetupSettings.KeyPrefix}/ after {days} days.", $"aws s3api put-bucket-lifecycle-configuration --bucket {bucket} --lifecycle-configuration file://lifecycle.json"),
+                    ct => Run("PutBucketLifecycleConfiguration", () => s3.PutLifecycleConfigurationAsync(
+                        new PutLifecycleConfigurationRequest { BucketName = bucket, Configuration = new LifecycleConfiguration { Rules = all } },
+                        ct))));
+            }
+        }
+
+        return new StepInspection(exists, current, changes, documents);
+    }
+
+    /// <summary>The prefix a rule applies to, wherever the response put it (the filter or its predicate).</summary>
+    private static string? PrefixOf(LifecycleRule rule) =>
+        rule.Filter?.Prefix ?? (rule.Filter?.LifecycleFilterPredicate as LifecyclePrefixPredicate)?.Prefix;
+
+    /// <summary>The bucket's region ("" for us-east-1), or <see langword="null"/> when there is no such bucket.</summary>
+    private Task<string?> LocationAsync(string bucket, CancellationToken cancellationToken) =>
+        AwsSdkCall.RunAsync(
+            "s3",
+            "GetBucketLocation",
+            async () =>
+            {
+                try
+                {
+                    var location = await s3.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = bucket }, cancellationToken);
+                    return location.Location?.Value ?? string.Empty;
+                }
+                catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucket" || ex.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return null;
+                }
+            },
+            $"The bucket {bucket} exists but belongs to another account, or the portal may not read it (s3:GetBucketLocation). Bucket names are global: choose another.");
+
+    private Task<ServerSideEncryptionRule?> EncryptionAsync(string bucket, CancellationToken cancellationToken) =>
+        AwsSdkCall.RunAsync("s3", "GetBucketEncryption", async () =>
+        {
+            try
+            {
+                var response = await s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = bucket }, cancellationToken);
+                return response.ServerSideEncryptionConfiguration?.ServerSideEncryptionRules?.FirstOrDefault();
+            }
+            catch (AmazonS3Exception ex) when (ex.ErrorCode == "ServerSideEncryptionConfigurationNotFoundError")
+            {
+                return null;
+            }
+        });
+
+    private Task<PublicAccessBlockConfiguration?> PublicAccessBlockAsync(string bucket, CancellationToken cancellationToken) =>
+        AwsSdkCall.RunAsync("s3", "GetPublicAccessBlock", async () =>
+        {
+            try
+            {
+                return (await s3.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = bucket }, cancellationToken)).PublicAccessBlockConfiguration;
+            }
+            catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchPublicAccessBlockConfiguration")
+            {
+                return null;
+            }
+        });
+
+    private Task<string?> PolicyAsync(string bucket, CancellationToken cancellationToken) =>
+        AwsSdkCall.RunAsync("s3", "GetBucketPolicy", async () =>
+        {
+            try
+            {
+                var policy = (await s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket }, cancellationToken)).Policy;
+                return string.IsNullOrWhiteSpace(policy) ? null : policy;
+            }
+            catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucketPolicy")
+            {
+                return null;
+            }
+        });
+
+    private Task<string?> VersioningAsync(string bucket, CancellationToken cancellationToken) =>
+        AwsSdkCall.RunAsync("s3", "GetBucketVersioning", async () =>
+            (await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket }, cancellationToken)).VersioningConfig?.Status?.Value);
+
+    private Task<List<LifecycleRule>> LifecycleAsync(string bucket, CancellationToken cancellationToken) =>
+        AwsSdkCall.RunAsync("s3", "GetBucketLifecycleConfiguration", async () =>
+        {
+            try
+            {
+                return (await s3.GetLifecycleConfigurationAsync(new GetLifecycleConfigurationRequest { BucketName = bucket }, cancellationToken)).Configuration?.Rules ?? [];
+            }
+            catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchLifecycleConfiguration")
+            {
+                return [];
+            }
+        });
+
+    private static Task<T> Run<T>(string operation, Func<Task<T>> call) => AwsSdkCall.RunAsync("s3", operation, call);
+}

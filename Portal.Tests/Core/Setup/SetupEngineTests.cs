@@ -1,0 +1,119 @@
+using Portal.Core.Aws;
+using Portal.Core.Setup;
+using Portal.Core.Setup.Steps;
+
+namespace Portal.Tests.Core.Setup;
+
+public sealed class SetupEngineTests
+{
+    private static readonly SetupSettings Settings = new()
+    {
+        BastionInstanceIds = ["i-0123456789abcdef0"],
+        BucketName = "example-session-logs",
+        TopicName = "bastion-logins",
+        NotificationEmails = ["ops@example.com"],
+    };
+
+    [Fact]
+    public async Task Apply_WhenAChangeFails_StopsThere_SaysWhatWasDone_AndAgainResumes()
+    {
+        var first = new FakeStep("first", "a", "b");
+        var second = new FakeStep("second", "c", "d", "e") { FailOnce = "d" };
+        var third = new FakeStep("third", "f");
+        var engine = new SetupEngine(new FakeEnvironment(), [first, second, third]);
+        var log = new List<SetupProgress>();
+
+        var failed = await engine.ApplyAsync(Settings, new SyncProgress(log.Add));
+        var resumed = await engine.ApplyAsync(Settings);
+        var again = await engine.ApplyAsync(Settings);
+
+        Assert.Equal([StepOutcome.Created, StepOutcome.Failed, StepOutcome.Skipped], failed.Steps.Select(s => s.Outcome));
+        Assert.False(failed.Succeeded);
+        var broken = failed.Steps[1];
+        Assert.Equal(["Make c"], broken.Done);
+        Assert.Equal("Throttling", broken.ErrorCode);
+        Assert.Contains("Rate exceeded", broken.Message, StringComparison.Ordinal);
+        Assert.Contains(log, p => p.Step == "second" && p.Message.StartsWith("Failed: ", StringComparison.Ordinal));
+        Assert.Equal([StepOutcome.Unchanged, StepOutcome.Updated, StepOutcome.Created], resumed.Steps.Select(s => s.Outcome));
+        Assert.Equal(["Make d", "Make e"], resumed.Steps[1].Done);
+        Assert.All(again.Steps, s => Assert.Equal(StepOutcome.Unchanged, s.Outcome));
+        Assert.True(again.Succeeded);
+    }
+
+    [Fact]
+    public async Task Plan_ListsEveryStepsChanges_AndAReadFailureAsThatStepsError()
+    {
+        var engine = new SetupEngine(new FakeEnvironment(), [new FakeStep("first", "a"), new FakeStep("second", "b") { FailReads = true }]);
+
+        var plan = await engine.PlanAsync(Settings);
+
+        Assert.Equal(("123456789012", "ap-northeast-1"), (plan.AccountId, plan.Region));
+        Assert.Equal(["Make a"], plan.Steps[0].Changes.Select(c => c.Description));
+        Assert.Equal("AccessDenied", plan.Steps[1].ErrorCode);
+        Assert.False(plan.IsComplete);
+    }
+
+    [Fact]
+    public async Task Apply_WithABadSetting_CallsNothing()
+    {
+        var step = new FakeStep("first", "a");
+        var engine = new SetupEngine(new FakeEnvironment(), [step]);
+
+        var refused = await Assert.ThrowsAsync<SetupValidationException>(() => engine.ApplyAsync(Settings with { BucketName = "Bad_Name" }));
+
+        Assert.Equal([nameof(SetupSettings.BucketName)], refused.Errors.Keys);
+        Assert.Equal(0, step.Reads);
+    }
+
+    private sealed class FakeStep(string name, params string[] resources) : ISetupStep
+    {
+        private readonly HashSet<string> _made = [];
+
+        public string? FailOnce { get; set; }
+
+        public bool FailReads { get; init; }
+
+        public int Reads { get; private set; }
+
+        public string Name => name;
+
+        public string Title => name;
+
+        public Task<StepInspection> InspectAsync(SetupContext context, CancellationToken cancellationToken)
+        {
+            Reads++;
+            if (FailReads)
+            {
+                throw new AwsApiException("iam", "GetRole", "AccessDenied", "not allowed");
+            }
+
+            var missing = resources.Where(r => !_made.Contains(r)).Select(r => new PendingChange(new SetupChange($"Make {r}", $"aws make {r}"), _ =>
+            {
+                if (FailOnce == r)
+                {
+                    FailOnce = null;
+                    throw new AwsApiException("iam", "CreateRole", "Throttling", "Rate exceeded");
+                }
+
+                _made.Add(r);
+                return Task.CompletedTask;
+            }));
+            return Task.FromResult(new StepInspection(_made.Count > 0, [], [.. missing], new Dictionary<string, string>()));
+        }
+    }
+
+    private sealed class FakeEnvironment : IAwsEnvironment
+    {
+        public Task<AwsCallerIdentity> GetCallerIdentityAsync(CancellationToken cancellationToken = default) =>
+            Task.FromResult(new AwsCallerIdentity("123456789012", "arn:aws:iam::123456789012:user/alice", "AIDA", "ap-northeast-1", null));
+
+        public Task<IReadOnlyList<Ec2InstanceSummary>> ListInstancesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<SessionPreferences?> GetSessionPreferencesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    }
+
+    private sealed class SyncProgress(Action<SetupProgress> report) : IProgress<SetupProgress>
+    {
+        public void Report(SetupProgress value) => report(value);
+    }
+}
