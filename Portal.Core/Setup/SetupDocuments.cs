@@ -216,6 +216,14 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
         return statements.Any(s => s?["Sid"]?.GetValue<string>() == statement.Sid && JsonNode.DeepEquals(Normalized(s), ours));
     }
 
+    /// <summary>True when <paramref name="existing"/> says the same as <paramref name="wanted"/> (lists of one and their value alike, keys in any order).</summary>
+    public static bool SameDocument(string? existing, PolicyDocument wanted)
+    {
+        ArgumentNullException.ThrowIfNull(wanted);
+        return !string.IsNullOrWhiteSpace(existing)
+            && JsonNode.DeepEquals(Normalized(JsonNode.Parse(existing)), Normalized(JsonNode.Parse(wanted.ToJson())));
+    }
+
     /// <summary>A copy where every list of one is its single value.</summary>
     private static JsonNode? Normalized(JsonNode? node) => node switch
     {

@@ -1,0 +1,168 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Portal.Core.Aws;
+using Portal.Core.Aws.Iam;
+
+namespace Portal.Core.Setup.Steps;
+
+/// <summary>
+/// Step 3: the bastion's role (trusted by EC2 and SSM) with AmazonSSMManagedInstanceCore and the logging policy
+/// (write transcripts under the prefix, nothing else), its instance profile, and the profile on every bastion. A
+/// bastion that already has another profile keeps it unless the Admin confirmed the replacement.
+/// </summary>
+internal sealed class BastionRoleStep(IIamClient iam, IAmazonEC2 ec2) : ISetupStep
+{
+    /// <summary>The AWS managed policy the SSM agent needs.</summary>
+    internal const string CorePolicyName = "AmazonSSMManagedInstanceCore";
+
+    public string Name => "bastionRole";
+
+    public string Title => "Bastion role";
+
+    public async Task<StepInspection> InspectAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (settings, documents) = (context.Settings, context.Documents);
+        var current = new List<string>();
+        var changes = new List<PendingChange>();
+        var role = settings.RoleName;
+        var trust = SetupDocuments.BastionTrustPolicy;
+        var files = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["trust-policy.json"] = trust.ToJson(),
+            ["logging-policy.json"] = documents.LoggingPolicy.ToJson(),
+        };
+
+        // The role and its trust policy.
+        var existing = await iam.GetRoleAsync(role, cancellationToken);
+        if (existing is null)
+        {
+            current.Add($"No role {role}.");
+            changes.Add(new(
+                new($"Create the role {role}, trusted by EC2 and Systems Manager.", $"aws iam create-role --role-name {role} --assume-role-policy-document file://trust-policy.json"),
+                ct => iam.CreateRoleAsync(role, trust.ToJson(), "Bastion role, managed by the Bastion Portal's setup", cancellationToken: ct)));
+        }
+        else if (!SetupDocuments.SameDocument(existing.AssumeRolePolicyDocument, trust))
+        {
+            current.Add($"The role {role} exists with another trust policy.");
+            changes.Add(new(
+                new($"Let EC2 and Systems Manager assume {role} (its trust policy).", $"aws iam update-assume-role-policy --role-name {role} --policy-document file://trust-policy.json"),
+                ct => iam.UpdateAssumeRolePolicyAsync(role, trust.ToJson(), ct)));
+        }
+        else
+        {
+            current.Add($"The role {role} exists, trusted by EC2 and Systems Manager.");
+        }
+
+        // The logging policy, then both policies on the role.
+        await ManagedPolicies.InspectAsync(iam, documents, settings.LoggingPolicyName, documents.LoggingPolicy, "logging-policy.json", current, changes, cancellationToken);
+        var attached = existing is null ? [] : (await iam.ListAttachedRolePoliciesAsync(role, cancellationToken)).Select(p => p.PolicyArn).ToHashSet(StringComparer.Ordinal);
+        foreach (var arn in new[] { $"arn:{documents.Partition}:iam::aws:policy/{CorePolicyName}", ManagedPolicies.Arn(documents, settings.LoggingPolicyName) })
+        {
+            if (attached.Contains(arn))
+            {
+                current.Add($"{arn} is attached to {role}.");
+                continue;
+            }
+
+            changes.Add(new(
+                new($"Attach {arn} to {role}.", $"aws iam attach-role-policy --role-name {role} --policy-arn {arn}"),
+                ct => iam.AttachRolePolicyAsync(role, arn, ct)));
+        }
+
+        // The instance profile, holding the role.
+        var profileName = settings.InstanceProfileName;
+        var profile = await iam.GetInstanceProfileAsync(profileName, cancellationToken);
+        if (profile is null)
+        {
+            current.Add($"No instance profile {profileName}.");
+            changes.Add(new(
+                new($"Create the instance profile {profileName}.", $"aws iam create-instance-profile --instance-profile-name {profileName}"),
+                ct => iam.CreateInstanceProfileAsync(profileName, ct)));
+        }
+
+        if (profile?.RoleNames.Contains(role, StringComparer.Ordinal) != true)
+        {
+            if (profile is { RoleNames.Count: > 0 })
+            {
+                throw new AwsApiException("iam", "GetInstanceProfile", "InstanceProfileHoldsAnotherRole", $"The instance profile {profileName} holds the role {profile.RoleNames[0]}; a profile holds one role. Choose another profile name, or remove that role from it first.");
+            }
+
+            changes.Add(new(
+                new($"Put {role} in the instance profile {profileName}.", $"aws iam add-role-to-instance-profile --instance-profile-name {profileName} --role-name {role}"),
+                ct => iam.AddRoleToInstanceProfileAsync(profileName, role, ct)));
+        }
+        else
+        {
+            current.Add($"The instance profile {profileName} holds {role}.");
+        }
+
+        // The profile on each bastion.
+        foreach (var instance in settings.BastionInstanceIds)
+        {
+            var association = await AssociationAsync(instance, cancellationToken);
+            var ours = association?.IamInstanceProfile?.Arn?.EndsWith($":instance-profile/{profileName}", StringComparison.Ordinal) == true
+                || association?.IamInstanceProfile?.Arn?.EndsWith($"/{profileName}", StringComparison.Ordinal) == true;
+            if (association is null)
+            {
+                current.Add($"{instance} has no instance profile.");
+                changes.Add(new(
+                    new($"Give {instance} the instance profile {profileName}.", $"aws ec2 associate-iam-instance-profile --instance-id {instance} --iam-instance-profile Name={profileName}"),
+                    ct => WhenProfileIsKnownAsync(() => Ec2("AssociateIamInstanceProfile", () => ec2.AssociateIamInstanceProfileAsync(
+                        new AssociateIamInstanceProfileRequest { InstanceId = instance, IamInstanceProfile = new IamInstanceProfileSpecification { Name = profileName } },
+                        ct)), ct)));
+            }
+            else if (ours)
+            {
+                current.Add($"{instance} has the instance profile {profileName}.");
+            }
+            else if (settings.ReplaceExistingInstanceProfile)
+            {
+                current.Add($"{instance} has another instance profile, {association.IamInstanceProfile?.Arn}; it will be replaced, as confirmed.");
+                changes.Add(new(
+                    new($"Replace {instance}'s instance profile {association.IamInstanceProfile?.Arn} with {profileName}.", $"aws ec2 replace-iam-instance-profile-association --association-id {association.AssociationId} --iam-instance-profile Name={profileName}"),
+                    ct => WhenProfileIsKnownAsync(() => Ec2("ReplaceIamInstanceProfileAssociation", () => ec2.ReplaceIamInstanceProfileAssociationAsync(
+                        new ReplaceIamInstanceProfileAssociationRequest { AssociationId = association.AssociationId, IamInstanceProfile = new IamInstanceProfileSpecification { Name = profileName } },
+                        ct)), ct)));
+            }
+            else
+            {
+                throw new AwsApiException("ec2", "DescribeIamInstanceProfileAssociations", "BastionHasAnotherInstanceProfile", $"{instance} already has the instance profile {association.IamInstanceProfile?.Arn}. Confirm its replacement (replaceExistingInstanceProfile), or give its role the logging policy yourself.");
+            }
+        }
+
+        return new StepInspection(existing is not null, current, changes, files);
+    }
+
+    /// <summary>The instance's current (associated or associating) profile association, if any.</summary>
+    private Task<IamInstanceProfileAssociation?> AssociationAsync(string instanceId, CancellationToken cancellationToken) =>
+        Ec2("DescribeIamInstanceProfileAssociations", async () =>
+        {
+            var response = await ec2.DescribeIamInstanceProfileAssociationsAsync(
+                new DescribeIamInstanceProfileAssociationsRequest { Filters = [new Filter("instance-id", [instanceId])] },
+                cancellationToken);
+            return response.IamInstanceProfileAssociations?.FirstOrDefault(a => a.State?.Value is null or "associated" or "associating");
+        });
+
+    /// <summary>
+    /// EC2 learns of a new instance profile a few seconds after IAM made it and refuses it until then
+    /// (InvalidParameterValue): the call is tried again for up to 20 seconds.
+    /// </summary>
+    private static async Task WhenProfileIsKnownAsync(Func<Task> call, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await call();
+                return;
+            }
+            catch (AwsApiException ex) when (ex.ErrorCode == "InvalidParameterValue" && attempt < 10)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+        }
+    }
+
+    private static Task<T> Ec2<T>(string operation, Func<Task<T>> call) => AwsSdkCall.RunAsync("ec2", operation, call);
+}
