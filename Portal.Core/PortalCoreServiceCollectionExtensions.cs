@@ -33,6 +33,7 @@ public static class PortalCoreServiceCollectionExtensions
         // The wizard's steps, in the order they run.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, LogBucketStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, BastionRoleStep>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, PreferencesStep>());
 
         services.AddPortalOptions<SessionLogOptions>(SessionLogOptions.SectionName)
             .PostConfigure<IOptions<PortalAwsOptions>, IOptions<SandboxOptions>>((sessions, aws, sandbox) =>

@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
+using Portal.Core.Aws;
+
+namespace Portal.Core.Setup.Steps;
+
+/// <summary>
+/// Step 4: the Session Manager preferences (<c>SSM-SessionManagerRunShell</c>, type Session): S3 logging to the
+/// bucket under the prefix with encryption required, and the time limits. An update makes the new version the
+/// default (the console reads the default, start-session the latest); identical content is no change.
+/// </summary>
+internal sealed class PreferencesStep(IAmazonSimpleSystemsManagement ssm) : ISetupStep
+{
+    private const string Document = SessionPreferences.DocumentName;
+
+    public string Name => "preferences";
+
+    public string Title => "Session Manager preferences";
+
+    public async Task<StepInspection> InspectAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var wanted = context.Documents.PreferencesDocument;
+        var files = new Dictionary<string, string>(StringComparer.Ordinal) { ["preferences.json"] = wanted };
+        var current = new List<string>();
+        var changes = new List<PendingChange>();
+
+        var description = await DescribeAsync(cancellationToken);
+        if (description is null)
+        {
+            current.Add($"No {Document} document: Session Manager runs with its defaults (no transcripts).");
+            changes.Add(new(
+                new($"Create {Document} with the chosen preferences.", $"aws ssm create-document --name {Document} --document-type Session --document-format JSON --content file://preferences.json"),
+                ct => Run("CreateDocument", () => ssm.CreateDocumentAsync(
+                    new CreateDocumentRequest { Name = Document, Content = wanted, DocumentType = DocumentType.Session, DocumentFormat = DocumentFormat.JSON },
+                    ct))));
+            return new StepInspection(false, current, changes, files);
+        }
+
+        var (defaultVersion, latestVersion) = (description.DefaultVersion, description.LatestVersion);
+        var defaultContent = await ContentAsync(defaultVersion, cancellationToken);
+        var inForce = AwsEnvironment.ParsePreferences(defaultVersion ?? "1", defaultContent);
+        current.Add($"{Document} version {defaultVersion} is the default (latest {latestVersion}): bucket {inForce.S3BucketName ?? "none"}, prefix {inForce.S3KeyPrefix ?? "none"}, S3 encryption {(inForce.S3EncryptionEnabled ? "required" : "not required")}, idle timeout {inForce.IdleSessionTimeout ?? "default"} min, maximum duration {inForce.MaxSessionDuration ?? "none"} min.");
+        if (Same(defaultContent, wanted))
+        {
+            if (latestVersion != defaultVersion)
+            {
+                current.Add($"Version {latestVersion} differs from the default: start-session without a version uses it.");
+            }
+
+            return new StepInspection(true, current, changes, files);
+        }
+
+        var latestIsOurs = latestVersion != defaultVersion && Same(await ContentAsync(latestVersion, cancellationToken), wanted);
+        if (latestIsOurs)
+        {
+            changes.Add(DefaultTo(latestVersion!));
+        }
+        else
+        {
+            changes.Add(new(
+                new($"Update {Document} with the chosen preferences and make the new version the default.", $"aws ssm update-document --name {Document} --content file://preferences.json --document-version '$LATEST' && aws ssm update-document-default-version --name {Document} --document-version <the new version>"),
+                async ct =>
+                {
+                    var updated = await Run("UpdateDocument", () => ssm.UpdateDocumentAsync(
+                        new UpdateDocumentRequest { Name = Document, Content = wanted, DocumentVersion = "$LATEST", DocumentFormat = DocumentFormat.JSON },
+                        ct));
+                    await DefaultTo(updated.DocumentDescription.DocumentVersion).ApplyAsync(ct);
+                }));
+        }
+
+        return new StepInspection(true, current, changes, files);
+    }
+
+    private PendingChange DefaultTo(string version) => new(
+        new($"Make version {version} of {Document} the default.", $"aws ssm update-document-default-version --name {Document} --document-version {version}"),
+        ct => Run("UpdateDocumentDefaultVersion", () => ssm.UpdateDocumentDefaultVersionAsync(new UpdateDocumentDefaultVersionRequest { Name = Document, DocumentVersion = version }, ct)));
+
+    /// <summary>Same preferences: the JSON alike, whatever its spacing and key order.</summary>
+    private static bool Same(string? content, string wanted) =>
+        content is not null && JsonNode.DeepEquals(JsonNode.Parse(content), JsonNode.Parse(wanted));
+
+    private Task<DocumentDescription?> DescribeAsync(CancellationToken cancellationToken) =>
+        Run("DescribeDocument", async () =>
+        {
+            try
+            {
+                return (await ssm.DescribeDocumentAsync(new DescribeDocumentRequest { Name = Document }, cancellationToken)).Document;
+            }
+            catch (InvalidDocumentException)
+            {
+                return null;
+            }
+        });
+
+    private Task<string?> ContentAsync(string? version, CancellationToken cancellationToken) =>
+        Run<string?>("GetDocument", async () =>
+            (await ssm.GetDocumentAsync(new GetDocumentRequest { Name = Document, DocumentVersion = version, DocumentFormat = DocumentFormat.JSON }, cancellationToken)).Content);
+
+    private static Task<T> Run<T>(string operation, Func<Task<T>> call) => AwsSdkCall.RunAsync("ssm", operation, call);
+}
