@@ -34,6 +34,8 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, LogBucketStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, BastionRoleStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, PreferencesStep>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, NotificationsStep>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, EndUserPolicyStep>());
 
         services.AddPortalOptions<SessionLogOptions>(SessionLogOptions.SectionName)
             .PostConfigure<IOptions<PortalAwsOptions>, IOptions<SandboxOptions>>((sessions, aws, sandbox) =>

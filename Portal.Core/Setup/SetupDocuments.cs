@@ -42,6 +42,31 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
         Condition = Conditions("Bool", "aws:SecureTransport", "false"),
     };
 
+    /// <summary>
+    /// What a trail the wizard creates needs from the log bucket (with <see cref="SetupSettings.CreateTrailIfMissing"/>):
+    /// CloudTrail checks the bucket's ACL and writes under <c>AWSLogs/&lt;account&gt;/</c>, for this account's trails only.
+    /// </summary>
+    public IReadOnlyList<PolicyStatement> CloudTrailStatements =>
+    [
+        new("PortalCloudTrailAclCheck", "Allow", ["s3:GetBucketAcl"], [BucketArn])
+        {
+            Principal = PolicyStatement.Services("cloudtrail.amazonaws.com"),
+            Condition = Conditions("StringEquals", "aws:SourceAccount", AccountId),
+        },
+        new("PortalCloudTrailWrite", "Allow", ["s3:PutObject"], [$"{BucketArn}/AWSLogs/{AccountId}/*"])
+        {
+            Principal = PolicyStatement.Services("cloudtrail.amazonaws.com"),
+            Condition = new Dictionary<string, IReadOnlyDictionary<string, object>>
+            {
+                ["StringEquals"] = new Dictionary<string, object> { ["s3:x-amz-acl"] = "bucket-owner-full-control", ["aws:SourceAccount"] = AccountId },
+            },
+        },
+    ];
+
+    /// <summary>Every statement the wizard keeps in the bucket's policy.</summary>
+    public IReadOnlyList<PolicyStatement> BucketStatements =>
+        Settings.CreateTrailIfMissing ? [DenyInsecureTransport, .. CloudTrailStatements] : [DenyInsecureTransport];
+
     /// <summary>Who may assume the bastion's role: EC2 (the instance) and Systems Manager.</summary>
     public static PolicyDocument BastionTrustPolicy { get; } = new(
     [

@@ -79,7 +79,7 @@ public sealed class SetupLogBucketTests(MotoServerFixture moto) : IDisposable
         var result = await Engine.ApplyAsync(Settings with { Versioning = false, RetentionDays = null });
 
         var step = Assert.Single(plan.Steps);
-        Assert.Contains(step.Current, line => line.Contains("without the statement denying", StringComparison.Ordinal));
+        Assert.Contains(step.Current, line => line.Contains("without the wizard's statements", StringComparison.Ordinal));
         Assert.Equal(3, step.Changes.Count); // encryption, public access block, policy
         Assert.Contains(step.Changes, c => c.CliCommand == $"aws s3api put-bucket-policy --bucket {_bucket} --policy file://bucket-policy.json");
         Assert.Contains("\"Theirs\"", step.Documents["bucket-policy.json"], StringComparison.Ordinal);

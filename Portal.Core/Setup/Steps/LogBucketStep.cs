@@ -121,19 +121,26 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
         }
 
         // Bucket policy: the TLS statement merged into whatever is there.
+        // Bucket policy: the wizard's statements (no access without TLS; CloudTrail's, when it creates a trail)
+        // merged into whatever is there.
         var policy = exists ? await PolicyAsync(bucket, cancellationToken) : null;
-        var statement = context.Documents.DenyInsecureTransport;
-        var merged = SetupDocuments.Merge(policy, statement);
+        var statements = context.Documents.BucketStatements;
+        var merged = statements.Aggregate(policy, SetupDocuments.Merge)!;
         documents["bucket-policy.json"] = merged;
+        var missing = statements.Where(st => !SetupDocuments.Contains(policy, st)).Select(st => st.Sid).ToList();
         if (exists)
         {
-            current.Add(policy is null ? "No bucket policy." : SetupDocuments.Contains(policy, statement) ? "The bucket policy denies requests without TLS." : "A bucket policy without the statement denying requests without TLS.");
+            current.Add(policy is null ? "No bucket policy."
+                : missing.Count == 0 ? "The bucket policy denies requests without TLS."
+                : $"A bucket policy without the wizard's statements {string.Join(", ", missing)}.");
         }
 
-        if (!SetupDocuments.Contains(policy, statement))
+        if (missing.Count > 0)
         {
             changes.Add(new(
-                new(policy is null ? "Set a bucket policy that denies requests without TLS." : "Add a statement denying requests without TLS to the bucket policy, keeping its other statements.", $"aws s3api put-bucket-policy --bucket {bucket} --policy file://bucket-policy.json"),
+                new(
+                    policy is null ? "Set a bucket policy that denies requests without TLS." : "Add the wizard's statements to the bucket policy (no access without TLS), keeping its other statements.",
+                    $"aws s3api put-bucket-policy --bucket {bucket} --policy file://bucket-policy.json"),
                 ct => Run("PutBucketPolicy", () => s3.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = bucket, Policy = merged }, ct))));
         }
 

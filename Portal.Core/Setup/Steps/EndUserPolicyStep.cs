@@ -1,0 +1,24 @@
+using Portal.Core.Aws.Iam;
+
+namespace Portal.Core.Setup.Steps;
+
+/// <summary>
+/// Step 6: the managed policy access grants build on: start sessions on the bastions with the preferences document
+/// only, end and resume one's own sessions, and the reads the Session Manager plugin needs.
+/// </summary>
+internal sealed class EndUserPolicyStep(IIamClient iam) : ISetupStep
+{
+    public string Name => "endUserPolicy";
+
+    public string Title => "End-user access policy";
+
+    public async Task<StepInspection> InspectAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (settings, documents) = (context.Settings, context.Documents);
+        var current = new List<string>();
+        var changes = new List<PendingChange>();
+        var exists = await ManagedPolicies.InspectAsync(iam, documents, settings.EndUserPolicyName, documents.EndUserPolicy, "end-user-policy.json", current, changes, cancellationToken);
+        return new StepInspection(exists, current, changes, new Dictionary<string, string>(StringComparer.Ordinal) { ["end-user-policy.json"] = documents.EndUserPolicy.ToJson() });
+    }
+}

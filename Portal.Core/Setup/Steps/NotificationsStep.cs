@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using Portal.Core.Aws.CloudTrail;
+using Portal.Core.Aws.EventBridge;
+using Portal.Core.Aws.Sns;
+
+namespace Portal.Core.Setup.Steps;
+
+/// <summary>
+/// Step 5: login notifications. The SNS topic with its display name and a policy statement letting EventBridge
+/// publish (merged into the topic's policy); an e-mail subscription per address, with its confirmation state; the
+/// EventBridge rule for StartSession, ResumeSession and TerminateSession targeting the topic with a one-sentence
+/// message; and a CloudTrail trail logging in the region, without which the rule never fires.
+/// </summary>
+internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient events, ICloudTrailClient cloudTrail) : ISetupStep
+{
+    public string Name => "notifications";
+
+    public string Title => "Login notifications";
+
+    public async Task<StepInspection> InspectAsync(SetupContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (settings, documents) = (context.Settings, context.Documents);
+        var current = new List<string>();
+        var changes = new List<PendingChange>();
+        var topicArn = documents.TopicArn;
+        var topic = settings.TopicName;
+
+        // The topic, its display name and its policy.
+        var exists = (await sns.ListTopicsAsync(cancellationToken)).Contains(topicArn, StringComparer.Ordinal);
+        var attributes = exists ? await sns.GetTopicAttributesAsync(topicArn, cancellationToken) : null;
+        var policy = attributes?.GetValueOrDefault("Policy");
+        var merged = SetupDocuments.Merge(policy, documents.EventBridgePublish);
+        var files = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["topic-policy.json"] = merged,
+            ["event-pattern.json"] = SetupDocuments.LoginEventPattern,
+            ["input-transformer.json"] = InputTransformerJson(documents.LoginNoticeTarget.InputTransformer!),
+        };
+        if (!exists)
+        {
+            current.Add($"No topic {topic}.");
+            changes.Add(new(
+                new($"Create the topic {topic} ({settings.TopicDisplayName}).", $"aws sns create-topic --name {topic} --attributes DisplayName=\"{settings.TopicDisplayName}\""),
+                ct => sns.CreateTopicAsync(topic, [new("DisplayName", settings.TopicDisplayName)], ct)));
+        }
+        else
+        {
+            current.Add($"The topic {topic} exists ({attributes?.GetValueOrDefault("DisplayName") ?? "no display name"}).");
+            if (attributes?.GetValueOrDefault("DisplayName") != settings.TopicDisplayName)
+            {
+                changes.Add(new(
+                    new($"Set the topic's display name to {settings.TopicDisplayName}.", $"aws sns set-topic-attributes --topic-arn {topicArn} --attribute-name DisplayName --attribute-value \"{settings.TopicDisplayName}\""),
+                    ct => sns.SetTopicAttributesAsync(topicArn, "DisplayName", settings.TopicDisplayName, ct)));
+            }
+        }
+
+        if (!SetupDocuments.Contains(policy, documents.EventBridgePublish))
+        {
+            changes.Add(new(
+                new("Let EventBridge publish to the topic (a statement added to its policy, the others kept).", $"aws sns set-topic-attributes --topic-arn {topicArn} --attribute-name Policy --attribute-value file://topic-policy.json"),
+                async ct =>
+                {
+                    // Read again: a topic just created has a default policy to keep.
+                    var now = (await sns.GetTopicAttributesAsync(topicArn, ct))?.GetValueOrDefault("Policy");
+                    await sns.SetTopicAttributesAsync(topicArn, "Policy", SetupDocuments.Merge(now, documents.EventBridgePublish), ct);
+                }));
+        }
+        else
+        {
+            current.Add("EventBridge may publish to the topic.");
+        }
+
+        // A subscription per address.
+        var subscriptions = exists ? await sns.ListSubscriptionsByTopicAsync(topicArn, cancellationToken) : [];
+        foreach (var subscription in subscriptions.Where(s => s.Protocol == "email"))
+        {
+            current.Add($"{subscription.Endpoint}: {(subscription.IsPendingConfirmation ? "waiting for the recipient to confirm" : "confirmed")}.");
+        }
+
+        foreach (var email in settings.NotificationEmails.Where(e => !subscriptions.Any(s => s.Protocol == "email" && string.Equals(s.Endpoint, e, StringComparison.OrdinalIgnoreCase))))
+        {
+            changes.Add(new(
+                new($"Subscribe {email} (SNS mails a confirmation link).", $"aws sns subscribe --topic-arn {topicArn} --protocol email --notification-endpoint {email}"),
+                ct => sns.SubscribeAsync(topicArn, "email", email, ct)));
+        }
+
+        // The rule and its target.
+        var rule = await events.DescribeRuleAsync(settings.RuleName, cancellationToken);
+        var patternMatches = rule?.EventPattern is { } pattern && JsonNode.DeepEquals(JsonNode.Parse(pattern), JsonNode.Parse(SetupDocuments.LoginEventPattern));
+        if (rule is null || !patternMatches || rule.State != "ENABLED")
+        {
+            current.Add(rule is null ? $"No rule {settings.RuleName}." : $"The rule {settings.RuleName} is {rule.State}{(patternMatches ? string.Empty : " with another pattern")}.");
+            changes.Add(new(
+                new($"{(rule is null ? "Create" : "Update")} the rule {settings.RuleName} for StartSession, ResumeSession and TerminateSession.", $"aws events put-rule --name {settings.RuleName} --event-pattern file://event-pattern.json --state ENABLED"),
+                ct => events.PutRuleAsync(settings.RuleName, SetupDocuments.LoginEventPattern, "Session Manager logins, for the Bastion Portal", enabled: true, ct)));
+        }
+        else
+        {
+            current.Add($"The rule {settings.RuleName} matches Session Manager logins.");
+        }
+
+        var wanted = documents.LoginNoticeTarget;
+        var targets = rule is null ? [] : await events.ListTargetsByRuleAsync(settings.RuleName, cancellationToken);
+        if (!targets.Any(t => SameTarget(t, wanted)))
+        {
+            changes.Add(new(
+                new($"Send the rule's events to the topic as one sentence each (who, what, which instance, when, which session).", $"aws events put-targets --rule {settings.RuleName} --targets Id={wanted.Id},Arn={topicArn},InputTransformer=file://input-transformer.json"),
+                ct => events.PutTargetsAsync(settings.RuleName, [wanted], ct)));
+        }
+        else
+        {
+            current.Add("The rule sends its events to the topic.");
+        }
+
+        // A trail logging in the region.
+        await InspectTrailAsync(context, current, changes, cancellationToken);
+        return new StepInspection(exists, current, changes, files);
+    }
+
+    private async Task InspectTrailAsync(SetupContext context, List<string> current, List<PendingChange> changes, CancellationToken cancellationToken)
+    {
+        var (settings, documents) = (context.Settings, context.Documents);
+        var trails = (await cloudTrail.DescribeTrailsAsync(cancellationToken))
+            .Where(t => t.IsMultiRegionTrail || t.HomeRegion == documents.Region)
+            .ToList();
+        foreach (var trail in trails)
+        {
+            if (await cloudTrail.IsLoggingAsync(trail.TrailArn, cancellationToken) == true)
+            {
+                current.Add($"The trail {trail.Name} is logging{(trail.IsMultiRegionTrail ? " in every region" : $" in {documents.Region}")}.");
+                return;
+            }
+        }
+
+        var ours = trails.FirstOrDefault(t => t.Name == settings.TrailName);
+        if (!settings.CreateTrailIfMissing)
+        {
+            current.Add($"Warning: no CloudTrail trail is logging in {documents.Region}, so the rule never fires. Choose to create one, or start logging on an existing trail.");
+            return;
+        }
+
+        if (ours is null)
+        {
+            changes.Add(new(
+                new($"Create the trail {settings.TrailName} (every region, management events) writing to {settings.BucketName}.", $"aws cloudtrail create-trail --name {settings.TrailName} --s3-bucket-name {settings.BucketName} --is-multi-region-trail"),
+                ct => cloudTrail.CreateTrailAsync(settings.TrailName, settings.BucketName, isMultiRegionTrail: true, ct)));
+        }
+
+        changes.Add(new(
+            new($"Start logging on the trail {settings.TrailName}.", $"aws cloudtrail start-logging --name {settings.TrailName}"),
+            ct => cloudTrail.StartLoggingAsync(settings.TrailName, ct)));
+    }
+
+    /// <summary>The same destination and the same sentence: what EventBridge would deliver is alike.</summary>
+    private static bool SameTarget(EventTarget found, EventTarget wanted) =>
+        found.Id == wanted.Id
+        && found.Arn == wanted.Arn
+        && found.InputTransformer is { } transformer
+        && transformer.InputTemplate == wanted.InputTransformer!.InputTemplate
+        && transformer.InputPathsMap.Count == wanted.InputTransformer.InputPathsMap.Count
+        && wanted.InputTransformer.InputPathsMap.All(p => transformer.InputPathsMap.TryGetValue(p.Key, out var path) && path == p.Value);
+
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static string InputTransformerJson(EventInputTransformer transformer) =>
+        System.Text.Json.JsonSerializer.Serialize(new { transformer.InputPathsMap, transformer.InputTemplate }, Indented);
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Setup;
+using Portal.Core.Setup.Steps;
+using Portal.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace Portal.Tests.Integration;
+
+/// <summary>The whole wizard against moto: every step applied, read back with the <c>aws</c> CLI, then applied again.</summary>
+[Collection(MotoGroup.Name)]
+public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper output) : IDisposable
+{
+    private readonly ServiceProvider _services = AwsClients.For(moto, services =>
+    {
+        services.AddSingleton<IAwsEnvironment, AwsEnvironment>();
+        services.AddSingleton<ISetupStep, LogBucketStep>();
+        services.AddSingleton<ISetupStep, BastionRoleStep>();
+        services.AddSingleton<ISetupStep, PreferencesStep>();
+        services.AddSingleton<ISetupStep, NotificationsStep>();
+        services.AddSingleton<ISetupStep, EndUserPolicyStep>();
+        services.AddSingleton<ISetupEngine, SetupEngine>();
+    });
+
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task Apply_SetsUpEverything_AndASecondApplyChangesNothing()
+    {
+        var settings = await SettingsAsync();
+        var engine = _services.GetRequiredService<ISetupEngine>();
+
+        var clock = Stopwatch.StartNew();
+        var first = await engine.ApplyAsync(settings);
+        var applied = clock.Elapsed;
+        clock.Restart();
+        var second = await engine.ApplyAsync(settings);
+        var unchanged = clock.Elapsed;
+        output.WriteLine($"apply {applied.TotalSeconds:F2} s, no-change apply {unchanged.TotalSeconds:F2} s");
+
+        Assert.True(first.Succeeded, string.Join("; ", first.Steps.Select(s => $"{s.Name} {s.Outcome} {s.Message}")));
+        Assert.Equal(["logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy"], first.Steps.Select(s => s.Name));
+        Assert.All(second.Steps, s => Assert.Equal(StepOutcome.Unchanged, s.Outcome));
+
+        var topicArn = $"arn:aws:sns:{MotoServerFixture.Region}:{first.AccountId}:{settings.TopicName}";
+        var topic = (await CliAsync("sns", "get-topic-attributes", "--topic-arn", topicArn)).GetProperty("Attributes");
+        Assert.Equal(settings.TopicDisplayName, topic.GetProperty("DisplayName").GetString());
+        var publish = JsonDocument.Parse(topic.GetProperty("Policy").GetString()!).RootElement.GetProperty("Statement").EnumerateArray()
+            .Single(s => s.GetProperty("Sid").GetString() == SetupDocuments.EventBridgePublishSid);
+        Assert.Equal("events.amazonaws.com", publish.GetProperty("Principal").GetProperty("Service")[0].GetString());
+        var subscription = (await CliAsync("sns", "list-subscriptions-by-topic", "--topic-arn", topicArn)).GetProperty("Subscriptions")[0];
+        Assert.Equal(("email", "ops@example.com"), (subscription.GetProperty("Protocol").GetString(), subscription.GetProperty("Endpoint").GetString()));
+        var rule = await CliAsync("events", "describe-rule", "--name", settings.RuleName);
+        Assert.Equal("ENABLED", rule.GetProperty("State").GetString());
+        Assert.Contains("StartSession", rule.GetProperty("EventPattern").GetString(), StringComparison.Ordinal);
+        var target = (await CliAsync("events", "list-targets-by-rule", "--rule", settings.RuleName)).GetProperty("Targets")[0];
+        Assert.Equal(topicArn, target.GetProperty("Arn").GetString());
+        Assert.Contains("<who> called <action> on <target>", target.GetProperty("InputTransformer").GetProperty("InputTemplate").GetString(), StringComparison.Ordinal);
+        var trails = (await CliAsync("cloudtrail", "describe-trails")).GetProperty("trailList").EnumerateArray().Select(t => t.GetProperty("Name").GetString()!).ToList();
+        var logging = new List<bool>();
+        foreach (var name in trails)
+        {
+            logging.Add((await CliAsync("cloudtrail", "get-trail-status", "--name", name)).GetProperty("IsLogging").GetBoolean());
+        }
+
+        Assert.Contains(true, logging); // the wizard's trail, or one another test left logging
+
+        var endUser = (await CliAsync("iam", "get-policy", "--policy-arn", $"arn:aws:iam::{first.AccountId}:policy/{settings.EndUserPolicyName}")).GetProperty("Policy");
+        Assert.Equal("v1", endUser.GetProperty("DefaultVersionId").GetString());
+        var preferences = await CliAsync("ssm", "get-document", "--name", SessionPreferences.DocumentName);
+        Assert.Contains(settings.BucketName, preferences.GetProperty("Content").GetString(), StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    private async Task<SetupSettings> SettingsAsync()
+    {
+        var ec2 = _services.GetRequiredService<IAmazonEC2>();
+        var image = (await ec2.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["amazon"] })).Images[0].ImageId;
+        var instance = (await ec2.RunInstancesAsync(new RunInstancesRequest { ImageId = image, MinCount = 1, MaxCount = 1, InstanceType = InstanceType.T3Micro })).Reservation.Instances[0].InstanceId;
+        return new SetupSettings
+        {
+            BastionInstanceIds = [instance],
+            BucketName = $"wizard-logs-{_suffix}",
+            TopicName = $"bastion-logins-{_suffix}",
+            NotificationEmails = ["ops@example.com"],
+            RoleName = $"bastion-{_suffix}",
+            InstanceProfileName = $"bastion-{_suffix}",
+            LoggingPolicyName = $"session-logging-{_suffix}",
+            EndUserPolicyName = $"bastion-users-{_suffix}",
+            RuleName = $"session-logins-{_suffix}",
+            CreateTrailIfMissing = true,
+            TrailName = $"management-{_suffix}",
+            Versioning = true,
+            RetentionDays = 365,
+        };
+    }
+
+    private Task<JsonElement> CliAsync(params string[] args) => AwsCli.RunAsync(moto.Endpoint, args);
+}
