@@ -29,6 +29,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<IApiTokenService, ApiTokenService>();
         services.TryAddSingleton<IAwsEnvironment, AwsEnvironment>();
         services.TryAddSingleton<ISetupEngine, SetupEngine>();
+        services.TryAddSingleton<ISetupStore, SetupStore>();
 
         // The wizard's steps, in the order they run.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, LogBucketStep>());

@@ -12,6 +12,8 @@ internal sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
+    public DbSet<Setup.SetupRecord> Setups => Set<Setup.SetupRecord>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardAppendOnly();
@@ -57,6 +59,14 @@ internal sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
             token.Property(e => e.Prefix).HasMaxLength(16);
             token.Property(e => e.IssuedBy).HasMaxLength(256);
             token.HasIndex(e => e.TokenHash).IsUnique();
+        });
+
+        modelBuilder.Entity<Setup.SetupRecord>(setup =>
+        {
+            setup.ToTable("Setups");
+            setup.Property(e => e.Id).ValueGeneratedNever();
+            setup.Property(e => e.SavedBy).HasMaxLength(256);
+            setup.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
         });
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Portal.Core.Setup;
 
 /// <summary>One change a step would make, with the AWS CLI command that does the same by hand.</summary>
@@ -15,22 +17,28 @@ public sealed record SetupChange(string Description, string CliCommand);
 /// <param name="Message">What could not be read.</param>
 public sealed record StepPlan(string Name, string Title, IReadOnlyList<string> Current, IReadOnlyList<SetupChange> Changes, IReadOnlyDictionary<string, string> Documents, string? ErrorCode = null, string? Message = null);
 
-/// <summary>How applying a step ended.</summary>
+/// <summary>How applying a step ended; automation reads the lower-case names.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<StepOutcome>))]
 public enum StepOutcome
 {
     /// <summary>The step's resource did not exist and now does, as chosen.</summary>
+    [JsonStringEnumMemberName("created")]
     Created,
 
     /// <summary>It existed and was changed to match.</summary>
+    [JsonStringEnumMemberName("updated")]
     Updated,
 
     /// <summary>Everything was already as chosen.</summary>
+    [JsonStringEnumMemberName("unchanged")]
     Unchanged,
 
     /// <summary>An AWS call failed; the result says which, and what was already done.</summary>
+    [JsonStringEnumMemberName("failed")]
     Failed,
 
     /// <summary>Not run, because an earlier step failed.</summary>
+    [JsonStringEnumMemberName("skipped")]
     Skipped,
 }
 
@@ -46,3 +54,28 @@ public sealed record StepResult(string Name, StepOutcome Outcome, IReadOnlyList<
 /// <param name="Settings">The validated settings.</param>
 /// <param name="Documents">The documents for that account and region.</param>
 public sealed record SetupContext(SetupSettings Settings, SetupDocuments Documents);
+
+/// <summary>What the last verify found.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SetupStatus>))]
+public enum SetupStatus
+{
+    /// <summary>Everything as chosen.</summary>
+    [JsonStringEnumMemberName("complete")]
+    Complete,
+
+    /// <summary>Applied once, but something has changed since (or a step could not be read).</summary>
+    [JsonStringEnumMemberName("drifted")]
+    Drifted,
+
+    /// <summary>Never applied in full.</summary>
+    [JsonStringEnumMemberName("incomplete")]
+    Incomplete,
+}
+
+/// <summary>The settings the portal keeps, and what the last apply or verify found.</summary>
+/// <param name="Settings">The settings last applied.</param>
+/// <param name="SavedAt">When.</param>
+/// <param name="SavedBy">By whom.</param>
+/// <param name="Status">What the last apply or verify found.</param>
+/// <param name="CheckedAt">When it was checked.</param>
+public sealed record SavedSetup(SetupSettings Settings, DateTimeOffset SavedAt, string SavedBy, SetupStatus Status, DateTimeOffset CheckedAt);

@@ -71,12 +71,15 @@ public sealed record SetupSettings
     public string EndUserPolicyName { get; init; } = "PortalBastionUsers";
 }
 
-/// <summary>How the log bucket encrypts objects at rest.</summary>
+/// <summary>How the log bucket encrypts objects at rest; written <c>sse-s3</c> or <c>sse-kms</c> in JSON.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<BucketEncryption>))]
 public enum BucketEncryption
 {
     /// <summary>S3-managed keys (AES-256): no KMS permissions needed anywhere.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("sse-s3")]
     SseS3,
 
     /// <summary>A customer-managed KMS key: the bastion's role may use it to write.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("sse-kms")]
     SseKms,
 }

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Web.Api;
+
+/// <summary>The setup engine over HTTP, as automation calls it, against moto.</summary>
+[Collection(MotoGroup.Name)]
+public sealed class SetupApiTests(MotoServerFixture moto) : IDisposable
+{
+    private readonly PortalWebFactory _portal = new(moto.Endpoint);
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task Apply_AsAdmin_ReportsEachStep_SavesTheSettings_AndIsAudited()
+    {
+        using var alice = _portal.CreateBearerClient("sandbox-alice");
+        var body = await BodyAsync();
+
+        using var first = await alice.PostAsJsonAsync("/api/setup/apply", body);
+        var applied = await first.Content.ReadFromJsonAsync<JsonElement>();
+        using var second = await alice.PostAsJsonAsync("/api/setup/apply", body);
+        var again = await second.Content.ReadFromJsonAsync<JsonElement>();
+        using var verify = await alice.PostAsync("/api/setup/verify", null);
+        var state = await alice.GetFromJsonAsync<JsonElement>("/api/setup");
+        var audit = await alice.GetFromJsonAsync<JsonElement>("/api/audit?action=setup.apply");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var steps = applied.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal(["logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy"], steps.Select(s => s.GetProperty("name").GetString()));
+        Assert.All(steps, s => Assert.Contains(s.GetProperty("outcome").GetString(), new[] { "created", "updated" }));
+        Assert.All(again.GetProperty("steps").EnumerateArray(), s => Assert.Equal("unchanged", s.GetProperty("outcome").GetString()));
+        Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
+        Assert.True(state.GetProperty("configured").GetBoolean());
+        Assert.Equal("complete", state.GetProperty("status").GetString());
+        Assert.Equal(body["bucketName"], state.GetProperty("settings").GetProperty("bucketName").GetString());
+        Assert.True(audit.GetProperty("totalCount").GetInt32() >= 2);
+    }
+
+    [Fact]
+    public async Task Plan_WithBadOrMissingSettings_Is400NamingEach()
+    {
+        using var alice = _portal.CreateBearerClient("sandbox-alice");
+
+        using var missing = await alice.PostAsJsonAsync("/api/setup/plan", new { bucketName = "session-logs" });
+        using var bad = await alice.PostAsJsonAsync("/api/setup/plan", new { bastionInstanceId = "i-nope", bucketName = "Bad_Name", topicName = "t", notificationEmails = new[] { "nobody" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        var missingErrors = (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["bastionInstanceId", "notificationEmails", "topicName"], missingErrors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var badErrors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["bastionInstanceIds", "bucketName", "notificationEmails"], badErrors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("sandbox-carol", HttpStatusCode.Forbidden)]
+    [InlineData("sandbox-bob", HttpStatusCode.Forbidden)]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    public async Task Endpoints_ForAnyoneButAdmins_AreRefused(string? token, HttpStatusCode status)
+    {
+        using var client = token is null ? _portal.CreateClient() : _portal.CreateBearerClient(token);
+
+        using var get = await client.GetAsync("/api/setup");
+        using var apply = await client.PostAsJsonAsync("/api/setup/apply", new { bucketName = "x" });
+
+        Assert.Equal(status, get.StatusCode);
+        Assert.Equal(status, apply.StatusCode);
+    }
+
+    public void Dispose() => _portal.Dispose();
+
+    private async Task<Dictionary<string, object>> BodyAsync()
+    {
+        var image = (await AwsCli.RunAsync(moto.Endpoint, "ec2", "describe-images", "--owners", "amazon")).GetProperty("Images")[0].GetProperty("ImageId").GetString()!;
+        var instance = (await AwsCli.RunAsync(moto.Endpoint, "ec2", "run-instances", "--image-id", image, "--count", "1", "--instance-type", "t3.micro")).GetProperty("Instances")[0].GetProperty("InstanceId").GetString()!;
+        return new Dictionary<string, object>
+        {
+            ["bastionInstanceId"] = instance,
+            ["bucketName"] = $"api-logs-{_suffix}",
+            ["topicName"] = $"api-logins-{_suffix}",
+            ["notificationEmails"] = new[] { "ops@example.com" },
+            ["roleName"] = $"api-bastion-{_suffix}",
+            ["instanceProfileName"] = $"api-bastion-{_suffix}",
+            ["loggingPolicyName"] = $"api-logging-{_suffix}",
+            ["endUserPolicyName"] = $"api-users-{_suffix}",
+            ["ruleName"] = $"api-logins-{_suffix}",
+        };
+    }
+}

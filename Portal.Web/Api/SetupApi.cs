@@ -1,0 +1,215 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Core.Audit;
+using Portal.Core.Aws;
+using Portal.Core.Setup;
+using Portal.Web.Auth;
+
+namespace Portal.Web.Api;
+
+/// <summary>
+/// The setup wizard's engine for automation, Admins only: <c>GET /api/setup</c> (saved settings and status),
+/// <c>POST /api/setup/plan</c>, <c>POST /api/setup/apply</c> and <c>POST /api/setup/verify</c>.
+/// </summary>
+internal static class SetupApi
+{
+    public static RouteGroupBuilder MapSetupApi(this RouteGroupBuilder api)
+    {
+        var setup = api.MapGroup("/setup").RequireAuthorization(PortalPolicies.Admin);
+        setup.MapGet("/", GetAsync).WithName("GetSetup").WithSummary("The saved setup settings and what the last apply or verify found.");
+        setup.MapPost("/plan", PlanAsync).WithName("PlanSetup").WithSummary("What exists and what apply would change, step by step, with documents and CLI commands.");
+        setup.MapPost("/apply", ApplyAsync).WithName("ApplySetup").WithSummary("Applies the settings step by step; each step is created, updated, unchanged, failed or skipped.");
+        setup.MapPost("/verify", VerifyAsync).WithName("VerifySetup").WithSummary("Reads everything again for the saved settings and reports drift.");
+        return api;
+    }
+
+    private static async Task<Ok<SetupState>> GetAsync(ISetupStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.GetAsync(cancellationToken) is { } saved
+            ? new SetupState(true, saved.Settings, saved.Status, saved.SavedAt, saved.SavedBy, saved.CheckedAt)
+            : new SetupState(false, null, SetupStatus.Incomplete, null, null, null));
+
+    private static async Task<IResult> PlanAsync(SetupRequest request, ISetupEngine engine, CancellationToken cancellationToken)
+    {
+        if (Settings(request) is not { } settings)
+        {
+            return Missing(request);
+        }
+
+        return await RunAsync(async () => TypedResults.Ok(await engine.PlanAsync(settings, cancellationToken)));
+    }
+
+    private static async Task<IResult> ApplyAsync(SetupRequest request, ISetupEngine engine, ISetupStore store, IAuditTrail audit, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (Settings(request) is not { } settings)
+        {
+            return Missing(request);
+        }
+
+        return await RunAsync(async () =>
+        {
+            var result = await engine.ApplyAsync(settings, cancellationToken: cancellationToken);
+            await store.SaveAsync(settings, user.ActorOf(), result.Succeeded ? SetupStatus.Complete : SetupStatus.Incomplete, cancellationToken);
+            var failed = result.Steps.FirstOrDefault(s => s.Outcome == StepOutcome.Failed);
+            await audit.RecordAsync(
+                new AuditRecord(
+                    user.ActorOf(),
+                    "setup.apply",
+                    $"{result.AccountId}/{result.Region}",
+                    failed is null ? AuditOutcome.Succeeded : AuditOutcome.Failed,
+                    Truncate(failed is null
+                        ? string.Join(", ", result.Steps.Select(s => $"{s.Name} {Json(s.Outcome)}"))
+                        : $"{failed.Name} failed with {failed.ErrorCode} after {failed.Done.Count} change(s)")),
+                cancellationToken);
+            return TypedResults.Ok(result);
+        });
+    }
+
+    private static async Task<IResult> VerifyAsync(ISetupEngine engine, ISetupStore store, IAuditTrail audit, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(cancellationToken) is not { } saved)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing to verify", detail: "No setup has been applied yet: plan and apply it first.");
+        }
+
+        return await RunAsync(async () =>
+        {
+            var plan = await engine.PlanAsync(saved.Settings, cancellationToken);
+            var status = plan.IsComplete ? SetupStatus.Complete : SetupStatus.Drifted;
+            await store.RecordStatusAsync(status, cancellationToken);
+            await audit.RecordAsync(new AuditRecord(user.ActorOf(), "setup.verify", $"{plan.AccountId}/{plan.Region}", AuditOutcome.Succeeded, Json(status)), cancellationToken);
+            return TypedResults.Ok(plan);
+        });
+    }
+
+    /// <summary>Bad settings answer 400 naming each one; an AWS failure before any step (STS) answers 502 with its code.</summary>
+    private static async Task<IResult> RunAsync(Func<Task<IResult>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (SetupValidationException ex)
+        {
+            return TypedResults.ValidationProblem(ex.Errors.ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => e.Value));
+        }
+        catch (AwsApiException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: $"{ex.Service} answered {ex.ErrorCode}", detail: ex.AwsMessage);
+        }
+    }
+
+    private static SetupSettings? Settings(SetupRequest request)
+    {
+        var bastions = (request.BastionInstanceIds ?? []).ToList();
+        if (!string.IsNullOrEmpty(request.BastionInstanceId) && !bastions.Contains(request.BastionInstanceId, StringComparer.Ordinal))
+        {
+            bastions.Insert(0, request.BastionInstanceId);
+        }
+
+        if (bastions.Count == 0 || request.BucketName is null || request.TopicName is null || request.NotificationEmails is null)
+        {
+            return null;
+        }
+
+        var defaults = new SetupSettings { BastionInstanceIds = bastions, BucketName = request.BucketName, TopicName = request.TopicName, NotificationEmails = request.NotificationEmails };
+        return defaults with
+        {
+            Encryption = request.Encryption ?? defaults.Encryption,
+            KmsKeyArn = request.KmsKeyArn,
+            Versioning = request.Versioning ?? defaults.Versioning,
+            RetentionDays = request.RetentionDays,
+            RoleName = request.RoleName ?? defaults.RoleName,
+            InstanceProfileName = request.InstanceProfileName ?? defaults.InstanceProfileName,
+            LoggingPolicyName = request.LoggingPolicyName ?? defaults.LoggingPolicyName,
+            ReplaceExistingInstanceProfile = request.ReplaceExistingInstanceProfile ?? defaults.ReplaceExistingInstanceProfile,
+            IdleSessionTimeoutMinutes = request.IdleSessionTimeoutMinutes ?? defaults.IdleSessionTimeoutMinutes,
+            MaxSessionDurationMinutes = request.MaxSessionDurationMinutes ?? defaults.MaxSessionDurationMinutes,
+            TopicDisplayName = request.TopicDisplayName ?? defaults.TopicDisplayName,
+            RuleName = request.RuleName ?? defaults.RuleName,
+            CreateTrailIfMissing = request.CreateTrailIfMissing ?? defaults.CreateTrailIfMissing,
+            TrailName = request.TrailName ?? defaults.TrailName,
+            EndUserPolicyName = request.EndUserPolicyName ?? defaults.EndUserPolicyName,
+        };
+    }
+
+    private static ValidationProblem Missing(SetupRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrEmpty(request.BastionInstanceId) && request.BastionInstanceIds is not { Count: > 0 })
+        {
+            errors["bastionInstanceId"] = ["Choose the bastion instance."];
+        }
+
+        if (request.BucketName is null)
+        {
+            errors["bucketName"] = ["Name the log bucket."];
+        }
+
+        if (request.TopicName is null)
+        {
+            errors["topicName"] = ["Name the topic login notices go to."];
+        }
+
+        if (request.NotificationEmails is null)
+        {
+            errors["notificationEmails"] = ["Give the addresses to mail logins to."];
+        }
+
+        return TypedResults.ValidationProblem(errors);
+    }
+
+    private static string Json<T>(T value) => JsonSerializer.Serialize(value).Trim('"');
+
+    private static string Truncate(string text) => text.Length <= 2000 ? text : text[..2000];
+}
+
+/// <summary>
+/// The body of plan and apply: <c>bastionInstanceId</c> (or <c>bastionInstanceIds</c>), <c>bucketName</c>,
+/// <c>topicName</c> and <c>notificationEmails</c>; every other setting is optional, with the wizard's default.
+/// </summary>
+internal sealed record SetupRequest
+{
+    public string? BastionInstanceId { get; init; }
+
+    public IReadOnlyList<string>? BastionInstanceIds { get; init; }
+
+    public string? BucketName { get; init; }
+
+    public string? TopicName { get; init; }
+
+    public IReadOnlyList<string>? NotificationEmails { get; init; }
+
+    public BucketEncryption? Encryption { get; init; }
+
+    public string? KmsKeyArn { get; init; }
+
+    public bool? Versioning { get; init; }
+
+    public int? RetentionDays { get; init; }
+
+    public string? RoleName { get; init; }
+
+    public string? InstanceProfileName { get; init; }
+
+    public string? LoggingPolicyName { get; init; }
+
+    public bool? ReplaceExistingInstanceProfile { get; init; }
+
+    public int? IdleSessionTimeoutMinutes { get; init; }
+
+    public int? MaxSessionDurationMinutes { get; init; }
+
+    public string? TopicDisplayName { get; init; }
+
+    public string? RuleName { get; init; }
+
+    public bool? CreateTrailIfMissing { get; init; }
+
+    public string? TrailName { get; init; }
+
+    public string? EndUserPolicyName { get; init; }
+}
+
+/// <summary>What <c>GET /api/setup</c> answers.</summary>
+internal sealed record SetupState(bool Configured, SetupSettings? Settings, SetupStatus Status, DateTimeOffset? SavedAt, string? SavedBy, DateTimeOffset? CheckedAt);
