@@ -6,8 +6,10 @@ namespace Portal.Core.Sessions;
 
 internal sealed class CommandExtractor : ICommandExtractor
 {
-    // Patterns come from configuration: a timeout keeps a bad one from hanging a circuit or the indexer.
-    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(50);
+    // Patterns come from configuration: a timeout keeps a catastrophic one from hanging a circuit or the indexer.
+    // It is a safety net, never reached by a sane pattern even on a loaded machine (at 50 ms a busy CI missed a
+    // flag: an audit result must not depend on load).
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
     private const int MaxCommandLength = 4096;
 
     private readonly Regex[] _prompts;

@@ -10,7 +10,7 @@ namespace Portal.Web.Api;
 
 /// <summary>
 /// The setup wizard's engine for automation, Admins only: <c>GET /api/setup</c> (saved settings and status),
-/// <c>POST /api/setup/plan</c>, <c>POST /api/setup/apply</c> and <c>POST /api/setup/verify</c>.
+/// <c>POST /api/setup/plan</c>, <c>/export</c> (the plan as a shell script), <c>/apply</c> and <c>/verify</c>.
 /// </summary>
 internal static class SetupApi
 {
@@ -20,6 +20,7 @@ internal static class SetupApi
         setup.MapGet("/", GetAsync).WithName("GetSetup").WithSummary("The saved setup settings and what the last apply or verify found.");
         setup.MapPost("/plan", PlanAsync).WithName("PlanSetup").WithSummary("What exists and what apply would change, step by step, with documents and CLI commands.");
         setup.MapPost("/apply", ApplyAsync).WithName("ApplySetup").WithSummary("Applies the settings step by step; each step is created, updated, unchanged, failed or skipped.");
+        setup.MapPost("/export", ExportAsync).WithName("ExportSetup").WithSummary("The plan as a shell script of AWS CLI commands, its documents written first.");
         setup.MapPost("/verify", VerifyAsync).WithName("VerifySetup").WithSummary("Reads everything again for the saved settings and reports drift.");
         return api;
     }
@@ -37,6 +38,20 @@ internal static class SetupApi
         }
 
         return await RunAsync(async () => TypedResults.Ok(await engine.PlanAsync(settings, cancellationToken)));
+    }
+
+    private static async Task<IResult> ExportAsync(SetupRequest request, ISetupEngine engine, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (Settings(request) is not { } settings)
+        {
+            return Missing(request);
+        }
+
+        return await RunAsync(async () =>
+        {
+            var script = SetupExport.ToShellScript(await engine.PlanAsync(settings, cancellationToken), time.GetUtcNow());
+            return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(script), "text/x-shellscript", "bastion-portal-setup.sh");
+        });
     }
 
     private static async Task<IResult> ApplyAsync(SetupRequest request, ISetupEngine engine, ISetupStore store, IAuditTrail audit, ClaimsPrincipal user, CancellationToken cancellationToken)

@@ -41,7 +41,7 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
         {
             current.Add($"No topic {topic}.");
             changes.Add(new(
-                new($"Create the topic {topic} ({settings.TopicDisplayName}).", $"aws sns create-topic --name {topic} --attributes DisplayName=\"{settings.TopicDisplayName}\""),
+                new($"Create the topic {topic} ({settings.TopicDisplayName}).", $"aws sns create-topic --name {topic} --attributes {SetupExport.ShellQuote($"DisplayName={settings.TopicDisplayName}")}"),
                 ct => sns.CreateTopicAsync(topic, [new("DisplayName", settings.TopicDisplayName)], ct)));
         }
         else
@@ -50,7 +50,7 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
             if (attributes?.GetValueOrDefault("DisplayName") != settings.TopicDisplayName)
             {
                 changes.Add(new(
-                    new($"Set the topic's display name to {settings.TopicDisplayName}.", $"aws sns set-topic-attributes --topic-arn {topicArn} --attribute-name DisplayName --attribute-value \"{settings.TopicDisplayName}\""),
+                    new($"Set the topic's display name to {settings.TopicDisplayName}.", $"aws sns set-topic-attributes --topic-arn {topicArn} --attribute-name DisplayName --attribute-value {SetupExport.ShellQuote(settings.TopicDisplayName)}"),
                     ct => sns.SetTopicAttributesAsync(topicArn, "DisplayName", settings.TopicDisplayName, ct)));
             }
         }
@@ -81,7 +81,7 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
         foreach (var email in settings.NotificationEmails.Where(e => !subscriptions.Any(s => s.Protocol == "email" && string.Equals(s.Endpoint, e, StringComparison.OrdinalIgnoreCase))))
         {
             changes.Add(new(
-                new($"Subscribe {email} (SNS mails a confirmation link).", $"aws sns subscribe --topic-arn {topicArn} --protocol email --notification-endpoint {email}"),
+                new($"Subscribe {email} (SNS mails a confirmation link).", $"aws sns subscribe --topic-arn {topicArn} --protocol email --notification-endpoint {SetupExport.ShellQuote(email)}"),
                 ct => sns.SubscribeAsync(topicArn, "email", email, ct)));
         }
 

@@ -60,7 +60,7 @@ internal sealed class PreferencesStep(IAmazonSimpleSystemsManagement ssm) : ISet
         else
         {
             changes.Add(new(
-                new($"Update {Document} with the chosen preferences and make the new version the default.", $"aws ssm update-document --name {Document} --content file://preferences.json --document-version '$LATEST' && aws ssm update-document-default-version --name {Document} --document-version <the new version>"),
+                new($"Update {Document} with the chosen preferences and make the new version the default.", $"aws ssm update-document-default-version --name {Document} --document-version \"$(aws ssm update-document --name {Document} --content file://preferences.json --document-version '$LATEST' --query DocumentDescription.DocumentVersion --output text)\""),
                 async ct =>
                 {
                     var updated = await Run("UpdateDocument", () => ssm.UpdateDocumentAsync(

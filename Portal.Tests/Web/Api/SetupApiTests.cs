@@ -18,6 +18,8 @@ public sealed class SetupApiTests(MotoServerFixture moto) : IDisposable
         using var alice = _portal.CreateBearerClient("sandbox-alice");
         var body = await BodyAsync();
 
+        using var export = await alice.PostAsJsonAsync("/api/setup/export", body);
+        var script = await export.Content.ReadAsStringAsync();
         using var first = await alice.PostAsJsonAsync("/api/setup/apply", body);
         var applied = await first.Content.ReadFromJsonAsync<JsonElement>();
         using var second = await alice.PostAsJsonAsync("/api/setup/apply", body);
@@ -26,6 +28,9 @@ public sealed class SetupApiTests(MotoServerFixture moto) : IDisposable
         var state = await alice.GetFromJsonAsync<JsonElement>("/api/setup");
         var audit = await alice.GetFromJsonAsync<JsonElement>("/api/audit?action=setup.apply");
 
+        Assert.Equal("text/x-shellscript", export.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"aws s3api create-bucket --bucket {body["bucketName"]}", script, StringComparison.Ordinal);
+        Assert.Contains("cat > trust-policy.json <<'PORTAL_DOCUMENT'", script, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var steps = applied.GetProperty("steps").EnumerateArray().ToList();
         Assert.Equal(["logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy"], steps.Select(s => s.GetProperty("name").GetString()));
