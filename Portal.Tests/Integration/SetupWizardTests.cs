@@ -33,6 +33,7 @@ public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper o
         var settings = await SettingsAsync();
         var engine = _services.GetRequiredService<ISetupEngine>();
 
+        var plan = await engine.PlanAsync(settings);
         var clock = Stopwatch.StartNew();
         var first = await engine.ApplyAsync(settings);
         var applied = clock.Elapsed;
@@ -41,6 +42,12 @@ public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper o
         var unchanged = clock.Elapsed;
         output.WriteLine($"apply {applied.TotalSeconds:F2} s, no-change apply {unchanged.TotalSeconds:F2} s");
 
+        // Every document a command names is in the plan (the exported script writes it first).
+        Assert.All(plan.Steps, step => Assert.All(
+            step.Changes.SelectMany(c => System.Text.RegularExpressions.Regex.Matches(c.CliCommand, @"file://([\w.-]+)").Select(m => m.Groups[1].Value)),
+            file => Assert.True(step.Documents.ContainsKey(file), $"{step.Name} names {file} without it")));
+        Assert.Contains("bucket-encryption.json", plan.Steps[0].Documents.Keys);
+        Assert.Contains("lifecycle.json", plan.Steps[0].Documents.Keys);
         Assert.True(first.Succeeded, string.Join("; ", first.Steps.Select(s => $"{s.Name} {s.Outcome} {s.Message}")));
         Assert.Equal(["logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy"], first.Steps.Select(s => s.Name));
         Assert.All(second.Steps, s => Assert.Equal(StepOutcome.Unchanged, s.Outcome));

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Portal.Core.Aws;
@@ -12,6 +14,8 @@ namespace Portal.Core.Setup.Steps;
 /// </summary>
 internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
     /// <summary>The lifecycle rule the wizard owns; other rules on the bucket are kept.</summary>
     internal const string RetentionRuleId = "portal-transcript-retention";
 
@@ -71,12 +75,23 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
 
         if (!encrypted)
         {
-            var algorithm = wantKms ? "aws:kms" : "AES256";
-            var key = wantKms ? $",\"KMSMasterKeyID\":\"{settings.KmsKeyArn}\"" : string.Empty;
+            documents["bucket-encryption.json"] = JsonSerializer.Serialize(
+                new
+                {
+                    Rules = new[]
+                    {
+                        new
+                        {
+                            ApplyServerSideEncryptionByDefault = new { SSEAlgorithm = wantKms ? "aws:kms" : "AES256", KMSMasterKeyID = wantKms ? settings.KmsKeyArn : null },
+                            BucketKeyEnabled = wantKms ? true : (bool?)null,
+                        },
+                    },
+                },
+                Indented);
             changes.Add(new(
                 new(
                     wantKms ? $"Encrypt new objects with SSE-KMS ({settings.KmsKeyArn}), with an S3 bucket key." : "Encrypt new objects with SSE-S3 (AES-256).",
-                    $"aws s3api put-bucket-encryption --bucket {bucket} --server-side-encryption-configuration '{{\"Rules\":[{{\"ApplyServerSideEncryptionByDefault\":{{\"SSEAlgorithm\":\"{algorithm}\"{key}}}{(wantKms ? ",\"BucketKeyEnabled\":true" : string.Empty)}}}]}}'"),
+                    $"aws s3api put-bucket-encryption --bucket {bucket} --server-side-encryption-configuration file://bucket-encryption.json"),
                 ct => Run("PutBucketEncryption", () => s3.PutBucketEncryptionAsync(
                     new PutBucketEncryptionRequest
                     {
@@ -184,8 +199,13 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
                     NoncurrentVersionExpiration = settings.Versioning ? new LifecycleRuleNoncurrentVersionExpiration { NoncurrentDays = days } : null,
                 };
                 var all = rules.Where(r => r.Id != RetentionRuleId).Append(wanted).ToList();
+                documents["lifecycle.json"] = LifecycleJson(all);
                 changes.Add(new(
-                    new($"Expire transcripts under {SetupSettings.KeyPrefix}/ after {days} days.", $"aws s3api put-bucket-lifecycle-configuration --bucket {bucket} --lifecycle-configuration file://lifecycle.json"),
+                    new(
+                        all.Count == 1
+                            ? $"Expire transcripts under {SetupSettings.KeyPrefix}/ after {days} days."
+                            : $"Expire transcripts under {SetupSettings.KeyPrefix}/ after {days} days, keeping the bucket's {all.Count - 1} other lifecycle rule(s) (apply keeps them whole; lifecycle.json shows only their ids, prefixes and expirations, so check it before running the command by hand).",
+                        $"aws s3api put-bucket-lifecycle-configuration --bucket {bucket} --lifecycle-configuration file://lifecycle.json"),
                     ct => Run("PutBucketLifecycleConfiguration", () => s3.PutLifecycleConfigurationAsync(
                         new PutLifecycleConfigurationRequest { BucketName = bucket, Configuration = new LifecycleConfiguration { Rules = all } },
                         ct))));
@@ -194,6 +214,21 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
 
         return new StepInspection(exists, current, changes, documents);
     }
+
+    /// <summary>The lifecycle configuration as the CLI takes it; other rules appear by id, prefix and expirations only.</summary>
+    private static string LifecycleJson(IEnumerable<LifecycleRule> rules) => JsonSerializer.Serialize(
+        new
+        {
+            Rules = rules.Select(r => new
+            {
+                ID = r.Id,
+                Status = r.Status?.Value,
+                Filter = new { Prefix = PrefixOf(r) ?? string.Empty },
+                Expiration = r.Expiration?.Days is { } days ? new { Days = days } : null,
+                NoncurrentVersionExpiration = r.NoncurrentVersionExpiration?.NoncurrentDays is { } noncurrent ? new { NoncurrentDays = noncurrent } : null,
+            }),
+        },
+        Indented);
 
     /// <summary>The prefix a rule applies to, wherever the response put it (the filter or its predicate).</summary>
     private static string? PrefixOf(LifecycleRule rule) =>
