@@ -13,12 +13,7 @@ namespace Portal.Tests.Integration;
 [Collection(MotoGroup.Name)]
 public sealed class SetupBastionRoleTests(MotoServerFixture moto) : IDisposable
 {
-    private readonly ServiceProvider _services = AwsClients.For(moto, services =>
-    {
-        services.AddSingleton<IAwsEnvironment, AwsEnvironment>();
-        services.AddSingleton<ISetupStep, BastionRoleStep>();
-        services.AddSingleton<ISetupEngine, SetupEngine>();
-    });
+    private readonly ServiceProvider _services = SetupServices.For(moto, typeof(BastionRoleStep));
 
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
 
@@ -104,9 +99,7 @@ public sealed class SetupBastionRoleTests(MotoServerFixture moto) : IDisposable
 
     private async Task<SetupSettings> SettingsAsync()
     {
-        var ec2 = _services.GetRequiredService<IAmazonEC2>();
-        var image = (await ec2.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["amazon"] })).Images[0].ImageId;
-        var instance = (await ec2.RunInstancesAsync(new RunInstancesRequest { ImageId = image, MinCount = 1, MaxCount = 1, InstanceType = InstanceType.T3Micro })).Reservation.Instances[0].InstanceId;
+        var instance = await SetupServices.RunInstanceAsync(_services);
         return new SetupSettings
         {
             BastionInstanceIds = [instance],

@@ -12,12 +12,7 @@ namespace Portal.Tests.Integration;
 [Collection(MotoGroup.Name)]
 public sealed class SetupLogBucketTests(MotoServerFixture moto) : IDisposable
 {
-    private readonly ServiceProvider _services = AwsClients.For(moto, services =>
-    {
-        services.AddSingleton<IAwsEnvironment, AwsEnvironment>();
-        services.AddSingleton<ISetupStep, LogBucketStep>();
-        services.AddSingleton<ISetupEngine, SetupEngine>();
-    });
+    private readonly ServiceProvider _services = SetupServices.For(moto, typeof(LogBucketStep));
 
     private readonly string _bucket = $"session-logs-{Guid.NewGuid():N}"[..30];
 

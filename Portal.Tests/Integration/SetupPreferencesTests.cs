@@ -11,12 +11,7 @@ namespace Portal.Tests.Integration;
 [Collection(MotoGroup.Name)]
 public sealed class SetupPreferencesTests(MotoServerFixture moto) : IDisposable
 {
-    private readonly ServiceProvider _services = AwsClients.For(moto, services =>
-    {
-        services.AddSingleton<IAwsEnvironment, AwsEnvironment>();
-        services.AddSingleton<ISetupStep, PreferencesStep>();
-        services.AddSingleton<ISetupEngine, SetupEngine>();
-    });
+    private readonly ServiceProvider _services = SetupServices.For(moto, typeof(PreferencesStep));
 
     private static readonly SetupSettings Settings = new()
     {

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Amazon.EC2;
-using Amazon.EC2.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Setup;
 using Portal.Core.Setup.Steps;
@@ -14,16 +12,7 @@ namespace Portal.Tests.Integration;
 [Collection(MotoGroup.Name)]
 public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper output) : IDisposable
 {
-    private readonly ServiceProvider _services = AwsClients.For(moto, services =>
-    {
-        services.AddSingleton<IAwsEnvironment, AwsEnvironment>();
-        services.AddSingleton<ISetupStep, LogBucketStep>();
-        services.AddSingleton<ISetupStep, BastionRoleStep>();
-        services.AddSingleton<ISetupStep, PreferencesStep>();
-        services.AddSingleton<ISetupStep, NotificationsStep>();
-        services.AddSingleton<ISetupStep, EndUserPolicyStep>();
-        services.AddSingleton<ISetupEngine, SetupEngine>();
-    });
+    private readonly ServiceProvider _services = SetupServices.For(moto, typeof(LogBucketStep), typeof(BastionRoleStep), typeof(PreferencesStep), typeof(NotificationsStep), typeof(EndUserPolicyStep));
 
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
 
@@ -85,9 +74,7 @@ public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper o
 
     private async Task<SetupSettings> SettingsAsync()
     {
-        var ec2 = _services.GetRequiredService<IAmazonEC2>();
-        var image = (await ec2.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["amazon"] })).Images[0].ImageId;
-        var instance = (await ec2.RunInstancesAsync(new RunInstancesRequest { ImageId = image, MinCount = 1, MaxCount = 1, InstanceType = InstanceType.T3Micro })).Reservation.Instances[0].InstanceId;
+        var instance = await SetupServices.RunInstanceAsync(_services);
         return new SetupSettings
         {
             BastionInstanceIds = [instance],
