@@ -30,6 +30,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<IAwsEnvironment, AwsEnvironment>();
         services.TryAddSingleton<ISetupEngine, SetupEngine>();
         services.TryAddSingleton<ISetupStore, SetupStore>();
+        services.TryAddSingleton<ISetupWizard, SetupWizard>();
 
         // The wizard's steps, in the order they run.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, LogBucketStep>());

@@ -12,6 +12,11 @@ public interface ISetupEngine
     /// <exception cref="Aws.AwsApiException">STS could not say which account this is.</exception>
     Task<SetupPlan> PlanAsync(SetupSettings settings, CancellationToken cancellationToken = default);
 
+    /// <summary>The documents the settings give in this account and region (for a template export).</summary>
+    /// <exception cref="SetupValidationException">A setting breaks a naming rule; nothing was called.</exception>
+    /// <exception cref="Aws.AwsApiException">STS could not say which account this is.</exception>
+    Task<SetupDocuments> DocumentsAsync(SetupSettings settings, CancellationToken cancellationToken = default);
+
     /// <summary>Makes the changes, step by step, reporting each; stops at the first failure.</summary>
     /// <exception cref="SetupValidationException">A setting breaks a naming rule; nothing was called.</exception>
     /// <exception cref="Aws.AwsApiException">STS could not say which account this is.</exception>

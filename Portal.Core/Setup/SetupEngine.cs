@@ -27,6 +27,9 @@ internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetu
         return new SetupPlan(context.Documents.AccountId, context.Documents.Region, plans);
     }
 
+    public async Task<SetupDocuments> DocumentsAsync(SetupSettings settings, CancellationToken cancellationToken = default) =>
+        (await ContextAsync(settings, cancellationToken)).Documents;
+
     public async Task<SetupApplyResult> ApplyAsync(SetupSettings settings, IProgress<SetupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var context = await ContextAsync(settings, cancellationToken);

@@ -6,10 +6,12 @@ namespace Portal.Tests.TestSupport;
 /// <summary>The AWS CLI, an independent client, pointed at moto: how the tests check what the portal did.</summary>
 internal static class AwsCli
 {
-    public static async Task<JsonElement> RunAsync(Uri endpoint, params string[] args)
+    public static Task<JsonElement> RunAsync(Uri endpoint, params string[] args) => RunInRegionAsync(endpoint, MotoServerFixture.Region, args);
+
+    public static async Task<JsonElement> RunInRegionAsync(Uri endpoint, string region, params string[] args)
     {
         var start = new ProcessStartInfo("aws") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args.Concat(["--endpoint-url", endpoint.ToString().TrimEnd('/'), "--region", MotoServerFixture.Region, "--output", "json"]))
+        foreach (var arg in args.Concat(["--endpoint-url", endpoint.ToString().TrimEnd('/'), "--region", region, "--output", "json"]))
         {
             start.ArgumentList.Add(arg);
         }

@@ -1,7 +1,7 @@
 using System.Security.Claims;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Setup;
 using Portal.Web.Auth;
@@ -20,7 +20,7 @@ internal static class SetupApi
         setup.MapGet("/", GetAsync).WithName("GetSetup").WithSummary("The saved setup settings and what the last apply or verify found.");
         setup.MapPost("/plan", PlanAsync).WithName("PlanSetup").WithSummary("What exists and what apply would change, step by step, with documents and CLI commands.");
         setup.MapPost("/apply", ApplyAsync).WithName("ApplySetup").WithSummary("Applies the settings step by step; each step is created, updated, unchanged, failed or skipped.");
-        setup.MapPost("/export", ExportAsync).WithName("ExportSetup").WithSummary("The plan as a shell script of AWS CLI commands, its documents written first.");
+        setup.MapPost("/export", ExportAsync).WithName("ExportSetup").WithSummary("The plan as a shell script of AWS CLI commands, its documents written first (format=shell), or the settings as a CloudFormation template (format=cloudformation).");
         setup.MapPost("/verify", VerifyAsync).WithName("VerifySetup").WithSummary("Reads everything again for the saved settings and reports drift.");
         return api;
     }
@@ -40,62 +40,37 @@ internal static class SetupApi
         return await RunAsync(async () => TypedResults.Ok(await engine.PlanAsync(settings, cancellationToken)));
     }
 
-    private static async Task<IResult> ExportAsync(SetupRequest request, ISetupEngine engine, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> ExportAsync(SetupRequest request, ISetupEngine engine, TimeProvider time, CancellationToken cancellationToken, string? format = null)
+    {
+        if (format is not (null or "shell" or "cloudformation"))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["Export as shell (the default) or cloudformation."] });
+        }
+
+        if (Settings(request) is not { } settings)
+        {
+            return Missing(request);
+        }
+
+        return await RunAsync(async () => format == "cloudformation"
+            ? TypedResults.File(Encoding.UTF8.GetBytes(SetupCloudFormation.ToTemplate(await engine.DocumentsAsync(settings, cancellationToken))), "application/json", "bastion-portal-setup.template.json")
+            : TypedResults.File(Encoding.UTF8.GetBytes(SetupExport.ToShellScript(await engine.PlanAsync(settings, cancellationToken), time.GetUtcNow())), "text/x-shellscript", "bastion-portal-setup.sh"));
+    }
+
+    private static async Task<IResult> ApplyAsync(SetupRequest request, ISetupWizard wizard, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (Settings(request) is not { } settings)
         {
             return Missing(request);
         }
 
-        return await RunAsync(async () =>
-        {
-            var script = SetupExport.ToShellScript(await engine.PlanAsync(settings, cancellationToken), time.GetUtcNow());
-            return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(script), "text/x-shellscript", "bastion-portal-setup.sh");
-        });
+        return await RunAsync(async () => TypedResults.Ok(await wizard.ApplyAsync(settings, user.ActorOf(), cancellationToken: cancellationToken)));
     }
 
-    private static async Task<IResult> ApplyAsync(SetupRequest request, ISetupEngine engine, ISetupStore store, IAuditTrail audit, ClaimsPrincipal user, CancellationToken cancellationToken)
-    {
-        if (Settings(request) is not { } settings)
-        {
-            return Missing(request);
-        }
-
-        return await RunAsync(async () =>
-        {
-            var result = await engine.ApplyAsync(settings, cancellationToken: cancellationToken);
-            await store.SaveAsync(settings, user.ActorOf(), result.Succeeded ? SetupStatus.Complete : SetupStatus.Incomplete, cancellationToken);
-            var failed = result.Steps.FirstOrDefault(s => s.Outcome == StepOutcome.Failed);
-            await audit.RecordAsync(
-                new AuditRecord(
-                    user.ActorOf(),
-                    "setup.apply",
-                    $"{result.AccountId}/{result.Region}",
-                    failed is null ? AuditOutcome.Succeeded : AuditOutcome.Failed,
-                    Truncate(failed is null
-                        ? string.Join(", ", result.Steps.Select(s => $"{s.Name} {Json(s.Outcome)}"))
-                        : $"{failed.Name} failed with {failed.ErrorCode} after {failed.Done.Count} change(s)")),
-                cancellationToken);
-            return TypedResults.Ok(result);
-        });
-    }
-
-    private static async Task<IResult> VerifyAsync(ISetupEngine engine, ISetupStore store, IAuditTrail audit, ClaimsPrincipal user, CancellationToken cancellationToken)
-    {
-        if (await store.GetAsync(cancellationToken) is not { } saved)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing to verify", detail: "No setup has been applied yet: plan and apply it first.");
-        }
-
-        return await RunAsync(async () =>
-        {
-            var plan = await engine.PlanAsync(saved.Settings, cancellationToken);
-            var status = plan.IsComplete ? SetupStatus.Complete : SetupStatus.Drifted;
-            await store.RecordStatusAsync(status, cancellationToken);
-            await audit.RecordAsync(new AuditRecord(user.ActorOf(), "setup.verify", $"{plan.AccountId}/{plan.Region}", AuditOutcome.Succeeded, Json(status)), cancellationToken);
-            return TypedResults.Ok(plan);
-        });
-    }
+    private static Task<IResult> VerifyAsync(ISetupWizard wizard, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () => await wizard.VerifyAsync(user.ActorOf(), cancellationToken) is { } plan
+            ? TypedResults.Ok(plan)
+            : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing to verify", detail: "No setup has been applied yet: plan and apply it first."));
 
     /// <summary>Bad settings answer 400 naming each one; an AWS failure before any step (STS) answers 502 with its code.</summary>
     private static async Task<IResult> RunAsync(Func<Task<IResult>> run)
@@ -174,9 +149,6 @@ internal static class SetupApi
         return TypedResults.ValidationProblem(errors);
     }
 
-    private static string Json<T>(T value) => JsonSerializer.Serialize(value).Trim('"');
-
-    private static string Truncate(string text) => text.Length <= 2000 ? text : text[..2000];
 }
 
 /// <summary>

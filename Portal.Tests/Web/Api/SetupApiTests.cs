@@ -20,6 +20,9 @@ public sealed class SetupApiTests(MotoServerFixture moto) : IDisposable
 
         using var export = await alice.PostAsJsonAsync("/api/setup/export", body);
         var script = await export.Content.ReadAsStringAsync();
+        using var stack = await alice.PostAsJsonAsync("/api/setup/export?format=cloudformation", body);
+        var template = await stack.Content.ReadFromJsonAsync<JsonElement>();
+        using var unknown = await alice.PostAsJsonAsync("/api/setup/export?format=terraform", body);
         using var first = await alice.PostAsJsonAsync("/api/setup/apply", body);
         var applied = await first.Content.ReadFromJsonAsync<JsonElement>();
         using var second = await alice.PostAsJsonAsync("/api/setup/apply", body);
@@ -31,6 +34,9 @@ public sealed class SetupApiTests(MotoServerFixture moto) : IDisposable
         Assert.Equal("text/x-shellscript", export.Content.Headers.ContentType?.MediaType);
         Assert.Contains($"aws s3api create-bucket --bucket {body["bucketName"]}", script, StringComparison.Ordinal);
         Assert.Contains("cat > trust-policy.json <<'PORTAL_DOCUMENT'", script, StringComparison.Ordinal);
+        Assert.Equal("application/json", stack.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(body["bucketName"], template.GetProperty("Resources").GetProperty("LogBucket").GetProperty("Properties").GetProperty("BucketName").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var steps = applied.GetProperty("steps").EnumerateArray().ToList();
         Assert.Equal(["logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy"], steps.Select(s => s.GetProperty("name").GetString()));

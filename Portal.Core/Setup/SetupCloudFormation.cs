@@ -1,0 +1,207 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Portal.Core.Setup.Steps;
+
+namespace Portal.Core.Setup;
+
+/// <summary>
+/// The setup as a CloudFormation template, for teams that keep infrastructure in stacks: the same documents the
+/// wizard applies, as resources of a new stack. Built as a JSON tree (no text splicing); policies are objects, as
+/// CloudFormation takes them.
+/// </summary>
+/// <remarks>
+/// A template creates; it does not adopt. Resources the account already has (a bucket, the preferences document,
+/// a trail) make the stack fail on create, so the template is for accounts where the plan shows them missing.
+/// Associating the instance profile with an existing instance is not a CloudFormation resource: the template's
+/// outputs carry the command for it.
+/// </remarks>
+public static class SetupCloudFormation
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>The template for <paramref name="documents"/>' settings, account and region.</summary>
+    public static string ToTemplate(SetupDocuments documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var settings = documents.Settings;
+        var resources = new JsonObject
+        {
+            ["LogBucket"] = Resource("AWS::S3::Bucket", LogBucket(settings)),
+            ["LogBucketPolicy"] = Resource("AWS::S3::BucketPolicy", new JsonObject
+            {
+                ["Bucket"] = Ref("LogBucket"),
+                ["PolicyDocument"] = Policy(new PolicyDocument(documents.BucketStatements)),
+            }),
+            ["LoggingPolicy"] = Resource("AWS::IAM::ManagedPolicy", new JsonObject
+            {
+                ["ManagedPolicyName"] = settings.LoggingPolicyName,
+                ["Description"] = "Lets the bastion write session transcripts under the prefix, and nothing else in the bucket.",
+                ["PolicyDocument"] = Policy(documents.LoggingPolicy),
+                ["Roles"] = new JsonArray(Ref("BastionRole")),
+            }),
+            ["BastionRole"] = Resource("AWS::IAM::Role", new JsonObject
+            {
+                ["RoleName"] = settings.RoleName,
+                ["AssumeRolePolicyDocument"] = Policy(SetupDocuments.BastionTrustPolicy),
+                ["ManagedPolicyArns"] = new JsonArray($"arn:{documents.Partition}:iam::aws:policy/{BastionRoleStep.CorePolicyName}"),
+            }),
+            ["BastionInstanceProfile"] = Resource("AWS::IAM::InstanceProfile", new JsonObject
+            {
+                ["InstanceProfileName"] = settings.InstanceProfileName,
+                ["Roles"] = new JsonArray(Ref("BastionRole")),
+            }),
+            ["SessionPreferences"] = Resource("AWS::SSM::Document", new JsonObject
+            {
+                ["Name"] = SessionPreferences.DocumentName,
+                ["DocumentType"] = "Session",
+                ["DocumentFormat"] = "JSON",
+                ["Content"] = JsonNode.Parse(documents.PreferencesDocument),
+            }),
+            ["LoginTopic"] = Resource("AWS::SNS::Topic", new JsonObject
+            {
+                ["TopicName"] = settings.TopicName,
+                ["DisplayName"] = settings.TopicDisplayName,
+                ["Subscription"] = new JsonArray([.. settings.NotificationEmails.Select(email => (JsonNode)new JsonObject { ["Protocol"] = "email", ["Endpoint"] = email })]),
+            }),
+            ["LoginTopicPolicy"] = Resource("AWS::SNS::TopicPolicy", new JsonObject
+            {
+                ["Topics"] = new JsonArray(Ref("LoginTopic")),
+                ["PolicyDocument"] = Policy(new PolicyDocument([documents.EventBridgePublish])),
+            }),
+            ["LoginRule"] = Resource("AWS::Events::Rule", new JsonObject
+            {
+                ["Name"] = settings.RuleName,
+                ["Description"] = "Session Manager logins and ends, mailed by the Bastion Portal's topic.",
+                ["State"] = "ENABLED",
+                ["EventPattern"] = JsonNode.Parse(SetupDocuments.LoginEventPattern),
+                ["Targets"] = new JsonArray(LoginTarget(documents)),
+            }),
+            ["EndUserPolicy"] = Resource("AWS::IAM::ManagedPolicy", new JsonObject
+            {
+                ["ManagedPolicyName"] = settings.EndUserPolicyName,
+                ["Description"] = "What the Bastion Portal's access grants build on: sessions on the bastions with the preferences document only.",
+                ["PolicyDocument"] = Policy(documents.EndUserPolicy),
+            }),
+        };
+
+        if (settings.CreateTrailIfMissing)
+        {
+            var trail = Resource("AWS::CloudTrail::Trail", new JsonObject
+            {
+                ["TrailName"] = settings.TrailName,
+                ["S3BucketName"] = Ref("LogBucket"),
+                ["IsLogging"] = true,
+                ["IsMultiRegionTrail"] = true,
+                ["IncludeGlobalServiceEvents"] = true,
+            });
+            trail["DependsOn"] = new JsonArray("LogBucketPolicy");
+            resources["ManagementEventsTrail"] = trail;
+        }
+
+        var outputs = new JsonObject
+        {
+            ["LogBucketName"] = Output("Where Session Manager writes transcripts (under sessionmanager/).", Ref("LogBucket")),
+            ["LoginTopicArn"] = Output("The topic login notices are mailed from; each address must confirm its subscription.", Ref("LoginTopic")),
+            ["EndUserPolicyArn"] = Output("The policy access grants build on.", Ref("EndUserPolicy")),
+        };
+        var index = 0;
+        foreach (var instance in settings.BastionInstanceIds)
+        {
+            index++;
+            outputs[$"AssociateBastion{index}"] = Output(
+                $"Run once the stack is created: CloudFormation cannot attach a profile to the existing instance {instance}.",
+                new JsonObject
+                {
+                    ["Fn::Sub"] = $"aws ec2 associate-iam-instance-profile --region {documents.Region} --instance-id {instance} --iam-instance-profile Name=${{BastionInstanceProfile}}",
+                });
+        }
+
+        var template = new JsonObject
+        {
+            ["AWSTemplateFormatVersion"] = "2010-09-09",
+            ["Description"] = $"Session Manager logging and login notices for the bastions {string.Join(", ", settings.BastionInstanceIds)}, exported by the Bastion Portal. "
+                + "For an account where the plan shows these resources missing: a stack does not adopt existing ones.",
+            ["Resources"] = resources,
+            ["Outputs"] = outputs,
+        };
+        return template.ToJsonString(Indented);
+    }
+
+    private static JsonObject LogBucket(SetupSettings settings)
+    {
+        var encryption = settings.Encryption == BucketEncryption.SseKms
+            ? new JsonObject { ["SSEAlgorithm"] = "aws:kms", ["KMSMasterKeyID"] = settings.KmsKeyArn }
+            : new JsonObject { ["SSEAlgorithm"] = "AES256" };
+        var bucket = new JsonObject
+        {
+            ["BucketName"] = settings.BucketName,
+            ["BucketEncryption"] = new JsonObject
+            {
+                ["ServerSideEncryptionConfiguration"] = new JsonArray(new JsonObject
+                {
+                    ["ServerSideEncryptionByDefault"] = encryption,
+                    ["BucketKeyEnabled"] = settings.Encryption == BucketEncryption.SseKms,
+                }),
+            },
+            ["PublicAccessBlockConfiguration"] = new JsonObject
+            {
+                ["BlockPublicAcls"] = true,
+                ["BlockPublicPolicy"] = true,
+                ["IgnorePublicAcls"] = true,
+                ["RestrictPublicBuckets"] = true,
+            },
+        };
+        if (settings.Versioning)
+        {
+            bucket["VersioningConfiguration"] = new JsonObject { ["Status"] = "Enabled" };
+        }
+
+        if (settings.RetentionDays is { } days)
+        {
+            var rule = new JsonObject
+            {
+                ["Id"] = LogBucketStep.RetentionRuleId,
+                ["Status"] = "Enabled",
+                ["Prefix"] = $"{SetupSettings.KeyPrefix}/",
+                ["ExpirationInDays"] = days,
+            };
+            if (settings.Versioning)
+            {
+                rule["NoncurrentVersionExpiration"] = new JsonObject { ["NoncurrentDays"] = days };
+            }
+
+            bucket["LifecycleConfiguration"] = new JsonObject { ["Rules"] = new JsonArray(rule) };
+        }
+
+        return bucket;
+    }
+
+    private static JsonObject LoginTarget(SetupDocuments documents)
+    {
+        var target = documents.LoginNoticeTarget;
+        var paths = new JsonObject();
+        foreach (var (name, path) in target.InputTransformer!.InputPathsMap)
+        {
+            paths[name] = path;
+        }
+
+        return new JsonObject
+        {
+            ["Id"] = target.Id,
+            ["Arn"] = Ref("LoginTopic"),
+            ["InputTransformer"] = new JsonObject
+            {
+                ["InputPathsMap"] = paths,
+                ["InputTemplate"] = target.InputTransformer.InputTemplate,
+            },
+        };
+    }
+
+    private static JsonObject Resource(string type, JsonObject properties) => new() { ["Type"] = type, ["Properties"] = properties };
+
+    private static JsonObject Output(string description, JsonNode value) => new() { ["Description"] = description, ["Value"] = value };
+
+    private static JsonObject Ref(string logicalId) => new() { ["Ref"] = logicalId };
+
+    private static JsonNode Policy(PolicyDocument document) => JsonNode.Parse(document.ToJson())!;
+}
