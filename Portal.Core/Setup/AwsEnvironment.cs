@@ -45,6 +45,26 @@ internal sealed class AwsEnvironment(IAmazonSecurityTokenService sts, IAmazonEC2
             return [.. instances.OrderBy(i => i.Name ?? "~", StringComparer.Ordinal).ThenBy(i => i.InstanceId, StringComparer.Ordinal)];
         });
 
+    public Task<IReadOnlyDictionary<string, string>> GetAgentStatusAsync(CancellationToken cancellationToken = default) =>
+        AwsSdkCall.RunAsync<IReadOnlyDictionary<string, string>>("ssm", "DescribeInstanceInformation", async () =>
+        {
+            var statuses = new Dictionary<string, string>(StringComparer.Ordinal);
+            var request = new DescribeInstanceInformationRequest { MaxResults = 50 };
+            do
+            {
+                var page = await ssm.DescribeInstanceInformationAsync(request, cancellationToken);
+                foreach (var instance in page.InstanceInformationList ?? [])
+                {
+                    statuses[instance.InstanceId] = instance.PingStatus?.Value ?? "Unknown";
+                }
+
+                request.NextToken = page.NextToken;
+            }
+            while (!string.IsNullOrEmpty(request.NextToken));
+
+            return statuses;
+        });
+
     public Task<SessionPreferences?> GetSessionPreferencesAsync(CancellationToken cancellationToken = default) =>
         AwsSdkCall.RunAsync("ssm", "GetDocument", async () =>
         {

@@ -14,4 +14,11 @@ public interface IAwsEnvironment
     /// <summary>The Session Manager preferences in force, or <see langword="null"/> when the account has none yet.</summary>
     /// <exception cref="Aws.AwsApiException">SSM refused the call (ssm:GetDocument).</exception>
     Task<SessionPreferences?> GetSessionPreferencesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The SSM agent's ping status by instance id (<c>Online</c>, <c>ConnectionLost</c>, <c>Inactive</c>), from
+    /// DescribeInstanceInformation; an instance missing from it has no agent registered.
+    /// </summary>
+    /// <exception cref="Aws.AwsApiException">The call failed (some endpoints, such as moto, do not implement it).</exception>
+    Task<IReadOnlyDictionary<string, string>> GetAgentStatusAsync(CancellationToken cancellationToken = default);
 }

@@ -110,6 +110,8 @@ public sealed class SetupEngineTests
         public Task<IReadOnlyList<Ec2InstanceSummary>> ListInstancesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<SessionPreferences?> GetSessionPreferencesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyDictionary<string, string>> GetAgentStatusAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 
     private sealed class SyncProgress(Action<SetupProgress> report) : IProgress<SetupProgress>

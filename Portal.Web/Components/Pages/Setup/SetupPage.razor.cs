@@ -1,0 +1,366 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Options;
+using Microsoft.JSInterop;
+using MudBlazor;
+using Portal.Core.Aws;
+using Portal.Core.Sessions;
+using Portal.Core.Setup;
+using Portal.Web.Auth;
+using Portal.Web.Components.Setup;
+
+namespace Portal.Web.Components.Pages.Setup;
+
+/// <summary>
+/// The setup wizard: the settings step by step, each with the plan's findings for it, then review, apply with a live
+/// log, verify and export. Every step is planned again when the admin moves between steps, so what is shown is what
+/// AWS holds now.
+/// </summary>
+public sealed partial class SetupPage : IAsyncDisposable
+{
+    private const int ReviewIndex = 6;
+
+    private static readonly string[] StepNames = ["logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy"];
+
+    private readonly CancellationTokenSource _leaving = new();
+    private readonly List<LogLine> _log = [];
+    private readonly Dictionary<string, StepOutcome> _outcomes = new(StringComparer.Ordinal);
+
+    private SetupForm _form = new();
+    private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
+    private AwsCallerIdentity? _identity;
+    private IReadOnlyList<Ec2InstanceSummary>? _instances;
+    private IReadOnlyDictionary<string, string>? _agents;
+    private string? _agentNote;
+    private SessionPreferences? _preferences;
+    private bool _preferencesLoaded;
+    private SavedSetup? _saved;
+    private SetupPlan? _plan;
+    private SetupApplyResult? _result;
+    private double? _applyProgress;
+    private string? _running;
+    private string? _busy;
+    private AwsApiException? _error;
+    private IJSObjectReference? _download;
+    private int _activeIndex;
+
+    [Inject]
+    private IAwsEnvironment Environment { get; set; } = default!;
+
+    [Inject]
+    private ISetupEngine Engine { get; set; } = default!;
+
+    [Inject]
+    private ISetupWizard Wizard { get; set; } = default!;
+
+    [Inject]
+    private ISetupStore Store { get; set; } = default!;
+
+    [Inject]
+    private IOptions<SessionLogOptions> LogOptions { get; set; } = default!;
+
+    [Inject]
+    private TimeProvider Time { get; set; } = default!;
+
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = default!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState> Authentication { get; set; } = default!;
+
+    /// <summary>The step shown; moving to a settings step or the review plans again.</summary>
+    private int ActiveStep
+    {
+        get => _activeIndex;
+        set
+        {
+            if (value == _activeIndex)
+            {
+                return;
+            }
+
+            _activeIndex = value;
+            if (value > 0 && _busy is null)
+            {
+                _ = InvokeAsync(PlanAsync);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _leaving.CancelAsync();
+        _leaving.Dispose();
+        if (_download is not null)
+        {
+            try
+            {
+                await _download.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is gone; so is the module.
+            }
+        }
+    }
+
+    protected override async Task OnInitializedAsync()
+    {
+        var token = _leaving.Token;
+        _saved = await Store.GetAsync(token);
+        try
+        {
+            _identity = await Environment.GetCallerIdentityAsync(token);
+            _instances = await Environment.ListInstancesAsync(token);
+            _preferences = await Environment.GetSessionPreferencesAsync(token);
+            _preferencesLoaded = true;
+        }
+        catch (AwsApiException ex)
+        {
+            _error = ex;
+        }
+
+        _form = _saved is not null ? SetupForm.From(_saved.Settings) : new SetupForm { BucketName = SuggestedBucket() };
+        _errors = SetupSettingsValidator.Validate(_form.ToSettings());
+        try
+        {
+            _agents = await Environment.GetAgentStatusAsync(token);
+        }
+        catch (AwsApiException ex)
+        {
+            _agentNote = $"SSM agent status is not available here ({ex.ErrorCode} from DescribeInstanceInformation).";
+        }
+    }
+
+    /// <summary>The bucket the portal already reads transcripts from, else one named after the account.</summary>
+    private string SuggestedBucket() =>
+        !string.IsNullOrWhiteSpace(LogOptions.Value.Bucket) ? LogOptions.Value.Bucket
+        : _identity is not null ? $"session-logs-{_identity.Account}"
+        : string.Empty;
+
+    private void ToggleBastion(string instanceId, bool on)
+    {
+        if (on)
+        {
+            _form.Bastions.Add(instanceId);
+        }
+        else
+        {
+            _form.Bastions.Remove(instanceId);
+        }
+
+        _errors = SetupSettingsValidator.Validate(_form.ToSettings());
+    }
+
+    private async Task PlanAsync()
+    {
+        var settings = _form.ToSettings();
+        _errors = SetupSettingsValidator.Validate(settings);
+        if (_errors.Count > 0)
+        {
+            _plan = null;
+            StateHasChanged();
+            return;
+        }
+
+        await RunAsync("Reading what exists in AWS…", async token =>
+        {
+            _plan = await Engine.PlanAsync(settings, token);
+        });
+    }
+
+    private async Task ApplyAsync()
+    {
+        var settings = _form.ToSettings();
+        _errors = SetupSettingsValidator.Validate(settings);
+        if (_errors.Count > 0)
+        {
+            return;
+        }
+
+        _log.Clear();
+        _outcomes.Clear();
+        _result = null;
+        _applyProgress = 0;
+        var actor = (await Authentication).User.ActorOf();
+        var progress = new Progress<SetupProgress>(p =>
+        {
+            _log.Add(new LogLine(Time.GetUtcNow(), p.Step, p.Message));
+            _running = p.Step;
+            if (p.Message is "Done." or "Nothing to change." || p.Message.StartsWith("Failed:", StringComparison.Ordinal))
+            {
+                _applyProgress = 100.0 * (Array.IndexOf(StepNames, p.Step) + 1) / StepNames.Length;
+                _running = null;
+            }
+
+            StateHasChanged();
+        });
+
+        await RunAsync("Applying…", async token =>
+        {
+            _running = StepNames[0];
+            _result = await Wizard.ApplyAsync(settings, actor, progress, token);
+            foreach (var step in _result.Steps)
+            {
+                _outcomes[step.Name] = step.Outcome;
+            }
+
+            _applyProgress = 100;
+            _running = null;
+            _saved = await Store.GetAsync(token);
+            _plan = await Engine.PlanAsync(settings, token);
+        });
+        _running = null;
+        if (_result is { Succeeded: true })
+        {
+            Snackbar.Add("Setup applied.", Severity.Success);
+        }
+    }
+
+    private async Task VerifyAsync()
+    {
+        var actor = (await Authentication).User.ActorOf();
+        await RunAsync("Verifying what AWS holds against the saved settings…", async token =>
+        {
+            if (await Wizard.VerifyAsync(actor, token) is { } plan)
+            {
+                _plan = plan;
+                _form = SetupForm.From((await Store.GetAsync(token))!.Settings);
+                _saved = await Store.GetAsync(token);
+                Snackbar.Add(plan.IsComplete ? "Verified: everything is as applied." : "Drift found: the steps say what differs.", plan.IsComplete ? Severity.Success : Severity.Warning);
+            }
+        });
+    }
+
+    private Task ExportShellAsync() => ExportAsync("bastion-portal-setup.sh", "text/x-shellscript", async (settings, token) =>
+        SetupExport.ToShellScript(await Engine.PlanAsync(settings, token), Time.GetUtcNow()));
+
+    private Task ExportTemplateAsync() => ExportAsync("bastion-portal-setup.template.json", "application/json", async (settings, token) =>
+        SetupCloudFormation.ToTemplate(await Engine.DocumentsAsync(settings, token)));
+
+    private async Task ExportAsync(string fileName, string contentType, Func<SetupSettings, CancellationToken, Task<string>> build)
+    {
+        var settings = _form.ToSettings();
+        _errors = SetupSettingsValidator.Validate(settings);
+        if (_errors.Count > 0)
+        {
+            return;
+        }
+
+        await RunAsync("Preparing the export…", async token =>
+        {
+            var content = await build(settings, token);
+            _download ??= await JS.InvokeAsync<IJSObjectReference>("import", token, "./js/download.js");
+            await _download.InvokeVoidAsync("saveText", token, fileName, contentType, content);
+        });
+    }
+
+    /// <summary>Runs one AWS operation at a time, showing what it does; an AWS failure is shown with its code, bad settings by field.</summary>
+    private async Task RunAsync(string what, Func<CancellationToken, Task> run)
+    {
+        _busy = what;
+        _error = null;
+        StateHasChanged();
+        try
+        {
+            await run(_leaving.Token);
+        }
+        catch (SetupValidationException ex)
+        {
+            _errors = ex.Errors;
+        }
+        catch (AwsApiException ex)
+        {
+            _error = ex;
+        }
+        catch (OperationCanceledException) when (_leaving.IsCancellationRequested)
+        {
+            return;
+        }
+        finally
+        {
+            _busy = null;
+        }
+
+        StateHasChanged();
+    }
+
+    private string[] Errors(string field) => _errors.TryGetValue(field, out var messages) ? messages : [];
+
+    private bool HasErrors(string field) => _errors.ContainsKey(field);
+
+    private string? ErrorText(string field) => _errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+
+    private StepPlan? PlanOf(string step) => _plan?.Steps.FirstOrDefault(s => s.Name == step);
+
+    private bool StepHasError(string step, params string[] fields) => fields.Any(_errors.ContainsKey) || PlanOf(step)?.ErrorCode is not null || _outcomes.GetValueOrDefault(step) == StepOutcome.Failed;
+
+    private bool StepDone(string step) => PlanOf(step) is { ErrorCode: null, Changes.Count: 0 };
+
+    private string? StepSummary(string step) => PlanOf(step) switch
+    {
+        null => null,
+        { ErrorCode: { } code } => code,
+        { Changes.Count: 0 } => "no change",
+        { Changes.Count: var n } => Count(n, "change"),
+    };
+
+    private string? ReviewSummary() => _plan is null ? null : _plan.IsComplete ? "nothing to change" : Count(_plan.Steps.Sum(s => s.Changes.Count), "change");
+
+    private string AgentStatus(string instanceId) =>
+        _agents is null ? "unknown" : _agents.TryGetValue(instanceId, out var status) ? status : "not registered";
+
+    private IEnumerable<StepRow> Rows() => StepNames.Select(name =>
+    {
+        var plan = PlanOf(name);
+        var planned = plan switch
+        {
+            null => "not planned yet",
+            { ErrorCode: { } code } => $"could not read ({code})",
+            { Changes.Count: 0 } => "no change",
+            { Changes: var changes } => string.Join("; ", changes.Select(c => c.Description)),
+        };
+        return new StepRow(name, TitleOf(name), planned, _running == name && _busy is not null, _outcomes.TryGetValue(name, out var outcome) ? outcome : null);
+    });
+
+    private static string TitleOf(string step) => step switch
+    {
+        "logBucket" => "Log bucket",
+        "bastionRole" => "Bastion role",
+        "preferences" => "Session Manager preferences",
+        "notifications" => "Login notifications",
+        "endUserPolicy" => "End-user policy",
+        _ => step,
+    };
+
+    private static string DoneSoFar(SetupApplyResult result) => string.Join("; ", result.Steps
+        .Where(s => s.Done.Count > 0)
+        .Select(s => $"{TitleOf(s.Name)}: {string.Join(", ", s.Done)}"));
+
+    private static string StatusText(SetupStatus status) => status switch
+    {
+        SetupStatus.Complete => "everything was as chosen",
+        SetupStatus.Drifted => "something had changed since (verify says what)",
+        _ => "not every step was applied",
+    };
+
+    private static Color ColorOf(StepOutcome outcome) => outcome switch
+    {
+        StepOutcome.Created or StepOutcome.Updated => Color.Info,
+        StepOutcome.Unchanged => Color.Success,
+        StepOutcome.Failed => Color.Error,
+        _ => Color.Default,
+    };
+
+    private static string NameOf(StepOutcome outcome) => JsonSerializer.Serialize(outcome).Trim('"');
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+
+    private sealed record LogLine(DateTimeOffset At, string Step, string Message);
+
+    private sealed record StepRow(string Name, string Title, string Planned, bool Running, StepOutcome? Outcome);
+}
