@@ -57,15 +57,43 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task Admin_OpensSetup_SeesTheSandboxAccountAndItsInstances()
+    public async Task Admin_CompletesTheSetupWizard_AndTheAwsCliSeesIt()
     {
         var page = await SignedInAsync("alice");
 
         await page.GetByTestId("nav-setup").ClickAsync();
-
         await Assertions.Expect(page.GetByTestId("setup-account")).ToHaveTextAsync("123456789012");
         await Assertions.Expect(page.GetByTestId("setup-instances")).ToContainTextAsync("bastion");
         await Assertions.Expect(page.GetByTestId("setup-preferences")).ToContainTextAsync("SSM-SessionManagerRunShell does not exist");
+
+        await page.GetByTestId("bastion-bastion").CheckAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Log bucket" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("field-bucket")).ToHaveValueAsync("bastion-session-logs-sandbox");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Notifications" }).ClickAsync();
+        await page.GetByTestId("field-emails").FillAsync("ops@example.com");
+        await page.GetByTestId("field-emails").BlurAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Log bucket" }).ClickAsync();
+
+        // The first plan reads every step; moto loads the AWS managed policies on its first IAM call, which takes a while.
+        await Assertions.Expect(page.GetByTestId("plan-logBucket")).ToContainTextAsync("Set a bucket policy that denies requests without TLS.", new() { Timeout = 60_000 });
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Review and apply" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("setup-apply")).ToBeEnabledAsync();
+        await page.GetByTestId("setup-apply").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("setup-applied")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        foreach (var step in new[] { "logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy" })
+        {
+            await Assertions.Expect(page.GetByTestId($"outcome-{step}")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("created|updated"));
+        }
+
+        await Assertions.Expect(page.GetByTestId("setup-log")).ToContainTextAsync("Log bucket:");
+        await page.GetByTestId("setup-verify").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("setup-status")).ToContainTextAsync("everything was as chosen");
+
+        var preferences = await TestSupport.AwsCli.RunAsync(fixture.MotoEndpoint, "ssm", "get-document", "--name", "SSM-SessionManagerRunShell");
+        Assert.Contains("bastion-session-logs-sandbox", preferences.GetProperty("Content").GetString(), StringComparison.Ordinal);
+        var block = await TestSupport.AwsCli.RunAsync(fixture.MotoEndpoint, "s3api", "get-public-access-block", "--bucket", "bastion-session-logs-sandbox");
+        Assert.True(block.GetProperty("PublicAccessBlockConfiguration").GetProperty("RestrictPublicBuckets").GetBoolean());
         await page.Context.CloseAsync();
     }
 

@@ -56,6 +56,27 @@ public sealed class SetupLogBucketTests(MotoServerFixture moto) : IDisposable
     }
 
     [Fact]
+    public async Task Apply_OnAnExistingBucketWithoutAPolicy_AdoptsIt()
+    {
+        var s3 = _services.GetRequiredService<IAmazonS3>();
+        await s3.PutBucketAsync(new PutBucketRequest
+        {
+            BucketName = _bucket,
+            PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = BucketLocationConstraint.FindValue(MotoServerFixture.Region) },
+        });
+
+        var plan = await Engine.PlanAsync(Settings with { Versioning = false, RetentionDays = null });
+        var result = await Engine.ApplyAsync(Settings with { Versioning = false, RetentionDays = null });
+
+        var step = Assert.Single(plan.Steps);
+        Assert.Null(step.ErrorCode);
+        Assert.Contains(step.Current, line => line.Contains("no bucket policy", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(step.Changes, c => c.CliCommand == $"aws s3api put-bucket-policy --bucket {_bucket} --policy file://bucket-policy.json");
+        Assert.Equal(StepOutcome.Updated, Assert.Single(result.Steps).Outcome);
+        Assert.Equal([SetupDocuments.DenyInsecureTransportSid], Policy(await CliAsync("get-bucket-policy")).Select(s => s.GetProperty("Sid").GetString()));
+    }
+
+    [Fact]
     public async Task Apply_OnABucketWithItsOwnPolicy_AddsTheTlsStatementAndKeepsTheirs()
     {
         var s3 = _services.GetRequiredService<IAmazonS3>();

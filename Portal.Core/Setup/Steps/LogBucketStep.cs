@@ -285,7 +285,18 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
         {
             try
             {
-                var policy = (await s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket }, cancellationToken)).Policy;
+                var response = await s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket }, cancellationToken);
+                var policy = response.Policy;
+
+                // The SDK hands the body back as the policy, even when S3 answers 404 with an XML error.
+                if (response.HttpStatusCode == HttpStatusCode.NotFound || policy?.TrimStart().StartsWith('<') == true)
+                {
+                    var code = policy is null ? null : System.Text.RegularExpressions.Regex.Match(policy, "<Code>([^<]{1,64})</Code>", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)).Groups[1].Value;
+                    return code is "NoSuchBucketPolicy" or null or ""
+                        ? null
+                        : throw new AwsApiException("s3", "GetBucketPolicy", code, $"S3 answered {code} for the policy of {bucket}.", response.HttpStatusCode);
+                }
+
                 return string.IsNullOrWhiteSpace(policy) ? null : policy;
             }
             catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucketPolicy")

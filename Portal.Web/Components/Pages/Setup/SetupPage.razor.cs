@@ -72,22 +72,13 @@ public sealed partial class SetupPage : IAsyncDisposable
     [CascadingParameter]
     private Task<AuthenticationState> Authentication { get; set; } = default!;
 
-    /// <summary>The step shown; moving to a settings step or the review plans again.</summary>
-    private int ActiveStep
+    /// <summary>Moving to a settings step or the review plans again, so each shows what AWS holds now.</summary>
+    private async Task OnStepChangedAsync(int index)
     {
-        get => _activeIndex;
-        set
+        _activeIndex = index;
+        if (index > 0 && _busy is null)
         {
-            if (value == _activeIndex)
-            {
-                return;
-            }
-
-            _activeIndex = value;
-            if (value > 0 && _busy is null)
-            {
-                _ = InvokeAsync(PlanAsync);
-            }
+            await PlanAsync();
         }
     }
 
