@@ -77,6 +77,23 @@ public sealed class SetupLogBucketTests(MotoServerFixture moto) : IDisposable
     }
 
     [Fact]
+    public async Task Apply_OnABucketOfAnotherAccount_FailsWithACode_AndALaterApplyWithAnotherNameCompletes()
+    {
+        var theirs = await AwsCli.AssumeRoleAsync(moto.Endpoint, "arn:aws:iam::111111111111:role/other-team");
+        await AwsCli.RunAsAsync(moto.Endpoint, theirs, "s3api", "create-bucket", "--bucket", _bucket, "--create-bucket-configuration", $"LocationConstraint={MotoServerFixture.Region}");
+
+        var failed = await Engine.ApplyAsync(Settings);
+        var renamed = await Engine.ApplyAsync(Settings with { BucketName = $"{_bucket}-2" });
+
+        var step = Assert.Single(failed.Steps);
+        Assert.Equal((StepOutcome.Failed, "BucketOwnedByAnotherAccount"), (step.Outcome, step.ErrorCode));
+        Assert.Contains("choose another", step.Message, StringComparison.Ordinal);
+        Assert.Empty(step.Done);
+        Assert.True(renamed.Succeeded);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => AwsCli.RunAsAsync(moto.Endpoint, theirs, "s3api", "get-bucket-policy", "--bucket", _bucket)); // theirs untouched
+    }
+
+    [Fact]
     public async Task Apply_OnABucketWithItsOwnPolicy_AddsTheTlsStatementAndKeepsTheirs()
     {
         var s3 = _services.GetRequiredService<IAmazonS3>();

@@ -8,7 +8,18 @@ internal static class AwsCli
 {
     public static Task<JsonElement> RunAsync(Uri endpoint, params string[] args) => RunInRegionAsync(endpoint, MotoServerFixture.Region, args);
 
-    public static async Task<JsonElement> RunInRegionAsync(Uri endpoint, string region, params string[] args)
+    public static Task<JsonElement> RunInRegionAsync(Uri endpoint, string region, params string[] args) => RunAsync(endpoint, region, null, args);
+
+    /// <summary>Credentials of another account: moto keys each account's resources by the caller's assumed role.</summary>
+    public static async Task<AwsTestCredentials> AssumeRoleAsync(Uri endpoint, string roleArn)
+    {
+        var credentials = (await RunAsync(endpoint, "sts", "assume-role", "--role-arn", roleArn, "--role-session-name", "portal-tests")).GetProperty("Credentials");
+        return new AwsTestCredentials(credentials.GetProperty("AccessKeyId").GetString()!, credentials.GetProperty("SecretAccessKey").GetString()!, credentials.GetProperty("SessionToken").GetString()!);
+    }
+
+    public static Task<JsonElement> RunAsAsync(Uri endpoint, AwsTestCredentials credentials, params string[] args) => RunAsync(endpoint, MotoServerFixture.Region, credentials, args);
+
+    private static async Task<JsonElement> RunAsync(Uri endpoint, string region, AwsTestCredentials? credentials, string[] args)
     {
         var start = new ProcessStartInfo("aws") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args.Concat(["--endpoint-url", endpoint.ToString().TrimEnd('/'), "--region", region, "--output", "json"]))
@@ -16,8 +27,12 @@ internal static class AwsCli
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["AWS_ACCESS_KEY_ID"] = "testing";
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = "testing";
+        start.Environment["AWS_ACCESS_KEY_ID"] = credentials?.AccessKeyId ?? "testing";
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = credentials?.SecretAccessKey ?? "testing";
+        if (credentials is not null)
+        {
+            start.Environment["AWS_SESSION_TOKEN"] = credentials.SessionToken;
+        }
         start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
         start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
         using var process = Process.Start(start)!;
@@ -33,3 +48,5 @@ internal static class AwsCli
         return string.IsNullOrWhiteSpace(text) ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 }
+
+internal sealed record AwsTestCredentials(string AccessKeyId, string SecretAccessKey, string SessionToken);

@@ -9,7 +9,10 @@ namespace Portal.Tests.TestSupport;
 /// <summary>The setup engine with the given steps, in that order, over the portal's AWS registrations against moto.</summary>
 internal static class SetupServices
 {
-    public static ServiceProvider For(MotoServerFixture moto, params Type[] steps) => AwsClients.For(moto, services =>
+    public static ServiceProvider For(MotoServerFixture moto, params Type[] steps) => For(moto, _ => { }, steps);
+
+    /// <summary>As <see cref="For(MotoServerFixture, Type[])"/>, with registrations that replace the portal's (the last one wins).</summary>
+    public static ServiceProvider For(MotoServerFixture moto, Action<IServiceCollection> replace, params Type[] steps) => AwsClients.For(moto, services =>
     {
         services.AddSingleton<IAwsEnvironment, AwsEnvironment>();
         foreach (var step in steps)
@@ -18,6 +21,7 @@ internal static class SetupServices
         }
 
         services.AddSingleton<ISetupEngine, SetupEngine>();
+        replace(services);
     });
 
     /// <summary>Starts an instance to serve as a bastion, from the first image moto offers.</summary>

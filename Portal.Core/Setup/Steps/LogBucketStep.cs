@@ -51,6 +51,12 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
         }
         else
         {
+            // Some endpoints answer GetBucketLocation for any bucket; the wizard adopts only this account's own.
+            if (!await OwnedAsync(bucket, cancellationToken))
+            {
+                throw new AwsApiException("s3", "ListBuckets", "BucketOwnedByAnotherAccount", $"The bucket {bucket} exists but is not one of this account's buckets. Bucket names are global: choose another.");
+            }
+
             var inRegion = string.IsNullOrEmpty(location) ? "us-east-1" : location;
             current.Add($"The bucket {bucket} exists in {inRegion}.");
             if (inRegion != region)
@@ -252,6 +258,30 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
                 }
             },
             $"The bucket {bucket} exists but belongs to another account, or the portal may not read it (s3:GetBucketLocation). Bucket names are global: choose another.");
+
+    /// <summary>True when the bucket is among this account's own (ListBuckets narrowed to its name).</summary>
+    private Task<bool> OwnedAsync(string bucket, CancellationToken cancellationToken) =>
+        AwsSdkCall.RunAsync(
+            "s3",
+            "ListBuckets",
+            async () =>
+            {
+                var request = new ListBucketsRequest { Prefix = bucket };
+                do
+                {
+                    var page = await s3.ListBucketsAsync(request, cancellationToken);
+                    if (page.Buckets?.Any(b => b.BucketName == bucket) == true)
+                    {
+                        return true;
+                    }
+
+                    request.ContinuationToken = page.ContinuationToken;
+                }
+                while (!string.IsNullOrEmpty(request.ContinuationToken));
+
+                return false;
+            },
+            "The portal may not list the account's buckets (s3:ListAllMyBuckets), so it cannot tell whether the bucket is this account's.");
 
     private Task<ServerSideEncryptionRule?> EncryptionAsync(string bucket, CancellationToken cancellationToken) =>
         AwsSdkCall.RunAsync("s3", "GetBucketEncryption", async () =>
