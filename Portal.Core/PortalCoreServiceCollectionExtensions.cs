@@ -47,6 +47,7 @@ public static class PortalCoreServiceCollectionExtensions
                     sessions.Bucket = sandbox.Value.LogBucket;
                 }
             });
+        services.TryAddSingleton<ISessionLogLocation, SessionLogLocation>();
         services.TryAddSingleton<ISessionLogStore, S3SessionLogStore>();
         services.TryAddSingleton<S3SessionTranscripts>();
         services.TryAddSingleton<ISessionTranscripts>(sp => sp.GetRequiredService<S3SessionTranscripts>());

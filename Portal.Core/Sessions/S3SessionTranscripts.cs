@@ -6,7 +6,7 @@ using Portal.Core.Aws;
 
 namespace Portal.Core.Sessions;
 
-internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOptions> options) : ISessionTranscripts, ITranscriptObjects
+internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOptions> options, ISessionLogLocation location) : ISessionTranscripts, ITranscriptObjects
 {
     public async Task<TranscriptContent?> ReadAsync(string key, long maxBytes, CancellationToken cancellationToken = default)
     {
@@ -22,8 +22,8 @@ internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOpti
 
     public async Task<RenderedTranscript?> RenderAsync(string sessionId, int? columns = null, CancellationToken cancellationToken = default)
     {
-        var key = KeyOf(sessionId);
         TranscriptRender.CheckColumns(columns);
+        var key = await KeyOfAsync(sessionId, cancellationToken);
 
         if (await ReadAsync(key, options.Value.MaxRenderBytes, cancellationToken) is not { } transcript)
         {
@@ -47,22 +47,21 @@ internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOpti
 
     public async Task<(Stream Content, long Length)?> OpenRawAsync(string sessionId, CancellationToken cancellationToken = default)
     {
-        var response = await GetAsync(KeyOf(sessionId), cancellationToken);
+        var response = await GetAsync(await KeyOfAsync(sessionId, cancellationToken), cancellationToken);
         return response is null ? null : (response.ResponseStream, response.ContentLength);
     }
 
-    private string KeyOf(string sessionId) =>
+    private async Task<string> KeyOfAsync(string sessionId, CancellationToken cancellationToken) =>
         SessionIds.IsValid(sessionId)
-            ? options.Value.Prefix + sessionId + ".log"
+            ? (await SourceAsync(cancellationToken)).Prefix + sessionId + ".log"
             : throw new ArgumentException("Not a Session Manager session id.", nameof(sessionId));
+
+    private async Task<SessionLogSource> SourceAsync(CancellationToken cancellationToken) =>
+        await location.GetAsync(cancellationToken) ?? throw new InvalidOperationException("No session-log bucket is set up (the setup wizard) or configured (Portal:Sessions:Bucket).");
 
     private async Task<GetObjectResponse?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        var bucket = options.Value.Bucket;
-        if (string.IsNullOrWhiteSpace(bucket))
-        {
-            throw new InvalidOperationException("No session-log bucket is configured (Portal:Sessions:Bucket).");
-        }
+        var bucket = (await SourceAsync(cancellationToken)).Bucket;
 
         return await AwsSdkCall.RunAsync(
             "s3",

@@ -24,7 +24,7 @@ public interface ISetupWizard
     Task<SetupPlan?> VerifyAsync(string actor, CancellationToken cancellationToken = default);
 }
 
-internal sealed class SetupWizard(ISetupEngine engine, ISetupStore store, IAuditTrail audit) : ISetupWizard
+internal sealed class SetupWizard(ISetupEngine engine, ISetupStore store, IAuditTrail audit, Sessions.ISessionLogLocation logLocation) : ISetupWizard
 {
     private const int MaxDetail = 2000;
 
@@ -44,6 +44,7 @@ internal sealed class SetupWizard(ISetupEngine engine, ISetupStore store, IAudit
 
         // Saved and audited even when the caller has gone: the changes were made.
         await store.SaveAsync(settings, actor, result.Succeeded ? SetupStatus.Complete : SetupStatus.Incomplete, CancellationToken.None);
+        logLocation.Refresh(); // the session browser and the index follow the bucket the preferences now name
         var failed = result.Steps.FirstOrDefault(s => s.Outcome == StepOutcome.Failed);
         var detail = failed is null
             ? string.Join(", ", result.Steps.Select(s => $"{s.Name} {Name(s.Outcome)}"))

@@ -4,6 +4,7 @@ using Amazon.S3.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Sessions;
 using Portal.Core.Sessions.Index;
+using Portal.Core.Setup;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Integration;
@@ -29,6 +30,8 @@ public sealed class SessionIndexerTests(MotoServerFixture moto) : IAsyncLifetime
             services.AddOptions<SessionLogOptions>().Configure(o => o.Bucket = _bucket);
             services.AddOptions<SessionIndexOptions>().Configure(o => o.MaxTranscriptBytes = 64 * 1024);
             services.AddOptions<SessionFlagOptions>();
+            services.AddSingleton<ISetupStore, NoSetupStore>();
+            services.AddSingleton<ISessionLogLocation, SessionLogLocation>();
             services.AddSingleton<ISessionLogStore, S3SessionLogStore>();
             services.AddSingleton<ITranscriptObjects, S3SessionTranscripts>();
             services.AddSingleton<ICommandExtractor, CommandExtractor>();

@@ -18,7 +18,7 @@ internal sealed partial class SessionIndexer(
     ITranscriptObjects objects,
     ICommandExtractor commands,
     ISessionHistory history,
-    IOptions<SessionLogOptions> logOptions,
+    ISessionLogLocation logLocation,
     IOptions<SessionIndexOptions> options,
     IOptions<SessionFlagOptions> flagOptions,
     TimeProvider time,
@@ -90,8 +90,8 @@ internal sealed partial class SessionIndexer(
     /// <summary>One pass: list, forget what is gone, index what is new or changed. Never throws but for cancellation.</summary>
     internal async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        var bucket = logOptions.Value.Bucket;
-        if (string.IsNullOrWhiteSpace(bucket))
+        var location = await logLocation.GetAsync(cancellationToken);
+        if (location is null)
         {
             Report(_current with { State = SessionIndexState.NotConfigured }, force: true);
             return;
@@ -100,7 +100,7 @@ internal sealed partial class SessionIndexer(
         var started = time.GetUtcNow();
         try
         {
-            var source = $"s3://{bucket}/{logOptions.Value.Prefix}";
+            var source = location.ToString();
             if (_rebuild || await index.SourceAsync(cancellationToken) != source)
             {
                 _rebuild = false;

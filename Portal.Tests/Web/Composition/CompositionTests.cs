@@ -33,7 +33,8 @@ public sealed class CompositionTests
         Assert.NotNull(host.Services.GetRequiredService<IPortalDatabase>());
         Assert.NotNull(host.Services.GetRequiredService<ISandboxSeeder>());
         Assert.NotNull(host.Services.GetRequiredService<IAwsEnvironment>());
-        Assert.Equal("bastion-session-logs-sandbox", host.Services.GetRequiredService<ISessionLogStore>().Bucket);
+        Assert.NotNull(host.Services.GetRequiredService<ISessionLogLocation>());
+        Assert.Equal("bastion-session-logs-sandbox", host.Services.GetRequiredService<IOptions<SessionLogOptions>>().Value.Bucket);
     }
 
     [Theory]
@@ -60,7 +61,8 @@ public sealed class CompositionTests
         var store = host.Services.GetRequiredService<ISessionLogStore>();
         var error = await Assert.ThrowsAsync<Portal.Core.Aws.AwsApiException>(() => host.Services.GetRequiredService<IAwsEnvironment>().GetCallerIdentityAsync());
 
-        Assert.Null(store.Bucket);
+        Assert.NotNull(store);
+        Assert.Null(host.Services.GetRequiredService<IOptions<SessionLogOptions>>().Value.Bucket);
         Assert.Equal("NoCredentials", error.ErrorCode);
         Assert.Contains("No AWS credentials were found", error.AwsMessage, StringComparison.Ordinal);
     }

@@ -18,17 +18,18 @@ public partial class SessionsPage
     private string? _error;
     private IReadOnlyList<string> _users = [];
     private IReadOnlyList<string> _instances = [];
+    private SessionLogSource? _source;
 
     [Inject]
     private ISessionIndex Index { get; set; } = default!;
 
     [Inject]
-    private IOptions<SessionLogOptions> LogOptions { get; set; } = default!;
+    private ISessionLogLocation Location { get; set; } = default!;
 
     [Inject]
     private IOptions<SessionFlagOptions> FlagOptions { get; set; } = default!;
 
-    private string Source => string.IsNullOrWhiteSpace(LogOptions.Value.Bucket) ? "the log bucket" : $"s3://{LogOptions.Value.Bucket}/{LogOptions.Value.Prefix}";
+    private string Source => _source?.ToString() ?? "the log bucket";
 
     private IEnumerable<string> FlagNames => FlagOptions.Value.Flags.Keys;
 
@@ -52,6 +53,7 @@ public partial class SessionsPage
     {
         (_user, _instance, _flag, _text) = (UserFilter, InstanceFilter, FlagFilter, TextFilter);
         (_users, _instances) = await Index.FacetsAsync();
+        _source = await Location.GetAsync();
     }
 
     private async Task<GridData<SessionSummary>> LoadAsync(GridState<SessionSummary> state, CancellationToken cancellationToken)
@@ -89,6 +91,7 @@ public partial class SessionsPage
     private async Task IndexedAsync()
     {
         (_users, _instances) = await Index.FacetsAsync();
+        _source = await Location.GetAsync();
         await ReloadAsync();
     }
 
