@@ -58,12 +58,7 @@ public sealed class SetupLogBucketTests(MotoServerFixture moto) : IDisposable
     [Fact]
     public async Task Apply_OnAnExistingBucketWithoutAPolicy_AdoptsIt()
     {
-        var s3 = _services.GetRequiredService<IAmazonS3>();
-        await s3.PutBucketAsync(new PutBucketRequest
-        {
-            BucketName = _bucket,
-            PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = BucketLocationConstraint.FindValue(MotoServerFixture.Region) },
-        });
+        await CreateBucketAsync();
 
         var plan = await Engine.PlanAsync(Settings with { Versioning = false, RetentionDays = null });
         var result = await Engine.ApplyAsync(Settings with { Versioning = false, RetentionDays = null });
@@ -96,12 +91,7 @@ public sealed class SetupLogBucketTests(MotoServerFixture moto) : IDisposable
     [Fact]
     public async Task Apply_OnABucketWithItsOwnPolicy_AddsTheTlsStatementAndKeepsTheirs()
     {
-        var s3 = _services.GetRequiredService<IAmazonS3>();
-        await s3.PutBucketAsync(new PutBucketRequest
-        {
-            BucketName = _bucket,
-            PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = BucketLocationConstraint.FindValue(MotoServerFixture.Region) },
-        });
+        var s3 = await CreateBucketAsync();
         await s3.PutBucketPolicyAsync(new PutBucketPolicyRequest
         {
             BucketName = _bucket,
@@ -138,6 +128,18 @@ public sealed class SetupLogBucketTests(MotoServerFixture moto) : IDisposable
     public void Dispose() => _services.Dispose();
 
     private Task<JsonElement> CliAsync(string command) => AwsCli.RunAsync(moto.Endpoint, "s3api", command, "--bucket", _bucket);
+
+    /// <summary>The bucket made by someone else first, without any of the wizard's settings.</summary>
+    private async Task<IAmazonS3> CreateBucketAsync()
+    {
+        var s3 = _services.GetRequiredService<IAmazonS3>();
+        await s3.PutBucketAsync(new PutBucketRequest
+        {
+            BucketName = _bucket,
+            PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = BucketLocationConstraint.FindValue(MotoServerFixture.Region) },
+        });
+        return s3;
+    }
 
     private static List<JsonElement> Policy(JsonElement response) =>
         [.. JsonDocument.Parse(response.GetProperty("Policy").GetString()!).RootElement.GetProperty("Statement").EnumerateArray()];

@@ -61,12 +61,8 @@ public sealed class SetupPageTests : PortalBunitContext
     [Fact]
     public void Step_ShowsWhatExistsWhatChangesTheDocumentsAndTheCommands()
     {
-        var page = RenderPage();
-        page.WaitForAssertion(() => page.Find("[data-testid=bastion-bastion]"));
+        var page = RenderWithBastionAndMail();
 
-        page.Find("[data-testid=bastion-bastion]").Change(true);
-        GoTo(page, "Notifications");
-        page.Find("[data-testid=field-emails]").Change("ops@example.com");
         GoTo(page, "Log bucket");
 
         page.WaitForAssertion(() => Assert.Contains("Create the bucket existing-logs.", page.Find("[data-testid=plan-logBucket]").TextContent, StringComparison.Ordinal));
@@ -81,12 +77,8 @@ public sealed class SetupPageTests : PortalBunitContext
     public void Step_ContentFromAws_IsEncoded()
     {
         _engine.CurrentLine = "<script>alert(1)</script>";
-        var page = RenderPage();
-        page.WaitForAssertion(() => page.Find("[data-testid=bastion-bastion]"));
+        var page = RenderWithBastionAndMail();
 
-        page.Find("[data-testid=bastion-bastion]").Change(true);
-        GoTo(page, "Notifications");
-        page.Find("[data-testid=field-emails]").Change("ops@example.com");
         GoTo(page, "Log bucket");
 
         page.WaitForAssertion(() => Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", page.Find("[data-testid=plan-logBucket]").InnerHtml, StringComparison.Ordinal));
@@ -109,11 +101,7 @@ public sealed class SetupPageTests : PortalBunitContext
     [Fact]
     public void Field_WithABadValue_ShowsTheRuleUnderIt()
     {
-        var page = RenderPage();
-        page.WaitForAssertion(() => page.Find("[data-testid=bastion-bastion]"));
-        page.Find("[data-testid=bastion-bastion]").Change(true);
-        GoTo(page, "Notifications");
-        page.Find("[data-testid=field-emails]").Change("ops@example.com");
+        var page = RenderWithBastionAndMail();
         GoTo(page, "Log bucket");
 
         page.Find("[data-testid=field-bucket]").Change("Bad_Bucket");
@@ -128,11 +116,7 @@ public sealed class SetupPageTests : PortalBunitContext
     public void Apply_ThatFailsMidway_ShowsTheCodeWhatWasDoneAndTheLog()
     {
         _wizard.FailAt = "bastionRole";
-        var page = RenderPage();
-        page.WaitForAssertion(() => page.Find("[data-testid=bastion-bastion]"));
-        page.Find("[data-testid=bastion-bastion]").Change(true);
-        GoTo(page, "Notifications");
-        page.Find("[data-testid=field-emails]").Change("ops@example.com");
+        var page = RenderWithBastionAndMail();
         GoTo(page, "Review and apply");
         page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=setup-apply]").HasAttribute("disabled")));
 
@@ -155,11 +139,7 @@ public sealed class SetupPageTests : PortalBunitContext
     [Fact]
     public void Apply_ThenVerify_ReportsEveryStepAndTheSavedStatus()
     {
-        var page = RenderPage();
-        page.WaitForAssertion(() => page.Find("[data-testid=bastion-bastion]"));
-        page.Find("[data-testid=bastion-bastion]").Change(true);
-        GoTo(page, "Notifications");
-        page.Find("[data-testid=field-emails]").Change("ops@example.com");
+        var page = RenderWithBastionAndMail();
         GoTo(page, "Review and apply");
         page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=setup-apply]").HasAttribute("disabled")));
 
@@ -191,6 +171,17 @@ public sealed class SetupPageTests : PortalBunitContext
         Assert.Equal("a@example.com\nb@example.com", page.Find("[data-testid=field-emails]").TextContent);
         page.WaitForAssertion(() => Assert.Equal("saved-logs", _engine.Planned[^1].BucketName));
         Assert.Equal(["i-0fedcba9876543210"], _engine.Planned[^1].BastionInstanceIds);
+    }
+
+    /// <summary>The page with the bastion chosen and an address to mail: every setting valid.</summary>
+    private IRenderedComponent<SetupPage> RenderWithBastionAndMail()
+    {
+        var page = RenderPage();
+        page.WaitForAssertion(() => page.Find("[data-testid=bastion-bastion]"));
+        page.Find("[data-testid=bastion-bastion]").Change(true);
+        GoTo(page, "Notifications");
+        page.Find("[data-testid=field-emails]").Change("ops@example.com");
+        return page;
     }
 
     private IRenderedComponent<SetupPage> RenderPage()
