@@ -94,6 +94,12 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
         Assert.Contains("bastion-session-logs-sandbox", preferences.GetProperty("Content").GetString(), StringComparison.Ordinal);
         var block = await TestSupport.AwsCli.RunAsync(fixture.MotoEndpoint, "s3api", "get-public-access-block", "--bucket", "bastion-session-logs-sandbox");
         Assert.True(block.GetProperty("PublicAccessBlockConfiguration").GetProperty("RestrictPublicBuckets").GetBoolean());
+
+        // The adopted bucket now denies requests without TLS; transcripts still open (the sandbox's moto applies that
+        // statement as AWS does, only to requests it matches).
+        await page.GetByTestId("nav-sessions").ClickAsync();
+        await page.GetByTestId("session-link").First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("transcript-view")).ToContainTextAsync("ssm-user@ip-10-0-1-23");
         await page.Context.CloseAsync();
     }
 

@@ -22,6 +22,8 @@ public sealed class SessionTranscriptsTests(MotoServerFixture moto) : IAsyncLife
                 o.Bucket = _bucket;
                 o.MaxRenderBytes = 2048;
             });
+            services.AddSingleton<Portal.Core.Setup.ISetupStore, NoSetupStore>();
+            services.AddSingleton<ISessionLogLocation, SessionLogLocation>();
             services.AddSingleton<ISessionTranscripts, S3SessionTranscripts>();
         });
         await _services.GetRequiredService<IAmazonS3>().PutBucketAsync(new PutBucketRequest

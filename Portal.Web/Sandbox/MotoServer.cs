@@ -103,6 +103,13 @@ internal sealed partial class MotoServer(IOptions<PortalAwsOptions> aws, IOption
         start.ArgumentList.Add(url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.Environment["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true";
 
+        // sitecustomize.py there makes moto skip bucket-policy statements whose conditions need request context
+        // it does not have (it would otherwise deny every read once the wizard adds the TLS-only statement).
+        var site = Path.Combine(AppContext.BaseDirectory, "Sandbox", "moto");
+        start.Environment["PYTHONPATH"] = start.Environment.TryGetValue("PYTHONPATH", out var existing) && !string.IsNullOrEmpty(existing)
+            ? site + Path.PathSeparator + existing
+            : site;
+
         try
         {
             _process = Process.Start(start) ?? throw new SandboxUnavailableException(MissingMotoMessage(command));

@@ -44,6 +44,7 @@ public sealed partial class SetupPage : IAsyncDisposable
     private AwsApiException? _error;
     private IJSObjectReference? _download;
     private int _activeIndex;
+    private bool _disposed;
 
     [Inject]
     private IAwsEnvironment Environment { get; set; } = default!;
@@ -76,7 +77,9 @@ public sealed partial class SetupPage : IAsyncDisposable
     private async Task OnStepChangedAsync(int index)
     {
         _activeIndex = index;
-        if (index > 0 && _busy is null)
+
+        // The stepper reports index changes while it is torn down, after the page has gone.
+        if (index > 0 && _busy is null && !_disposed)
         {
             await PlanAsync();
         }
@@ -84,6 +87,7 @@ public sealed partial class SetupPage : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         await _leaving.CancelAsync();
         _leaving.Dispose();
         if (_download is not null)
@@ -253,6 +257,11 @@ public sealed partial class SetupPage : IAsyncDisposable
     /// <summary>Runs one AWS operation at a time, showing what it does; an AWS failure is shown with its code, bad settings by field.</summary>
     private async Task RunAsync(string what, Func<CancellationToken, Task> run)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         _busy = what;
         _error = null;
         StateHasChanged();

@@ -1,0 +1,42 @@
+"""Loaded by the Python that runs the sandbox's moto_server (the portal puts this folder first on PYTHONPATH).
+
+moto evaluates a bucket policy without any request context: a statement with a Condition is applied as if the
+condition held. AWS applies it only when it holds. So the TLS-only statement the setup wizard adds to the log
+bucket ("Deny s3:* when aws:SecureTransport is false") makes moto refuse every object read, although the portal
+would reach real S3 over TLS. Here a bucket-policy statement whose condition needs request context moto does not
+have is left out, as AWS would leave it out for a request that does not match it. Nothing else changes.
+"""
+
+import json
+import sys
+
+
+def _needs_context(statement):
+    conditions = statement.get("Condition") if isinstance(statement, dict) else None
+    if not conditions:
+        return False
+    # "...IfExists" operators hold when the key is absent; the others cannot hold without the key.
+    return any(not operator.endswith("IfExists") for operator in conditions)
+
+
+def _patch():
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+    from moto.s3 import models
+
+    def get_permission(self, action, resource):
+        if self.policy is None:
+            return PermissionResult.NEUTRAL
+        document = json.loads(self.policy.decode())
+        statements = document.get("Statement", [])
+        if isinstance(statements, dict):
+            statements = [statements]
+        document["Statement"] = [s for s in statements if not _needs_context(s)]
+        return IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
+
+    models.FakeBucket.get_permission = get_permission
+
+
+try:
+    _patch()
+except Exception as error:  # an incompatible moto: run it as it is, and say so
+    print(f"bastion-portal sandbox: bucket policy conditions not adjusted ({error!r})", file=sys.stderr)
