@@ -1,13 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Portal.Core.Access;
 using Portal.Core.ApiTokens;
 using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Health;
 using Portal.Core.Options;
 using Portal.Core.Persistence;
-using Microsoft.Extensions.Options;
 using Portal.Core.Sandbox;
 using Portal.Core.Sessions;
 using Portal.Core.Sessions.Index;
@@ -31,6 +32,14 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<ISetupEngine, SetupEngine>();
         services.TryAddSingleton<ISetupStore, SetupStore>();
         services.TryAddSingleton<ISetupWizard, SetupWizard>();
+        services.AddPortalOptions<AccessOptions>(AccessOptions.SectionName);
+        services.TryAddSingleton<IIamUserMapper, IamUserMapper>();
+        services.TryAddSingleton<ILiveSessions, LiveSessions>();
+        services.TryAddSingleton<AccessService>();
+        services.TryAddSingleton<IAccessService>(sp => sp.GetRequiredService<AccessService>());
+        services.TryAddSingleton<AccessMaintenance>();
+        services.TryAddSingleton<IAccessFindings>(sp => sp.GetRequiredService<AccessMaintenance>());
+        services.AddHostedService(sp => sp.GetRequiredService<AccessMaintenance>());
 
         // The wizard's steps, in the order they run.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, LogBucketStep>());

@@ -14,6 +14,12 @@ internal sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
 
     public DbSet<Setup.SetupRecord> Setups => Set<Setup.SetupRecord>();
 
+    public DbSet<Access.AccessRequestRecord> AccessRequests => Set<Access.AccessRequestRecord>();
+
+    public DbSet<Access.AccessDecisionRecord> AccessDecisions => Set<Access.AccessDecisionRecord>();
+
+    public DbSet<Access.GrantRecord> Grants => Set<Access.GrantRecord>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardAppendOnly();
@@ -67,6 +73,45 @@ internal sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
             setup.Property(e => e.Id).ValueGeneratedNever();
             setup.Property(e => e.SavedBy).HasMaxLength(256);
             setup.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<Access.AccessRequestRecord>(request =>
+        {
+            request.ToTable("AccessRequests");
+            request.Property(e => e.State).HasConversion<string>().HasMaxLength(16);
+            request.Property(e => e.Requester).HasMaxLength(256);
+            request.Property(e => e.IamUser).HasMaxLength(64);
+            request.Property(e => e.TargetInstanceId).HasMaxLength(32);
+            request.Property(e => e.Reason).HasMaxLength(1000);
+            request.Property(e => e.Ticket).HasMaxLength(128);
+            request.HasMany(e => e.Decisions).WithOne().HasForeignKey(d => d.RequestId);
+            request.HasIndex(e => e.State);
+            request.HasIndex(e => e.Requester);
+        });
+
+        modelBuilder.Entity<Access.AccessDecisionRecord>(decision =>
+        {
+            decision.ToTable("AccessDecisions");
+            decision.Property(e => e.Approver).HasMaxLength(256);
+            decision.Property(e => e.Comment).HasMaxLength(1000);
+            decision.HasIndex(e => new { e.RequestId, e.Approver }).IsUnique();
+        });
+
+        modelBuilder.Entity<Access.GrantRecord>(grant =>
+        {
+            grant.ToTable("Grants");
+            grant.Property(e => e.PrincipalType).HasConversion<string>().HasMaxLength(8);
+            grant.Property(e => e.PrincipalName).HasMaxLength(128);
+            grant.Property(e => e.TargetInstanceId).HasMaxLength(32);
+            grant.Property(e => e.State).HasConversion<string>().HasMaxLength(16);
+            grant.Property(e => e.GrantedBy).HasMaxLength(256);
+            grant.Property(e => e.Reason).HasMaxLength(1000);
+            grant.Property(e => e.ErrorCode).HasMaxLength(128);
+            grant.Property(e => e.Error).HasMaxLength(2000);
+            grant.Property(e => e.RevokedBy).HasMaxLength(256);
+            grant.Property(e => e.Note).HasMaxLength(2000);
+            grant.HasIndex(e => e.State);
+            grant.HasIndex(e => e.ExpiresAt);
         });
     }
 

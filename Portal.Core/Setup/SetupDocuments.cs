@@ -22,9 +22,7 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>The partition of <see cref="Region"/>: <c>aws</c>, <c>aws-cn</c> or <c>aws-us-gov</c>.</summary>
-    public string Partition => Region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
-        : Region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
-        : "aws";
+    public string Partition => Aws.AwsPartition.Of(Region);
 
     /// <summary>The log bucket's ARN.</summary>
     public string BucketArn => $"arn:{Partition}:s3:::{Settings.BucketName}";

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Portal.Core.Access;
+
+namespace Portal.Tests.Core.Access;
+
+public sealed class GrantPolicyTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 27, 9, 0, 0, TimeSpan.FromHours(9));
+
+    [Fact]
+    public void For_AllowsSessionsOnTheBastionThroughThePreferencesOnly_WithinTheWindow()
+    {
+        var statements = Statements(GrantPolicy.For("aws", "ap-northeast-1", "123456789012", "i-0123456789abcdef0", Start, Start.AddHours(2)));
+
+        Assert.Equal(["StartSessionOnBastion", "ResumeOwnSessions", "EndOwnSessions", "SessionReads"], statements.Select(s => s.GetProperty("Sid").GetString()));
+        var start = statements[0];
+        Assert.Equal(
+            ["arn:aws:ec2:ap-northeast-1:123456789012:instance/i-0123456789abcdef0", "arn:aws:ssm:ap-northeast-1:123456789012:document/SSM-SessionManagerRunShell"],
+            start.GetProperty("Resource").EnumerateArray().Select(r => r.GetString()));
+        var condition = start.GetProperty("Condition");
+        Assert.Equal("true", condition.GetProperty("BoolIfExists").GetProperty("ssm:SessionDocumentAccessCheck").GetString());
+        Assert.Equal("2026-11-27T00:00:00Z", condition.GetProperty("DateGreaterThan").GetProperty("aws:CurrentTime").GetString()); // UTC, whatever the offset
+        Assert.Equal("2026-11-27T02:00:00Z", condition.GetProperty("DateLessThan").GetProperty("aws:CurrentTime").GetString());
+        Assert.Equal("arn:aws:ssm:*:*:session/${aws:username}-*", statements[1].GetProperty("Resource")[0].GetString());
+        Assert.True(statements[1].TryGetProperty("Condition", out _));
+        Assert.False(statements[2].TryGetProperty("Condition", out _)); // ending one's own session stays possible
+        Assert.True(statements[3].TryGetProperty("Condition", out _));
+    }
+
+    [Fact]
+    public void For_InChina_UsesItsPartition()
+    {
+        var start = Statements(GrantPolicy.For("aws-cn", "cn-north-1", "123456789012", "i-0123456789abcdef0", Start, Start.AddHours(1)))[0];
+
+        Assert.StartsWith("arn:aws-cn:ec2:cn-north-1:", start.GetProperty("Resource")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("portal-grant-42", 42L)]
+    [InlineData("portal-grant-", null)]
+    [InlineData("portal-grant-4x", null)]
+    [InlineData("portal-grant--1", null)]
+    [InlineData("other-42", null)]
+    public void IdOf_ReadsOnlyTheGrantsOwnNames(string name, long? id) => Assert.Equal(id, GrantPolicy.IdOf(name));
+
+    [Fact]
+    public void NameOf_AndConnectCommand_AreWhatPeopleType()
+    {
+        Assert.Equal("portal-grant-7", GrantPolicy.NameOf(7));
+        Assert.Equal(
+            "aws ssm start-session --target i-0123456789abcdef0 --document-name SSM-SessionManagerRunShell --region ap-northeast-1",
+            GrantPolicy.ConnectCommand("i-0123456789abcdef0", "ap-northeast-1"));
+    }
+
+    private static List<JsonElement> Statements(Portal.Core.Setup.PolicyDocument document) =>
+        [.. JsonDocument.Parse(document.ToJson()).RootElement.GetProperty("Statement").EnumerateArray()];
+}

@@ -1,0 +1,319 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Portal.Core.Access;
+using Portal.Core.Audit;
+using Portal.Core.Aws;
+using Portal.Core.Persistence;
+using Portal.Core.Setup;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Integration;
+
+/// <summary>
+/// Requests, decisions and grants against moto's IAM, each effect read back with the <c>aws</c> CLI; the clock is
+/// fake, so expiry is a step of the test. moto has no DescribeSessions or TerminateSession: live sessions are a fake.
+/// </summary>
+[Collection(MotoGroup.Name)]
+public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
+{
+    private readonly TestDatabase _database = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
+    private readonly FakeLiveSessions _sessions = new();
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
+    private ServiceProvider _services = default!;
+    private string _bastion = default!;
+
+    private string Dave => $"dave-{_suffix}";
+
+    private string Erin => $"erin-{_suffix}";
+
+    private IAccessService Access => _services.GetRequiredService<IAccessService>();
+
+    private AccessMaintenance Maintenance => _services.GetRequiredService<AccessMaintenance>();
+
+    public async Task InitializeAsync()
+    {
+        _services = Build(requiredApprovals: 1);
+        _bastion = await SetupServices.RunInstanceAsync(_services);
+        await CliAsync("iam", "create-user", "--user-name", Dave);
+        await CliAsync("iam", "create-user", "--user-name", Erin);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        _database.Dispose();
+    }
+
+    [Fact]
+    public async Task Approve_ByAnother_PutsTheGrantPolicy_WithTheInstanceTheDocumentAndTheWindow()
+    {
+        var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 120, "Rotate the TLS certificate", "OPS-42"));
+        _time.Advance(TimeSpan.FromMinutes(3));
+
+        var approved = await Access.ApproveAsync(request.Id, "bob", "ok, during the window");
+
+        Assert.Equal(AccessRequestState.Approved, approved.State);
+        var grant = await Access.GetGrantAsync(approved.GrantId!.Value);
+        Assert.Equal((GrantState.Active, $"user/{Dave}"), (grant.State, grant.Principal));
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 11, 3, 0, TimeSpan.Zero), grant.ExpiresAt);
+        var document = (await CliAsync("iam", "get-user-policy", "--user-name", Dave, "--policy-name", $"portal-grant-{grant.Id}")).GetProperty("PolicyDocument");
+        var start = document.GetProperty("Statement")[0];
+        Assert.Equal("ssm:StartSession", Strings(start.GetProperty("Action"))[0]);
+        Assert.Contains($"arn:aws:ec2:{MotoServerFixture.Region}:123456789012:instance/{_bastion}", Strings(start.GetProperty("Resource")));
+        Assert.Contains($"arn:aws:ssm:{MotoServerFixture.Region}:123456789012:document/SSM-SessionManagerRunShell", Strings(start.GetProperty("Resource")));
+        var condition = start.GetProperty("Condition");
+        Assert.Equal("true", condition.GetProperty("BoolIfExists").GetProperty("ssm:SessionDocumentAccessCheck").GetString());
+        Assert.Equal("2026-11-27T09:03:00Z", condition.GetProperty("DateGreaterThan").GetProperty("aws:CurrentTime").GetString());
+        Assert.Equal("2026-11-27T11:03:00Z", condition.GetProperty("DateLessThan").GetProperty("aws:CurrentTime").GetString());
+        var audit = await AuditAsync();
+        Assert.Equal(["access.request", "access.approve", "grant.create", "grant.activate"], audit.Select(a => a.Action));
+        Assert.Equal("bob", audit[1].Actor);
+    }
+
+    [Fact]
+    public async Task Approve_OwnRequest_IsRefused_AndChangesNothing()
+    {
+        var request = await Access.RequestAsync(Person("erin", Erin), new NewAccessRequest(_bastion, 60, "Check the disk"));
+
+        var refused = await Assert.ThrowsAsync<AccessException>(() => Access.ApproveAsync(request.Id, "erin"));
+        var deny = await Assert.ThrowsAsync<AccessException>(() => Access.DenyAsync(request.Id, "erin"));
+
+        Assert.Equal(AccessRefusal.Conflict, refused.Refusal);
+        Assert.Contains("own request", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(AccessRefusal.Conflict, deny.Refusal);
+        Assert.Equal(AccessRequestState.Pending, (await Access.GetRequestAsync(request.Id)).State);
+        Assert.Empty((await CliAsync("iam", "list-user-policies", "--user-name", Erin)).GetProperty("PolicyNames").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Request_WithBadInput_NamesEachProblem_AndStoresNothing()
+    {
+        var bad = await Assert.ThrowsAsync<AccessException>(() => Access.RequestAsync(Person("dave", Dave), new NewAccessRequest("i-0000000000000dead", 10_000, " ")));
+        var unmapped = await Assert.ThrowsAsync<AccessException>(() => Access.RequestAsync(new AccessPerson("frank"), new NewAccessRequest(_bastion, 60, "Look at logs")));
+        var missing = await Assert.ThrowsAsync<AccessException>(() => Access.RequestAsync(Person("gina", $"gina-{_suffix}"), new NewAccessRequest(_bastion, 60, "Look at logs")));
+
+        Assert.Equal(AccessRefusal.Invalid, bad.Refusal);
+        Assert.Equal(["durationMinutes", "reason", "targetInstanceId"], bad.Errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("1 to 480 minutes", bad.Errors["durationMinutes"][0], StringComparison.Ordinal);
+        Assert.Contains("portal:iam_user claim is missing", unmapped.Errors["iamUser"][0], StringComparison.Ordinal);
+        Assert.Contains("does not exist", missing.Errors["iamUser"][0], StringComparison.Ordinal);
+        Assert.Empty(await Access.ListRequestsAsync());
+    }
+
+    [Fact]
+    public async Task TwoApprovers_AtOnce_MakeOneGrant()
+    {
+        var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Restart the service"));
+
+        var outcomes = await Task.WhenAll(
+            Attempt(() => Access.ApproveAsync(request.Id, "bob")),
+            Attempt(() => Access.ApproveAsync(request.Id, "erin")),
+            Attempt(() => Access.ApproveAsync(request.Id, "alice")));
+
+        Assert.Contains(outcomes, o => o is null);
+        Assert.All(outcomes.OfType<AccessException>(), e => Assert.Equal(AccessRefusal.Conflict, e.Refusal));
+        Assert.Single(await Access.ListGrantsAsync(Dave));
+        Assert.Single((await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Approve_WithTwoRequired_WaitsForASecondDistinctApprover()
+    {
+        await using var services = Build(requiredApprovals: 2);
+        var access = services.GetRequiredService<IAccessService>();
+        var request = await access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Patch the kernel"));
+
+        var first = await access.ApproveAsync(request.Id, "bob");
+        var again = await Assert.ThrowsAsync<AccessException>(() => access.ApproveAsync(request.Id, "bob"));
+        var second = await access.ApproveAsync(request.Id, "erin");
+
+        Assert.Equal((AccessRequestState.Pending, (long?)null), (first.State, first.GrantId));
+        Assert.Contains("already approved", again.Message, StringComparison.Ordinal);
+        Assert.Equal(AccessRequestState.Approved, second.State);
+        Assert.Equal(["bob", "erin"], second.Decisions.Select(d => d.Approver));
+    }
+
+    [Fact]
+    public async Task Revoke_RemovesThePolicy_AndEndsTheLiveSessions()
+    {
+        var grant = await ActiveGrantAsync();
+        _sessions.Live[$"arn:aws:iam::123456789012:user/{Dave}"] = [$"{Dave}-0a1b2c3d4e5f"];
+
+        var revoked = await Access.RevokeAsync(grant.Id, "bob", "done early");
+
+        Assert.Equal((GrantState.Revoked, "bob"), (revoked.State, revoked.RevokedBy));
+        Assert.Contains($"ended 1 live session(s): {Dave}-0a1b2c3d4e5f", revoked.Note, StringComparison.Ordinal);
+        Assert.Equal([(_bastion, $"arn:aws:iam::123456789012:user/{Dave}")], _sessions.Asked);
+        Assert.Empty((await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").EnumerateArray());
+        var again = await Assert.ThrowsAsync<AccessException>(() => Access.RevokeAsync(grant.Id, "bob"));
+        Assert.Equal(AccessRefusal.Conflict, again.Refusal);
+    }
+
+    [Fact]
+    public async Task Revoke_WhereSessionsCannotBeListed_StillRemovesThePolicy_AndSaysSo()
+    {
+        var grant = await ActiveGrantAsync();
+        _sessions.Failure = new AwsApiException("ssm", "DescribeSessions", "InternalFailure", "not implemented here");
+
+        var revoked = await Access.RevokeAsync(grant.Id, "bob");
+
+        Assert.Equal(GrantState.Revoked, revoked.State);
+        Assert.Contains("live sessions could not be ended: ssm DescribeSessions answered InternalFailure", revoked.Note, StringComparison.Ordinal);
+        Assert.Empty((await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Expiry_RemovesThePolicy_AndUndecidedRequestsExpire()
+    {
+        var grant = await ActiveGrantAsync();
+        var waiting = await Access.RequestAsync(Person("erin", Erin), new NewAccessRequest(_bastion, 30, "Nobody answers"));
+        _time.Advance(TimeSpan.FromMinutes(59));
+        var early = await Maintenance.ExpireAsync(CancellationToken.None);
+
+        _time.Advance(TimeSpan.FromMinutes(2));
+        var due = await Maintenance.ExpireAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromHours(24));
+        await Maintenance.ExpireAsync(CancellationToken.None);
+
+        Assert.Equal((0, 1), (early, due));
+        Assert.Equal(GrantState.Expired, (await Access.GetGrantAsync(grant.Id)).State);
+        Assert.Empty((await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").EnumerateArray());
+        Assert.Equal(AccessRequestState.Expired, (await Access.GetRequestAsync(waiting.Id)).State);
+        Assert.Contains(await AuditAsync(), a => a.Action == "grant.expire" && a.Actor == "portal");
+    }
+
+    [Fact]
+    public async Task Grant_WhenIamFails_StaysApprovedWithTheCode_AndARetryMakesItActive()
+    {
+        var ghost = $"ghost-{_suffix}";
+        await CliAsync("iam", "create-user", "--user-name", ghost);
+        var request = await Access.RequestAsync(Person("ghost", ghost), new NewAccessRequest(_bastion, 60, "Look around"));
+        await CliAsync("iam", "delete-user", "--user-name", ghost);
+
+        var approved = await Access.ApproveAsync(request.Id, "bob");
+        var failed = await Access.GetGrantAsync(approved.GrantId!.Value);
+        await CliAsync("iam", "create-user", "--user-name", ghost);
+        var retried = await Access.RetryAsync(failed.Id, "bob");
+
+        Assert.Equal(AccessRequestState.Approved, approved.State);
+        Assert.Equal((GrantState.Approved, "NoSuchEntity"), (failed.State, failed.ErrorCode));
+        Assert.Equal((GrantState.Active, (string?)null), (retried.State, retried.ErrorCode));
+        Assert.Single((await CliAsync("iam", "list-user-policies", "--user-name", ghost)).GetProperty("PolicyNames").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task DirectGrant_ToAGroup_PutsTheGroupPolicy()
+    {
+        var group = $"operators-{_suffix}";
+        await CliAsync("iam", "create-group", "--group-name", group);
+
+        var grant = await Access.GrantAsync("bob", new NewGrant(PrincipalType.Group, group, _bastion, 30, "Incident 7"));
+        var unknown = await Assert.ThrowsAsync<AccessException>(() => Access.GrantAsync("bob", new NewGrant(PrincipalType.User, $"nobody-{_suffix}", _bastion, 30, "x")));
+
+        Assert.Equal((GrantState.Active, $"group/{group}", (long?)null), (grant.State, grant.Principal, grant.RequestId));
+        Assert.Contains("StartSession", (await CliAsync("iam", "get-group-policy", "--group-name", group, "--policy-name", grant.PolicyName)).GetProperty("PolicyDocument").GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("IAM has no user", unknown.Errors["principalName"][0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reconcile_MarksAPolicyDeletedOutside_AndReportsOneThePortalDoesNotKnow()
+    {
+        var grant = await ActiveGrantAsync();
+        await CliAsync("iam", "delete-user-policy", "--user-name", Dave, "--policy-name", grant.PolicyName);
+        await CliAsync("iam", "put-user-policy", "--user-name", Erin, "--policy-name", "portal-grant-99999", "--policy-document", GrantPolicy.For("aws", "ap-northeast-1", "123456789012", _bastion, _time.GetUtcNow(), _time.GetUtcNow().AddHours(1)).ToJson());
+
+        var report = await Maintenance.ReconcileAsync(CancellationToken.None);
+
+        Assert.Equal([grant.Id], report.Missing);
+        Assert.True((await Access.GetGrantAsync(grant.Id)).MissingInIam);
+        Assert.Contains(new UnknownGrantPolicy($"user/{Erin}", "portal-grant-99999"), report.Unknown);
+        Assert.DoesNotContain(report.Unknown, u => u.Principal == $"user/{Dave}");
+    }
+
+    [Fact]
+    public async Task Cancel_OnlyByTheRequester_AndOnlyWhilePending()
+    {
+        var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Maybe later"));
+
+        var other = await Assert.ThrowsAsync<AccessException>(() => Access.CancelAsync(request.Id, "erin"));
+        var cancelled = await Access.CancelAsync(request.Id, "dave");
+        var late = await Assert.ThrowsAsync<AccessException>(() => Access.ApproveAsync(request.Id, "bob"));
+
+        Assert.Equal(AccessRefusal.Forbidden, other.Refusal);
+        Assert.Equal(AccessRequestState.Cancelled, cancelled.State);
+        Assert.Equal(AccessRefusal.Conflict, late.Refusal);
+    }
+
+    private async Task<AccessGrant> ActiveGrantAsync()
+    {
+        var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Deploy the hotfix"));
+        var approved = await Access.ApproveAsync(request.Id, "bob");
+        var grant = await Access.GetGrantAsync(approved.GrantId!.Value);
+        Assert.Equal(GrantState.Active, grant.State);
+        return grant;
+    }
+
+    private ServiceProvider Build(int requiredApprovals) => SetupServices.For(moto, services =>
+    {
+        services.AddSingleton<IDbContextFactory<PortalDbContext>>(_database);
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddSingleton<IAuditTrail, AuditTrail>();
+        services.AddSingleton<ISetupStore, NoSetupStore>();
+        services.AddSingleton<ILiveSessions>(_sessions);
+        services.AddOptions<AccessOptions>().Configure(o =>
+        {
+            o.RequiredApprovals = requiredApprovals;
+            o.Bastions.Add(_bastion); // read when first resolved, after InitializeAsync started the instance
+        });
+        services.AddSingleton<IIamUserMapper, IamUserMapper>();
+        services.AddSingleton<AccessService>();
+        services.AddSingleton<IAccessService>(sp => sp.GetRequiredService<AccessService>());
+        services.AddSingleton<AccessMaintenance>();
+    });
+
+    private static AccessPerson Person(string name, string iamUser) => new(name, IamUserClaim: iamUser);
+
+    private static async Task<Exception?> Attempt(Func<Task> action)
+    {
+        try
+        {
+            await Task.Run(action);
+            return null;
+        }
+        catch (AccessException ex)
+        {
+            return ex;
+        }
+    }
+
+    private async Task<List<AuditEntry>> AuditAsync() =>
+        [.. (await _services.GetRequiredService<IAuditTrail>().QueryAsync(new AuditQuery { Take = 100 })).Items.Reverse()];
+
+    private static List<string> Strings(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Array ? [.. element.EnumerateArray().Select(e => e.GetString()!)] : [element.GetString()!];
+
+    private Task<JsonElement> CliAsync(params string[] args) => AwsCli.RunAsync(moto.Endpoint, args);
+
+    private sealed class FakeLiveSessions : ILiveSessions
+    {
+        public Dictionary<string, List<string>> Live { get; } = [];
+
+        public List<(string Instance, string Owner)> Asked { get; } = [];
+
+        public AwsApiException? Failure { get; set; }
+
+        public Task<IReadOnlyList<string>> EndAsync(string instanceId, IReadOnlyCollection<string> ownerArns, CancellationToken cancellationToken = default)
+        {
+            if (Failure is not null)
+            {
+                throw Failure;
+            }
+
+            Asked.AddRange(ownerArns.Select(o => (instanceId, o)));
+            return Task.FromResult<IReadOnlyList<string>>([.. ownerArns.SelectMany(o => Live.GetValueOrDefault(o) ?? [])]);
+        }
+    }
+}
