@@ -32,7 +32,14 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<ISetupEngine, SetupEngine>();
         services.TryAddSingleton<ISetupStore, SetupStore>();
         services.TryAddSingleton<ISetupWizard, SetupWizard>();
-        services.AddPortalOptions<AccessOptions>(AccessOptions.SectionName);
+        services.AddPortalOptions<AccessOptions>(AccessOptions.SectionName)
+            .PostConfigure<IOptions<PortalAwsOptions>>((access, aws) =>
+            {
+                if (aws.Value.Mode == AwsMode.Sandbox && access.Bastions.Count == 0)
+                {
+                    access.BastionNameTag ??= "bastion";
+                }
+            });
         services.TryAddSingleton<IIamUserMapper, IamUserMapper>();
         services.TryAddSingleton<ILiveSessions, LiveSessions>();
         services.TryAddSingleton<AccessService>();

@@ -40,6 +40,7 @@ internal sealed partial class AccessMaintenance(
     IAuditTrail audit,
     TimeProvider time,
     IOptions<AccessOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<AccessMaintenance> logger) : BackgroundService, IAccessFindings
 {
     internal const string Actor = "portal";
@@ -74,7 +75,7 @@ internal sealed partial class AccessMaintenance(
                     .ExecuteUpdateAsync(u => u.SetProperty(g => g.State, GrantState.Expired).SetProperty(g => g.EndedAt, now), cancellationToken) == 1)
             {
                 ended++;
-                await audit.RecordAsync(new AuditRecord(Actor, "grant.expire", AccessService.GrantTarget(grant.Id), AuditOutcome.Succeeded, $"policy {GrantPolicy.NameOf(grant.Id)} removed from {grant.ToGrant().Principal}"), cancellationToken);
+                await audit.RecordAsync(new AuditRecord(Actor, "grant.expire", AccessService.GrantTarget(grant.Id), AuditOutcome.Succeeded, $"policy {GrantPolicy.NameOf(grant.Id)} removed from {grant.Principal}"), cancellationToken);
             }
         }
 
@@ -111,7 +112,7 @@ internal sealed partial class AccessMaintenance(
                     missing.Add(grant.Id);
                     if (await db.Grants.Where(g => g.Id == grant.Id && !g.MissingInIam).ExecuteUpdateAsync(u => u.SetProperty(g => g.MissingInIam, true), cancellationToken) == 1)
                     {
-                        await audit.RecordAsync(new AuditRecord(Actor, "grant.missing", AccessService.GrantTarget(grant.Id), AuditOutcome.Failed, $"policy {GrantPolicy.NameOf(grant.Id)} was deleted from {grant.ToGrant().Principal} outside the portal"), cancellationToken);
+                        await audit.RecordAsync(new AuditRecord(Actor, "grant.missing", AccessService.GrantTarget(grant.Id), AuditOutcome.Failed, $"policy {GrantPolicy.NameOf(grant.Id)} was deleted from {grant.Principal} outside the portal"), cancellationToken);
                     }
                 }
             }
@@ -148,6 +149,21 @@ internal sealed partial class AccessMaintenance(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The database is migrated while the host starts; the first pass waits for that.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        await using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         var nextReconcile = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -164,8 +180,9 @@ internal sealed partial class AccessMaintenance(
             {
                 break;
             }
-            catch (Exception ex) when (ex is AwsApiException or DbUpdateException or InvalidOperationException)
+            catch (Exception ex)
             {
+                // A pass that fails (AWS, the database) is logged and tried again on the next tick; it never stops the portal.
                 LogPassFailed(logger, ex);
             }
 

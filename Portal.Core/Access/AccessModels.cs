@@ -113,6 +113,7 @@ public sealed record AccessRequest(
 /// <param name="EndedAt">When it expired or was revoked.</param>
 /// <param name="MissingInIam">The reconciler found its policy gone from IAM while it should be active.</param>
 /// <param name="Note">What ending it did (sessions ended, or why they could not be).</param>
+/// <param name="ConnectCommand">The command that opens a session under it.</param>
 public sealed record AccessGrant(
     long Id,
     string Principal,
@@ -130,7 +131,8 @@ public sealed record AccessGrant(
     string? RevokedBy,
     DateTimeOffset? EndedAt,
     bool MissingInIam,
-    string? Note)
+    string? Note,
+    string ConnectCommand)
 {
     /// <summary>The inline policy's name.</summary>
     public string PolicyName => GrantPolicy.NameOf(Id);

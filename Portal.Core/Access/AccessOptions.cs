@@ -35,6 +35,13 @@ public sealed class AccessOptions
     /// Bastions grants may target when no setup has been applied (the wizard's bastions take precedence once it has).
     /// </summary>
     public IList<string> Bastions { get; init; } = [];
+
+    /// <summary>
+    /// When neither a setup nor <see cref="Bastions"/> names any: the instances whose Name tag is this are the bastions.
+    /// Unset by default; the sandbox sets it to its seeded <c>bastion</c>.
+    /// </summary>
+    [RegularExpression(@"^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$", ErrorMessage = "must be an EC2 tag value")]
+    public string? BastionNameTag { get; set; }
 }
 
 /// <summary>Where a person's IAM user name comes from.</summary>

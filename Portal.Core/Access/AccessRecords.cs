@@ -81,9 +81,9 @@ internal sealed class GrantRecord
 
     public DateTimeOffset? WarnedAt { get; set; }
 
-    public AccessGrant ToGrant() => new(
+    public AccessGrant ToGrant(string region) => new(
         Id,
-        $"{(PrincipalType == PrincipalType.User ? "user" : "group")}/{PrincipalName}",
+        Principal,
         PrincipalType,
         PrincipalName,
         TargetInstanceId,
@@ -98,5 +98,9 @@ internal sealed class GrantRecord
         RevokedBy,
         EndedAt,
         MissingInIam,
-        Note);
+        Note,
+        GrantPolicy.ConnectCommand(TargetInstanceId, region));
+
+    /// <summary>The principal as <c>user/name</c> or <c>group/name</c>.</summary>
+    public string Principal => $"{(PrincipalType == PrincipalType.User ? "user" : "group")}/{PrincipalName}";
 }

@@ -19,15 +19,28 @@ internal sealed partial class AccessService(
     ISetupStore setups,
     IAuditTrail audit,
     TimeProvider time,
-    IOptions<AccessOptions> options) : IAccessService
+    IOptions<AccessOptions> options,
+    IOptions<PortalAwsOptions> aws) : IAccessService
 {
     private const int MaxReason = 1000;
     private const int MaxComment = 1000;
 
     private AwsCallerIdentity? _caller;
 
-    public async Task<IReadOnlyList<string>> BastionsAsync(CancellationToken cancellationToken = default) =>
-        await setups.GetAsync(cancellationToken) is { } saved ? saved.Settings.BastionInstanceIds : [.. options.Value.Bastions];
+    public async Task<IReadOnlyList<string>> BastionsAsync(CancellationToken cancellationToken = default)
+    {
+        if (await setups.GetAsync(cancellationToken) is { } saved)
+        {
+            return saved.Settings.BastionInstanceIds;
+        }
+
+        if (options.Value.Bastions.Count > 0 || options.Value.BastionNameTag is not { } name)
+        {
+            return [.. options.Value.Bastions];
+        }
+
+        return [.. (await environment.ListInstancesAsync(cancellationToken)).Where(i => i.Name == name).Select(i => i.InstanceId)];
+    }
 
     public async Task<AccessRequest> RequestAsync(AccessPerson person, NewAccessRequest input, CancellationToken cancellationToken = default)
     {
@@ -199,20 +212,21 @@ internal sealed partial class AccessService(
         return await GetRequestAsync(id, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<AccessGrant>> ListGrantsAsync(string? iamUser = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AccessGrant>> ListGrantsAsync(string? requester = null, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = db.Grants.AsNoTracking();
-        if (iamUser is not null)
+        if (requester is not null)
         {
-            query = query.Where(g => g.PrincipalType == PrincipalType.User && g.PrincipalName == iamUser);
+            var theirs = db.AccessRequests.Where(r => r.Requester == requester).Select(r => r.Id);
+            query = query.Where(g => g.RequestId != null && theirs.Contains(g.RequestId.Value));
         }
 
-        return [.. (await query.OrderByDescending(g => g.Id).Take(500).ToListAsync(cancellationToken)).Select(g => g.ToGrant())];
+        return [.. (await query.OrderByDescending(g => g.Id).Take(500).ToListAsync(cancellationToken)).Select(g => g.ToGrant(aws.Value.Region))];
     }
 
     public async Task<AccessGrant> GetGrantAsync(long id, CancellationToken cancellationToken = default) =>
-        (await LoadGrantAsync(id, cancellationToken)).ToGrant();
+        (await LoadGrantAsync(id, cancellationToken)).ToGrant(aws.Value.Region);
 
     public async Task<AccessGrant> GrantAsync(string approver, NewGrant input, CancellationToken cancellationToken = default)
     {
@@ -257,7 +271,7 @@ internal sealed partial class AccessService(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        await AuditAsync(approver, "grant.create", GrantTarget(grant.Id), $"{grant.ToGrant().Principal} on {grant.TargetInstanceId} for {input.DurationMinutes} min, directly: {grant.Reason}");
+        await AuditAsync(approver, "grant.create", GrantTarget(grant.Id), $"{grant.Principal} on {grant.TargetInstanceId} for {input.DurationMinutes} min, directly: {grant.Reason}");
         await ActivateAsync(grant.Id, approver, CancellationToken.None);
         return await GetGrantAsync(grant.Id, cancellationToken);
     }
@@ -305,7 +319,7 @@ internal sealed partial class AccessService(
                     cancellationToken);
         }
 
-        await AuditAsync(actor, "grant.revoke", GrantTarget(grantId), $"{(comment is null ? string.Empty : comment + "; ")}policy {grant.ToGrant().PolicyName} removed; {note}");
+        await AuditAsync(actor, "grant.revoke", GrantTarget(grantId), $"{(comment is null ? string.Empty : comment + "; ")}policy {GrantPolicy.NameOf(grantId)} removed; {note}");
         return await GetGrantAsync(grantId, cancellationToken);
     }
 
@@ -340,7 +354,7 @@ internal sealed partial class AccessService(
                 .ExecuteUpdateAsync(u => u.SetProperty(g => g.State, GrantState.Active).SetProperty(g => g.ErrorCode, (string?)null).SetProperty(g => g.Error, (string?)null), cancellationToken);
         }
 
-        await AuditAsync(actor, "grant.activate", GrantTarget(grantId), $"policy {GrantPolicy.NameOf(grantId)} on {grant.ToGrant().Principal} until {grant.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm}Z");
+        await AuditAsync(actor, "grant.activate", GrantTarget(grantId), $"policy {GrantPolicy.NameOf(grantId)} on {grant.Principal} until {grant.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm}Z");
     }
 
     /// <summary>Removes the grant's policy; one already gone is not an error.</summary>

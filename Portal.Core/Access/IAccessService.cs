@@ -48,8 +48,8 @@ public interface IAccessService
     /// <exception cref="AccessException">Not found; someone else's (Forbidden); already decided (Conflict).</exception>
     Task<AccessRequest> CancelAsync(long id, string requester, CancellationToken cancellationToken = default);
 
-    /// <summary>Grants, newest first: those of one IAM user (directly), or all when <paramref name="iamUser"/> is null.</summary>
-    Task<IReadOnlyList<AccessGrant>> ListGrantsAsync(string? iamUser = null, CancellationToken cancellationToken = default);
+    /// <summary>Grants, newest first: those answering one person's requests, or all when <paramref name="requester"/> is null.</summary>
+    Task<IReadOnlyList<AccessGrant>> ListGrantsAsync(string? requester = null, CancellationToken cancellationToken = default);
 
     /// <summary>One grant.</summary>
     /// <exception cref="AccessException">No such grant (NotFound).</exception>

@@ -115,7 +115,7 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
 
         Assert.Contains(outcomes, o => o is null);
         Assert.All(outcomes.OfType<AccessException>(), e => Assert.Equal(AccessRefusal.Conflict, e.Refusal));
-        Assert.Single(await Access.ListGrantsAsync(Dave));
+        Assert.Single(await Access.ListGrantsAsync("dave"));
         Assert.Single((await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").EnumerateArray());
     }
 

@@ -12,6 +12,7 @@ internal static class ApiEndpoints
         api.MapSessionIndexApi();
         api.MapSessionsApi();
         api.MapSetupApi();
+        api.MapAccessApi();
         return endpoints;
     }
 }

@@ -36,4 +36,8 @@ internal static class PortalClaims
         user.FindFirst(DisplayName)?.Value ?? user.Identity?.Name ?? "unknown";
 
     public static string ActorOf(this ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
+
+    /// <summary>The person as access requests see them: name, e-mail and the IAM user the sign-in names.</summary>
+    public static Portal.Core.Access.AccessPerson ToAccessPerson(this ClaimsPrincipal user) =>
+        new(user.ActorOf(), user.FindFirst(ClaimTypes.Email)?.Value, user.FindFirst(IamUser)?.Value);
 }

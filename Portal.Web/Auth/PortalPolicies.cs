@@ -15,6 +15,12 @@ internal static class PortalPolicies
     /// <summary>Access requests and grants: Requesters, Approvers and Admins.</summary>
     public const string Access = nameof(Access);
 
+    /// <summary>Asking for access: Requesters.</summary>
+    public const string Request = nameof(Request);
+
+    /// <summary>Deciding requests, granting and revoking: Approvers.</summary>
+    public const string Approve = nameof(Approve);
+
     /// <summary>Setup wizard and API tokens: Admins.</summary>
     public const string Admin = nameof(Admin);
 
@@ -23,6 +29,8 @@ internal static class PortalPolicies
         options.AddPolicy(AnyRole, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.All));
         options.AddPolicy(Audit, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Auditor, PortalRoles.Admin));
         options.AddPolicy(Access, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Requester, PortalRoles.Approver, PortalRoles.Admin));
+        options.AddPolicy(Request, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Requester));
+        options.AddPolicy(Approve, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Approver));
         options.AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin));
 
         // Anything that names no policy still needs a signed-in person with a portal role.

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Web.Api;
+
+/// <summary>Access requests and grants over HTTP as automation calls them, against the sandbox on moto.</summary>
+[Collection(MotoGroup.Name)]
+public sealed class AccessApiTests(MotoServerFixture moto) : IDisposable
+{
+    private readonly PortalWebFactory _portal = new(moto.Endpoint);
+
+    [Fact]
+    public async Task Request_ApprovedByBob_IsActiveInIam_ThenRevoked()
+    {
+        using var dave = _portal.CreateBearerClient("sandbox-dave");
+        using var bob = _portal.CreateBearerClient("sandbox-bob");
+        var bastion = (await dave.GetFromJsonAsync<string[]>("/api/access/bastions"))!.Single();
+
+        using var created = await dave.PostAsJsonAsync("/api/access/requests", new { targetInstanceId = bastion, durationMinutes = 90, reason = "Rotate logs", ticket = "OPS-1" });
+        var request = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var id = request.GetProperty("id").GetInt64();
+        var queue = await bob.GetFromJsonAsync<JsonElement>("/api/access/requests?state=pending");
+        using var approved = await bob.PostAsJsonAsync($"/api/access/requests/{id}/approve", new { comment = "go ahead" });
+        var decided = await approved.Content.ReadFromJsonAsync<JsonElement>();
+        var grants = await dave.GetFromJsonAsync<JsonElement>("/api/access/grants");
+        var grantId = decided.GetProperty("grantId").GetInt64();
+        var policy = await AwsCli.RunAsync(moto.Endpoint, "iam", "get-user-policy", "--user-name", "dave", "--policy-name", $"portal-grant-{grantId}");
+        using var revoked = await bob.PostAsJsonAsync($"/api/access/grants/{grantId}/revoke", new { comment = "done" });
+        var ended = await revoked.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal($"/api/access/requests/{id}", created.Headers.Location?.OriginalString);
+        Assert.Equal(("pending", "dave"), (request.GetProperty("state").GetString(), request.GetProperty("requester").GetString()));
+        Assert.Contains(queue.EnumerateArray(), r => r.GetProperty("id").GetInt64() == id);
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal("approved", decided.GetProperty("state").GetString());
+        var grant = grants.EnumerateArray().Single(g => g.GetProperty("id").GetInt64() == grantId);
+        Assert.Equal(("active", "user/dave", bastion), (grant.GetProperty("state").GetString(), grant.GetProperty("principal").GetString(), grant.GetProperty("targetInstanceId").GetString()));
+        Assert.True(grant.TryGetProperty("expiresAt", out _));
+        Assert.Equal($"aws ssm start-session --target {bastion} --document-name SSM-SessionManagerRunShell --region ap-northeast-1", grant.GetProperty("connectCommand").GetString());
+        Assert.Contains(bastion, policy.GetProperty("PolicyDocument").GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        Assert.Equal("revoked", ended.GetProperty("state").GetString());
+        Assert.Contains("could not be ended", ended.GetProperty("note").GetString(), StringComparison.Ordinal); // moto has no DescribeSessions
+    }
+
+    [Fact]
+    public async Task Refusals_AreProblemDetails_WithTheirStatus()
+    {
+        using var erin = _portal.CreateBearerClient("sandbox-erin");
+        using var carol = _portal.CreateBearerClient("sandbox-carol");
+        using var bob = _portal.CreateBearerClient("sandbox-bob");
+        var bastion = (await erin.GetFromJsonAsync<string[]>("/api/access/bastions"))!.Single();
+        using var created = await erin.PostAsJsonAsync("/api/access/requests", new { targetInstanceId = bastion, durationMinutes = 30, reason = "Disk check" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+
+        using var own = await erin.PostAsJsonAsync($"/api/access/requests/{id}/approve", new { });
+        using var bad = await erin.PostAsJsonAsync("/api/access/requests", new { targetInstanceId = "i-0000000000000dead", durationMinutes = 100000 });
+        using var auditor = await carol.PostAsJsonAsync("/api/access/requests", new { targetInstanceId = bastion, durationMinutes = 30, reason = "x" });
+        using var requesterApproves = await _portal.CreateBearerClient("sandbox-dave").PostAsJsonAsync($"/api/access/requests/{id}/deny", new { });
+        using var missing = await bob.PostAsJsonAsync("/api/access/requests/999999/approve", new { });
+        using var othersCancel = await _portal.CreateBearerClient("sandbox-dave").PostAsync($"/api/access/requests/{id}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, own.StatusCode);
+        Assert.Contains("own request", (await own.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["durationMinutes", "reason", "targetInstanceId"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.Forbidden, auditor.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, requesterApproves.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, othersCancel.StatusCode);
+        Assert.Equal("application/problem+json", othersCancel.Content.Headers.ContentType?.MediaType);
+    }
+
+    public void Dispose() => _portal.Dispose();
+}

@@ -1,0 +1,129 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Core.Access;
+using Portal.Core.Aws;
+using Portal.Core.Identity;
+using Portal.Web.Auth;
+
+namespace Portal.Web.Api;
+
+/// <summary>
+/// Access requests and grants for automation. Requesters file and cancel their own requests; Approvers decide,
+/// grant directly and revoke. A refused action answers 403 (role or someone else's request) or 409 (state,
+/// self-approval); bad input 400 naming each field; an IAM failure 502 with its code.
+/// </summary>
+internal static class AccessApi
+{
+    public static RouteGroupBuilder MapAccessApi(this RouteGroupBuilder api)
+    {
+        var access = api.MapGroup("/access").RequireAuthorization(PortalPolicies.Access);
+        access.MapGet("/bastions", BastionsAsync).WithName("ListBastions").WithSummary("The bastions a request may target.");
+        access.MapPost("/requests", RequestAsync).RequireAuthorization(PortalPolicies.Request).WithName("CreateAccessRequest").WithSummary("Asks for time-bound access to a bastion.");
+        access.MapGet("/requests", ListRequestsAsync).WithName("ListAccessRequests").WithSummary("Approvers see every request; Requesters their own.");
+        access.MapGet("/requests/{id:long}", GetRequestAsync).WithName("GetAccessRequest");
+        access.MapPost("/requests/{id:long}/approve", ApproveAsync).RequireAuthorization(PortalPolicies.Approve).WithName("ApproveAccessRequest");
+        access.MapPost("/requests/{id:long}/deny", DenyAsync).RequireAuthorization(PortalPolicies.Approve).WithName("DenyAccessRequest");
+        access.MapPost("/requests/{id:long}/cancel", CancelAsync).RequireAuthorization(PortalPolicies.Request).WithName("CancelAccessRequest");
+        access.MapGet("/grants", ListGrantsAsync).WithName("ListGrants").WithSummary("Approvers see every grant; Requesters those answering their requests.");
+        access.MapPost("/grants", GrantAsync).RequireAuthorization(PortalPolicies.Approve).WithName("CreateGrant").WithSummary("Grants access directly to an IAM user or group.");
+        access.MapPost("/grants/{id:long}/revoke", RevokeAsync).RequireAuthorization(PortalPolicies.Approve).WithName("RevokeGrant").WithSummary("Removes the grant's policy and ends the principal's live sessions.");
+        access.MapPost("/grants/{id:long}/retry", RetryAsync).RequireAuthorization(PortalPolicies.Approve).WithName("RetryGrant").WithSummary("Puts an approved grant's policy in place again after an IAM failure.");
+        return api;
+    }
+
+    private static async Task<Ok<IReadOnlyList<string>>> BastionsAsync(IAccessService access, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await access.BastionsAsync(cancellationToken));
+
+    private static Task<IResult> RequestAsync(NewAccessRequestBody body, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () =>
+        {
+            var request = await access.RequestAsync(user.ToAccessPerson(), new NewAccessRequest(body.TargetInstanceId, body.DurationMinutes, body.Reason, body.Ticket), cancellationToken);
+            return TypedResults.Created($"/api/access/requests/{request.Id}", request);
+        });
+
+    private static async Task<IResult> ListRequestsAsync(IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken, string? state = null, bool mine = false)
+    {
+        AccessRequestState? wanted = null;
+        if (state is not null)
+        {
+            if (!Enum.TryParse<AccessRequestState>(state, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(state, out _))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["state"] = ["Filter by pending, approved, denied, cancelled or expired."] });
+            }
+
+            wanted = parsed;
+        }
+
+        return TypedResults.Ok(await access.ListRequestsAsync(mine || !user.IsInRole(PortalRoles.Approver) ? user.ActorOf() : null, wanted, cancellationToken));
+    }
+
+    private static Task<IResult> GetRequestAsync(long id, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () =>
+        {
+            var request = await access.GetRequestAsync(id, cancellationToken);
+            return request.Requester == user.ActorOf() || user.IsInRole(PortalRoles.Approver)
+                ? TypedResults.Ok(request)
+                : throw new AccessException(AccessRefusal.Forbidden, $"Request {id} is someone else's.");
+        });
+
+    private static Task<IResult> ApproveAsync(long id, DecisionBody? body, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () => TypedResults.Ok(await access.ApproveAsync(id, user.ActorOf(), body?.Comment, cancellationToken)));
+
+    private static Task<IResult> DenyAsync(long id, DecisionBody? body, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () => TypedResults.Ok(await access.DenyAsync(id, user.ActorOf(), body?.Comment, cancellationToken)));
+
+    private static Task<IResult> CancelAsync(long id, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () => TypedResults.Ok(await access.CancelAsync(id, user.ActorOf(), cancellationToken)));
+
+    private static async Task<Ok<IReadOnlyList<AccessGrant>>> ListGrantsAsync(IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken, bool mine = false) =>
+        TypedResults.Ok(await access.ListGrantsAsync(mine || !user.IsInRole(PortalRoles.Approver) ? user.ActorOf() : null, cancellationToken));
+
+    private static Task<IResult> GrantAsync(NewGrantBody body, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () =>
+        {
+            var grant = await access.GrantAsync(user.ActorOf(), new NewGrant(body.PrincipalType, body.PrincipalName, body.TargetInstanceId, body.DurationMinutes, body.Reason), cancellationToken);
+            return TypedResults.Created($"/api/access/grants/{grant.Id}", grant);
+        });
+
+    private static Task<IResult> RevokeAsync(long id, DecisionBody? body, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () => TypedResults.Ok(await access.RevokeAsync(id, user.ActorOf(), body?.Comment, cancellationToken)));
+
+    private static Task<IResult> RetryAsync(long id, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () => TypedResults.Ok(await access.RetryAsync(id, user.ActorOf(), cancellationToken)));
+
+    /// <summary>Each refusal as problem details with its status; an AWS failure as 502 with its code.</summary>
+    private static async Task<IResult> RunAsync(Func<Task<IResult>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (AccessException ex) when (ex.Refusal == AccessRefusal.Invalid)
+        {
+            return TypedResults.ValidationProblem(ex.Errors, detail: ex.Message);
+        }
+        catch (AccessException ex)
+        {
+            var status = ex.Refusal switch
+            {
+                AccessRefusal.NotFound => StatusCodes.Status404NotFound,
+                AccessRefusal.Forbidden => StatusCodes.Status403Forbidden,
+                _ => StatusCodes.Status409Conflict,
+            };
+            return TypedResults.Problem(statusCode: status, title: ex.Message);
+        }
+        catch (AwsApiException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: $"{ex.Service} answered {ex.ErrorCode}", detail: ex.AwsMessage);
+        }
+    }
+}
+
+/// <summary>The body of <c>POST /api/access/requests</c>.</summary>
+internal sealed record NewAccessRequestBody(string? TargetInstanceId, int? DurationMinutes, string? Reason, string? Ticket);
+
+/// <summary>The body of <c>POST /api/access/grants</c>.</summary>
+internal sealed record NewGrantBody(PrincipalType? PrincipalType, string? PrincipalName, string? TargetInstanceId, int? DurationMinutes, string? Reason);
+
+/// <summary>The optional body of approve, deny and revoke.</summary>
+internal sealed record DecisionBody(string? Comment);
