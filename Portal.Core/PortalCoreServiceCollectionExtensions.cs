@@ -7,6 +7,7 @@ using Portal.Core.ApiTokens;
 using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Health;
+using Portal.Core.Notifications;
 using Portal.Core.Options;
 using Portal.Core.Persistence;
 using Portal.Core.Sandbox;
@@ -40,6 +41,8 @@ public static class PortalCoreServiceCollectionExtensions
                     access.BastionNameTag ??= "bastion";
                 }
             });
+        services.AddPortalOptions<NotificationOptions>(NotificationOptions.SectionName);
+        services.TryAddSingleton<INotifications, PortalNotifications>();
         services.TryAddSingleton<IIamUserMapper, IamUserMapper>();
         services.TryAddSingleton<ILiveSessions, LiveSessions>();
         services.TryAddSingleton<AccessService>();

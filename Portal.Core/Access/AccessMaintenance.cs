@@ -76,9 +76,14 @@ internal sealed partial class AccessMaintenance(
             {
                 ended++;
                 await audit.RecordAsync(new AuditRecord(Actor, "grant.expire", AccessService.GrantTarget(grant.Id), AuditOutcome.Succeeded, $"policy {GrantPolicy.NameOf(grant.Id)} removed from {grant.Principal}"), cancellationToken);
+                if (await access.RequesterOfAsync(grant, cancellationToken) is { } requester)
+                {
+                    await access.NoticeAsync(Notifications.INotifications.Person(requester), $"Your access to {grant.TargetInstanceId} (grant {grant.Id}) has expired.", "/access/request");
+                }
             }
         }
 
+        await WarnAsync(db, now, cancellationToken);
         var stale = now.AddHours(-options.Value.PendingExpiryHours);
         var undecided = await db.AccessRequests.AsNoTracking().Where(r => r.State == AccessRequestState.Pending && r.CreatedAt <= stale).Select(r => r.Id).ToListAsync(cancellationToken);
         foreach (var id in undecided)
@@ -91,6 +96,24 @@ internal sealed partial class AccessMaintenance(
         }
 
         return ended;
+    }
+
+    /// <summary>Tells requesters once that their access ends soon.</summary>
+    private async Task WarnAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var soon = now.AddMinutes(options.Value.ExpiryWarningMinutes);
+        var ending = await db.Grants.AsNoTracking()
+            .Where(g => g.State == GrantState.Active && g.WarnedAt == null && g.ExpiresAt <= soon && g.ExpiresAt > now && g.RequestId != null)
+            .ToListAsync(cancellationToken);
+        foreach (var grant in ending)
+        {
+            if (await db.Grants.Where(g => g.Id == grant.Id && g.WarnedAt == null).ExecuteUpdateAsync(u => u.SetProperty(g => g.WarnedAt, now), cancellationToken) == 1
+                && await access.RequesterOfAsync(grant, cancellationToken) is { } requester)
+            {
+                var left = (int)Math.Ceiling((grant.ExpiresAt - now).TotalMinutes);
+                await access.NoticeAsync(Notifications.INotifications.Person(requester), $"Your access to {grant.TargetInstanceId} (grant {grant.Id}) ends in {left} min, at {AccessService.Stamp(grant.ExpiresAt)}.", "/access/request");
+            }
+        }
     }
 
     /// <summary>Compares IAM with the grants the portal believes active.</summary>

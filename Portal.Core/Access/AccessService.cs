@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Aws.Iam;
+using Portal.Core.Identity;
+using Portal.Core.Notifications;
 using Portal.Core.Persistence;
 using Portal.Core.Setup;
 
@@ -20,7 +23,9 @@ internal sealed partial class AccessService(
     IAuditTrail audit,
     TimeProvider time,
     IOptions<AccessOptions> options,
-    IOptions<PortalAwsOptions> aws) : IAccessService
+    IOptions<PortalAwsOptions> aws,
+    INotifications notifications,
+    ILogger<AccessService> logger) : IAccessService
 {
     private const int MaxReason = 1000;
     private const int MaxComment = 1000;
@@ -81,6 +86,7 @@ internal sealed partial class AccessService(
         }
 
         await AuditAsync(person.Name, "access.request", RequestTarget(record.Id), $"{record.TargetInstanceId} for {record.DurationMinutes} min as IAM user {record.IamUser}: {record.Reason}");
+        await NoticeAsync(INotifications.Role(PortalRoles.Approver), $"{person.Name} asks for {Minutes(record.DurationMinutes)} on {record.TargetInstanceId} (request {record.Id}): {record.Reason}", "/access");
         return ToRequest(record);
     }
 
@@ -158,6 +164,13 @@ internal sealed partial class AccessService(
         {
             await AuditAsync(approver, "grant.create", GrantTarget(made), $"user/{request.IamUser} on {request.TargetInstanceId} for {request.DurationMinutes} min (request {id})");
             await ActivateAsync(made, approver, CancellationToken.None);
+            var grant = await GetGrantAsync(made, CancellationToken.None);
+            await NoticeAsync(
+                INotifications.Person(request.Requester),
+                grant.State == GrantState.Active
+                    ? $"Request {id} was approved by {approver}: you may start sessions on {grant.TargetInstanceId} until {Stamp(grant.ExpiresAt)}."
+                    : $"Request {id} was approved by {approver}, but IAM answered {grant.ErrorCode}: the access is not active yet; an approver can retry it.",
+                "/access/request");
         }
 
         return await GetRequestAsync(id, cancellationToken);
@@ -186,6 +199,7 @@ internal sealed partial class AccessService(
         }
 
         await AuditAsync(approver, "access.deny", RequestTarget(id), comment ?? "no comment");
+        await NoticeAsync(INotifications.Person(request.Requester), $"Request {id} was denied by {approver}{(comment is null ? "." : $": {comment}")}", "/access/request");
         return await GetRequestAsync(id, cancellationToken);
     }
 
@@ -320,8 +334,44 @@ internal sealed partial class AccessService(
         }
 
         await AuditAsync(actor, "grant.revoke", GrantTarget(grantId), $"{(comment is null ? string.Empty : comment + "; ")}policy {GrantPolicy.NameOf(grantId)} removed; {note}");
+        if (await RequesterOfAsync(grant, cancellationToken) is { } requester)
+        {
+            await NoticeAsync(INotifications.Person(requester), $"Your access to {grant.TargetInstanceId} (grant {grantId}) was revoked by {actor}{(comment is null ? "." : $": {comment}")}", "/access/request");
+        }
         return await GetGrantAsync(grantId, cancellationToken);
     }
+
+    /// <summary>The person whose request a grant answers; none for a direct grant.</summary>
+    internal async Task<string?> RequesterOfAsync(GrantRecord grant, CancellationToken cancellationToken)
+    {
+        if (grant.RequestId is not { } requestId)
+        {
+            return null;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.AccessRequests.Where(r => r.Id == requestId).Select(r => r.Requester).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Tells people what happened; a notice that cannot be kept is logged and never undoes the action.</summary>
+    internal async Task NoticeAsync(string audience, string text, string link)
+    {
+        try
+        {
+            await notifications.NotifyAsync(audience, text, link, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or AwsApiException)
+        {
+            LogNoticeFailed(logger, audience, ex);
+        }
+    }
+
+    internal static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    internal static string Minutes(int minutes) => minutes < 60 ? $"{minutes} min" : minutes % 60 == 0 ? $"{minutes / 60} h" : $"{minutes / 60} h {minutes % 60} min";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A notice for {Audience} could not be kept")]
+    private static partial void LogNoticeFailed(ILogger logger, string audience, Exception exception);
 
     /// <summary>Puts the grant's policy on its principal; success makes it Active, an AWS failure stays on the grant.</summary>
     internal async Task ActivateAsync(long grantId, string actor, CancellationToken cancellationToken)

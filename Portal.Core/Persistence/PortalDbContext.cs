@@ -20,6 +20,10 @@ internal sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
 
     public DbSet<Access.GrantRecord> Grants => Set<Access.GrantRecord>();
 
+    public DbSet<Notifications.NoticeRecord> Notices => Set<Notifications.NoticeRecord>();
+
+    public DbSet<Notifications.NoticeReadRecord> NoticeReads => Set<Notifications.NoticeReadRecord>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardAppendOnly();
@@ -112,6 +116,22 @@ internal sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
             grant.Property(e => e.Note).HasMaxLength(2000);
             grant.HasIndex(e => e.State);
             grant.HasIndex(e => e.ExpiresAt);
+        });
+
+        modelBuilder.Entity<Notifications.NoticeRecord>(notice =>
+        {
+            notice.ToTable("Notices");
+            notice.Property(e => e.Audience).HasMaxLength(300);
+            notice.Property(e => e.Text).HasMaxLength(1000);
+            notice.Property(e => e.Link).HasMaxLength(300);
+            notice.HasIndex(e => new { e.Audience, e.Id });
+        });
+
+        modelBuilder.Entity<Notifications.NoticeReadRecord>(read =>
+        {
+            read.ToTable("NoticeReads");
+            read.HasKey(e => e.Person);
+            read.Property(e => e.Person).HasMaxLength(256);
         });
     }
 

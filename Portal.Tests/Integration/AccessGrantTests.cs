@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Access;
 using Portal.Core.Audit;
+using Portal.Core.Notifications;
 using Portal.Core.Aws;
 using Portal.Core.Persistence;
 using Portal.Core.Setup;
@@ -24,6 +25,7 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
     private ServiceProvider _services = default!;
     private string _bastion = default!;
+    private string? _topicArn;
 
     private string Dave => $"dave-{_suffix}";
 
@@ -71,6 +73,35 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         var audit = await AuditAsync();
         Assert.Equal(["access.request", "access.approve", "grant.create", "grant.activate"], audit.Select(a => a.Action));
         Assert.Equal("bob", audit[1].Actor);
+    }
+
+    [Fact]
+    public async Task Notices_TellApproversOfRequests_AndTheRequesterOfTheDecisionTheComingExpiryAndTheEnd()
+    {
+        _topicArn = (await CliAsync("sns", "create-topic", "--name", $"portal-notices-{_suffix}")).GetProperty("TopicArn").GetString();
+        var queueUrl = (await CliAsync("sqs", "create-queue", "--queue-name", $"notices-{_suffix}")).GetProperty("QueueUrl").GetString()!;
+        var queueArn = (await CliAsync("sqs", "get-queue-attributes", "--queue-url", queueUrl, "--attribute-names", "QueueArn")).GetProperty("Attributes").GetProperty("QueueArn").GetString()!;
+        await CliAsync("sns", "subscribe", "--topic-arn", _topicArn!, "--protocol", "sqs", "--notification-endpoint", queueArn);
+        var notices = _services.GetRequiredService<INotifications>();
+
+        var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 30, "Clear the cache"));
+        var forBob = await notices.ForAsync("bob", ["Approver"]);
+        await Access.ApproveAsync(request.Id, "bob");
+        _time.Advance(TimeSpan.FromMinutes(20));
+        await Maintenance.ExpireAsync(CancellationToken.None);
+        await Maintenance.ExpireAsync(CancellationToken.None); // warned once
+        _time.Advance(TimeSpan.FromMinutes(11));
+        await Maintenance.ExpireAsync(CancellationToken.None);
+        var forDave = await notices.ForAsync("dave", ["Requester"]);
+        var mail = await CliAsync("sqs", "receive-message", "--queue-url", queueUrl, "--max-number-of-messages", "10");
+
+        Assert.Contains($"dave asks for 30 min on {_bastion} (request {request.Id}): Clear the cache", Assert.Single(forBob).Text, StringComparison.Ordinal);
+        Assert.Equal(3, forDave.Count); // newest first
+        Assert.Contains("has expired", forDave[0].Text, StringComparison.Ordinal);
+        Assert.Contains("ends in 10 min", forDave[1].Text, StringComparison.Ordinal);
+        Assert.Contains("was approved by bob: you may start sessions", forDave[2].Text, StringComparison.Ordinal);
+        var bodies = mail.GetProperty("Messages").EnumerateArray().Select(m => m.GetProperty("Body").GetString()!).ToList();
+        Assert.Contains(bodies, b => b.Contains("asks for 30 min", StringComparison.Ordinal) && b.Contains("\"audience\"", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -268,6 +299,8 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
             o.RequiredApprovals = requiredApprovals;
             o.Bastions.Add(_bastion); // read when first resolved, after InitializeAsync started the instance
         });
+        services.AddOptions<NotificationOptions>().Configure(o => o.TopicArn = _topicArn);
+        services.AddSingleton<INotifications, PortalNotifications>();
         services.AddSingleton<IIamUserMapper, IamUserMapper>();
         services.AddSingleton<AccessService>();
         services.AddSingleton<IAccessService>(sp => sp.GetRequiredService<AccessService>());

@@ -27,4 +27,7 @@ public interface ISnsClient
 
     /// <summary>Publish; returns the message id.</summary>
     Task<string> PublishAsync(string topicArn, string message, string? subject = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Publish with string message attributes (subscription filter policies route on them); returns the message id.</summary>
+    Task<string> PublishAsync(string topicArn, string message, string? subject, IReadOnlyDictionary<string, string>? attributes, CancellationToken cancellationToken = default);
 }

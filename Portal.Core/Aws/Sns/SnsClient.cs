@@ -68,7 +68,22 @@ internal sealed class SnsClient(AwsQueryClient query, IOptions<PortalAwsOptions>
     }
 
     public async Task<string> PublishAsync(string topicArn, string message, string? subject = null, CancellationToken cancellationToken = default) =>
-        (await CallAsync("Publish", new QueryParameters().Add("TopicArn", topicArn).Add("Message", message).Add("Subject", subject), cancellationToken)).Required("MessageId");
+        await PublishAsync(topicArn, message, subject, null, cancellationToken);
+
+    public async Task<string> PublishAsync(string topicArn, string message, string? subject, IReadOnlyDictionary<string, string>? attributes, CancellationToken cancellationToken = default)
+    {
+        var parameters = new QueryParameters().Add("TopicArn", topicArn).Add("Message", message).Add("Subject", subject);
+        var n = 0;
+        foreach (var (name, value) in attributes ?? new Dictionary<string, string>())
+        {
+            n++;
+            parameters.Add($"MessageAttributes.entry.{n}.Name", name)
+                .Add($"MessageAttributes.entry.{n}.Value.DataType", "String")
+                .Add($"MessageAttributes.entry.{n}.Value.StringValue", value);
+        }
+
+        return (await CallAsync("Publish", parameters, cancellationToken)).Required("MessageId");
+    }
 
     private Task<XElement> CallAsync(string action, QueryParameters parameters, CancellationToken cancellationToken) =>
         query.CallAsync(_endpoint, Version, action, parameters, cancellationToken);

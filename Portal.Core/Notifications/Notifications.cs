@@ -1,0 +1,178 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portal.Core.Aws;
+using Portal.Core.Aws.Sns;
+using Portal.Core.Persistence;
+using Portal.Core.Setup;
+
+namespace Portal.Core.Notifications;
+
+/// <summary>A notice in the portal.</summary>
+/// <param name="Id">Its number.</param>
+/// <param name="Audience">Who it is for: <c>person:&lt;name&gt;</c> or <c>role:&lt;role&gt;</c>.</param>
+/// <param name="Text">What happened, in a sentence.</param>
+/// <param name="Link">Where to look, a portal path.</param>
+/// <param name="At">When.</param>
+public sealed record Notice(long Id, string Audience, string Text, string? Link, DateTimeOffset At);
+
+/// <summary>Where notices go besides the portal. Bound from <c>Portal:Notifications</c>.</summary>
+public sealed class NotificationOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Portal:Notifications";
+
+    /// <summary>
+    /// The SNS topic notices are mailed through. Empty: the login topic of the applied setup, if any. Messages carry
+    /// the attributes <c>audience</c> and <c>person</c>, so a subscription can filter to what concerns it.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.RegularExpression(@"^$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$", ErrorMessage = "must be an SNS topic ARN")]
+    public string? TopicArn { get; set; }
+
+    /// <summary>Whether notices are mailed at all. Defaults to true.</summary>
+    public bool Mail { get; set; } = true;
+}
+
+/// <summary>Notices for people and roles: kept in the portal, and mailed through SNS when a topic is configured.</summary>
+public interface INotifications
+{
+    /// <summary>The audience for one person.</summary>
+    static string Person(string name) => "person:" + name;
+
+    /// <summary>The audience for everyone with a role.</summary>
+    static string Role(string role) => "role:" + role;
+
+    /// <summary>Keeps a notice and mails it; a mail that fails is logged, the notice stays.</summary>
+    Task NotifyAsync(string audience, string text, string? link = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest notices for a person: theirs and their roles'.</summary>
+    Task<IReadOnlyList<Notice>> ForAsync(string person, IReadOnlyCollection<string> roles, int take = 20, CancellationToken cancellationToken = default);
+
+    /// <summary>When the person last opened their notices.</summary>
+    Task<DateTimeOffset?> SeenAtAsync(string person, CancellationToken cancellationToken = default);
+
+    /// <summary>Records that the person has seen their notices now.</summary>
+    Task MarkSeenAsync(string person, CancellationToken cancellationToken = default);
+}
+
+internal sealed partial class PortalNotifications(
+    IDbContextFactory<PortalDbContext> contexts,
+    ISnsClient sns,
+    ISetupStore setups,
+    IAwsEnvironment environment,
+    TimeProvider time,
+    IOptions<NotificationOptions> options,
+    ILogger<PortalNotifications> logger) : INotifications
+{
+    public async Task NotifyAsync(string audience, string text, string? link = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(audience);
+        ArgumentException.ThrowIfNullOrEmpty(text);
+        var now = time.GetUtcNow();
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            db.Notices.Add(new NoticeRecord { Audience = audience, Text = text.Length <= 1000 ? text : text[..1000], Link = link, At = now });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        if (!options.Value.Mail || await TopicAsync(cancellationToken) is not { } topic)
+        {
+            return;
+        }
+
+        try
+        {
+            var kind = audience.StartsWith("role:", StringComparison.Ordinal) ? "role" : "person";
+            await sns.PublishAsync(
+                topic,
+                link is null ? text : $"{text}\n\nIn the portal: {link}",
+                "Bastion Portal: " + (text.Length <= 80 ? text : text[..77] + "..."),
+                new Dictionary<string, string> { ["audience"] = kind, [kind] = audience[(kind.Length + 1)..] },
+                cancellationToken);
+        }
+        catch (AwsApiException ex)
+        {
+            LogMailFailed(logger, topic, ex.ErrorCode);
+        }
+    }
+
+    public async Task<IReadOnlyList<Notice>> ForAsync(string person, IReadOnlyCollection<string> roles, int take = 20, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        var audiences = roles.Select(INotifications.Role).Append(INotifications.Person(person)).ToList();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Notices.AsNoTracking()
+            .Where(n => audiences.Contains(n.Audience))
+            .OrderByDescending(n => n.Id)
+            .Take(Math.Clamp(take, 1, 200))
+            .Select(n => new Notice(n.Id, n.Audience, n.Text, n.Link, n.At))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<DateTimeOffset?> SeenAtAsync(string person, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return (await db.NoticeReads.AsNoTracking().SingleOrDefaultAsync(r => r.Person == person, cancellationToken))?.SeenAt;
+    }
+
+    public async Task MarkSeenAsync(string person, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        if (await db.NoticeReads.Where(r => r.Person == person).ExecuteUpdateAsync(u => u.SetProperty(r => r.SeenAt, now), cancellationToken) == 0)
+        {
+            db.NoticeReads.Add(new NoticeReadRecord { Person = person, SeenAt = now });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The configured topic, else the applied setup's login topic in this account and region.</summary>
+    private async Task<string?> TopicAsync(CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(options.Value.TopicArn))
+        {
+            return options.Value.TopicArn;
+        }
+
+        if (await setups.GetAsync(cancellationToken) is not { } saved)
+        {
+            return null;
+        }
+
+        try
+        {
+            var caller = await environment.GetCallerIdentityAsync(cancellationToken);
+            return new SetupDocuments(saved.Settings, caller.Region, caller.Account).TopicArn;
+        }
+        catch (AwsApiException ex)
+        {
+            LogMailFailed(logger, saved.Settings.TopicName, ex.ErrorCode);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A notice could not be mailed through {Topic}: {ErrorCode}; it is kept in the portal")]
+    private static partial void LogMailFailed(ILogger logger, string topic, string errorCode);
+}
+
+/// <summary>A stored notice.</summary>
+internal sealed class NoticeRecord
+{
+    public long Id { get; set; }
+
+    public string Audience { get; set; } = string.Empty;
+
+    public string Text { get; set; } = string.Empty;
+
+    public string? Link { get; set; }
+
+    public DateTimeOffset At { get; set; }
+}
+
+/// <summary>When a person last opened their notices.</summary>
+internal sealed class NoticeReadRecord
+{
+    public string Person { get; set; } = string.Empty;
+
+    public DateTimeOffset SeenAt { get; set; }
+}
