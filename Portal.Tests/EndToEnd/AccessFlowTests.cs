@@ -19,6 +19,8 @@ public sealed class AccessFlowTests(PortalE2EFixture fixture) : IClassFixture<Po
         await Assertions.Expect(row).ToHaveCountAsync(1);
 
         var bob = await SignedInAsync("bob");
+        await Assertions.Expect(bob.GetByTestId("access-pending-count")).ToHaveTextAsync("1 request waiting for a decision");
+        await Assertions.Expect(bob.GetByTestId("notices-badge")).ToContainTextAsync("1");
         await bob.GetByTestId("nav-access").ClickAsync();
         var pending = bob.GetByTestId("pending-requests").Locator("tr", new() { HasText = reason });
         await Assertions.Expect(pending).ToContainTextAsync("dave");
@@ -29,7 +31,12 @@ public sealed class AccessFlowTests(PortalE2EFixture fixture) : IClassFixture<Po
         await Assertions.Expect(grant).ToContainTextAsync("active");
         var grantId = (await grant.Locator("td").First.InnerTextAsync()).Trim();
 
-        await dave.ReloadAsync();
+        await dave.GotoAsync("/");
+        await Assertions.Expect(dave.GetByTestId("my-active-grant")).ToContainTextAsync("aws ssm start-session --target i-");
+        await Assertions.Expect(dave.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
+        await dave.GetByRole(AriaRole.Button, new() { Name = "Notices" }).ClickAsync();
+        await Assertions.Expect(dave.GetByTestId("notice").First).ToContainTextAsync("was approved by bob");
+        await dave.GotoAsync("/access/request");
         await Assertions.Expect(dave.GetByTestId("connect-command")).ToContainTextAsync("aws ssm start-session --target i-");
         await Assertions.Expect(dave.GetByTestId("countdown").First).ToContainTextAsync("left");
         var policy = await TestSupport.AwsCli.RunAsync(fixture.MotoEndpoint, "iam", "get-user-policy", "--user-name", "dave", "--policy-name", $"portal-grant-{grantId}");
