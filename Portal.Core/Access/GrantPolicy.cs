@@ -4,9 +4,9 @@ using Portal.Core.Setup;
 namespace Portal.Core.Access;
 
 /// <summary>
-/// The inline policy a grant is: sessions on one bastion through the preferences document only, and resuming and
-/// ending one's own sessions, each valid only between the grant's start and expiry (<c>aws:CurrentTime</c>), so
-/// access ends on time even when the portal is down.
+/// The inline policy a grant is: starting sessions on one bastion through the preferences document only and resuming
+/// one's own, valid only between the grant's start and expiry (<c>aws:CurrentTime</c>), so access ends on time even
+/// when the portal is down; ending one's own sessions stays allowed.
 /// </summary>
 public static class GrantPolicy
 {
@@ -35,17 +35,22 @@ public static class GrantPolicy
         {
             ["BoolIfExists"] = new Dictionary<string, object> { ["ssm:SessionDocumentAccessCheck"] = "true" },
         };
+        // Kept short: IAM allows 2,048 characters of inline policy per user in all (white space not counted); one
+        // grant is about 800, so a user can hold two grants at once.
         return new PolicyDocument(
         [
             new PolicyStatement(
-                "StartSessionOnBastion",
+                "SessionsOnBastion",
                 "Allow",
-                ["ssm:StartSession"],
-                [$"arn:{partition}:ec2:{region}:{accountId}:instance/{instanceId}", $"arn:{partition}:ssm:{region}:{accountId}:document/{SessionPreferences.DocumentName}"])
+                ["ssm:StartSession", "ssm:ResumeSession"],
+                [
+                    $"arn:{partition}:ec2:{region}:{accountId}:instance/{instanceId}",
+                    $"arn:{partition}:ssm:{region}:{accountId}:document/{SessionPreferences.DocumentName}",
+                    $"arn:{partition}:ssm:*:*:session/${{aws:username}}-*",
+                ])
             {
                 Condition = onlyThePreferences,
             },
-            new PolicyStatement("ResumeOwnSessions", "Allow", ["ssm:ResumeSession"], [$"arn:{partition}:ssm:*:*:session/${{aws:username}}-*"]) { Condition = window },
             new PolicyStatement("EndOwnSessions", "Allow", ["ssm:TerminateSession"], [$"arn:{partition}:ssm:*:*:session/${{aws:username}}-*"]),
             new PolicyStatement("SessionReads", "Allow", ["ssm:DescribeSessions", "ssm:GetConnectionStatus", "ssm:DescribeInstanceProperties", "ec2:DescribeInstances"], ["*"]) { Condition = window },
         ]);
