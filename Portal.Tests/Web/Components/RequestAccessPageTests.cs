@@ -1,0 +1,100 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Portal.Core.Access;
+using Portal.Tests.TestSupport;
+using Portal.Web.Components.Pages.Access;
+
+namespace Portal.Tests.Web.Components;
+
+/// <summary>The requester's page over a fake service: what is refused and why, and an active grant's command.</summary>
+public sealed class RequestAccessPageTests : PortalBunitContext
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+
+    private readonly FakeAccess _access = new();
+
+    public RequestAccessPageTests()
+    {
+        SignIn("dave", "Requester");
+        Services.AddSingleton<IAccessService>(_access);
+        Services.AddSingleton(Options.Create(new AccessOptions { MaxDurationMinutes = 120 }));
+        Services.AddSingleton(TimeProvider.System);
+    }
+
+    [Fact]
+    public void Submit_WithoutAReason_ShowsTheRuleUnderTheField_AndAMappingProblemAboveTheForm()
+    {
+        _access.Refusal = new AccessException(AccessRefusal.Invalid, "bad", new Dictionary<string, string[]> { ["reason"] = ["Say why you need access."] });
+        var page = RenderPage();
+
+        page.Find("[data-testid=request-submit]").Click();
+        page.WaitForAssertion(() => Assert.Contains("Say why you need access.", page.Markup, StringComparison.Ordinal));
+
+        _access.Refusal = AccessExceptionFor("iamUser", "Your sign-in does not say which IAM user you are.");
+        page.Find("[data-testid=request-submit]").Click();
+        page.WaitForAssertion(() => Assert.Equal("Your sign-in does not say which IAM user you are.", page.Find("[data-testid=request-error]").TextContent.Trim()));
+    }
+
+    [Fact]
+    public void MyRequests_AnActiveGrantShowsTheCountdownAndHowToConnect()
+    {
+        _access.Requests = [new AccessRequest(4, AccessRequestState.Approved, "dave", "dave", "i-0123456789abcdef0", 60, "Deploy", null, Now, Now, [], 9)];
+        _access.Grants = [new AccessGrant(9, "user/dave", PrincipalType.User, "dave", "i-0123456789abcdef0", Now, Now.AddMinutes(50), GrantState.Active, 4, "bob", "Deploy", null, null, null, null, false, null, "aws ssm start-session --target i-0123456789abcdef0 --document-name SSM-SessionManagerRunShell --region ap-northeast-1")];
+        var page = RenderPage();
+
+        page.WaitForAssertion(() => Assert.Contains("aws ssm start-session --target i-0123456789abcdef0", page.Find("[data-testid=connect-command]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("left", page.Find("[data-testid=countdown]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("dave", _access.AskedFor);
+    }
+
+    private IRenderedComponent<RequestAccessPage> RenderPage()
+    {
+        Render<MudBlazor.MudPopoverProvider>();
+        Render<MudBlazor.MudSnackbarProvider>();
+        return Render<RequestAccessPage>();
+    }
+
+    private static AccessException AccessExceptionFor(string field, string message) =>
+        new(AccessRefusal.Invalid, message, new Dictionary<string, string[]> { [field] = [message] });
+
+    private sealed class FakeAccess : IAccessService
+    {
+        public AccessException? Refusal { get; set; }
+
+        public IReadOnlyList<AccessRequest> Requests { get; set; } = [];
+
+        public IReadOnlyList<AccessGrant> Grants { get; set; } = [];
+
+        public string? AskedFor { get; private set; }
+
+        public Task<IReadOnlyList<string>> BastionsAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<string>>(["i-0123456789abcdef0"]);
+
+        public Task<AccessRequest> RequestAsync(AccessPerson person, NewAccessRequest input, CancellationToken cancellationToken = default) =>
+            Refusal is null ? throw new NotSupportedException() : Task.FromException<AccessRequest>(Refusal);
+
+        public Task<IReadOnlyList<AccessRequest>> ListRequestsAsync(string? requester = null, AccessRequestState? state = null, CancellationToken cancellationToken = default)
+        {
+            AskedFor = requester;
+            return Task.FromResult(Requests);
+        }
+
+        public Task<IReadOnlyList<AccessGrant>> ListGrantsAsync(string? requester = null, CancellationToken cancellationToken = default) => Task.FromResult(Grants);
+
+        public Task<AccessRequest> GetRequestAsync(long id, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<AccessRequest> ApproveAsync(long id, string approver, string? comment = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<AccessRequest> DenyAsync(long id, string approver, string? comment = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<AccessRequest> CancelAsync(long id, string requester, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<AccessGrant> GetGrantAsync(long id, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<AccessGrant> GrantAsync(string approver, NewGrant input, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<AccessGrant> RetryAsync(long grantId, string actor, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<AccessGrant> RevokeAsync(long grantId, string actor, string? comment = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    }
+}
