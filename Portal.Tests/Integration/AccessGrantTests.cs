@@ -292,7 +292,7 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         services.AddSingleton<IDbContextFactory<PortalDbContext>>(_database);
         services.AddSingleton<TimeProvider>(_time);
         services.AddSingleton<IAuditTrail, AuditTrail>();
-        services.AddSingleton<ISetupStore, NoSetupStore>();
+        services.AddSingleton<ISetupStore, InMemorySetupStore>();
         services.AddSingleton<ILiveSessions>(_sessions);
         services.AddOptions<AccessOptions>().Configure(o =>
         {

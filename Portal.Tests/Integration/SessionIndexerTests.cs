@@ -30,7 +30,7 @@ public sealed class SessionIndexerTests(MotoServerFixture moto) : IAsyncLifetime
             services.AddOptions<SessionLogOptions>().Configure(o => o.Bucket = _bucket);
             services.AddOptions<SessionIndexOptions>().Configure(o => o.MaxTranscriptBytes = 64 * 1024);
             services.AddOptions<SessionFlagOptions>();
-            services.AddSingleton<ISetupStore, NoSetupStore>();
+            services.AddSingleton<ISetupStore, InMemorySetupStore>();
             services.AddSingleton<ISessionLogLocation, SessionLogLocation>();
             services.AddSingleton<ISessionLogStore, S3SessionLogStore>();
             services.AddSingleton<ITranscriptObjects, S3SessionTranscripts>();

@@ -22,7 +22,7 @@ public sealed class SessionTranscriptsTests(MotoServerFixture moto) : IAsyncLife
                 o.Bucket = _bucket;
                 o.MaxRenderBytes = 2048;
             });
-            services.AddSingleton<Portal.Core.Setup.ISetupStore, NoSetupStore>();
+            services.AddSingleton<Portal.Core.Setup.ISetupStore, InMemorySetupStore>();
             services.AddSingleton<ISessionLogLocation, SessionLogLocation>();
             services.AddSingleton<ISessionTranscripts, S3SessionTranscripts>();
         });

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Portal.Core.Sessions;
 using Portal.Core.Setup;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Core.Sessions;
 
@@ -11,8 +12,8 @@ public sealed class SessionLogLocationTests
     [Fact]
     public async Task GetAsync_BeforeAnyApply_IsTheConfiguredBucket_OrNothing()
     {
-        var configured = new SessionLogLocation(new Store(), Options.Create(new SessionLogOptions { Bucket = "hand-made-logs", Prefix = "ssm/" }));
-        var none = new SessionLogLocation(new Store(), Options.Create(new SessionLogOptions { Bucket = " " }));
+        var configured = new SessionLogLocation(new InMemorySetupStore(), Options.Create(new SessionLogOptions { Bucket = "hand-made-logs", Prefix = "ssm/" }));
+        var none = new SessionLogLocation(new InMemorySetupStore(), Options.Create(new SessionLogOptions { Bucket = " " }));
 
         Assert.Equal(new SessionLogSource("hand-made-logs", "ssm/"), await configured.GetAsync());
         Assert.Null(await none.GetAsync());
@@ -21,7 +22,7 @@ public sealed class SessionLogLocationTests
     [Fact]
     public async Task GetAsync_AfterAnApply_IsTheSetupsBucketUnderSessionmanager_OnceRefreshed()
     {
-        var store = new Store();
+        var store = new InMemorySetupStore();
         var location = new SessionLogLocation(store, Options.Create(new SessionLogOptions { Bucket = "hand-made-logs" }));
         var before = await location.GetAsync();
 
@@ -34,22 +35,5 @@ public sealed class SessionLogLocationTests
         Assert.Same(before, cached);
         Assert.Equal("s3://wizard-logs/sessionmanager/", after!.ToString());
         Assert.Equal(2, store.Reads);
-    }
-
-    private sealed class Store : ISetupStore
-    {
-        public SavedSetup? Saved { get; set; }
-
-        public int Reads { get; private set; }
-
-        public Task<SavedSetup?> GetAsync(CancellationToken cancellationToken = default)
-        {
-            Reads++;
-            return Task.FromResult(Saved);
-        }
-
-        public Task SaveAsync(SetupSettings settings, string savedBy, SetupStatus status, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task RecordStatusAsync(SetupStatus status, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -2,6 +2,7 @@ using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Sessions;
 using Portal.Core.Setup;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Core.Setup;
 
@@ -17,7 +18,7 @@ public sealed class SetupWizardTests
     };
 
     private readonly Engine _engine = new();
-    private readonly Store _store = new();
+    private readonly InMemorySetupStore _store = new();
     private readonly Audit _audit = new();
     private readonly Location _location = new();
 
@@ -91,25 +92,6 @@ public sealed class SetupWizardTests
 
         public Task<SetupApplyResult> ApplyAsync(SetupSettings settings, IProgress<SetupProgress>? progress = null, CancellationToken cancellationToken = default) =>
             Failure is null ? Task.FromResult(Result!) : Task.FromException<SetupApplyResult>(Failure);
-    }
-
-    private sealed class Store : ISetupStore
-    {
-        public SavedSetup? Saved { get; set; }
-
-        public Task<SavedSetup?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(Saved);
-
-        public Task SaveAsync(SetupSettings settings, string savedBy, SetupStatus status, CancellationToken cancellationToken = default)
-        {
-            Saved = new SavedSetup(settings, DateTimeOffset.UnixEpoch, savedBy, status, DateTimeOffset.UnixEpoch);
-            return Task.CompletedTask;
-        }
-
-        public Task RecordStatusAsync(SetupStatus status, CancellationToken cancellationToken = default)
-        {
-            Saved = Saved! with { Status = status };
-            return Task.CompletedTask;
-        }
     }
 
     private sealed class Audit : IAuditTrail

@@ -16,7 +16,7 @@ public sealed class SetupPageTests : PortalBunitContext
 {
     private readonly FakeEnvironment _environment = new();
     private readonly FakeEngine _engine = new();
-    private readonly FakeStore _store = new();
+    private readonly InMemorySetupStore _store = new();
     private readonly FakeWizard _wizard;
 
     public SetupPageTests()
@@ -237,7 +237,7 @@ public sealed class SetupPageTests : PortalBunitContext
             throw new NotSupportedException("The page applies through the wizard service.");
     }
 
-    private sealed class FakeWizard(FakeStore store) : ISetupWizard
+    private sealed class FakeWizard(InMemorySetupStore store) : ISetupWizard
     {
         public string? FailAt { get; set; }
 
@@ -279,25 +279,6 @@ public sealed class SetupPageTests : PortalBunitContext
             Verified++;
             store.RecordStatusAsync(SetupStatus.Complete, cancellationToken);
             return Task.FromResult<SetupPlan?>(new SetupPlan("123456789012", "ap-northeast-1", []));
-        }
-    }
-
-    private sealed class FakeStore : ISetupStore
-    {
-        public SavedSetup? Saved { get; set; }
-
-        public Task<SavedSetup?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(Saved);
-
-        public Task SaveAsync(SetupSettings settings, string savedBy, SetupStatus status, CancellationToken cancellationToken = default)
-        {
-            Saved = new SavedSetup(settings, DateTimeOffset.UnixEpoch, savedBy, status, DateTimeOffset.UnixEpoch);
-            return Task.CompletedTask;
-        }
-
-        public Task RecordStatusAsync(SetupStatus status, CancellationToken cancellationToken = default)
-        {
-            Saved = Saved! with { Status = status };
-            return Task.CompletedTask;
         }
     }
 }

@@ -10,7 +10,7 @@ public sealed class SetupStatusCardTests : PortalBunitContext
 {
     private static readonly SetupSettings Settings = new() { BastionInstanceIds = ["i-0123456789abcdef0"], BucketName = "team-logs", TopicName = "bastion-logins", NotificationEmails = ["ops@example.com"] };
 
-    private readonly Store _store = new();
+    private readonly InMemorySetupStore _store = new();
 
     public SetupStatusCardTests()
     {
@@ -42,22 +42,7 @@ public sealed class SetupStatusCardTests : PortalBunitContext
         Assert.Contains("Log bucket: Block all public access (the four settings).", card.Find("[data-testid=setup-drift]").TextContent, StringComparison.Ordinal);
     }
 
-    private sealed class Store : ISetupStore
-    {
-        public SavedSetup? Saved { get; set; }
-
-        public Task<SavedSetup?> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(Saved);
-
-        public Task SaveAsync(SetupSettings settings, string savedBy, SetupStatus status, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task RecordStatusAsync(SetupStatus status, CancellationToken cancellationToken = default)
-        {
-            Saved = Saved! with { Status = status };
-            return Task.CompletedTask;
-        }
-    }
-
-    private sealed class DriftWizard(Store store) : ISetupWizard
+    private sealed class DriftWizard(InMemorySetupStore store) : ISetupWizard
     {
         public Task<SetupApplyResult> ApplyAsync(SetupSettings settings, string actor, IProgress<SetupProgress>? progress = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
