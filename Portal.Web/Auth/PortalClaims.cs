@@ -10,7 +10,7 @@ internal static class PortalClaims
     public const string DisplayName = "portal:display_name";
     public const string Method = "portal:auth_method";
 
-    public static ClaimsPrincipal Create(string name, string displayName, IEnumerable<string> roles, string? iamUser, string method, string authenticationType)
+    public static ClaimsPrincipal Create(string name, string displayName, IEnumerable<string> roles, string? iamUser, string method, string authenticationType, string? email = null)
     {
         var identity = new ClaimsIdentity(authenticationType, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim(ClaimTypes.Name, name));
@@ -19,6 +19,12 @@ internal static class PortalClaims
         if (!string.IsNullOrWhiteSpace(iamUser))
         {
             identity.AddClaim(new Claim(IamUser, iamUser));
+        }
+
+        // Kept for access requests that find a person's IAM user by an e-mail tag.
+        if (!string.IsNullOrWhiteSpace(email))
+        {
+            identity.AddClaim(new Claim(ClaimTypes.Email, email));
         }
 
         foreach (var role in roles.Select(PortalRoles.Normalize).OfType<string>().Distinct(StringComparer.Ordinal))

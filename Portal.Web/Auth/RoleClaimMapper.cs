@@ -22,7 +22,8 @@ internal static class RoleClaimMapper
             ?? "unknown";
         var displayName = external.FindFirst("name")?.Value ?? name;
         var iamUser = external.FindFirst(settings.IamUserClaimType ?? settings.NameClaimType)?.Value ?? name;
-        return PortalClaims.Create(name, displayName, roles, iamUser, "oidc", authenticationType);
+        var email = external.FindFirst("email")?.Value ?? external.FindFirst(ClaimTypes.Email)?.Value;
+        return PortalClaims.Create(name, displayName, roles, iamUser, "oidc", authenticationType, email);
     }
 
     /// <summary>Claim values, also when a provider sends a list as one JSON array claim.</summary>

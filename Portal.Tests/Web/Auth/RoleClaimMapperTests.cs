@@ -21,7 +21,7 @@ public sealed class RoleClaimMapperTests
     [Fact]
     public void Map_GroupsClaims_BecomePortalRoles()
     {
-        var external = Principal(new("preferred_username", "j.smith"), new("name", "Jo Smith"), new("groups", "leads"), new("groups", "portal-auditors"), new("groups", "unrelated"));
+        var external = Principal(new("preferred_username", "j.smith"), new("name", "Jo Smith"), new("email", "jo@example.com"), new("groups", "leads"), new("groups", "portal-auditors"), new("groups", "unrelated"));
 
         var mapped = RoleClaimMapper.Map(external, Settings, "Cookies");
 
@@ -29,6 +29,7 @@ public sealed class RoleClaimMapperTests
         Assert.Equal("Jo Smith", mapped.DisplayNameOf());
         Assert.Equal([PortalRoles.Approver, PortalRoles.Auditor], mapped.Roles().Order());
         Assert.Equal("j.smith", mapped.FindFirst(PortalClaims.IamUser)!.Value);
+        Assert.Equal(new Portal.Core.Access.AccessPerson("j.smith", "jo@example.com", "j.smith"), mapped.ToAccessPerson()); // the e-mail an IAM tag may name
     }
 
     [Fact]
