@@ -36,7 +36,7 @@ public static class GrantPolicy
             ["BoolIfExists"] = new Dictionary<string, object> { ["ssm:SessionDocumentAccessCheck"] = "true" },
         };
         // Kept short: IAM allows 2,048 characters of inline policy per user in all (white space not counted); one
-        // grant is about 800, so a user can hold two grants at once.
+        // grant is under 1,000, so a user can hold two grants at once.
         return new PolicyDocument(
         [
             new PolicyStatement(
