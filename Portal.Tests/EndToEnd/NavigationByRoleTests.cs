@@ -35,6 +35,9 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync(displayName);
         await Assertions.Expect(page.GetByTestId("sandbox-banner")).ToBeVisibleAsync();
 
+        // The prerendered page is replaced when the circuit connects; a click in between can land on the old form.
+        await Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
+
         var expected = visible.Split(',');
         foreach (var item in AllNav)
         {
