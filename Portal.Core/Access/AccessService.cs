@@ -86,7 +86,7 @@ internal sealed partial class AccessService(
         }
 
         await AuditAsync(person.Name, "access.request", RequestTarget(record.Id), $"{record.TargetInstanceId} for {record.DurationMinutes} min as IAM user {record.IamUser}: {record.Reason}");
-        await NoticeAsync(INotifications.Role(PortalRoles.Approver), $"{person.Name} asks for {Minutes(record.DurationMinutes)} on {record.TargetInstanceId} (request {record.Id}): {record.Reason}", "/access");
+        await NoticeAsync(INotifications.Role(PortalRoles.Approver), $"{person.Name} asks for {GrantPolicy.Duration(record.DurationMinutes)} on {record.TargetInstanceId} (request {record.Id}): {record.Reason}", "/access");
         return ToRequest(record);
     }
 
@@ -152,7 +152,8 @@ internal sealed partial class AccessService(
             }
             else if (approvals >= options.Value.RequiredApprovals)
             {
-                // Another approver decided it between our read and our write: our approval stands, their outcome too.
+                // Another approver decided it between our read and our write: theirs stands, and leaving without a
+                // commit takes our approval back.
                 throw new AccessException(AccessRefusal.Conflict, $"Request {id} was decided by someone else just now.");
             }
 
@@ -367,8 +368,6 @@ internal sealed partial class AccessService(
     }
 
     internal static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-
-    internal static string Minutes(int minutes) => minutes < 60 ? $"{minutes} min" : minutes % 60 == 0 ? $"{minutes / 60} h" : $"{minutes / 60} h {minutes % 60} min";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A notice for {Audience} could not be kept")]
     private static partial void LogNoticeFailed(ILogger logger, string audience, Exception exception);

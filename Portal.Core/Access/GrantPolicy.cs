@@ -56,6 +56,10 @@ public static class GrantPolicy
         ]);
     }
 
+    /// <summary>A grant's length as people read it: <c>30 min</c>, <c>2 h</c>, <c>1 h 30 min</c>.</summary>
+    public static string Duration(int minutes) =>
+        minutes < 60 ? $"{minutes} min" : minutes % 60 == 0 ? $"{minutes / 60} h" : $"{minutes / 60} h {minutes % 60} min";
+
     /// <summary>The command that opens a session under the grant.</summary>
     public static string ConnectCommand(string instanceId, string region) =>
         $"aws ssm start-session --target {instanceId} --document-name {SessionPreferences.DocumentName} --region {region}";

@@ -64,6 +64,8 @@ internal sealed partial class PortalNotifications(
     IOptions<NotificationOptions> options,
     ILogger<PortalNotifications> logger) : INotifications
 {
+    private AwsCallerIdentity? _caller;
+
     public async Task NotifyAsync(string audience, string text, string? link = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(audience);
@@ -141,7 +143,7 @@ internal sealed partial class PortalNotifications(
 
         try
         {
-            var caller = await environment.GetCallerIdentityAsync(cancellationToken);
+            var caller = _caller ??= await environment.GetCallerIdentityAsync(cancellationToken);
             return new SetupDocuments(saved.Settings, caller.Region, caller.Account).TopicArn;
         }
         catch (AwsApiException ex)
