@@ -19,8 +19,6 @@ namespace Portal.Web.Components.Pages.Setup;
 /// </summary>
 public sealed partial class SetupPage : IAsyncDisposable
 {
-    private const int ReviewIndex = 6;
-
     private static readonly string[] StepNames = ["logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy"];
 
     private readonly CancellationTokenSource _leaving = new();
