@@ -22,8 +22,18 @@ public interface IIamUserMapper
     Task<IamMapping> MapAsync(AccessPerson person, CancellationToken cancellationToken = default);
 }
 
-internal sealed class IamUserMapper(IIamClient iam, IOptions<AccessOptions> options) : IIamUserMapper
+internal sealed class IamUserMapper(IIamClient iam, IOptions<AccessOptions> options, TimeProvider time) : IIamUserMapper, IDisposable
 {
+    /// <summary>How long the tag index is trusted; a name it does not hold reads IAM again after <see cref="MissRefresh"/>.</summary>
+    private static readonly TimeSpan IndexLifetime = TimeSpan.FromMinutes(5);
+
+    private static readonly TimeSpan MissRefresh = TimeSpan.FromSeconds(30);
+
+    private readonly SemaphoreSlim _building = new(1, 1);
+    private (DateTimeOffset BuiltAt, IReadOnlyDictionary<string, string> UserByTag)? _index;
+
+    public void Dispose() => _building.Dispose();
+
     public async Task<IamMapping> MapAsync(AccessPerson person, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(person);
@@ -45,16 +55,48 @@ internal sealed class IamUserMapper(IIamClient iam, IOptions<AccessOptions> opti
                 : new IamMapping(person.IamUserClaim, null);
         }
 
-        var wanted = new[] { person.Email, person.Name }.Where(v => !string.IsNullOrWhiteSpace(v)).ToList();
-        foreach (var user in await iam.ListUsersAsync(cancellationToken))
+        var wanted = new[] { person.Email, person.Name }.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!).ToList();
+        var index = await IndexAsync(mapping.TagKey, refreshOlderThan: IndexLifetime, cancellationToken);
+        if (Find(index, wanted) is null)
         {
-            var tags = await iam.ListUserTagsAsync(user.UserName, cancellationToken);
-            if (tags.Any(t => t.Key == mapping.TagKey && wanted.Contains(t.Value, StringComparer.OrdinalIgnoreCase)))
-            {
-                return new IamMapping(user.UserName, null);
-            }
+            // Someone may have been tagged since the index was read.
+            index = await IndexAsync(mapping.TagKey, refreshOlderThan: MissRefresh, cancellationToken);
         }
 
-        return new IamMapping(null, $"No IAM user is tagged {mapping.TagKey} = {person.Email ?? person.Name}: ask an Admin to tag yours.");
+        return Find(index, wanted) is { } user
+            ? new IamMapping(user, null)
+            : new IamMapping(null, $"No IAM user is tagged {mapping.TagKey} = {person.Email ?? person.Name}: ask an Admin to tag yours.");
+    }
+
+    private static string? Find(IReadOnlyDictionary<string, string> index, IEnumerable<string> wanted) =>
+        wanted.Select(w => index.GetValueOrDefault(w)).FirstOrDefault(u => u is not null);
+
+    /// <summary>Tag value to IAM user for every user in the account, read again when older than the limit given.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> IndexAsync(string tagKey, TimeSpan refreshOlderThan, CancellationToken cancellationToken)
+    {
+        await _building.WaitAsync(cancellationToken);
+        try
+        {
+            if (_index is { } built && time.GetUtcNow() - built.BuiltAt < refreshOlderThan)
+            {
+                return built.UserByTag;
+            }
+
+            var userByTag = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var user in await iam.ListUsersAsync(cancellationToken))
+            {
+                foreach (var tag in (await iam.ListUserTagsAsync(user.UserName, cancellationToken)).Where(t => t.Key == tagKey))
+                {
+                    userByTag.TryAdd(tag.Value, user.UserName);
+                }
+            }
+
+            _index = (time.GetUtcNow(), userByTag);
+            return userByTag;
+        }
+        finally
+        {
+            _building.Release();
+        }
     }
 }
