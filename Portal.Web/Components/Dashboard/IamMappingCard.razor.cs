@@ -1,47 +1,41 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Portal.Core.Access;
 using Portal.Core.Aws;
 using Portal.Core.Aws.Iam;
 using Portal.Web.Auth;
 
 namespace Portal.Web.Components.Dashboard;
 
+/// <summary>The signed-in person's IAM user as access requests find it (claim or tag, <see cref="IIamUserMapper"/>), or what is missing.</summary>
 public partial class IamMappingCard
 {
     [Inject]
     private IIamClient Iam { get; set; } = default!;
 
-    private string? _iamUserName;
+    [Inject]
+    private IIamUserMapper Mapper { get; set; } = default!;
+
+    private string? _problem;
     private IamUser? _user;
     private IReadOnlyList<IamGroup> _groups = [];
     private AwsApiException? _error;
     private bool _loaded;
-    private bool _invalidName;
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
-        var state = await AuthenticationState;
-        _iamUserName = state.User.FindFirst(PortalClaims.IamUser)?.Value;
-        if (_iamUserName is null)
-        {
-            return;
-        }
-
-        if (!IamNames.IsValidUserName(_iamUserName))
-        {
-            _invalidName = true;
-            return;
-        }
-
+        var person = (await AuthenticationState).User.ToAccessPerson();
         try
         {
-            _user = await Iam.GetUserAsync(_iamUserName);
-            if (_user is not null)
+            var mapping = await Mapper.MapAsync(person);
+            _problem = mapping.Problem;
+            if (mapping.UserName is { } name)
             {
-                _groups = await Iam.ListGroupsForUserAsync(_iamUserName);
+                _user = await Iam.GetUserAsync(name);
+                _groups = await Iam.ListGroupsForUserAsync(name);
             }
         }
         catch (AwsApiException ex)
