@@ -45,6 +45,9 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<INotifications, PortalNotifications>();
         services.TryAddSingleton<IIamUserMapper, IamUserMapper>();
         services.TryAddSingleton<ILiveSessions, LiveSessions>();
+        services.TryAddSingleton<IBastionDirectory, BastionDirectory>();
+        services.TryAddSingleton<SessionEnforcer>();
+        services.TryAddSingleton<ILiveSessionService>(sp => sp.GetRequiredService<SessionEnforcer>());
         services.TryAddSingleton<AccessService>();
         services.TryAddSingleton<IAccessService>(sp => sp.GetRequiredService<AccessService>());
         services.TryAddSingleton<AccessMaintenance>();

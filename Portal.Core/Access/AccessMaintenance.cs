@@ -30,12 +30,14 @@ public interface IAccessFindings
 
 /// <summary>
 /// Ends what is due and compares IAM with the database: expired grants lose their policy (their time window had
-/// already closed them), undecided requests expire, and every few minutes a grant policy deleted outside the portal
+/// already closed them) and their live sessions, undecided requests expire, every tick the bastions are swept for
+/// sessions no grant covers, and every few minutes a grant policy deleted outside the portal
 /// is marked missing and one the portal does not know is reported.
 /// </summary>
 internal sealed partial class AccessMaintenance(
     IDbContextFactory<PortalDbContext> contexts,
     AccessService access,
+    SessionEnforcer enforcer,
     IIamClient iam,
     IAuditTrail audit,
     TimeProvider time,
@@ -75,7 +77,12 @@ internal sealed partial class AccessMaintenance(
                     .ExecuteUpdateAsync(u => u.SetProperty(g => g.State, GrantState.Expired).SetProperty(g => g.EndedAt, now), cancellationToken) == 1)
             {
                 ended++;
-                await audit.RecordAsync(new AuditRecord(Actor, "grant.expire", AccessService.GrantTarget(grant.Id), AuditOutcome.Succeeded, $"policy {GrantPolicy.NameOf(grant.Id)} removed from {grant.Principal}"), cancellationToken);
+
+                // The window stops new sessions only; a shell opened before expiry would run on until the preferences'
+                // maximum session duration.
+                var (note, cleared) = await access.EndSessionsAsync(grant, Actor, $"grant {grant.Id} expired", cancellationToken);
+                await db.Grants.Where(g => g.Id == grant.Id).ExecuteUpdateAsync(u => u.SetProperty(g => g.Note, note).SetProperty(g => g.SessionsClearedAt, cleared ? now : null), cancellationToken);
+                await audit.RecordAsync(new AuditRecord(Actor, "grant.expire", AccessService.GrantTarget(grant.Id), AuditOutcome.Succeeded, $"policy {GrantPolicy.NameOf(grant.Id)} removed from {grant.Principal}; {note}"), cancellationToken);
                 if (await access.RequesterOfAsync(grant, cancellationToken) is { } requester)
                 {
                     await access.NoticeAsync(Notifications.INotifications.Person(requester), $"Your access to {grant.TargetInstanceId} (grant {grant.Id}) has expired.", "/access/request");
@@ -193,6 +200,7 @@ internal sealed partial class AccessMaintenance(
             try
             {
                 await ExpireAsync(stoppingToken);
+                await enforcer.SweepAsync(stoppingToken);
                 if (time.GetUtcNow() >= nextReconcile)
                 {
                     await ReconcileAsync(stoppingToken);

@@ -28,6 +28,12 @@ public sealed class AccessOptions
     [Range(1, 1440)]
     public int ReconcileIntervalMinutes { get; set; } = 5;
 
+    /// <summary>
+    /// What the portal does with a live session on a bastion that no active grant covers: end it
+    /// (<see cref="EnforceSessionsMode.Terminate"/>, the default) or only report it on the audit trail.
+    /// </summary>
+    public EnforceSessionsMode EnforceSessions { get; set; } = EnforceSessionsMode.Terminate;
+
     /// <summary>How a portal person is mapped to an IAM user. Defaults to the sign-in claim.</summary>
     public IamMappingOptions IamMapping { get; set; } = new();
 

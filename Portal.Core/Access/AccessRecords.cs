@@ -81,6 +81,9 @@ internal sealed class GrantRecord
 
     public DateTimeOffset? WarnedAt { get; set; }
 
+    /// <summary>When a sweep after the grant ended last found none of its sessions left (null until one succeeds).</summary>
+    public DateTimeOffset? SessionsClearedAt { get; set; }
+
     public AccessGrant ToGrant(string region) => new(
         Id,
         Principal,

@@ -17,9 +17,9 @@ internal sealed partial class AccessService(
     IDbContextFactory<PortalDbContext> contexts,
     IIamClient iam,
     IIamUserMapper mapper,
-    ILiveSessions sessions,
+    SessionEnforcer enforcer,
+    IBastionDirectory bastions,
     IAwsEnvironment environment,
-    ISetupStore setups,
     IAuditTrail audit,
     TimeProvider time,
     IOptions<AccessOptions> options,
@@ -30,22 +30,15 @@ internal sealed partial class AccessService(
     private const int MaxReason = 1000;
     private const int MaxComment = 1000;
 
+    /// <summary>
+    /// A grant's window opens this long before the decision, so a portal clock ahead of AWS's does not refuse the
+    /// first session; IAM's propagation takes seconds more, so notices say access starts within a minute.
+    /// </summary>
+    internal static readonly TimeSpan Backdate = TimeSpan.FromMinutes(1);
+
     private AwsCallerIdentity? _caller;
 
-    public async Task<IReadOnlyList<string>> BastionsAsync(CancellationToken cancellationToken = default)
-    {
-        if (await setups.GetAsync(cancellationToken) is { } saved)
-        {
-            return saved.Settings.BastionInstanceIds;
-        }
-
-        if (options.Value.Bastions.Count > 0 || options.Value.BastionNameTag is not { } name)
-        {
-            return [.. options.Value.Bastions];
-        }
-
-        return [.. (await environment.ListInstancesAsync(cancellationToken)).Where(i => i.Name == name).Select(i => i.InstanceId)];
-    }
+    public Task<IReadOnlyList<string>> BastionsAsync(CancellationToken cancellationToken = default) => bastions.ListAsync(cancellationToken);
 
     public async Task<AccessRequest> RequestAsync(AccessPerson person, NewAccessRequest input, CancellationToken cancellationToken = default)
     {
@@ -110,12 +103,14 @@ internal sealed partial class AccessService(
     public async Task<AccessRequest> GetRequestAsync(long id, CancellationToken cancellationToken = default) =>
         ToRequest(await LoadRequestAsync(id, cancellationToken));
 
-    public async Task<AccessRequest> ApproveAsync(long id, string approver, string? comment = null, CancellationToken cancellationToken = default)
+    public async Task<AccessRequest> ApproveAsync(long id, AccessPerson person, string? comment = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(approver);
+        ArgumentNullException.ThrowIfNull(person);
+        var approver = person.Name;
         comment = CheckComment(comment);
         var request = await LoadRequestAsync(id, cancellationToken);
         Decidable(request, approver);
+        await NotOwnAsync(person, PrincipalType.User, request.IamUser, cancellationToken);
         long? grantId = null;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
@@ -138,7 +133,7 @@ internal sealed partial class AccessService(
                     PrincipalType = PrincipalType.User,
                     PrincipalName = request.IamUser,
                     TargetInstanceId = request.TargetInstanceId,
-                    StartsAt = now,
+                    StartsAt = now - Backdate,
                     ExpiresAt = now.AddMinutes(request.DurationMinutes),
                     State = GrantState.Approved,
                     RequestId = id,
@@ -169,7 +164,7 @@ internal sealed partial class AccessService(
             await NoticeAsync(
                 INotifications.Person(request.Requester),
                 grant.State == GrantState.Active
-                    ? $"Request {id} was approved by {approver}: you may start sessions on {grant.TargetInstanceId} until {Stamp(grant.ExpiresAt)}."
+                    ? $"Request {id} was approved by {approver}: you may start sessions on {grant.TargetInstanceId} within a minute, until {Stamp(grant.ExpiresAt)}."
                     : $"Request {id} was approved by {approver}, but IAM answered {grant.ErrorCode}: the access is not active yet; an approver can retry it.",
                 "/access/request");
         }
@@ -243,9 +238,10 @@ internal sealed partial class AccessService(
     public async Task<AccessGrant> GetGrantAsync(long id, CancellationToken cancellationToken = default) =>
         (await LoadGrantAsync(id, cancellationToken)).ToGrant(aws.Value.Region);
 
-    public async Task<AccessGrant> GrantAsync(string approver, NewGrant input, CancellationToken cancellationToken = default)
+    public async Task<AccessGrant> GrantAsync(AccessPerson person, NewGrant input, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(approver);
+        ArgumentNullException.ThrowIfNull(person);
+        var approver = person.Name;
         ArgumentNullException.ThrowIfNull(input);
         var errors = await CheckAsync(input.TargetInstanceId, input.DurationMinutes, input.Reason, cancellationToken);
         if (input.PrincipalType is null)
@@ -268,13 +264,22 @@ internal sealed partial class AccessService(
             throw new AccessException(AccessRefusal.Invalid, "The grant is not valid.", errors);
         }
 
+        await NotOwnAsync(person, input.PrincipalType!.Value, input.PrincipalName!, cancellationToken);
+        if (options.Value.RequiredApprovals > 1)
+        {
+            // A direct grant is one approver's decision; it must not be the way around the approvals a request needs.
+            throw new AccessException(
+                AccessRefusal.Conflict,
+                $"Access here needs {options.Value.RequiredApprovals} distinct approvers, so it is not granted directly: the person files a request and approvers decide it.");
+        }
+
         var now = time.GetUtcNow();
         var grant = new GrantRecord
         {
             PrincipalType = input.PrincipalType!.Value,
             PrincipalName = input.PrincipalName!,
             TargetInstanceId = input.TargetInstanceId!,
-            StartsAt = now,
+            StartsAt = now - Backdate,
             ExpiresAt = now.AddMinutes(input.DurationMinutes!.Value),
             State = GrantState.Approved,
             GrantedBy = approver,
@@ -324,13 +329,14 @@ internal sealed partial class AccessService(
             throw;
         }
 
-        var note = await EndSessionsAsync(grant, cancellationToken);
+        var (note, cleared) = await EndSessionsAsync(grant, actor, $"grant {grantId} was revoked by {actor}", cancellationToken);
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
             var now = time.GetUtcNow();
             await db.Grants.Where(g => g.Id == grantId && (g.State == GrantState.Active || g.State == GrantState.Approved))
                 .ExecuteUpdateAsync(
-                    u => u.SetProperty(g => g.State, GrantState.Revoked).SetProperty(g => g.RevokedBy, actor).SetProperty(g => g.EndedAt, now).SetProperty(g => g.Note, note),
+                    u => u.SetProperty(g => g.State, GrantState.Revoked).SetProperty(g => g.RevokedBy, actor).SetProperty(g => g.EndedAt, now).SetProperty(g => g.Note, note)
+                        .SetProperty(g => g.SessionsClearedAt, cleared ? now : null),
                     cancellationToken);
         }
 
@@ -412,21 +418,21 @@ internal sealed partial class AccessService(
             ? iam.DeleteUserPolicyAsync(grant.PrincipalName, GrantPolicy.NameOf(grant.Id), cancellationToken)
             : iam.DeleteGroupPolicyAsync(grant.PrincipalName, GrantPolicy.NameOf(grant.Id), cancellationToken);
 
-    /// <summary>Ends the principal's sessions on the bastion; where that cannot be done, says why instead of failing the revoke.</summary>
-    private async Task<string> EndSessionsAsync(GrantRecord grant, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends the principal's sessions on the bastion; where that cannot be done, says why instead of failing the revoke
+    /// or the expiry, records the code on the grant, and leaves the maintenance sweeps to try again.
+    /// </summary>
+    internal async Task<(string Note, bool Cleared)> EndSessionsAsync(GrantRecord grant, string actor, string why, CancellationToken cancellationToken)
     {
         try
         {
-            var caller = _caller ??= await environment.GetCallerIdentityAsync(cancellationToken);
-            var users = grant.PrincipalType == PrincipalType.User
-                ? [grant.PrincipalName]
-                : (await iam.GetGroupMembersAsync(grant.PrincipalName, cancellationToken)).Select(u => u.UserName).ToList();
-            var ended = await sessions.EndAsync(grant.TargetInstanceId, [.. users.Select(u => $"arn:{AwsPartition.Of(caller.Region)}:iam::{caller.Account}:user/{u}")], cancellationToken);
-            return ended.Count == 0 ? "no live sessions to end" : $"ended {ended.Count} live session(s): {string.Join(", ", ended)}";
+            var ended = await enforcer.EndForGrantAsync(grant, actor, why, cancellationToken);
+            return (ended.Count == 0 ? "no live sessions to end" : $"ended {ended.Count} live session(s): {string.Join(", ", ended)}", true);
         }
         catch (AwsApiException ex)
         {
-            return $"live sessions could not be ended: {ex.Service} {ex.Operation} answered {ex.ErrorCode} (sessions already open run until they end; no new one can start)";
+            await RecordErrorAsync(grant.Id, ex);
+            return ($"live sessions could not be ended yet: {ex.Service} {ex.Operation} answered {ex.ErrorCode}; the portal keeps trying (no new session can start)", false);
         }
     }
 
@@ -477,6 +483,25 @@ internal sealed partial class AccessService(
         return comment.Length > MaxComment || ControlCharacters().IsMatch(comment)
             ? throw AccessException.Invalid("comment", $"A comment is up to {MaxComment} characters, without control characters.")
             : comment.Trim();
+    }
+
+    /// <summary>
+    /// Refuses when the principal is the approver's own IAM user, or a group that holds it. Identities are compared as
+    /// IAM users (the approver's mapping, and their sign-in name, since IAM user names are unique in an account).
+    /// </summary>
+    private async Task NotOwnAsync(AccessPerson approver, PrincipalType type, string principal, CancellationToken cancellationToken)
+    {
+        var mapped = (await mapper.MapAsync(approver, cancellationToken)).UserName;
+        var own = new[] { mapped, approver.Name }.OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (type == PrincipalType.User && own.Contains(principal))
+        {
+            throw new AccessException(AccessRefusal.Conflict, $"{principal} is your own IAM user: nobody grants access to themselves; another approver must decide.");
+        }
+
+        if (type == PrincipalType.Group && (await iam.GetGroupMembersAsync(principal, cancellationToken)).FirstOrDefault(u => own.Contains(u.UserName)) is { } member)
+        {
+            throw new AccessException(AccessRefusal.Conflict, $"Your IAM user {member.UserName} is in the group {principal}: nobody grants access to themselves; another approver must decide.");
+        }
     }
 
     private static void Decidable(AccessRequestRecord request, string approver)

@@ -4,14 +4,32 @@ using Portal.Core.Setup;
 namespace Portal.Core.Access;
 
 /// <summary>
-/// The inline policy a grant is: starting sessions on one bastion through the preferences document only and resuming
-/// one's own, valid only between the grant's start and expiry (<c>aws:CurrentTime</c>), so access ends on time even
-/// when the portal is down; ending one's own sessions stays allowed.
+/// The inline policy a grant is, valid only between the grant's start and expiry (<c>aws:CurrentTime</c>), so access
+/// ends on time even when the portal is down:
+/// <list type="bullet">
+/// <item><c>Start</c>: <c>ssm:StartSession</c> on the one bastion, through the preferences document only
+/// (<c>ssm:SessionDocumentAccessCheck</c> keeps port forwarding and AWS's other documents out).</item>
+/// <item><c>OwnSessions</c>: <c>ssm:ResumeSession</c> (reconnect a dropped shell), <c>ssm:TerminateSession</c> (end it)
+/// and <c>ssmmessages:OpenDataChannel</c> (the plugin's data channel, which AWS now checks), only on sessions whose
+/// tags AWS sets say the caller started them (<c>aws:ssmmessages:session-id</c> = <c>${aws:userid}</c>) on this
+/// bastion (<c>aws:ssmmessages:target-id</c>): an exact match, where a <c>session/${aws:username}-*</c> prefix would let
+/// <c>ops</c> take over the sessions of <c>ops-admin</c>.</item>
+/// </list>
+/// That is all the AWS CLI and its Session Manager plugin need (the connect command the portal shows). Left out on
+/// purpose: the console's account-wide reads (<c>ec2:DescribeInstances</c>, <c>ssm:DescribeInstanceProperties</c>,
+/// <c>ssm:GetConnectionStatus</c>) and <c>ssm:DescribeSessions</c>, which lists everyone's sessions; and room, since
+/// a user must be able to hold two grants within IAM's inline allowance.
 /// </summary>
 public static class GrantPolicy
 {
     /// <summary>The prefix of every grant policy's name; the reconciler looks for it.</summary>
     public const string NamePrefix = "portal-grant-";
+
+    /// <summary>The tag AWS puts on every session: the unique id (<c>aws:userid</c>) of the principal that started it.</summary>
+    public const string SessionIdTag = "ssm:resourceTag/aws:ssmmessages:session-id";
+
+    /// <summary>The tag AWS puts on every session: the instance it runs on.</summary>
+    public const string TargetIdTag = "ssm:resourceTag/aws:ssmmessages:target-id";
 
     /// <summary>The policy's name for a grant.</summary>
     public static string NameOf(long grantId) => NamePrefix + grantId.ToString(CultureInfo.InvariantCulture);
@@ -35,24 +53,33 @@ public static class GrantPolicy
         {
             ["BoolIfExists"] = new Dictionary<string, object> { ["ssm:SessionDocumentAccessCheck"] = "true" },
         };
-        // Kept short: IAM allows 2,048 characters of inline policy per user in all (white space not counted); one
-        // grant is under 1,000, so a user can hold two grants at once.
+        var ownSessionsHere = new Dictionary<string, IReadOnlyDictionary<string, object>>(window)
+        {
+            ["StringEquals"] = new Dictionary<string, object>
+            {
+                [SessionIdTag] = "${aws:userid}",
+                [TargetIdTag] = instanceId,
+            },
+        };
+        // Kept short: IAM allows 2,048 characters of inline policy per user in all (white space not counted), and a
+        // user must be able to hold two grants at once (tested).
         return new PolicyDocument(
         [
             new PolicyStatement(
-                "SessionsOnBastion",
+                "Start",
                 "Allow",
-                ["ssm:StartSession", "ssm:ResumeSession"],
+                ["ssm:StartSession"],
                 [
                     $"arn:{partition}:ec2:{region}:{accountId}:instance/{instanceId}",
                     $"arn:{partition}:ssm:{region}:{accountId}:document/{SessionPreferences.DocumentName}",
-                    $"arn:{partition}:ssm:*:*:session/${{aws:username}}-*",
                 ])
             {
                 Condition = onlyThePreferences,
             },
-            new PolicyStatement("EndOwnSessions", "Allow", ["ssm:TerminateSession"], [$"arn:{partition}:ssm:*:*:session/${{aws:username}}-*"]),
-            new PolicyStatement("SessionReads", "Allow", ["ssm:DescribeSessions", "ssm:GetConnectionStatus", "ssm:DescribeInstanceProperties", "ec2:DescribeInstances"], ["*"]) { Condition = window },
+            new PolicyStatement("OwnSessions", "Allow", ["ssm:ResumeSession", "ssm:TerminateSession", "ssmmessages:OpenDataChannel"], [$"arn:{partition}:ssm:{region}:{accountId}:session/*"])
+            {
+                Condition = ownSessionsHere,
+            },
         ]);
     }
 

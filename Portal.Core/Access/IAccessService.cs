@@ -37,8 +37,9 @@ public interface IAccessService
     Task<AccessRequest> GetRequestAsync(long id, CancellationToken cancellationToken = default);
 
     /// <summary>Records an approval; with enough distinct approvals the request is approved and its grant made.</summary>
-    /// <exception cref="AccessException">Not found; one's own request, already decided, or already approved by this approver (Conflict).</exception>
-    Task<AccessRequest> ApproveAsync(long id, string approver, string? comment = null, CancellationToken cancellationToken = default);
+    /// <exception cref="AccessException">Not found; one's own request or IAM user, already decided, or already approved by this approver (Conflict).</exception>
+    /// <exception cref="Aws.AwsApiException">IAM could not be read to compare identities; nothing changed.</exception>
+    Task<AccessRequest> ApproveAsync(long id, AccessPerson approver, string? comment = null, CancellationToken cancellationToken = default);
 
     /// <summary>Denies a pending request.</summary>
     /// <exception cref="AccessException">Not found; one's own request or already decided (Conflict).</exception>
@@ -56,8 +57,11 @@ public interface IAccessService
     Task<AccessGrant> GetGrantAsync(long id, CancellationToken cancellationToken = default);
 
     /// <summary>Grants access directly to an IAM user or group.</summary>
-    /// <exception cref="AccessException">Bad input, or the user or group does not exist (Invalid).</exception>
-    Task<AccessGrant> GrantAsync(string approver, NewGrant input, CancellationToken cancellationToken = default);
+    /// <exception cref="AccessException">
+    /// Bad input, or the user or group does not exist (Invalid); the approver's own IAM user or a group holding it, or
+    /// more than one approval required (Conflict).
+    /// </exception>
+    Task<AccessGrant> GrantAsync(AccessPerson approver, NewGrant input, CancellationToken cancellationToken = default);
 
     /// <summary>Puts an approved grant's policy in place again after an IAM failure.</summary>
     /// <exception cref="AccessException">Not found; not in Approved, or already expired (Conflict).</exception>

@@ -4,53 +4,69 @@ using Portal.Core.Aws;
 
 namespace Portal.Core.Access;
 
-/// <summary>Ends a principal's live Session Manager sessions on a bastion (what a revoke does after removing the policy).</summary>
+/// <summary>An active Session Manager session, as DescribeSessions tells it.</summary>
+/// <param name="SessionId">Its id (<c>&lt;principal&gt;-&lt;suffix&gt;</c>).</param>
+/// <param name="Owner">The ARN of the principal that started it, with the IAM user's path.</param>
+/// <param name="Target">The instance.</param>
+/// <param name="DocumentName">The session document, when told.</param>
+/// <param name="StartedAt">When it started, when told.</param>
+/// <param name="Status">Connected, Disconnected, and so on.</param>
+public sealed record ActiveSession(string SessionId, string Owner, string Target, string? DocumentName, DateTimeOffset? StartedAt, string Status);
+
+/// <summary>Session Manager's live sessions: what is open on an instance, and ending one.</summary>
 public interface ILiveSessions
 {
-    /// <summary>Terminates the active sessions <paramref name="ownerArns"/> hold on <paramref name="instanceId"/>.</summary>
-    /// <returns>The sessions ended.</returns>
-    /// <exception cref="AwsApiException">DescribeSessions or TerminateSession failed (moto implements neither).</exception>
-    Task<IReadOnlyList<string>> EndAsync(string instanceId, IReadOnlyCollection<string> ownerArns, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The active sessions on <paramref name="instanceId"/>, every page. Sessions are filtered by target only and owners
+    /// compared by the caller: an Owner filter must spell the full ARN, path included, and a wrong guess matches nothing.
+    /// </summary>
+    /// <exception cref="AwsApiException">DescribeSessions failed.</exception>
+    Task<IReadOnlyList<ActiveSession>> ListActiveAsync(string instanceId, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends a session for good (it cannot be resumed). Ending one that has ended already is no error.</summary>
+    /// <exception cref="AwsApiException">TerminateSession failed.</exception>
+    Task TerminateAsync(string sessionId, CancellationToken cancellationToken = default);
 }
 
 internal sealed class LiveSessions(IAmazonSimpleSystemsManagement ssm) : ILiveSessions
 {
-    public async Task<IReadOnlyList<string>> EndAsync(string instanceId, IReadOnlyCollection<string> ownerArns, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(ownerArns);
-        var ended = new List<string>();
-        foreach (var owner in ownerArns)
-        {
-            var sessions = await AwsSdkCall.RunAsync("ssm", "DescribeSessions", async () =>
+    public Task<IReadOnlyList<ActiveSession>> ListActiveAsync(string instanceId, CancellationToken cancellationToken = default) =>
+        AwsSdkCall.RunAsync<IReadOnlyList<ActiveSession>>(
+            "ssm",
+            "DescribeSessions",
+            async () =>
             {
-                var found = new List<string>();
+                var found = new List<ActiveSession>();
                 var request = new DescribeSessionsRequest
                 {
                     State = SessionState.Active,
-                    Filters = [new SessionFilter { Key = SessionFilterKey.Target, Value = instanceId }, new SessionFilter { Key = SessionFilterKey.Owner, Value = owner }],
+                    MaxResults = 200,
+                    Filters = [new SessionFilter { Key = SessionFilterKey.Target, Value = instanceId }],
                 };
                 do
                 {
                     var page = await ssm.DescribeSessionsAsync(request, cancellationToken);
-                    found.AddRange((page.Sessions ?? []).Select(s => s.SessionId));
+                    found.AddRange((page.Sessions ?? [])
+                        .Where(s => s.SessionId is not null)
+                        .Select(s => new ActiveSession(s.SessionId, s.Owner ?? string.Empty, s.Target ?? instanceId, s.DocumentName, Utc(s.StartDate), s.Status?.Value ?? "Connected")));
                     request.NextToken = page.NextToken;
                 }
                 while (!string.IsNullOrEmpty(request.NextToken));
 
                 return found;
-            });
+            },
+            "The portal may not list live sessions: its role needs ssm:DescribeSessions.");
 
-            foreach (var session in sessions)
+    public Task TerminateAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        AwsSdkCall.RunAsync(
+            "ssm",
+            "TerminateSession",
+            async () =>
             {
-                await AwsSdkCall.RunAsync("ssm", "TerminateSession", async () =>
-                {
-                    await ssm.TerminateSessionAsync(new TerminateSessionRequest { SessionId = session }, cancellationToken);
-                    return true;
-                });
-                ended.Add(session);
-            }
-        }
+                await ssm.TerminateSessionAsync(new TerminateSessionRequest { SessionId = sessionId }, cancellationToken);
+                return true;
+            },
+            "The portal may not end sessions: its role needs ssm:TerminateSession.");
 
-        return ended;
-    }
+    private static DateTimeOffset? Utc(DateTime? at) => at is { } value ? new DateTimeOffset(value.ToUniversalTime(), TimeSpan.Zero) : null;
 }

@@ -14,14 +14,16 @@ namespace Portal.Tests.Integration;
 
 /// <summary>
 /// Requests, decisions and grants against moto's IAM, each effect read back with the <c>aws</c> CLI; the clock is
-/// fake, so expiry is a step of the test. moto has no DescribeSessions or TerminateSession: live sessions are a fake.
+/// fake, so expiry is a step of the test. Live sessions are started as the IAM users themselves (with their own access
+/// keys; dave has an IAM path) over the wire against the sandbox's session API, and read back with
+/// <c>aws ssm describe-sessions</c>; a wrapper fails DescribeSessions on demand for the error paths.
 /// </summary>
 [Collection(MotoGroup.Name)]
 public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
 {
     private readonly TestDatabase _database = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
-    private readonly FakeLiveSessions _sessions = new();
+    private readonly FailingLiveSessions _sessions = new();
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
     private ServiceProvider _services = default!;
     private string _bastion = default!;
@@ -39,7 +41,7 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
     {
         _services = Build(requiredApprovals: 1);
         _bastion = await SetupServices.RunInstanceAsync(_services);
-        await CliAsync("iam", "create-user", "--user-name", Dave);
+        await CliAsync("iam", "create-user", "--user-name", Dave, "--path", "/bastion-users/");
         await CliAsync("iam", "create-user", "--user-name", Erin);
     }
 
@@ -55,7 +57,7 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 120, "Rotate the TLS certificate", "OPS-42"));
         _time.Advance(TimeSpan.FromMinutes(3));
 
-        var approved = await Access.ApproveAsync(request.Id, "bob", "ok, during the window");
+        var approved = await Access.ApproveAsync(request.Id, Approver("bob"), "ok, during the window");
 
         Assert.Equal(AccessRequestState.Approved, approved.State);
         var grant = await Access.GetGrantAsync(approved.GrantId!.Value);
@@ -68,8 +70,11 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.Contains($"arn:aws:ssm:{MotoServerFixture.Region}:123456789012:document/SSM-SessionManagerRunShell", Strings(start.GetProperty("Resource")));
         var condition = start.GetProperty("Condition");
         Assert.Equal("true", condition.GetProperty("BoolIfExists").GetProperty("ssm:SessionDocumentAccessCheck").GetString());
-        Assert.Equal("2026-11-27T09:03:00Z", condition.GetProperty("DateGreaterThan").GetProperty("aws:CurrentTime").GetString());
-        Assert.Equal("2026-11-27T11:03:00Z", condition.GetProperty("DateLessThan").GetProperty("aws:CurrentTime").GetString());
+        Assert.Equal("2026-11-27T09:02:00Z", condition.GetProperty("DateGreaterThan").GetProperty("aws:CurrentTime").GetString());
+        Assert.Equal("2026-11-27T11:03:00Z", condition.GetProperty("DateLessThan").GetProperty("aws:CurrentTime").GetString()); // opened a minute before the approval
+        var own = document.GetProperty("Statement")[1];
+        Assert.Contains("ssmmessages:OpenDataChannel", Strings(own.GetProperty("Action")));
+        Assert.Equal("${aws:userid}", own.GetProperty("Condition").GetProperty("StringEquals").GetProperty("ssm:resourceTag/aws:ssmmessages:session-id").GetString());
         var audit = await AuditAsync();
         Assert.Equal(["access.request", "access.approve", "grant.create", "grant.activate"], audit.Select(a => a.Action));
         Assert.Equal("bob", audit[1].Actor);
@@ -86,7 +91,7 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
 
         var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 30, "Clear the cache"));
         var forBob = await notices.ForAsync("bob", ["Approver"]);
-        await Access.ApproveAsync(request.Id, "bob");
+        await Access.ApproveAsync(request.Id, Approver("bob"));
         _time.Advance(TimeSpan.FromMinutes(20));
         await Maintenance.ExpireAsync(CancellationToken.None);
         await Maintenance.ExpireAsync(CancellationToken.None); // warned once
@@ -109,7 +114,7 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
     {
         var request = await Access.RequestAsync(Person("erin", Erin), new NewAccessRequest(_bastion, 60, "Check the disk"));
 
-        var refused = await Assert.ThrowsAsync<AccessException>(() => Access.ApproveAsync(request.Id, "erin"));
+        var refused = await Assert.ThrowsAsync<AccessException>(() => Access.ApproveAsync(request.Id, Approver("erin")));
         var deny = await Assert.ThrowsAsync<AccessException>(() => Access.DenyAsync(request.Id, "erin"));
 
         Assert.Equal(AccessRefusal.Conflict, refused.Refusal);
@@ -140,9 +145,9 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Restart the service"));
 
         var outcomes = await Task.WhenAll(
-            Attempt(() => Access.ApproveAsync(request.Id, "bob")),
-            Attempt(() => Access.ApproveAsync(request.Id, "erin")),
-            Attempt(() => Access.ApproveAsync(request.Id, "alice")));
+            Attempt(() => Access.ApproveAsync(request.Id, Approver("bob"))),
+            Attempt(() => Access.ApproveAsync(request.Id, Approver("erin"))),
+            Attempt(() => Access.ApproveAsync(request.Id, Approver("alice"))));
 
         Assert.Contains(outcomes, o => o is null);
         Assert.All(outcomes.OfType<AccessException>(), e => Assert.Equal(AccessRefusal.Conflict, e.Refusal));
@@ -157,9 +162,9 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         var access = services.GetRequiredService<IAccessService>();
         var request = await access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Patch the kernel"));
 
-        var first = await access.ApproveAsync(request.Id, "bob");
-        var again = await Assert.ThrowsAsync<AccessException>(() => access.ApproveAsync(request.Id, "bob"));
-        var second = await access.ApproveAsync(request.Id, "erin");
+        var first = await access.ApproveAsync(request.Id, Approver("bob"));
+        var again = await Assert.ThrowsAsync<AccessException>(() => access.ApproveAsync(request.Id, Approver("bob")));
+        var second = await access.ApproveAsync(request.Id, Approver("erin"));
 
         Assert.Equal((AccessRequestState.Pending, (long?)null), (first.State, first.GrantId));
         Assert.Contains("already approved", again.Message, StringComparison.Ordinal);
@@ -168,38 +173,100 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Revoke_RemovesThePolicy_AndEndsTheLiveSessions()
+    public async Task Revoke_RemovesThePolicy_AndEndsTheGranteesLiveSessions_WhateverTheirIamPath()
     {
         var grant = await ActiveGrantAsync();
-        _sessions.Live[$"arn:aws:iam::123456789012:user/{Dave}"] = [$"{Dave}-0a1b2c3d4e5f"];
+        var daves = await StartSessionAsync(Dave);
+        var erins = await StartSessionAsync(Erin);
 
         var revoked = await Access.RevokeAsync(grant.Id, "bob", "done early");
 
         Assert.Equal((GrantState.Revoked, "bob"), (revoked.State, revoked.RevokedBy));
-        Assert.Contains($"ended 1 live session(s): {Dave}-0a1b2c3d4e5f", revoked.Note, StringComparison.Ordinal);
-        Assert.Equal([(_bastion, $"arn:aws:iam::123456789012:user/{Dave}")], _sessions.Asked);
+        Assert.Contains($"ended 1 live session(s): {daves}", revoked.Note, StringComparison.Ordinal);
+        Assert.Equal([erins], await ActiveSessionsAsync()); // someone else's session is not the revoke's business
+        Assert.Contains(await AuditAsync(), a => a.Action == "session.terminate" && a.Target == $"session/{daves}" && a.Detail!.Contains($"grant {grant.Id} was revoked by bob", StringComparison.Ordinal));
         Assert.Empty((await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").EnumerateArray());
         var again = await Assert.ThrowsAsync<AccessException>(() => Access.RevokeAsync(grant.Id, "bob"));
         Assert.Equal(AccessRefusal.Conflict, again.Refusal);
     }
 
     [Fact]
-    public async Task Revoke_WhereSessionsCannotBeListed_StillRemovesThePolicy_AndSaysSo()
+    public async Task Revoke_WhereSessionsCannotBeListed_StillRemovesThePolicy_SaysSo_AndTheSweepEndsThemLater()
     {
         var grant = await ActiveGrantAsync();
-        _sessions.Failure = new AwsApiException("ssm", "DescribeSessions", "InternalFailure", "not implemented here");
+        var daves = await StartSessionAsync(Dave);
+        _sessions.Failure = new AwsApiException("ssm", "DescribeSessions", "ThrottlingException", "slow down");
 
         var revoked = await Access.RevokeAsync(grant.Id, "bob");
+        _time.Advance(TimeSpan.FromMinutes(20)); // past the follow-up window: only the unfinished sweep keeps it on the list
+        await Enforcer.SweepAsync(CancellationToken.None);
+        var stillFailing = await Access.GetGrantAsync(grant.Id);
+        _sessions.Failure = null;
+        await Enforcer.SweepAsync(CancellationToken.None);
 
         Assert.Equal(GrantState.Revoked, revoked.State);
-        Assert.Contains("live sessions could not be ended: ssm DescribeSessions answered InternalFailure", revoked.Note, StringComparison.Ordinal);
+        Assert.Contains("live sessions could not be ended yet: ssm DescribeSessions answered ThrottlingException", revoked.Note, StringComparison.Ordinal);
+        Assert.Equal("ThrottlingException", stillFailing.ErrorCode);
+        Assert.Empty(await ActiveSessionsAsync());
+        Assert.Null((await Access.GetGrantAsync(grant.Id)).ErrorCode);
+        Assert.Contains(await AuditAsync(), a => a.Action == "session.terminate" && a.Target == $"session/{daves}");
         Assert.Empty((await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").EnumerateArray());
     }
 
     [Fact]
-    public async Task Expiry_RemovesThePolicy_AndUndecidedRequestsExpire()
+    public async Task Revoke_ThenASessionStartedWhileIamStillHonouredThePolicy_IsEndedByTheRepeatSweep_EvenInReportMode()
+    {
+        await _services.DisposeAsync();
+        _services = Build(requiredApprovals: 1, EnforceSessionsMode.Report);
+        var grant = await ActiveGrantAsync();
+        await Access.RevokeAsync(grant.Id, "bob");
+
+        var late = await StartSessionAsync(Dave); // moto, like IAM for a few seconds, still lets it start
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var ended = await Enforcer.SweepAsync(CancellationToken.None);
+
+        Assert.Equal(1, ended);
+        Assert.Empty(await ActiveSessionsAsync());
+        Assert.Contains(await AuditAsync(), a => a.Action == "session.terminate" && a.Target == $"session/{late}" && a.Detail!.Contains($"grant {grant.Id} was revoked", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(EnforceSessionsMode.Terminate)]
+    [InlineData(EnforceSessionsMode.Report)]
+    public async Task Sweep_ASessionNoGrantCovers_IsEndedOrOnlyReported(EnforceSessionsMode mode)
+    {
+        await _services.DisposeAsync();
+        _services = Build(requiredApprovals: 1, mode);
+        var covered = await ActiveGrantAsync();
+        var daves = await StartSessionAsync(Dave);
+        var erins = await StartSessionAsync(Erin);
+
+        await Enforcer.SweepAsync(CancellationToken.None);
+        await Enforcer.SweepAsync(CancellationToken.None);
+        var live = await _services.GetRequiredService<ILiveSessionService>().ListAsync();
+
+        var audit = await AuditAsync();
+        if (mode == EnforceSessionsMode.Terminate)
+        {
+            Assert.Equal([daves], await ActiveSessionsAsync());
+            Assert.Contains(audit, a => a.Action == "session.terminate" && a.Target == $"session/{erins}" && a.Detail!.Contains($"no active portal grant covers user/{Erin}", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Equal([daves, erins], (await ActiveSessionsAsync()).Order(StringComparer.Ordinal));
+            Assert.Single(audit, a => a.Action == "session.unauthorized" && a.Target == $"session/{erins}"); // reported once
+        }
+
+        var mine = Assert.Single(live, s => s.SessionId == daves);
+        Assert.Equal((covered.Id, Dave, "dave", _bastion), (mine.GrantId, mine.IamUser, mine.Person, mine.Target));
+        Assert.Equal($"arn:aws:iam::123456789012:user/bastion-users/{Dave}", mine.Owner);
+    }
+
+    [Fact]
+    public async Task Expiry_RemovesThePolicy_EndsTheLiveSession_AndUndecidedRequestsExpire()
     {
         var grant = await ActiveGrantAsync();
+        var daves = await StartSessionAsync(Dave);
         var waiting = await Access.RequestAsync(Person("erin", Erin), new NewAccessRequest(_bastion, 30, "Nobody answers"));
         _time.Advance(TimeSpan.FromMinutes(59));
         var early = await Maintenance.ExpireAsync(CancellationToken.None);
@@ -210,7 +277,10 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         await Maintenance.ExpireAsync(CancellationToken.None);
 
         Assert.Equal((0, 1), (early, due));
-        Assert.Equal(GrantState.Expired, (await Access.GetGrantAsync(grant.Id)).State);
+        var expired = await Access.GetGrantAsync(grant.Id);
+        Assert.Equal(GrantState.Expired, expired.State);
+        Assert.Contains($"ended 1 live session(s): {daves}", expired.Note, StringComparison.Ordinal);
+        Assert.Empty(await ActiveSessionsAsync());
         Assert.Empty((await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").EnumerateArray());
         Assert.Equal(AccessRequestState.Expired, (await Access.GetRequestAsync(waiting.Id)).State);
         Assert.Contains(await AuditAsync(), a => a.Action == "grant.expire" && a.Actor == "portal");
@@ -224,7 +294,7 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         var request = await Access.RequestAsync(Person("ghost", ghost), new NewAccessRequest(_bastion, 60, "Look around"));
         await CliAsync("iam", "delete-user", "--user-name", ghost);
 
-        var approved = await Access.ApproveAsync(request.Id, "bob");
+        var approved = await Access.ApproveAsync(request.Id, Approver("bob"));
         var failed = await Access.GetGrantAsync(approved.GrantId!.Value);
         await CliAsync("iam", "create-user", "--user-name", ghost);
         var retried = await Access.RetryAsync(failed.Id, "bob");
@@ -241,12 +311,56 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         var group = $"operators-{_suffix}";
         await CliAsync("iam", "create-group", "--group-name", group);
 
-        var grant = await Access.GrantAsync("bob", new NewGrant(PrincipalType.Group, group, _bastion, 30, "Incident 7"));
-        var unknown = await Assert.ThrowsAsync<AccessException>(() => Access.GrantAsync("bob", new NewGrant(PrincipalType.User, $"nobody-{_suffix}", _bastion, 30, "x")));
+        var grant = await Access.GrantAsync(Approver("bob"), new NewGrant(PrincipalType.Group, group, _bastion, 30, "Incident 7"));
+        var unknown = await Assert.ThrowsAsync<AccessException>(() => Access.GrantAsync(Approver("bob"), new NewGrant(PrincipalType.User, $"nobody-{_suffix}", _bastion, 30, "x")));
 
         Assert.Equal((GrantState.Active, $"group/{group}", (long?)null), (grant.State, grant.Principal, grant.RequestId));
         Assert.Contains("StartSession", (await CliAsync("iam", "get-group-policy", "--group-name", group, "--policy-name", grant.PolicyName)).GetProperty("PolicyDocument").GetRawText(), StringComparison.Ordinal);
         Assert.Contains("IAM has no user", unknown.Errors["principalName"][0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DirectGrant_ToOnesOwnIamUser_OrAGroupHoldingIt_IsRefused()
+    {
+        var group = $"oncall-{_suffix}";
+        await CliAsync("iam", "create-group", "--group-name", group);
+        await CliAsync("iam", "add-user-to-group", "--group-name", group, "--user-name", Erin);
+        var erin = Person("erin", Erin);
+
+        var self = await Assert.ThrowsAsync<AccessException>(() => Access.GrantAsync(erin, new NewGrant(PrincipalType.User, Erin, _bastion, 60, "I need it")));
+        var viaGroup = await Assert.ThrowsAsync<AccessException>(() => Access.GrantAsync(erin, new NewGrant(PrincipalType.Group, group, _bastion, 60, "We need it")));
+        var forDave = await Access.GrantAsync(erin, new NewGrant(PrincipalType.User, Dave, _bastion, 60, "Dave needs it"));
+
+        Assert.Equal((AccessRefusal.Conflict, AccessRefusal.Conflict), (self.Refusal, viaGroup.Refusal));
+        Assert.Contains("your own IAM user", self.Message, StringComparison.Ordinal);
+        Assert.Contains($"is in the group {group}", viaGroup.Message, StringComparison.Ordinal);
+        Assert.Equal(GrantState.Active, forDave.State);
+        Assert.Empty((await CliAsync("iam", "list-user-policies", "--user-name", Erin)).GetProperty("PolicyNames").EnumerateArray());
+        Assert.Empty((await CliAsync("iam", "list-group-policies", "--group-name", group)).GetProperty("PolicyNames").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Approve_ARequestForOnesOwnIamUser_IsRefused_UnderAnotherPortalName()
+    {
+        var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Deploy"));
+
+        var refused = await Assert.ThrowsAsync<AccessException>(() => Access.ApproveAsync(request.Id, Person("d.second", Dave)));
+
+        Assert.Equal(AccessRefusal.Conflict, refused.Refusal);
+        Assert.Equal(AccessRequestState.Pending, (await Access.GetRequestAsync(request.Id)).State);
+    }
+
+    [Fact]
+    public async Task DirectGrant_WhereRequestsNeedTwoApprovers_IsRefused()
+    {
+        await _services.DisposeAsync();
+        _services = Build(requiredApprovals: 2);
+
+        var refused = await Assert.ThrowsAsync<AccessException>(() => Access.GrantAsync(Approver("bob"), new NewGrant(PrincipalType.User, Dave, _bastion, 60, "Quick fix")));
+
+        Assert.Equal(AccessRefusal.Conflict, refused.Refusal);
+        Assert.Contains("2 distinct approvers", refused.Message, StringComparison.Ordinal);
+        Assert.Empty((await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").EnumerateArray());
     }
 
     [Fact]
@@ -271,7 +385,7 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
 
         var other = await Assert.ThrowsAsync<AccessException>(() => Access.CancelAsync(request.Id, "erin"));
         var cancelled = await Access.CancelAsync(request.Id, "dave");
-        var late = await Assert.ThrowsAsync<AccessException>(() => Access.ApproveAsync(request.Id, "bob"));
+        var late = await Assert.ThrowsAsync<AccessException>(() => Access.ApproveAsync(request.Id, Approver("bob")));
 
         Assert.Equal(AccessRefusal.Forbidden, other.Refusal);
         Assert.Equal(AccessRequestState.Cancelled, cancelled.State);
@@ -281,22 +395,27 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
     private async Task<AccessGrant> ActiveGrantAsync()
     {
         var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Deploy the hotfix"));
-        var approved = await Access.ApproveAsync(request.Id, "bob");
+        var approved = await Access.ApproveAsync(request.Id, Approver("bob"));
         var grant = await Access.GetGrantAsync(approved.GrantId!.Value);
         Assert.Equal(GrantState.Active, grant.State);
         return grant;
     }
 
-    private ServiceProvider Build(int requiredApprovals) => SetupServices.For(moto, services =>
+    private ServiceProvider Build(int requiredApprovals, EnforceSessionsMode enforce = EnforceSessionsMode.Terminate) => SetupServices.For(moto, services =>
     {
         services.AddSingleton<IDbContextFactory<PortalDbContext>>(_database);
         services.AddSingleton<TimeProvider>(_time);
         services.AddSingleton<IAuditTrail, AuditTrail>();
         services.AddSingleton<ISetupStore, InMemorySetupStore>();
-        services.AddSingleton<ILiveSessions>(_sessions);
+        services.AddSingleton<LiveSessions>();
+        services.AddSingleton<ILiveSessions>(sp => _sessions.Over(sp.GetRequiredService<LiveSessions>()));
+        services.AddSingleton<IBastionDirectory, BastionDirectory>();
+        services.AddSingleton<SessionEnforcer>();
+        services.AddSingleton<ILiveSessionService>(sp => sp.GetRequiredService<SessionEnforcer>());
         services.AddOptions<AccessOptions>().Configure(o =>
         {
             o.RequiredApprovals = requiredApprovals;
+            o.EnforceSessions = enforce;
             o.Bastions.Add(_bastion); // read when first resolved, after InitializeAsync started the instance
         });
         services.AddOptions<NotificationOptions>().Configure(o => o.TopicArn = _topicArn);
@@ -308,6 +427,17 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
     });
 
     private static AccessPerson Person(string name, string iamUser) => new(name, IamUserClaim: iamUser);
+
+    /// <summary>An approver whose sign-in maps to no IAM user of this test (the suffixed users are the grantees).</summary>
+    private static AccessPerson Approver(string name) => new(name);
+
+    private SessionEnforcer Enforcer => _services.GetRequiredService<SessionEnforcer>();
+
+    private Task<string> StartSessionAsync(string user) => SessionManagerUsers.StartSessionAsync(moto.Endpoint, user, _bastion);
+
+    /// <summary>The active sessions on this test's bastion, as the <c>aws</c> CLI sees them.</summary>
+    private async Task<List<string>> ActiveSessionsAsync() =>
+        [.. (await CliAsync("ssm", "describe-sessions", "--state", "Active", "--filters", $"key=Target,value={_bastion}")).GetProperty("Sessions").EnumerateArray().Select(s => s.GetProperty("SessionId").GetString()!)];
 
     private static async Task<Exception?> Attempt(Func<Task> action)
     {
@@ -330,23 +460,22 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
 
     private Task<JsonElement> CliAsync(params string[] args) => AwsCli.RunAsync(moto.Endpoint, args);
 
-    private sealed class FakeLiveSessions : ILiveSessions
+    /// <summary>The real client, failing DescribeSessions while <see cref="Failure"/> is set.</summary>
+    private sealed class FailingLiveSessions : ILiveSessions
     {
-        public Dictionary<string, List<string>> Live { get; } = [];
-
-        public List<(string Instance, string Owner)> Asked { get; } = [];
+        private ILiveSessions _inner = default!;
 
         public AwsApiException? Failure { get; set; }
 
-        public Task<IReadOnlyList<string>> EndAsync(string instanceId, IReadOnlyCollection<string> ownerArns, CancellationToken cancellationToken = default)
+        public FailingLiveSessions Over(ILiveSessions inner)
         {
-            if (Failure is not null)
-            {
-                throw Failure;
-            }
-
-            Asked.AddRange(ownerArns.Select(o => (instanceId, o)));
-            return Task.FromResult<IReadOnlyList<string>>([.. ownerArns.SelectMany(o => Live.GetValueOrDefault(o) ?? [])]);
+            _inner = inner;
+            return this;
         }
+
+        public Task<IReadOnlyList<ActiveSession>> ListActiveAsync(string instanceId, CancellationToken cancellationToken = default) =>
+            Failure is { } failure ? throw failure : _inner.ListActiveAsync(instanceId, cancellationToken);
+
+        public Task TerminateAsync(string sessionId, CancellationToken cancellationToken = default) => _inner.TerminateAsync(sessionId, cancellationToken);
     }
 }

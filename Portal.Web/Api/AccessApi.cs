@@ -28,6 +28,11 @@ internal static class AccessApi
         access.MapPost("/grants", GrantAsync).RequireAuthorization(PortalPolicies.Approve).WithName("CreateGrant").WithSummary("Grants access directly to an IAM user or group.");
         access.MapPost("/grants/{id:long}/revoke", RevokeAsync).RequireAuthorization(PortalPolicies.Approve).WithName("RevokeGrant").WithSummary("Removes the grant's policy and ends the principal's live sessions.");
         access.MapPost("/grants/{id:long}/retry", RetryAsync).RequireAuthorization(PortalPolicies.Approve).WithName("RetryGrant").WithSummary("Puts an approved grant's policy in place again after an IAM failure.");
+
+        // Outside the group above: Auditors read live sessions too.
+        var live = api.MapGroup("/access/sessions").RequireAuthorization(PortalPolicies.LiveSessions);
+        live.MapGet("/", ListSessionsAsync).WithName("ListLiveSessions").WithSummary("Active sessions on the bastions, with the grant that allows each (null when none does).");
+        live.MapPost("/{id}/terminate", TerminateSessionAsync).RequireAuthorization(PortalPolicies.EndSessions).WithName("TerminateLiveSession").WithSummary("Ends a live session; audited, and the person is told.");
         return api;
     }
 
@@ -67,7 +72,7 @@ internal static class AccessApi
         });
 
     private static Task<IResult> ApproveAsync(long id, DecisionBody? body, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        RunAsync(async () => TypedResults.Ok(await access.ApproveAsync(id, user.ActorOf(), body?.Comment, cancellationToken)));
+        RunAsync(async () => TypedResults.Ok(await access.ApproveAsync(id, user.ToAccessPerson(), body?.Comment, cancellationToken)));
 
     private static Task<IResult> DenyAsync(long id, DecisionBody? body, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         RunAsync(async () => TypedResults.Ok(await access.DenyAsync(id, user.ActorOf(), body?.Comment, cancellationToken)));
@@ -81,7 +86,7 @@ internal static class AccessApi
     private static Task<IResult> GrantAsync(NewGrantBody body, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         RunAsync(async () =>
         {
-            var grant = await access.GrantAsync(user.ActorOf(), new NewGrant(body.PrincipalType, body.PrincipalName, body.TargetInstanceId, body.DurationMinutes, body.Reason), cancellationToken);
+            var grant = await access.GrantAsync(user.ToAccessPerson(), new NewGrant(body.PrincipalType, body.PrincipalName, body.TargetInstanceId, body.DurationMinutes, body.Reason), cancellationToken);
             return TypedResults.Created($"/api/access/grants/{grant.Id}", grant);
         });
 
@@ -90,6 +95,16 @@ internal static class AccessApi
 
     private static Task<IResult> RetryAsync(long id, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         RunAsync(async () => TypedResults.Ok(await access.RetryAsync(id, user.ActorOf(), cancellationToken)));
+
+    private static Task<IResult> ListSessionsAsync(ILiveSessionService sessions, CancellationToken cancellationToken) =>
+        RunAsync(async () => TypedResults.Ok((await sessions.ListAsync(cancellationToken)).Select(LiveSessionItem.From)));
+
+    private static Task<IResult> TerminateSessionAsync(string id, TerminateBody? body, ILiveSessionService sessions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () =>
+        {
+            await sessions.TerminateAsync(id, user.ActorOf(), body?.Reason, cancellationToken);
+            return TypedResults.NoContent();
+        });
 
     /// <summary>Each refusal as problem details with its status; an AWS failure as 502 with its code.</summary>
     private static async Task<IResult> RunAsync(Func<Task<IResult>> run)
@@ -124,6 +139,15 @@ internal sealed record NewAccessRequestBody(string? TargetInstanceId, int? Durat
 
 /// <summary>The body of <c>POST /api/access/grants</c>.</summary>
 internal sealed record NewGrantBody(PrincipalType? PrincipalType, string? PrincipalName, string? TargetInstanceId, int? DurationMinutes, string? Reason);
+
+/// <summary>The body of <c>POST /api/access/sessions/{id}/terminate</c>.</summary>
+internal sealed record TerminateBody(string? Reason);
+
+/// <summary>A live session as the API lists it.</summary>
+internal sealed record LiveSessionItem(string SessionId, string Owner, string? IamUser, string? Person, string Target, string? TargetName, string? DocumentName, DateTimeOffset? StartedAt, long? GrantId, string Status)
+{
+    public static LiveSessionItem From(LiveSessionView s) => new(s.SessionId, s.Owner, s.IamUser, s.Person, s.Target, s.TargetName, s.DocumentName, s.StartedAt, s.GrantId, s.Status);
+}
 
 /// <summary>The optional body of approve, deny and revoke.</summary>
 internal sealed record DecisionBody(string? Comment);

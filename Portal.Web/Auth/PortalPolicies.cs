@@ -21,6 +21,12 @@ internal static class PortalPolicies
     /// <summary>Deciding requests, granting and revoking: Approvers.</summary>
     public const string Approve = nameof(Approve);
 
+    /// <summary>Reading live sessions on the bastions: Approvers, Admins and Auditors.</summary>
+    public const string LiveSessions = nameof(LiveSessions);
+
+    /// <summary>Ending live sessions: Approvers and Admins.</summary>
+    public const string EndSessions = nameof(EndSessions);
+
     /// <summary>Setup wizard and API tokens: Admins.</summary>
     public const string Admin = nameof(Admin);
 
@@ -31,6 +37,8 @@ internal static class PortalPolicies
         options.AddPolicy(Access, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Requester, PortalRoles.Approver, PortalRoles.Admin));
         options.AddPolicy(Request, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Requester));
         options.AddPolicy(Approve, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Approver));
+        options.AddPolicy(LiveSessions, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Approver, PortalRoles.Admin, PortalRoles.Auditor));
+        options.AddPolicy(EndSessions, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Approver, PortalRoles.Admin));
         options.AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin));
 
         // Anything that names no policy still needs a signed-in person with a portal role.

@@ -10,9 +10,9 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.Core.Access;
 
 /// <summary>
-/// Ending live sessions through the SDK against a scripted Systems Manager endpoint (moto implements neither
-/// DescribeSessions nor TerminateSession): every page is read, only the owner's active sessions on the bastion are
-/// asked for, each is terminated, and a failure keeps its code.
+/// The live-session client's paging and error paths against a scripted Systems Manager endpoint (the happy paths run
+/// over the wire against the sandbox's session API in AccessGrantTests): every page is read, only active sessions on
+/// the bastion are asked for (owners are compared in the portal, so no Owner filter), and a failure keeps its code.
 /// </summary>
 public sealed class LiveSessionsTests : IDisposable
 {
@@ -27,37 +27,47 @@ public sealed class LiveSessionsTests : IDisposable
     }
 
     [Fact]
-    public async Task EndAsync_ReadsEveryPage_AndTerminatesEachActiveSession()
+    public async Task ListActiveAsync_ReadsEveryPage_FilteringByTargetOnly()
     {
         var serving = ServeAsync(
-            ("DescribeSessions", HttpStatusCode.OK, """{"Sessions":[{"SessionId":"dave-0a1"}],"NextToken":"page-2"}"""),
-            ("DescribeSessions", HttpStatusCode.OK, """{"Sessions":[{"SessionId":"dave-0b2"}]}"""),
-            ("TerminateSession", HttpStatusCode.OK, """{"SessionId":"dave-0a1"}"""),
-            ("TerminateSession", HttpStatusCode.OK, """{"SessionId":"dave-0b2"}"""));
+            ("DescribeSessions", HttpStatusCode.OK, """{"Sessions":[{"SessionId":"dave-0a1","Owner":"arn:aws:iam::123456789012:user/ops/dave","Target":"i-0123456789abcdef0","Status":"Connected","StartDate":1796100000}],"NextToken":"page-2"}"""),
+            ("DescribeSessions", HttpStatusCode.OK, """{"Sessions":[{"SessionId":"erin-0b2","Owner":"arn:aws:iam::123456789012:user/erin","Target":"i-0123456789abcdef0","Status":"Disconnected"}]}"""));
 
-        var ended = await Sessions().EndAsync("i-0123456789abcdef0", ["arn:aws:iam::123456789012:user/dave"]);
+        var live = await Sessions().ListActiveAsync("i-0123456789abcdef0");
         await serving;
 
-        Assert.Equal(["dave-0a1", "dave-0b2"], ended);
+        Assert.Equal(["dave-0a1", "erin-0b2"], live.Select(s => s.SessionId));
+        Assert.Equal(("arn:aws:iam::123456789012:user/ops/dave", "Connected"), (live[0].Owner, live[0].Status));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1796100000), live[0].StartedAt);
         var first = _calls[0].Body;
         Assert.Equal("Active", first.GetProperty("State").GetString());
         Assert.Equal(
-            [("Target", "i-0123456789abcdef0"), ("Owner", "arn:aws:iam::123456789012:user/dave")],
+            [("Target", "i-0123456789abcdef0")],
             first.GetProperty("Filters").EnumerateArray().Select(f => (f.GetProperty("key").GetString(), f.GetProperty("value").GetString())));
         Assert.Equal("page-2", _calls[1].Body.GetProperty("NextToken").GetString());
-        Assert.Equal(["TerminateSession", "TerminateSession"], _calls.Skip(2).Select(c => c.Target));
-        Assert.Equal("dave-0b2", _calls[3].Body.GetProperty("SessionId").GetString());
     }
 
     [Fact]
-    public async Task EndAsync_WhenRefused_ThrowsWithTheCode()
+    public async Task ListActiveAsync_WhenRefused_ThrowsWithTheCode()
     {
         var serving = ServeAsync(("DescribeSessions", HttpStatusCode.BadRequest, """{"__type":"AccessDeniedException","message":"no"}"""));
 
-        var error = await Assert.ThrowsAsync<AwsApiException>(() => Sessions().EndAsync("i-0123456789abcdef0", ["arn:aws:iam::123456789012:user/dave"]));
+        var error = await Assert.ThrowsAsync<AwsApiException>(() => Sessions().ListActiveAsync("i-0123456789abcdef0"));
         await serving;
 
         Assert.Equal(("ssm", "DescribeSessions", "AccessDeniedException"), (error.Service, error.Operation, error.ErrorCode));
+    }
+
+    [Fact]
+    public async Task TerminateAsync_WhenTheServiceFails_ThrowsWithTheCode()
+    {
+        var serving = ServeAsync(("TerminateSession", HttpStatusCode.BadRequest, """{"__type":"InternalServerError","message":"try again"}"""));
+
+        var error = await Assert.ThrowsAsync<AwsApiException>(() => Sessions().TerminateAsync("dave-0a1"));
+        await serving;
+
+        Assert.Equal(("ssm", "TerminateSession", "InternalServerError"), (error.Service, error.Operation, error.ErrorCode));
+        Assert.Equal("dave-0a1", _calls[0].Body.GetProperty("SessionId").GetString());
     }
 
     public void Dispose() => _listener.Close();

@@ -83,7 +83,7 @@ public sealed class RequestAccessPageTests : PortalBunitContext
 
         public Task<AccessRequest> GetRequestAsync(long id, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<AccessRequest> ApproveAsync(long id, string approver, string? comment = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<AccessRequest> ApproveAsync(long id, AccessPerson approver, string? comment = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<AccessRequest> DenyAsync(long id, string approver, string? comment = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
@@ -91,7 +91,7 @@ public sealed class RequestAccessPageTests : PortalBunitContext
 
         public Task<AccessGrant> GetGrantAsync(long id, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<AccessGrant> GrantAsync(string approver, NewGrant input, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<AccessGrant> GrantAsync(AccessPerson approver, NewGrant input, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<AccessGrant> RetryAsync(long grantId, string actor, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

@@ -1,6 +1,11 @@
 """Loaded by the Python that runs the sandbox's moto_server (the portal puts this folder first on PYTHONPATH).
 
-moto evaluates a bucket policy without any request context: a statement with a Condition is applied as if the
+It makes two changes, both for the sandbox and the tests only.
+
+1. Session Manager's session API (StartSession, ResumeSession, TerminateSession, DescribeSessions), which moto
+   lacks: see bastion_portal_sessions.py beside this file.
+
+2. moto evaluates a bucket policy without any request context: a statement with a Condition is applied as if the
 condition held. AWS applies it only when it holds. So the TLS-only statement the setup wizard adds to the log
 bucket ("Deny s3:* when aws:SecureTransport is false") makes moto refuse every object read, although the portal
 would reach real S3 over TLS. Here a bucket-policy statement whose condition needs request context moto does not
@@ -40,3 +45,10 @@ try:
     _patch()
 except Exception as error:  # an incompatible moto: run it as it is, and say so
     print(f"bastion-portal sandbox: bucket policy conditions not adjusted ({error!r})", file=sys.stderr)
+
+try:
+    import bastion_portal_sessions
+
+    bastion_portal_sessions.install()
+except Exception as error:  # an incompatible moto: run it without sessions, and say so
+    print(f"bastion-portal sandbox: no session API ({error!r})", file=sys.stderr)
