@@ -13,9 +13,10 @@ internal sealed class ApiTokenService(IDbContextFactory<PortalDbContext> context
     /// <summary>Every token starts so; secret scanners and people can tell what it is.</summary>
     internal const string TokenPrefix = "bpt_";
 
-    public async Task<IssuedApiToken> IssueAsync(ApiTokenRequest request, string issuedBy, CancellationToken cancellationToken = default)
+    public async Task<IssuedApiToken> IssueAsync(ApiTokenRequest request, string issuedBy, IReadOnlyCollection<string> issuerRoles, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(issuerRoles);
         var errors = new List<ValidationResult>();
         if (!Validator.TryValidateObject(request, new ValidationContext(request), errors, validateAllProperties: true))
         {
@@ -23,6 +24,10 @@ internal sealed class ApiTokenService(IDbContextFactory<PortalDbContext> context
         }
 
         var role = PortalRoles.Normalize(request.Role) ?? throw new ArgumentException($"'{request.Role}' is not a portal role.", nameof(request));
+        if (!issuerRoles.Contains(role, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(ApiTokenRoles.NotHeld(role, issuerRoles), nameof(request));
+        }
 
         // 32 random bytes: the hash needs no salt or stretching, since nobody can guess such a token.
         var token = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));

@@ -73,7 +73,7 @@ public sealed class SandboxLifecycleTests(MotoServerFixture moto)
     private static async Task IssueTokenAsync(Uri baseAddress, string name)
     {
         using var admin = Admin(baseAddress);
-        using var response = await admin.PostAsJsonAsync("/api/tokens", new { name, role = "Auditor", expiresInDays = 1 });
+        using var response = await admin.PostAsJsonAsync("/api/tokens", new { name, role = "Admin", expiresInDays = 1 });
         response.EnsureSuccessStatusCode();
     }
 

@@ -24,9 +24,14 @@ internal static class TokensApi
     {
         var errors = new List<ValidationResult>();
         Validator.TryValidateObject(request, new ValidationContext(request), errors, validateAllProperties: true);
-        if (PortalRoles.Normalize(request.Role) is null)
+        var held = PortalRoles.All.Where(user.IsInRole).ToList();
+        if (PortalRoles.Normalize(request.Role) is not { } role)
         {
             errors.Add(new ValidationResult($"Use one of {string.Join(", ", PortalRoles.All)}.", [nameof(request.Role)]));
+        }
+        else if (!held.Contains(role))
+        {
+            errors.Add(new ValidationResult(ApiTokenRoles.NotHeld(role, held), [nameof(request.Role)]));
         }
 
         if (errors.Count > 0)
@@ -37,7 +42,7 @@ internal static class TokensApi
                 .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
         }
 
-        var issued = await service.IssueAsync(request, user.ActorOf(), ct);
+        var issued = await service.IssueAsync(request, user.ActorOf(), held, ct);
         return TypedResults.Created($"/api/tokens/{issued.Info.Id}", issued);
     }
 

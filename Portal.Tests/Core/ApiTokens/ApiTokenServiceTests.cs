@@ -24,7 +24,7 @@ public sealed class ApiTokenServiceTests : IDisposable
     [Fact]
     public async Task IssueAsync_ThenValidate_ActsWithTheRole()
     {
-        var issued = await _tokens.IssueAsync(new ApiTokenRequest { Name = "ci-export", Role = "auditor", ExpiresInDays = 7 }, "alice");
+        var issued = await _tokens.IssueAsync(new ApiTokenRequest { Name = "ci-export", Role = "auditor", ExpiresInDays = 7 }, "alice", PortalRoles.All);
 
         var identity = await _tokens.ValidateAsync(issued.Token);
 
@@ -38,7 +38,7 @@ public sealed class ApiTokenServiceTests : IDisposable
     [Fact]
     public async Task IssueAsync_StoresOnlyTheHash()
     {
-        var issued = await _tokens.IssueAsync(new ApiTokenRequest { Name = "hash-only", Role = PortalRoles.Admin }, "alice");
+        var issued = await _tokens.IssueAsync(new ApiTokenRequest { Name = "hash-only", Role = PortalRoles.Admin }, "alice", PortalRoles.All);
 
         await using var db = _database.CreateDbContext();
         var stored = await db.ApiTokens.SingleAsync();
@@ -50,8 +50,8 @@ public sealed class ApiTokenServiceTests : IDisposable
     [Fact]
     public async Task ValidateAsync_AfterExpiryOrRevoke_ReturnsNull()
     {
-        var expiring = await _tokens.IssueAsync(new ApiTokenRequest { Name = "short", Role = PortalRoles.Auditor, ExpiresInDays = 1 }, "alice");
-        var revoked = await _tokens.IssueAsync(new ApiTokenRequest { Name = "revoked", Role = PortalRoles.Auditor, ExpiresInDays = 30 }, "alice");
+        var expiring = await _tokens.IssueAsync(new ApiTokenRequest { Name = "short", Role = PortalRoles.Auditor, ExpiresInDays = 1 }, "alice", PortalRoles.All);
+        var revoked = await _tokens.IssueAsync(new ApiTokenRequest { Name = "revoked", Role = PortalRoles.Auditor, ExpiresInDays = 30 }, "alice", PortalRoles.All);
 
         Assert.True(await _tokens.RevokeAsync(revoked.Info.Id, "alice"));
         _time.Advance(TimeSpan.FromDays(1));
@@ -76,8 +76,17 @@ public sealed class ApiTokenServiceTests : IDisposable
     [InlineData("ok", "Auditor", 366)]
     public async Task IssueAsync_InvalidRequest_ThrowsAndStoresNothing(string name, string role, int days)
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => _tokens.IssueAsync(new ApiTokenRequest { Name = name, Role = role, ExpiresInDays = days }, "alice"));
+        await Assert.ThrowsAsync<ArgumentException>(() => _tokens.IssueAsync(new ApiTokenRequest { Name = name, Role = role, ExpiresInDays = days }, "alice", PortalRoles.All));
 
+        Assert.Empty(await _tokens.ListAsync());
+    }
+
+    [Fact]
+    public async Task IssueAsync_WithARoleTheIssuerDoesNotHold_ThrowsAndStoresNothing()
+    {
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => _tokens.IssueAsync(new ApiTokenRequest { Name = "take-approver", Role = PortalRoles.Approver }, "alice", [PortalRoles.Admin]));
+
+        Assert.Contains("only with a role you hold (Admin)", refused.Message, StringComparison.Ordinal);
         Assert.Empty(await _tokens.ListAsync());
     }
 

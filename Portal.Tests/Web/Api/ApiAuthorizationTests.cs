@@ -86,23 +86,39 @@ public sealed class ApiAuthorizationTests(MotoServerFixture moto) : IDisposable
     {
         using var admin = _portal.CreateBearerClient("sandbox-alice");
 
-        using var issue = await admin.PostAsJsonAsync("/api/tokens", new { name = "ci-audit", role = "Auditor", expiresInDays = 1 });
+        using var issue = await admin.PostAsJsonAsync("/api/tokens", new { name = "ci-admin", role = "Admin", expiresInDays = 1 });
         var issued = await issue.Content.ReadFromJsonAsync<JsonElement>();
         var token = issued.GetProperty("token").GetString()!;
         var id = issued.GetProperty("info").GetProperty("id").GetString();
         using var automation = _portal.CreateBearerClient(token);
-        var asAuditor = await automation.GetAsync("/api/audit");
         var asAdmin = await automation.GetAsync("/api/tokens");
+        using var asApprover = await automation.PostAsJsonAsync("/api/access/grants", new { principalType = "user", principalName = "dave", targetInstanceId = "i-0", durationMinutes = 30, reason = "x" });
         using var revoke = await admin.PostAsync($"/api/tokens/{id}/revoke", null);
-        var afterRevoke = await automation.GetAsync("/api/audit");
+        var afterRevoke = await automation.GetAsync("/api/tokens");
 
         Assert.Equal(HttpStatusCode.Created, issue.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, asAuditor.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, asAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, asApprover.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
         var listed = await admin.GetFromJsonAsync<JsonElement>("/api/tokens");
         Assert.DoesNotContain(token, listed.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Approver")]
+    [InlineData("Auditor")]
+    public async Task PostToken_WithARoleTheAdminDoesNotHold_Is400AndIssuesNothing(string role)
+    {
+        using var admin = _portal.CreateBearerClient("sandbox-alice");
+
+        using var response = await admin.PostAsJsonAsync("/api/tokens", new { name = $"take-{role}", role, expiresInDays = 1 });
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("only with a role you hold (Admin)", problem.GetProperty("errors").GetProperty("role")[0].GetString(), StringComparison.Ordinal);
+        var listed = await admin.GetFromJsonAsync<JsonElement>("/api/tokens");
+        Assert.DoesNotContain($"take-{role}", listed.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

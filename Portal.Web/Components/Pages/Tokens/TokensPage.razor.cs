@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using Portal.Core.ApiTokens;
+using Portal.Core.Identity;
 using Portal.Web.Auth;
 
 namespace Portal.Web.Components.Pages.Tokens;
@@ -12,6 +13,7 @@ public partial class TokensPage
     private IssuedApiToken? _issued;
     private IReadOnlyList<ApiTokenInfo>? _tokens;
     private bool _busy;
+    private IReadOnlyList<string> _heldRoles = [];
 
     [Inject]
     private IApiTokenService Tokens { get; set; } = default!;
@@ -25,7 +27,14 @@ public partial class TokensPage
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
-    protected override async Task OnInitializedAsync() => _tokens = await Tokens.ListAsync();
+    protected override async Task OnInitializedAsync()
+    {
+        // A token carries only a role its issuer holds.
+        var user = (await AuthenticationState).User;
+        _heldRoles = [.. PortalRoles.All.Where(user.IsInRole)];
+        _request = NewRequest();
+        _tokens = await Tokens.ListAsync();
+    }
 
     private async Task IssueAsync()
     {
@@ -33,8 +42,8 @@ public partial class TokensPage
         try
         {
             var user = (await AuthenticationState).User;
-            _issued = await Tokens.IssueAsync(_request, user.ActorOf());
-            _request = new ApiTokenRequest();
+            _issued = await Tokens.IssueAsync(_request, user.ActorOf(), _heldRoles);
+            _request = NewRequest();
             _tokens = await Tokens.ListAsync();
         }
         catch (ArgumentException ex)
@@ -45,6 +54,18 @@ public partial class TokensPage
         {
             _busy = false;
         }
+    }
+
+    /// <summary>A blank form whose role is one the issuer holds.</summary>
+    private ApiTokenRequest NewRequest()
+    {
+        var request = new ApiTokenRequest();
+        if (!_heldRoles.Contains(request.Role) && _heldRoles.Count > 0)
+        {
+            request.Role = _heldRoles[0];
+        }
+
+        return request;
     }
 
     private async Task RevokeAsync(ApiTokenInfo token)
