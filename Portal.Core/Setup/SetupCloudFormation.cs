@@ -79,7 +79,7 @@ public static class SetupCloudFormation
             ["EndUserPolicy"] = Resource("AWS::IAM::ManagedPolicy", new JsonObject
             {
                 ["ManagedPolicyName"] = settings.EndUserPolicyName,
-                ["Description"] = "What the Bastion Portal's access grants build on: sessions on the bastions with the preferences document only.",
+                ["Description"] = "For the people who use the bastions: grants no access (the Bastion Portal's time-bound grants do), reads the session preferences and denies AWS's unrecorded session documents.",
                 ["PolicyDocument"] = Policy(documents.EndUserPolicy),
             }),
         };
@@ -102,7 +102,7 @@ public static class SetupCloudFormation
         {
             ["LogBucketName"] = Output("Where Session Manager writes transcripts (under sessionmanager/).", Ref("LogBucket")),
             ["LoginTopicArn"] = Output("The topic login notices are mailed from; each address must confirm its subscription.", Ref("LoginTopic")),
-            ["EndUserPolicyArn"] = Output("The policy access grants build on.", Ref("EndUserPolicy")),
+            ["EndUserPolicyArn"] = Output("The policy for the people who use the bastions (it grants no access).", Ref("EndUserPolicy")),
         };
         var index = 0;
         foreach (var instance in settings.BastionInstanceIds)

@@ -95,31 +95,16 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
     }
 
     /// <summary>
-    /// The policy access grants build on: start a session on the bastions with the preferences document only
-    /// (SessionDocumentAccessCheck), end and resume one's own sessions, and the reads the plugin needs.
+    /// The policy for the people who use the bastions. It grants no access: sessions come only from the portal's
+    /// time-bound grants, which carry their own permissions, so this policy allows nothing that could start one. It
+    /// reads the session preferences, and denies starting sessions with AWS's own documents (port forwarding, SSH,
+    /// interactive commands), whose sessions Session Manager does not record, whatever another policy allows.
     /// </summary>
-    public PolicyDocument EndUserPolicy
-    {
-        get
-        {
-            var instances = Settings.BastionInstanceIds.Select(id => $"arn:{Partition}:ec2:{Region}:{AccountId}:instance/{id}");
-            List<PolicyStatement> statements =
-            [
-                new("StartSessionOnBastions", "Allow", ["ssm:StartSession"], [.. instances, PreferencesDocumentArn])
-                {
-                    Condition = Conditions("BoolIfExists", "ssm:SessionDocumentAccessCheck", "true"),
-                },
-                new("SessionReads", "Allow", ["ssm:DescribeSessions", "ssm:GetConnectionStatus", "ssm:DescribeInstanceProperties", "ec2:DescribeInstances"], ["*"]),
-                new("OwnSessions", "Allow", ["ssm:TerminateSession", "ssm:ResumeSession"], [$"arn:{Partition}:ssm:*:*:session/${{aws:username}}-*"]),
-            ];
-            if (Settings.Encryption == BucketEncryption.SseKms && Settings.KmsKeyArn is { } key)
-            {
-                statements.Add(new("SessionDataKey", "Allow", ["kms:GenerateDataKey"], [key]));
-            }
-
-            return new PolicyDocument(statements);
-        }
-    }
+    public PolicyDocument EndUserPolicy => new(
+    [
+        new("ReadSessionPreferences", "Allow", ["ssm:GetDocument", "ssm:DescribeDocument"], [PreferencesDocumentArn]),
+        new("NoUnrecordedSessions", "Deny", ["ssm:StartSession"], [$"arn:{Partition}:ssm:*::document/*"]),
+    ]);
 
     /// <summary>The statement the topic's policy needs: EventBridge may publish to it.</summary>
     public PolicyStatement EventBridgePublish => new(EventBridgePublishSid, "Allow", ["sns:Publish"], [TopicArn])

@@ -67,7 +67,7 @@ public sealed record SetupSettings
     /// <summary>The trail created when <see cref="CreateTrailIfMissing"/> is on; it writes to the log bucket.</summary>
     public string TrailName { get; init; } = "portal-management-events";
 
-    /// <summary>The managed policy access grants build on.</summary>
+    /// <summary>The managed policy for the people who use the bastions; it grants no access by itself.</summary>
     public string EndUserPolicyName { get; init; } = "PortalBastionUsers";
 }
 

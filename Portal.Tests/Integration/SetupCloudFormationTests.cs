@@ -59,7 +59,7 @@ public sealed class SetupCloudFormationTests(MotoServerFixture moto)
         var profile = (await CliAsync("iam", "get-instance-profile", "--instance-profile-name", settings.InstanceProfileName)).GetProperty("InstanceProfile");
         Assert.Equal(settings.RoleName, profile.GetProperty("Roles")[0].GetProperty("RoleName").GetString());
         var endUser = (await CliAsync("iam", "get-policy-version", "--policy-arn", $"arn:aws:iam::{account}:policy/{settings.EndUserPolicyName}", "--version-id", "v1")).GetProperty("PolicyVersion").GetProperty("Document");
-        Assert.Contains("ssm:StartSession", endUser.ValueKind == JsonValueKind.String ? endUser.GetString() : endUser.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("NoUnrecordedSessions", endUser.ValueKind == JsonValueKind.String ? endUser.GetString() : endUser.GetRawText(), StringComparison.Ordinal);
         var preferences = await CliAsync("ssm", "get-document", "--name", SessionPreferences.DocumentName);
         Assert.Equal("Session", preferences.GetProperty("DocumentType").GetString());
         var content = preferences.GetProperty("Content"); // moto hands back the template's object as it was given

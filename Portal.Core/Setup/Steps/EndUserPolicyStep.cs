@@ -3,8 +3,8 @@ using Portal.Core.Aws.Iam;
 namespace Portal.Core.Setup.Steps;
 
 /// <summary>
-/// Step 6: the managed policy access grants build on: start sessions on the bastions with the preferences document
-/// only, end and resume one's own sessions, and the reads the Session Manager plugin needs.
+/// Step 6: the managed policy for the people who use the bastions. It grants no access (the portal's time-bound grants
+/// do): it reads the session preferences and denies AWS's own, unrecorded session documents.
 /// </summary>
 internal sealed class EndUserPolicyStep(IIamClient iam) : ISetupStep
 {

@@ -38,30 +38,24 @@ public sealed class SetupDocumentsTests
         var kms = Documents with { Settings = Settings with { Encryption = BucketEncryption.SseKms, KmsKeyArn = Key } };
 
         var logging = Statements(kms.LoggingPolicy.ToJson());
-        var endUser = Statements(kms.EndUserPolicy.ToJson());
 
         Assert.Equal(["kms:GenerateDataKey", "kms:Decrypt"], Strings(logging[^1], "Action"));
         Assert.Equal([Key], Strings(logging[^1], "Resource"));
-        Assert.Equal(["kms:GenerateDataKey"], Strings(endUser[^1], "Action"));
+        Assert.DoesNotContain("kms:", kms.EndUserPolicy.ToJson(), StringComparison.Ordinal); // people never need the bucket's key
     }
 
     [Fact]
-    public void EndUserPolicy_StartsSessionsOnTheBastionsWithThePreferencesDocumentOnly()
+    public void EndUserPolicy_AllowsNoSession_AndDeniesAwsOwnUnrecordedDocuments()
     {
         var statements = Statements(Documents.EndUserPolicy.ToJson());
 
-        var start = statements[0];
-        Assert.Equal(["ssm:StartSession"], Strings(start, "Action"));
-        Assert.Equal(
-            [
-                "arn:aws:ec2:ap-northeast-1:123456789012:instance/i-0123456789abcdef0",
-                "arn:aws:ec2:ap-northeast-1:123456789012:instance/i-0fedcba9876543210",
-                "arn:aws:ssm:ap-northeast-1:123456789012:document/SSM-SessionManagerRunShell",
-            ],
-            Strings(start, "Resource"));
-        Assert.Equal("true", start.GetProperty("Condition").GetProperty("BoolIfExists").GetProperty("ssm:SessionDocumentAccessCheck").GetString());
-        Assert.Equal(["arn:aws:ssm:*:*:session/${aws:username}-*"], Strings(statements[2], "Resource"));
-        Assert.Equal(3, statements.Count);
+        // No standing access: nothing here allows StartSession, ResumeSession or a data channel, with or without a window.
+        Assert.DoesNotContain(statements, s => s.GetProperty("Effect").GetString() == "Allow" && Strings(s, "Action").Any(a => a.StartsWith("ssm:StartSession", StringComparison.Ordinal) || a.StartsWith("ssm:ResumeSession", StringComparison.Ordinal) || a.StartsWith("ssmmessages:", StringComparison.Ordinal) || a.Contains('*', StringComparison.Ordinal)));
+        var deny = Assert.Single(statements, s => s.GetProperty("Effect").GetString() == "Deny");
+        Assert.Equal(["ssm:StartSession"], Strings(deny, "Action"));
+        Assert.Equal(["arn:aws:ssm:*::document/*"], Strings(deny, "Resource")); // AWS-owned documents have no account
+        var read = Assert.Single(statements, s => s.GetProperty("Effect").GetString() == "Allow");
+        Assert.Equal(["arn:aws:ssm:ap-northeast-1:123456789012:document/SSM-SessionManagerRunShell"], Strings(read, "Resource"));
     }
 
     [Fact]
