@@ -255,7 +255,9 @@ internal sealed partial class SessionEnforcer(
         var active = await db.Grants.AsNoTracking()
             .Where(g => g.State == GrantState.Active && g.StartsAt <= now && g.ExpiresAt > now && g.Id != excluding)
             .ToListAsync(cancellationToken);
-        return await PrincipalsAsync(active, cancellationToken);
+
+        // A person's own grant names them; a group's does not: where both cover a session, it is shown under the first.
+        return await PrincipalsAsync(active.OrderBy(g => g.PrincipalType == PrincipalType.Group).ThenByDescending(g => g.Id), cancellationToken);
     }
 
     private async Task<List<(GrantRecord Grant, IReadOnlySet<string> Users)>> PrincipalsAsync(IEnumerable<GrantRecord> grants, CancellationToken cancellationToken)

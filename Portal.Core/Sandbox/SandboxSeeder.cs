@@ -6,6 +6,7 @@ using Filter = Amazon.EC2.Model.Filter;
 using Tag = Amazon.EC2.Model.Tag;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Core.Access;
 using Portal.Core.Aws;
 using Portal.Core.Aws.Iam;
 
@@ -15,6 +16,7 @@ internal sealed partial class SandboxSeeder(
     IAmazonEC2 ec2,
     IAmazonS3 s3,
     IIamClient iam,
+    IAccessService access,
     IOptions<SandboxOptions> options,
     IOptions<PortalAwsOptions> aws,
     TimeProvider time,
@@ -31,7 +33,8 @@ internal sealed partial class SandboxSeeder(
             var usersCreated = await EnsureUsersAsync(cancellationToken);
             var groupCreated = await EnsureGroupAsync(cancellationToken);
             var bucketCreated = await EnsureBucketAsync(cancellationToken);
-            var uploaded = await EnsureTranscriptsAsync(instanceIds, cancellationToken);
+            var (uploaded, transcripts) = await EnsureTranscriptsAsync(instanceIds, cancellationToken);
+            await EnsureSessionsAsync(instanceIds[0], transcripts, cancellationToken);
             LogSeeded(logger, instancesCreated, usersCreated, uploaded, options.Value.LogBucket);
             return new SandboxSeedResult(instancesCreated, usersCreated, groupCreated, bucketCreated, uploaded);
         });
@@ -157,7 +160,54 @@ internal sealed partial class SandboxSeeder(
         return true;
     }
 
-    private async Task<int> EnsureTranscriptsAsync(IReadOnlyList<string> instanceIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Session Manager's own record of the seeded sessions: the transcripts' sessions as history (so the sessions list
+    /// has durations and owners), and live sessions of dave and erin on the bastion, under a grant bob gave their
+    /// group (so the portal's sweeper, which ends sessions no grant covers, leaves them running).
+    /// </summary>
+    private async Task EnsureSessionsAsync(string bastion, IReadOnlyList<GeneratedTranscript> transcripts, CancellationToken cancellationToken)
+    {
+        if (aws.Value.EffectiveServiceUrl is not { } moto)
+        {
+            return;
+        }
+
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var person in SandboxPeople.All)
+        {
+            if (await iam.GetUserAsync(person.Name, cancellationToken) is { } user)
+            {
+                owners[person.Name] = user.Arn;
+            }
+        }
+
+        if (owners.Count == 0)
+        {
+            return;
+        }
+
+        // Live sessions come with the grant, once: a sandbox whose moto outlived the portal keeps its own (maybe ended).
+        var fresh = (await access.ListGrantsAsync(cancellationToken: cancellationToken)).Count == 0;
+        if (fresh)
+        {
+            await access.GrantAsync(
+                new AccessPerson("bob", IamUserClaim: "bob"),
+                new NewGrant(Access.PrincipalType.Group, OperatorsGroup, bastion, 480, "Sandbox: the operators' on-call shift"),
+                cancellationToken);
+        }
+
+        var now = time.GetUtcNow();
+        List<SandboxSession> sessions = [.. transcripts.Where(t => owners.ContainsKey(t.User)).Select(t => new SandboxSession(t.SessionId, owners[t.User], t.InstanceId, t.StartedAt, t.EndedAt))];
+        if (fresh)
+        {
+            sessions.Add(new("dave-0c9a41e27f3b8d615", owners["dave"], bastion, now.AddMinutes(-7), null));
+            sessions.Add(new("erin-03d2b7f9e1a6c4580", owners["erin"], bastion, now.AddMinutes(-25), null));
+        }
+
+        await SandboxSessions.RecordAsync(moto, SessionOwner.Account(owners["dave"]) ?? "123456789012", aws.Value.Region, sessions, cancellationToken);
+    }
+
+    private async Task<(int Uploaded, IReadOnlyList<GeneratedTranscript> Transcripts)> EnsureTranscriptsAsync(IReadOnlyList<string> instanceIds, CancellationToken cancellationToken)
     {
         var bucket = options.Value.LogBucket;
         var existing = new HashSet<string>(StringComparer.Ordinal);
@@ -194,7 +244,7 @@ internal sealed partial class SandboxSeeder(
             uploaded++;
         }
 
-        return uploaded;
+        return (uploaded, transcripts);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox seeded: {Instances} instance(s), {Users} user(s), {Transcripts} transcript(s) created in {Bucket}")]

@@ -1,13 +1,10 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Access;
 using Portal.Core.Audit;
 using Portal.Core.Notifications;
 using Portal.Core.Aws;
-using Portal.Core.Persistence;
-using Portal.Core.Setup;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Integration;
@@ -402,29 +399,17 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
     }
 
     private ServiceProvider Build(int requiredApprovals, EnforceSessionsMode enforce = EnforceSessionsMode.Terminate) => SetupServices.For(moto, services =>
-    {
-        services.AddSingleton<IDbContextFactory<PortalDbContext>>(_database);
-        services.AddSingleton<TimeProvider>(_time);
-        services.AddSingleton<IAuditTrail, AuditTrail>();
-        services.AddSingleton<ISetupStore, InMemorySetupStore>();
-        services.AddSingleton<LiveSessions>();
-        services.AddSingleton<ILiveSessions>(sp => _sessions.Over(sp.GetRequiredService<LiveSessions>()));
-        services.AddSingleton<IBastionDirectory, BastionDirectory>();
-        services.AddSingleton<SessionEnforcer>();
-        services.AddSingleton<ILiveSessionService>(sp => sp.GetRequiredService<SessionEnforcer>());
-        services.AddOptions<AccessOptions>().Configure(o =>
-        {
-            o.RequiredApprovals = requiredApprovals;
-            o.EnforceSessions = enforce;
-            o.Bastions.Add(_bastion); // read when first resolved, after InitializeAsync started the instance
-        });
-        services.AddOptions<NotificationOptions>().Configure(o => o.TopicArn = _topicArn);
-        services.AddSingleton<INotifications, PortalNotifications>();
-        services.AddSingleton<IIamUserMapper, IamUserMapper>();
-        services.AddSingleton<AccessService>();
-        services.AddSingleton<IAccessService>(sp => sp.GetRequiredService<AccessService>());
-        services.AddSingleton<AccessMaintenance>();
-    });
+        services.AddAccess(
+            _database,
+            _time,
+            o =>
+            {
+                o.RequiredApprovals = requiredApprovals;
+                o.EnforceSessions = enforce;
+                o.Bastions.Add(_bastion); // read when first resolved, after InitializeAsync started the instance
+            },
+            sessions: _sessions.Over,
+            notices: o => o.TopicArn = _topicArn));
 
     private static AccessPerson Person(string name, string iamUser) => new(name, IamUserClaim: iamUser);
 

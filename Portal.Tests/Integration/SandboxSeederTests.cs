@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Sandbox;
+using Portal.Core.Setup;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Integration;
@@ -8,6 +9,7 @@ namespace Portal.Tests.Integration;
 public sealed class SandboxSeederTests : IAsyncLifetime
 {
     private readonly MotoServerFixture _moto = new();
+    private readonly TestDatabase _database = new();
     private ServiceProvider _services = default!;
 
     public async Task InitializeAsync()
@@ -17,6 +19,8 @@ public sealed class SandboxSeederTests : IAsyncLifetime
         _services = AwsClients.For(_moto, services =>
         {
             services.AddOptions<SandboxOptions>().Configure(o => o.TranscriptCount = 31);
+            services.AddSingleton<IAwsEnvironment, AwsEnvironment>();
+            services.AddAccess(_database, TimeProvider.System, o => o.BastionNameTag = "bastion");
             services.AddSingleton<ISandboxSeeder, SandboxSeeder>();
         });
     }
@@ -51,11 +55,23 @@ public sealed class SandboxSeederTests : IAsyncLifetime
         Assert.Superset(new HashSet<string?> { "alice", "bob", "carol", "dave", "erin" }, users);
         var group = await AwsCli.RunAsync(_moto.Endpoint, "iam", "get-group", "--group-name", "operators");
         Assert.Equal(2, group.GetProperty("Users").GetArrayLength());
+
+        // Session Manager's record: the transcripts' sessions ended, dave and erin live under bob's grant to their group.
+        var bastion = instances.GetProperty("Reservations")[0].GetProperty("Instances")[0].GetProperty("InstanceId").GetString();
+        var live = (await AwsCli.RunAsync(_moto.Endpoint, "ssm", "describe-sessions", "--state", "Active")).GetProperty("Sessions").EnumerateArray().ToList();
+        Assert.Equal(["arn:aws:iam::123456789012:user/dave", "arn:aws:iam::123456789012:user/erin"], live.Select(s => s.GetProperty("Owner").GetString()).Order(StringComparer.Ordinal));
+        Assert.All(live, s => Assert.Equal(bastion, s.GetProperty("Target").GetString()));
+        var history = (await AwsCli.RunAsync(_moto.Endpoint, "ssm", "describe-sessions", "--state", "History")).GetProperty("Sessions").EnumerateArray().ToList();
+        Assert.Equal(keys.Select(k => k["sessionmanager/".Length..^".log".Length]).Order(StringComparer.Ordinal), history.Select(s => s.GetProperty("SessionId").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(history, s => Assert.True(s.GetProperty("EndDate").GetDouble() > s.GetProperty("StartDate").GetDouble()));
+        var grant = (await AwsCli.RunAsync(_moto.Endpoint, "iam", "list-group-policies", "--group-name", "operators")).GetProperty("PolicyNames");
+        Assert.Equal("portal-grant-1", Assert.Single(grant.EnumerateArray()).GetString());
     }
 
     public async Task DisposeAsync()
     {
         await _services.DisposeAsync();
         await _moto.DisposeAsync();
+        _database.Dispose();
     }
 }

@@ -43,7 +43,7 @@ public sealed class AccessApiTests(MotoServerFixture moto) : IDisposable
         Assert.Contains(bastion, policy.GetProperty("PolicyDocument").GetRawText(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
         Assert.Equal("revoked", ended.GetProperty("state").GetString());
-        Assert.Contains("could not be ended", ended.GetProperty("note").GetString(), StringComparison.Ordinal); // moto has no DescribeSessions
+        Assert.Contains("no live sessions to end", ended.GetProperty("note").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,6 +73,52 @@ public sealed class AccessApiTests(MotoServerFixture moto) : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, othersCancel.StatusCode);
         Assert.Equal("application/problem+json", othersCancel.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task LiveSessions_AuditorsRead_ApproversEndWithAReason_RequestersNeither()
+    {
+        using var carol = _portal.CreateBearerClient("sandbox-carol");
+        using var bob = _portal.CreateBearerClient("sandbox-bob");
+        using var dave = _portal.CreateBearerClient("sandbox-dave");
+        var bastion = (await bob.GetFromJsonAsync<string[]>("/api/access/bastions"))!.Single();
+        var session = await SessionManagerUsers.StartSessionAsync(moto.Endpoint, "erin", bastion); // under the seeded grant to operators
+
+        var listed = await carol.GetFromJsonAsync<JsonElement>("/api/access/sessions");
+        using var asRequester = await dave.GetAsync("/api/access/sessions");
+        using var auditorEnds = await carol.PostAsJsonAsync($"/api/access/sessions/{session}/terminate", new { reason = "x" });
+        using var noReason = await bob.PostAsJsonAsync($"/api/access/sessions/{session}/terminate", new { });
+        using var unknown = await bob.PostAsJsonAsync("/api/access/sessions/erin-0000000000000000f/terminate", new { reason = "x" });
+        using var ended = await bob.PostAsJsonAsync($"/api/access/sessions/{session}/terminate", new { reason = "Shift over" });
+        var active = await AwsCli.RunAsync(moto.Endpoint, "ssm", "describe-sessions", "--state", "Active");
+
+        var item = listed.EnumerateArray().Single(s => s.GetProperty("sessionId").GetString() == session);
+        Assert.Equal(("arn:aws:iam::123456789012:user/erin", "erin", bastion, "SSM-SessionManagerRunShell", "Connected"), (item.GetProperty("owner").GetString(), item.GetProperty("iamUser").GetString(), item.GetProperty("target").GetString(), item.GetProperty("documentName").GetString(), item.GetProperty("status").GetString()));
+        Assert.Equal(JsonValueKind.Number, item.GetProperty("grantId").ValueKind);
+        Assert.True(item.TryGetProperty("startedAt", out _));
+        Assert.Equal(HttpStatusCode.Forbidden, asRequester.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, auditorEnds.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.True((await noReason.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("reason", out _));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, ended.StatusCode);
+        Assert.DoesNotContain(session, active.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DirectGrant_ToOneself_Is409()
+    {
+        using var erin = _portal.CreateBearerClient("sandbox-erin");
+        var bastion = (await erin.GetFromJsonAsync<string[]>("/api/access/bastions"))!.Single();
+
+        using var self = await erin.PostAsJsonAsync("/api/access/grants", new { principalType = "user", principalName = "erin", targetInstanceId = bastion, durationMinutes = 60, reason = "I need it" });
+        using var group = await erin.PostAsJsonAsync("/api/access/grants", new { principalType = "group", principalName = "operators", targetInstanceId = bastion, durationMinutes = 60, reason = "We need it" });
+        var policies = await AwsCli.RunAsync(moto.Endpoint, "iam", "list-user-policies", "--user-name", "erin");
+
+        Assert.Equal(HttpStatusCode.Conflict, self.StatusCode);
+        Assert.Contains("your own IAM user", (await self.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, group.StatusCode);
+        Assert.Empty(policies.GetProperty("PolicyNames").EnumerateArray());
     }
 
     public void Dispose() => _portal.Dispose();

@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using Portal.Core.Access;
+using Portal.Core.Aws;
+using Portal.Web.Auth;
+using Portal.Web.Components.Access;
+
+namespace Portal.Web.Components.Pages.Access;
+
+public sealed partial class LiveSessionsPage
+{
+    internal const int RefreshSeconds = 15;
+
+    private readonly CancellationTokenSource _stopping = new();
+    private IReadOnlyList<LiveSessionView>? _sessions;
+    private DateTimeOffset? _refreshedAt;
+    private string? _error;
+
+    [Inject]
+    private ILiveSessionService Sessions { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = default!;
+
+    [Inject]
+    private TimeProvider Time { get; set; } = default!;
+
+    [Inject]
+    private IOptions<AccessOptions> Options { get; set; } = default!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState> Authentication { get; set; } = default!;
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    protected override async Task OnInitializedAsync()
+    {
+        await LoadAsync();
+        _ = RefreshAsync(_stopping.Token);
+    }
+
+    private async Task RefreshAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(RefreshSeconds), Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                await InvokeAsync(async () =>
+                {
+                    await LoadAsync();
+                    StateHasChanged();
+                });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The page was left.
+        }
+    }
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            _sessions = await Sessions.ListAsync(_stopping.Token);
+            _refreshedAt = Time.GetUtcNow();
+            _error = null;
+        }
+        catch (AwsApiException ex)
+        {
+            _error = $"Live sessions could not be read: {ex.Service} {ex.Operation} answered {ex.ErrorCode}. {ex.AwsMessage}";
+        }
+    }
+
+    private async Task TerminateAsync(LiveSessionView session)
+    {
+        var parameters = new DialogParameters<DecisionDialog>
+        {
+            { d => d.Message, $"End {session.SessionId} of {session.IamUser ?? session.Owner} on {session.TargetName ?? session.Target}? It cannot be resumed; {(session.Person is null ? "the portal cannot tell who to notify" : $"{session.Person} is told why")}." },
+            { d => d.Label, "Reason" },
+            { d => d.Required, true },
+            { d => d.ConfirmText, "End session" },
+            { d => d.ConfirmColor, Color.Error },
+        };
+        var result = await (await Dialogs.ShowAsync<DecisionDialog>("End session", parameters)).Result;
+        if (result is null || result.Canceled)
+        {
+            return;
+        }
+
+        try
+        {
+            var actor = (await Authentication).User.ActorOf();
+            await Sessions.TerminateAsync(session.SessionId, actor, result.Data as string);
+            Snackbar.Add($"Session {session.SessionId} ended.", Severity.Success);
+        }
+        catch (AccessException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Warning);
+        }
+        catch (AwsApiException ex)
+        {
+            Snackbar.Add($"{ex.Service} answered {ex.ErrorCode}: the session is still live. {ex.AwsMessage}", Severity.Error);
+        }
+
+        await LoadAsync();
+    }
+}
