@@ -44,15 +44,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddPortalOptions<NotificationOptions>(NotificationOptions.SectionName);
         services.TryAddSingleton<INotifications, PortalNotifications>();
         services.TryAddSingleton<IIamUserMapper, IamUserMapper>();
-        services.TryAddSingleton<ILiveSessions, LiveSessions>();
-        services.TryAddSingleton<IBastionDirectory, BastionDirectory>();
-        services.TryAddSingleton<SessionEnforcer>();
-        services.TryAddSingleton<ILiveSessionService>(sp => sp.GetRequiredService<SessionEnforcer>());
-        services.TryAddSingleton<AccessService>();
-        services.TryAddSingleton<IAccessService>(sp => sp.GetRequiredService<AccessService>());
-        services.TryAddSingleton<AccessMaintenance>();
-        services.TryAddSingleton<IAccessFindings>(sp => sp.GetRequiredService<AccessMaintenance>());
-        services.AddHostedService(sp => sp.GetRequiredService<AccessMaintenance>());
+        services.AddPortalAccess();
 
         // The wizard's steps, in the order they run.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, LogBucketStep>());
@@ -94,6 +86,25 @@ public static class PortalCoreServiceCollectionExtensions
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<AwsHealthCheck>("aws");
         return services;
+    }
+
+    /// <summary>Access by capability: requests and decisions, grants and their IAM policies, live sessions, findings.</summary>
+    private static void AddPortalAccess(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IBastionDirectory, BastionDirectory>();
+        services.TryAddSingleton<ILiveSessions, LiveSessions>();
+        services.TryAddSingleton<AccessNotifier>();
+        services.TryAddSingleton<GrantStore>();
+        services.TryAddSingleton<SessionEnforcer>();
+        services.TryAddSingleton<ILiveSessionService>(sp => sp.GetRequiredService<SessionEnforcer>());
+        services.TryAddSingleton<AccessGrants>();
+        services.TryAddSingleton<IAccessGrants>(sp => sp.GetRequiredService<AccessGrants>());
+        services.TryAddSingleton<AccessRequests>();
+        services.TryAddSingleton<IAccessRequests>(sp => sp.GetRequiredService<AccessRequests>());
+        services.TryAddSingleton<AccessFindings>();
+        services.TryAddSingleton<IAccessFindings>(sp => sp.GetRequiredService<AccessFindings>());
+        services.TryAddSingleton<AccessMaintenance>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccessMaintenance>());
     }
 
     private static void AddPortalPersistence(this IServiceCollection services)

@@ -48,6 +48,23 @@ public enum GrantState
     Revoked,
 }
 
+/// <summary>What a request asks for.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AccessRequestKind>))]
+public enum AccessRequestKind
+{
+    /// <summary>Access to a bastion, for the requester's IAM user.</summary>
+    [JsonStringEnumMemberName("access")]
+    Access,
+
+    /// <summary>More time on an active grant (<see cref="AccessRequest.ExtendsGrantId"/>), rewritten in place.</summary>
+    [JsonStringEnumMemberName("extension")]
+    Extension,
+
+    /// <summary>A direct grant an approver proposed, waiting for the other approvals it needs.</summary>
+    [JsonStringEnumMemberName("direct")]
+    Direct,
+}
+
 /// <summary>Who a grant is for.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<PrincipalType>))]
 public enum PrincipalType
@@ -80,7 +97,11 @@ public sealed record AccessDecision(string Approver, bool Approved, string? Comm
 /// <param name="CreatedAt">When it was asked.</param>
 /// <param name="DecidedAt">When it left Pending.</param>
 /// <param name="Decisions">Approvals and the denial, in order.</param>
-/// <param name="GrantId">The grant, once approved.</param>
+/// <param name="GrantId">The grant, once approved (for an extension: the grant it extends).</param>
+/// <param name="Kind">Access, an extension, or a proposed direct grant.</param>
+/// <param name="PrincipalType">User, or group for a proposed direct grant (<see cref="IamUser"/> then names the group).</param>
+/// <param name="ExtendsGrantId">For an extension: the grant to extend.</param>
+/// <param name="BreakGlass">Approved by the requester through break-glass.</param>
 public sealed record AccessRequest(
     long Id,
     AccessRequestState State,
@@ -93,7 +114,11 @@ public sealed record AccessRequest(
     DateTimeOffset CreatedAt,
     DateTimeOffset? DecidedAt,
     IReadOnlyList<AccessDecision> Decisions,
-    long? GrantId);
+    long? GrantId,
+    AccessRequestKind Kind = AccessRequestKind.Access,
+    PrincipalType PrincipalType = PrincipalType.User,
+    long? ExtendsGrantId = null,
+    bool BreakGlass = false);
 
 /// <summary>Time-bound access to a bastion, held as one inline IAM policy.</summary>
 /// <param name="Id">The grant's number; its policy is <c>portal-grant-&lt;id&gt;</c>.</param>
@@ -114,6 +139,11 @@ public sealed record AccessRequest(
 /// <param name="MissingInIam">The reconciler found its policy gone from IAM while it should be active.</param>
 /// <param name="Note">What ending it did (sessions ended, or why they could not be).</param>
 /// <param name="ConnectCommand">The command that opens a session under it.</param>
+/// <param name="Person">The portal person whose request it answers, when known.</param>
+/// <param name="BreakGlass">Approved by its own requester through break-glass; another approver must acknowledge it.</param>
+/// <param name="ReviewedBy">The approver who acknowledged a break-glass grant.</param>
+/// <param name="ReviewedAt">When.</param>
+/// <param name="ReviewComment">What they said.</param>
 public sealed record AccessGrant(
     long Id,
     string Principal,
@@ -132,8 +162,16 @@ public sealed record AccessGrant(
     DateTimeOffset? EndedAt,
     bool MissingInIam,
     string? Note,
-    string ConnectCommand)
+    string ConnectCommand,
+    string? Person = null,
+    bool BreakGlass = false,
+    string? ReviewedBy = null,
+    DateTimeOffset? ReviewedAt = null,
+    string? ReviewComment = null)
 {
+    /// <summary>A break-glass grant no other approver has acknowledged yet.</summary>
+    public bool AwaitsReview => BreakGlass && ReviewedBy is null;
+
     /// <summary>The inline policy's name.</summary>
     public string PolicyName => GrantPolicy.NameOf(Id);
 }

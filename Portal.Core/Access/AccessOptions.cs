@@ -34,6 +34,9 @@ public sealed class AccessOptions
     /// </summary>
     public EnforceSessionsMode EnforceSessions { get; set; } = EnforceSessionsMode.Terminate;
 
+    /// <summary>Break-glass: a person who is both Requester and Approver approving their own request. Off by default.</summary>
+    public BreakGlassOptions BreakGlass { get; set; } = new();
+
     /// <summary>How a portal person is mapped to an IAM user. Defaults to the sign-in claim.</summary>
     public IamMappingOptions IamMapping { get; set; } = new();
 
@@ -48,6 +51,17 @@ public sealed class AccessOptions
     /// </summary>
     [RegularExpression(@"^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$", ErrorMessage = "must be an EC2 tag value")]
     public string? BastionNameTag { get; set; }
+}
+
+/// <summary>Break-glass access. Bound from <c>Portal:Access:BreakGlass</c>.</summary>
+public sealed class BreakGlassOptions
+{
+    /// <summary>Whether anyone may approve their own request through break-glass. Defaults to off.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>The longest break-glass grant, in minutes. Defaults to 60, the most allowed.</summary>
+    [Range(5, 60)]
+    public int MaxMinutes { get; set; } = 60;
 }
 
 /// <summary>Where a person's IAM user name comes from.</summary>

@@ -25,6 +25,14 @@ internal sealed class AccessRequestRecord
 
     public long? GrantId { get; set; }
 
+    public AccessRequestKind Kind { get; set; }
+
+    public PrincipalType PrincipalType { get; set; }
+
+    public long? ExtendsGrantId { get; set; }
+
+    public bool BreakGlass { get; set; }
+
     public List<AccessDecisionRecord> Decisions { get; set; } = [];
 }
 
@@ -84,6 +92,17 @@ internal sealed class GrantRecord
     /// <summary>When a sweep after the grant ended last found none of its sessions left (null until one succeeds).</summary>
     public DateTimeOffset? SessionsClearedAt { get; set; }
 
+    /// <summary>The portal person whose request it answers (none for a direct grant).</summary>
+    public string? Person { get; set; }
+
+    public bool BreakGlass { get; set; }
+
+    public string? ReviewedBy { get; set; }
+
+    public DateTimeOffset? ReviewedAt { get; set; }
+
+    public string? ReviewComment { get; set; }
+
     public AccessGrant ToGrant(string region) => new(
         Id,
         Principal,
@@ -102,7 +121,12 @@ internal sealed class GrantRecord
         EndedAt,
         MissingInIam,
         Note,
-        GrantPolicy.ConnectCommand(TargetInstanceId, region));
+        GrantPolicy.ConnectCommand(TargetInstanceId, region),
+        Person,
+        BreakGlass,
+        ReviewedBy,
+        ReviewedAt,
+        ReviewComment);
 
     /// <summary>The principal as <c>user/name</c> or <c>group/name</c>.</summary>
     public string Principal => $"{(PrincipalType == PrincipalType.User ? "user" : "group")}/{PrincipalName}";

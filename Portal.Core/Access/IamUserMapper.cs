@@ -7,7 +7,12 @@ namespace Portal.Core.Access;
 /// <param name="Name">The sign-in name.</param>
 /// <param name="Email">The e-mail the sign-in carries, when it does.</param>
 /// <param name="IamUserClaim">The <c>portal:iam_user</c> claim, when present.</param>
-public sealed record AccessPerson(string Name, string? Email = null, string? IamUserClaim = null);
+/// <param name="Roles">The portal roles the sign-in holds (break-glass needs both Requester and Approver).</param>
+public sealed record AccessPerson(string Name, string? Email = null, string? IamUserClaim = null, IReadOnlyCollection<string>? Roles = null)
+{
+    /// <summary>Whether the sign-in holds <paramref name="role"/>.</summary>
+    public bool Holds(string role) => Roles?.Contains(role, StringComparer.Ordinal) == true;
+}
 
 /// <summary>The IAM user a person's grants go to, or what is missing.</summary>
 /// <param name="UserName">The IAM user, when found.</param>

@@ -1,13 +1,10 @@
 using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Aws.Iam;
 using Portal.Core.Notifications;
-using Portal.Core.Persistence;
 using Portal.Core.Setup;
 
 namespace Portal.Core.Access;
@@ -20,13 +17,12 @@ namespace Portal.Core.Access;
 /// name (paths differ; an Owner filter would have to spell the ARN exactly).
 /// </summary>
 internal sealed partial class SessionEnforcer(
-    IDbContextFactory<PortalDbContext> contexts,
+    GrantStore grants,
     ILiveSessions sessions,
     IBastionDirectory bastions,
     IIamClient iam,
     IAwsEnvironment environment,
-    IAuditTrail audit,
-    INotifications notifications,
+    AccessNotifier notifier,
     TimeProvider time,
     IOptions<AccessOptions> options,
     ILogger<SessionEnforcer> logger) : ILiveSessionService
@@ -39,8 +35,6 @@ internal sealed partial class SessionEnforcer(
     /// <summary>How long a failed sweep is retried: the longest session Session Manager allows.</summary>
     private static readonly TimeSpan RetryFor = TimeSpan.FromHours(24);
 
-    private const int MaxReason = 1000;
-
     private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<LiveSessionView>> ListAsync(CancellationToken cancellationToken = default)
@@ -49,7 +43,6 @@ internal sealed partial class SessionEnforcer(
         var targets = await bastions.ListAsync(cancellationToken);
         var names = (await environment.ListInstancesAsync(cancellationToken)).ToDictionary(i => i.InstanceId, i => i.Name, StringComparer.Ordinal);
         var coverage = await CoverageAsync(now, excluding: null, cancellationToken);
-        var people = await RequestersAsync(coverage.Select(c => c.Grant), cancellationToken);
         var views = new List<LiveSessionView>();
         foreach (var target in targets)
         {
@@ -61,7 +54,7 @@ internal sealed partial class SessionEnforcer(
                     session.SessionId,
                     session.Owner,
                     user,
-                    grant is not null ? people.GetValueOrDefault(grant.Id) : null,
+                    grant?.Person,
                     session.Target,
                     names.GetValueOrDefault(session.Target),
                     session.DocumentName,
@@ -77,15 +70,7 @@ internal sealed partial class SessionEnforcer(
     public async Task TerminateAsync(string sessionId, string actor, string? reason, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(actor);
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw AccessException.Invalid("reason", "Say why the session is ended; the person is told.");
-        }
-
-        if (reason.Length > MaxReason || ControlCharacters().IsMatch(reason))
-        {
-            throw AccessException.Invalid("reason", $"A reason is up to {MaxReason} characters, without control characters.");
-        }
+        var why = AccessInput.Reason(reason, "Say why the session is ended; the person is told.");
 
         var live = (await ListAsync(cancellationToken)).FirstOrDefault(s => s.SessionId == sessionId)
             ?? throw new AccessException(AccessRefusal.NotFound, $"There is no live session {sessionId} on a bastion the portal manages.");
@@ -95,14 +80,14 @@ internal sealed partial class SessionEnforcer(
         }
         catch (AwsApiException ex)
         {
-            await RecordAsync(actor, "session.terminate", sessionId, $"{ex.Service} {ex.Operation} answered {ex.ErrorCode}; the session is still live", AuditOutcome.Failed);
+            await RecordAsync(actor, AuditActions.SessionTerminate, sessionId, $"{ex.Service} {ex.Operation} answered {ex.ErrorCode}; the session is still live", AuditOutcome.Failed);
             throw;
         }
 
-        await RecordAsync(actor, "session.terminate", sessionId, $"{Who(live.Owner)} on {live.Target}: {reason.Trim()}");
+        await RecordAsync(actor, AuditActions.SessionTerminate, sessionId, $"{Who(live.Owner)} on {live.Target}: {why}");
         if (live.Person is { } person)
         {
-            await NoticeAsync(INotifications.Person(person), $"Your session {sessionId} on {live.Target} was ended by {actor}: {reason.Trim()}");
+            await notifier.NoticeAsync(INotifications.Person(person), $"Your session {sessionId} on {live.Target} was ended by {actor}: {why}");
         }
     }
 
@@ -141,17 +126,7 @@ internal sealed partial class SessionEnforcer(
     {
         var now = time.GetUtcNow();
         var coverage = await CoverageAsync(now, excluding: null, cancellationToken);
-        List<GrantRecord> recent;
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        {
-            var followUpSince = now - FollowUp;
-            var retrySince = now - RetryFor;
-            recent = await db.Grants.AsNoTracking()
-                .Where(g => (g.State == GrantState.Revoked || g.State == GrantState.Expired) && g.EndedAt != null
-                    && (g.EndedAt >= followUpSince || (g.SessionsClearedAt == null && g.EndedAt >= retrySince)))
-                .ToListAsync(cancellationToken);
-        }
-
+        var recent = await grants.SweepingAsync(now - FollowUp, now - RetryFor, cancellationToken);
         var ended = await PrincipalsAsync(recent, cancellationToken);
         var failures = new Dictionary<long, AwsApiException>();
         var count = 0;
@@ -186,7 +161,7 @@ internal sealed partial class SessionEnforcer(
                 {
                     if (_reported.TryAdd(session.SessionId, 0))
                     {
-                        await RecordAsync(Actor, "session.unauthorized", session.SessionId, $"{Who(session.Owner)} on {session.Target}: no active portal grant covers it (left running: EnforceSessions is Report)", AuditOutcome.Failed);
+                        await RecordAsync(Actor, AuditActions.SessionUnauthorized, session.SessionId, $"{Who(session.Owner)} on {session.Target}: no active portal grant covers it (left running: EnforceSessions is Report)", AuditOutcome.Failed);
                     }
 
                     continue;
@@ -210,22 +185,15 @@ internal sealed partial class SessionEnforcer(
             }
         }
 
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        foreach (var (grant, _) in ended)
         {
-            foreach (var (grant, _) in ended)
+            if (failures.TryGetValue(grant.Id, out var failure))
             {
-                if (failures.TryGetValue(grant.Id, out var failure))
-                {
-                    await db.Grants.Where(g => g.Id == grant.Id).ExecuteUpdateAsync(
-                        u => u.SetProperty(g => g.ErrorCode, failure.ErrorCode).SetProperty(g => g.Error, Cut($"Live sessions could not be ended ({failure.Service} {failure.Operation} answered {failure.ErrorCode}); the portal keeps trying: {failure.Message}")),
-                        cancellationToken);
-                }
-                else if (grant.SessionsClearedAt is null)
-                {
-                    await db.Grants.Where(g => g.Id == grant.Id).ExecuteUpdateAsync(
-                        u => u.SetProperty(g => g.SessionsClearedAt, now).SetProperty(g => g.ErrorCode, (string?)null).SetProperty(g => g.Error, (string?)null),
-                        cancellationToken);
-                }
+                await grants.ErrorAsync(grant.Id, failure.ErrorCode, $"Live sessions could not be ended ({failure.Service} {failure.Operation} answered {failure.ErrorCode}); the portal keeps trying: {failure.Message}", cancellationToken);
+            }
+            else if (grant.SessionsClearedAt is null)
+            {
+                await grants.SessionsClearedAsync(grant.Id, now, cancellationToken);
             }
         }
 
@@ -241,30 +209,27 @@ internal sealed partial class SessionEnforcer(
         catch (AwsApiException ex)
         {
             LogTerminateFailed(logger, session.SessionId, ex.ErrorCode);
-            await RecordAsync(actor, "session.terminate", session.SessionId, $"{Who(session.Owner)} on {session.Target}: {why}; {ex.Service} {ex.Operation} answered {ex.ErrorCode}, retried", AuditOutcome.Failed);
+            await RecordAsync(actor, AuditActions.SessionTerminate, session.SessionId, $"{Who(session.Owner)} on {session.Target}: {why}; {ex.Service} {ex.Operation} answered {ex.ErrorCode}, retried", AuditOutcome.Failed);
             throw;
         }
 
-        await RecordAsync(actor, "session.terminate", session.SessionId, $"{Who(session.Owner)} on {session.Target}: {why}");
+        await RecordAsync(actor, AuditActions.SessionTerminate, session.SessionId, $"{Who(session.Owner)} on {session.Target}: {why}");
     }
 
     /// <summary>The active grants in their window, each with the IAM users it covers (a group's members).</summary>
     private async Task<IReadOnlyList<(GrantRecord Grant, IReadOnlySet<string> Users)>> CoverageAsync(DateTimeOffset now, long? excluding, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var active = await db.Grants.AsNoTracking()
-            .Where(g => g.State == GrantState.Active && g.StartsAt <= now && g.ExpiresAt > now && g.Id != excluding)
-            .ToListAsync(cancellationToken);
+        var active = await grants.ActiveAsync(now, excluding, cancellationToken);
 
         // A person's own grant names them; a group's does not: where both cover a session, it is shown under the first.
         return await PrincipalsAsync(active.OrderBy(g => g.PrincipalType == PrincipalType.Group).ThenByDescending(g => g.Id), cancellationToken);
     }
 
-    private async Task<List<(GrantRecord Grant, IReadOnlySet<string> Users)>> PrincipalsAsync(IEnumerable<GrantRecord> grants, CancellationToken cancellationToken)
+    private async Task<List<(GrantRecord Grant, IReadOnlySet<string> Users)>> PrincipalsAsync(IEnumerable<GrantRecord> records, CancellationToken cancellationToken)
     {
         var members = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
         var result = new List<(GrantRecord, IReadOnlySet<string>)>();
-        foreach (var grant in grants)
+        foreach (var grant in records)
         {
             if (grant.PrincipalType == PrincipalType.User)
             {
@@ -299,49 +264,16 @@ internal sealed partial class SessionEnforcer(
     private static GrantRecord? Covering(IEnumerable<(GrantRecord Grant, IReadOnlySet<string> Users)> coverage, string? user, string target, DateTimeOffset now) =>
         user is null ? null : coverage.FirstOrDefault(c => c.Grant.TargetInstanceId == target && c.Users.Contains(user) && c.Grant.StartsAt <= now && now < c.Grant.ExpiresAt).Grant;
 
-    private async Task<Dictionary<long, string>> RequestersAsync(IEnumerable<GrantRecord> grants, CancellationToken cancellationToken)
-    {
-        var requestIds = grants.Where(g => g.RequestId is not null).Select(g => g.RequestId!.Value).Distinct().ToList();
-        if (requestIds.Count == 0)
-        {
-            return [];
-        }
-
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var requesters = await db.AccessRequests.AsNoTracking().Where(r => requestIds.Contains(r.Id)).Select(r => new { r.Id, r.Requester }).ToDictionaryAsync(r => r.Id, r => r.Requester, cancellationToken);
-        return grants.Where(g => g.RequestId is { } id && requesters.ContainsKey(id)).ToDictionary(g => g.Id, g => requesters[g.RequestId!.Value]);
-    }
-
     private static string Who(string owner) => SessionOwner.IamUserName(owner) is { } user ? $"user/{user}" : owner;
 
-    private static string Cut(string text) => text.Length <= 2000 ? text : text[..2000];
-
     private Task RecordAsync(string actor, string action, string sessionId, string detail, AuditOutcome outcome = AuditOutcome.Succeeded) =>
-        audit.RecordAsync(new AuditRecord(actor, action, SessionTarget(sessionId), outcome, Cut(detail)), CancellationToken.None);
+        notifier.AuditAsync(actor, action, SessionTarget(sessionId), detail, outcome);
 
     internal static string SessionTarget(string sessionId) => "session/" + sessionId;
-
-    private async Task NoticeAsync(string audience, string text)
-    {
-        try
-        {
-            await notifications.NotifyAsync(audience, text, "/access/request", CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or AwsApiException)
-        {
-            LogNoticeFailed(logger, audience, ex);
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live sessions on {Target} could not be listed: {ErrorCode}")]
     private static partial void LogSweepFailed(ILogger logger, string target, string errorCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} could not be ended: {ErrorCode}")]
     private static partial void LogTerminateFailed(ILogger logger, string sessionId, string errorCode);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A notice for {Audience} could not be kept")]
-    private static partial void LogNoticeFailed(ILogger logger, string audience, Exception exception);
-
-    [GeneratedRegex(@"[\p{Cc}-[\r\n\t]]")]
-    private static partial Regex ControlCharacters();
 }

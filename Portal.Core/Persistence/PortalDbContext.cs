@@ -84,7 +84,9 @@ internal sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
             request.ToTable("AccessRequests");
             request.Property(e => e.State).HasConversion<string>().HasMaxLength(16);
             request.Property(e => e.Requester).HasMaxLength(256);
-            request.Property(e => e.IamUser).HasMaxLength(64);
+            request.Property(e => e.IamUser).HasMaxLength(128);
+            request.Property(e => e.Kind).HasConversion<string>().HasMaxLength(16);
+            request.Property(e => e.PrincipalType).HasConversion<string>().HasMaxLength(8);
             request.Property(e => e.TargetInstanceId).HasMaxLength(32);
             request.Property(e => e.Reason).HasMaxLength(1000);
             request.Property(e => e.Ticket).HasMaxLength(128);
@@ -114,6 +116,10 @@ internal sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
             grant.Property(e => e.Error).HasMaxLength(2000);
             grant.Property(e => e.RevokedBy).HasMaxLength(256);
             grant.Property(e => e.Note).HasMaxLength(2000);
+            grant.Property(e => e.Person).HasMaxLength(256);
+            grant.Property(e => e.ReviewedBy).HasMaxLength(256);
+            grant.Property(e => e.ReviewComment).HasMaxLength(1000);
+            grant.HasIndex(e => e.Person);
             grant.HasIndex(e => e.State);
             grant.HasIndex(e => e.ExpiresAt);
         });

@@ -16,7 +16,8 @@ internal sealed partial class SandboxSeeder(
     IAmazonEC2 ec2,
     IAmazonS3 s3,
     IIamClient iam,
-    IAccessService access,
+    IAccessRequests requests,
+    IAccessGrants grants,
     IOptions<SandboxOptions> options,
     IOptions<PortalAwsOptions> aws,
     TimeProvider time,
@@ -187,10 +188,10 @@ internal sealed partial class SandboxSeeder(
         }
 
         // Live sessions come with the grant, once: a sandbox whose moto outlived the portal keeps its own (maybe ended).
-        var fresh = (await access.ListGrantsAsync(cancellationToken: cancellationToken)).Count == 0;
+        var fresh = (await grants.ListAsync(cancellationToken: cancellationToken)).Count == 0;
         if (fresh)
         {
-            await access.GrantAsync(
+            await requests.GrantDirectlyAsync(
                 new AccessPerson("bob", IamUserClaim: "bob"),
                 new NewGrant(Access.PrincipalType.Group, OperatorsGroup, bastion, 480, "Sandbox: the operators' on-call shift"),
                 cancellationToken);

@@ -30,7 +30,9 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
 
     private string Erin => $"erin-{_suffix}";
 
-    private IAccessService Access => _services.GetRequiredService<IAccessService>();
+    private IAccessRequests Requests => _services.GetRequiredService<IAccessRequests>();
+
+    private IAccessGrants Grants => _services.GetRequiredService<IAccessGrants>();
 
     private AccessMaintenance Maintenance => _services.GetRequiredService<AccessMaintenance>();
 
@@ -51,13 +53,13 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
     [Fact]
     public async Task Approve_ByAnother_PutsTheGrantPolicy_WithTheInstanceTheDocumentAndTheWindow()
     {
-        var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 120, "Rotate the TLS certificate", "OPS-42"));
+        var request = await Requests.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 120, "Rotate the TLS certificate", "OPS-42"));
         _time.Advance(TimeSpan.FromMinutes(3));
 
-        var approved = await Access.ApproveAsync(request.Id, Approver("bob"), "ok, during the window");
+        var approved = await Requests.ApproveAsync(request.Id, Approver("bob"), "ok, during the window");
 
         Assert.Equal(AccessRequestState.Approved, approved.State);
-        var grant = await Access.GetGrantAsync(approved.GrantId!.Value);
+        var grant = await Grants.GetAsync(approved.GrantId!.Value);
         Assert.Equal((GrantState.Active, $"user/{Dave}"), (grant.State, grant.Principal));
         Assert.Equal(new DateTimeOffset(2026, 11, 27, 11, 3, 0, TimeSpan.Zero), grant.ExpiresAt);
         var document = (await CliAsync("iam", "get-user-policy", "--user-name", Dave, "--policy-name", $"portal-grant-{grant.Id}")).GetProperty("PolicyDocument");
@@ -86,9 +88,9 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         await CliAsync("sns", "subscribe", "--topic-arn", _topicArn!, "--protocol", "sqs", "--notification-endpoint", queueArn);
         var notices = _services.GetRequiredService<INotifications>();
 
-        var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 30, "Clear the cache"));
+        var request = await Requests.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 30, "Clear the cache"));
         var forBob = await notices.ForAsync("bob", ["Approver"]);
-        await Access.ApproveAsync(request.Id, Approver("bob"));
+        await Requests.ApproveAsync(request.Id, Approver("bob"));
         _time.Advance(TimeSpan.FromMinutes(20));
         await Maintenance.ExpireAsync(CancellationToken.None);
         await Maintenance.ExpireAsync(CancellationToken.None); // warned once
@@ -109,46 +111,46 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
     [Fact]
     public async Task Approve_OwnRequest_IsRefused_AndChangesNothing()
     {
-        var request = await Access.RequestAsync(Person("erin", Erin), new NewAccessRequest(_bastion, 60, "Check the disk"));
+        var request = await Requests.RequestAsync(Person("erin", Erin), new NewAccessRequest(_bastion, 60, "Check the disk"));
 
-        var refused = await Assert.ThrowsAsync<AccessException>(() => Access.ApproveAsync(request.Id, Approver("erin")));
-        var deny = await Assert.ThrowsAsync<AccessException>(() => Access.DenyAsync(request.Id, "erin"));
+        var refused = await Assert.ThrowsAsync<AccessException>(() => Requests.ApproveAsync(request.Id, Approver("erin")));
+        var deny = await Assert.ThrowsAsync<AccessException>(() => Requests.DenyAsync(request.Id, "erin"));
 
         Assert.Equal(AccessRefusal.Conflict, refused.Refusal);
         Assert.Contains("own request", refused.Message, StringComparison.Ordinal);
         Assert.Equal(AccessRefusal.Conflict, deny.Refusal);
-        Assert.Equal(AccessRequestState.Pending, (await Access.GetRequestAsync(request.Id)).State);
+        Assert.Equal(AccessRequestState.Pending, (await Requests.GetAsync(request.Id)).State);
         Assert.Empty((await CliAsync("iam", "list-user-policies", "--user-name", Erin)).GetProperty("PolicyNames").EnumerateArray());
     }
 
     [Fact]
     public async Task Request_WithBadInput_NamesEachProblem_AndStoresNothing()
     {
-        var bad = await Assert.ThrowsAsync<AccessException>(() => Access.RequestAsync(Person("dave", Dave), new NewAccessRequest("i-0000000000000dead", 10_000, " ")));
-        var unmapped = await Assert.ThrowsAsync<AccessException>(() => Access.RequestAsync(new AccessPerson("frank"), new NewAccessRequest(_bastion, 60, "Look at logs")));
-        var missing = await Assert.ThrowsAsync<AccessException>(() => Access.RequestAsync(Person("gina", $"gina-{_suffix}"), new NewAccessRequest(_bastion, 60, "Look at logs")));
+        var bad = await Assert.ThrowsAsync<AccessException>(() => Requests.RequestAsync(Person("dave", Dave), new NewAccessRequest("i-0000000000000dead", 10_000, " ")));
+        var unmapped = await Assert.ThrowsAsync<AccessException>(() => Requests.RequestAsync(new AccessPerson("frank"), new NewAccessRequest(_bastion, 60, "Look at logs")));
+        var missing = await Assert.ThrowsAsync<AccessException>(() => Requests.RequestAsync(Person("gina", $"gina-{_suffix}"), new NewAccessRequest(_bastion, 60, "Look at logs")));
 
         Assert.Equal(AccessRefusal.Invalid, bad.Refusal);
         Assert.Equal(["durationMinutes", "reason", "targetInstanceId"], bad.Errors.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("1 to 480 minutes", bad.Errors["durationMinutes"][0], StringComparison.Ordinal);
         Assert.Contains("portal:iam_user claim is missing", unmapped.Errors["iamUser"][0], StringComparison.Ordinal);
         Assert.Contains("does not exist", missing.Errors["iamUser"][0], StringComparison.Ordinal);
-        Assert.Empty(await Access.ListRequestsAsync());
+        Assert.Empty(await Requests.ListAsync());
     }
 
     [Fact]
     public async Task TwoApprovers_AtOnce_MakeOneGrant()
     {
-        var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Restart the service"));
+        var request = await Requests.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Restart the service"));
 
         var outcomes = await Task.WhenAll(
-            Attempt(() => Access.ApproveAsync(request.Id, Approver("bob"))),
-            Attempt(() => Access.ApproveAsync(request.Id, Approver("erin"))),
-            Attempt(() => Access.ApproveAsync(request.Id, Approver("alice"))));
+            Attempt(() => Requests.ApproveAsync(request.Id, Approver("bob"))),
+            Attempt(() => Requests.ApproveAsync(request.Id, Approver("erin"))),
+            Attempt(() => Requests.ApproveAsync(request.Id, Approver("alice"))));
 
         Assert.Contains(outcomes, o => o is null);
         Assert.All(outcomes.OfType<AccessException>(), e => Assert.Equal(AccessRefusal.Conflict, e.Refusal));
-        Assert.Single(await Access.ListGrantsAsync("dave"));
+        Assert.Single(await Grants.ListAsync("dave"));
         Assert.Single((await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").EnumerateArray());
     }
 
@@ -156,7 +158,7 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
     public async Task Approve_WithTwoRequired_WaitsForASecondDistinctApprover()
     {
         await using var services = Build(requiredApprovals: 2);
-        var access = services.GetRequiredService<IAccessService>();
+        var access = services.GetRequiredService<IAccessRequests>();
         var request = await access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Patch the kernel"));
 
         var first = await access.ApproveAsync(request.Id, Approver("bob"));
@@ -176,14 +178,14 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         var daves = await StartSessionAsync(Dave);
         var erins = await StartSessionAsync(Erin);
 
-        var revoked = await Access.RevokeAsync(grant.Id, "bob", "done early");
+        var revoked = await Grants.RevokeAsync(grant.Id, "bob", "done early");
 
         Assert.Equal((GrantState.Revoked, "bob"), (revoked.State, revoked.RevokedBy));
         Assert.Contains($"ended 1 live session(s): {daves}", revoked.Note, StringComparison.Ordinal);
         Assert.Equal([erins], await ActiveSessionsAsync()); // someone else's session is not the revoke's business
         Assert.Contains(await AuditAsync(), a => a.Action == "session.terminate" && a.Target == $"session/{daves}" && a.Detail!.Contains($"grant {grant.Id} was revoked by bob", StringComparison.Ordinal));
         Assert.Empty((await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").EnumerateArray());
-        var again = await Assert.ThrowsAsync<AccessException>(() => Access.RevokeAsync(grant.Id, "bob"));
+        var again = await Assert.ThrowsAsync<AccessException>(() => Grants.RevokeAsync(grant.Id, "bob"));
         Assert.Equal(AccessRefusal.Conflict, again.Refusal);
     }
 
@@ -194,10 +196,10 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         var daves = await StartSessionAsync(Dave);
         _sessions.Failure = new AwsApiException("ssm", "DescribeSessions", "ThrottlingException", "slow down");
 
-        var revoked = await Access.RevokeAsync(grant.Id, "bob");
+        var revoked = await Grants.RevokeAsync(grant.Id, "bob");
         _time.Advance(TimeSpan.FromMinutes(20)); // past the follow-up window: only the unfinished sweep keeps it on the list
         await Enforcer.SweepAsync(CancellationToken.None);
-        var stillFailing = await Access.GetGrantAsync(grant.Id);
+        var stillFailing = await Grants.GetAsync(grant.Id);
         _sessions.Failure = null;
         await Enforcer.SweepAsync(CancellationToken.None);
 
@@ -205,7 +207,7 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         Assert.Contains("live sessions could not be ended yet: ssm DescribeSessions answered ThrottlingException", revoked.Note, StringComparison.Ordinal);
         Assert.Equal("ThrottlingException", stillFailing.ErrorCode);
         Assert.Empty(await ActiveSessionsAsync());
-        Assert.Null((await Access.GetGrantAsync(grant.Id)).ErrorCode);
+        Assert.Null((await Grants.GetAsync(grant.Id)).ErrorCode);
         Assert.Contains(await AuditAsync(), a => a.Action == "session.terminate" && a.Target == $"session/{daves}");
         Assert.Empty((await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").EnumerateArray());
     }
@@ -216,7 +218,7 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         await _services.DisposeAsync();
         _services = Build(requiredApprovals: 1, EnforceSessionsMode.Report);
         var grant = await ActiveGrantAsync();
-        await Access.RevokeAsync(grant.Id, "bob");
+        await Grants.RevokeAsync(grant.Id, "bob");
 
         var late = await StartSessionAsync(Dave); // moto, like IAM for a few seconds, still lets it start
         _time.Advance(TimeSpan.FromSeconds(30));
@@ -264,7 +266,7 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
     {
         var grant = await ActiveGrantAsync();
         var daves = await StartSessionAsync(Dave);
-        var waiting = await Access.RequestAsync(Person("erin", Erin), new NewAccessRequest(_bastion, 30, "Nobody answers"));
+        var waiting = await Requests.RequestAsync(Person("erin", Erin), new NewAccessRequest(_bastion, 30, "Nobody answers"));
         _time.Advance(TimeSpan.FromMinutes(59));
         var early = await Maintenance.ExpireAsync(CancellationToken.None);
 
@@ -274,12 +276,12 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         await Maintenance.ExpireAsync(CancellationToken.None);
 
         Assert.Equal((0, 1), (early, due));
-        var expired = await Access.GetGrantAsync(grant.Id);
+        var expired = await Grants.GetAsync(grant.Id);
         Assert.Equal(GrantState.Expired, expired.State);
         Assert.Contains($"ended 1 live session(s): {daves}", expired.Note, StringComparison.Ordinal);
         Assert.Empty(await ActiveSessionsAsync());
         Assert.Empty((await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").EnumerateArray());
-        Assert.Equal(AccessRequestState.Expired, (await Access.GetRequestAsync(waiting.Id)).State);
+        Assert.Equal(AccessRequestState.Expired, (await Requests.GetAsync(waiting.Id)).State);
         Assert.Contains(await AuditAsync(), a => a.Action == "grant.expire" && a.Actor == "portal");
     }
 
@@ -288,13 +290,13 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
     {
         var ghost = $"ghost-{_suffix}";
         await CliAsync("iam", "create-user", "--user-name", ghost);
-        var request = await Access.RequestAsync(Person("ghost", ghost), new NewAccessRequest(_bastion, 60, "Look around"));
+        var request = await Requests.RequestAsync(Person("ghost", ghost), new NewAccessRequest(_bastion, 60, "Look around"));
         await CliAsync("iam", "delete-user", "--user-name", ghost);
 
-        var approved = await Access.ApproveAsync(request.Id, Approver("bob"));
-        var failed = await Access.GetGrantAsync(approved.GrantId!.Value);
+        var approved = await Requests.ApproveAsync(request.Id, Approver("bob"));
+        var failed = await Grants.GetAsync(approved.GrantId!.Value);
         await CliAsync("iam", "create-user", "--user-name", ghost);
-        var retried = await Access.RetryAsync(failed.Id, "bob");
+        var retried = await Grants.RetryAsync(failed.Id, "bob");
 
         Assert.Equal(AccessRequestState.Approved, approved.State);
         Assert.Equal((GrantState.Approved, "NoSuchEntity"), (failed.State, failed.ErrorCode));
@@ -308,8 +310,8 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         var group = $"operators-{_suffix}";
         await CliAsync("iam", "create-group", "--group-name", group);
 
-        var grant = await Access.GrantAsync(Approver("bob"), new NewGrant(PrincipalType.Group, group, _bastion, 30, "Incident 7"));
-        var unknown = await Assert.ThrowsAsync<AccessException>(() => Access.GrantAsync(Approver("bob"), new NewGrant(PrincipalType.User, $"nobody-{_suffix}", _bastion, 30, "x")));
+        var grant = await GrantAsync(Approver("bob"), new NewGrant(PrincipalType.Group, group, _bastion, 30, "Incident 7"));
+        var unknown = await Assert.ThrowsAsync<AccessException>(() => GrantAsync(Approver("bob"), new NewGrant(PrincipalType.User, $"nobody-{_suffix}", _bastion, 30, "x")));
 
         Assert.Equal((GrantState.Active, $"group/{group}", (long?)null), (grant.State, grant.Principal, grant.RequestId));
         Assert.Contains("StartSession", (await CliAsync("iam", "get-group-policy", "--group-name", group, "--policy-name", grant.PolicyName)).GetProperty("PolicyDocument").GetRawText(), StringComparison.Ordinal);
@@ -324,9 +326,9 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         await CliAsync("iam", "add-user-to-group", "--group-name", group, "--user-name", Erin);
         var erin = Person("erin", Erin);
 
-        var self = await Assert.ThrowsAsync<AccessException>(() => Access.GrantAsync(erin, new NewGrant(PrincipalType.User, Erin, _bastion, 60, "I need it")));
-        var viaGroup = await Assert.ThrowsAsync<AccessException>(() => Access.GrantAsync(erin, new NewGrant(PrincipalType.Group, group, _bastion, 60, "We need it")));
-        var forDave = await Access.GrantAsync(erin, new NewGrant(PrincipalType.User, Dave, _bastion, 60, "Dave needs it"));
+        var self = await Assert.ThrowsAsync<AccessException>(() => GrantAsync(erin, new NewGrant(PrincipalType.User, Erin, _bastion, 60, "I need it")));
+        var viaGroup = await Assert.ThrowsAsync<AccessException>(() => GrantAsync(erin, new NewGrant(PrincipalType.Group, group, _bastion, 60, "We need it")));
+        var forDave = await GrantAsync(erin, new NewGrant(PrincipalType.User, Dave, _bastion, 60, "Dave needs it"));
 
         Assert.Equal((AccessRefusal.Conflict, AccessRefusal.Conflict), (self.Refusal, viaGroup.Refusal));
         Assert.Contains("your own IAM user", self.Message, StringComparison.Ordinal);
@@ -339,25 +341,133 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
     [Fact]
     public async Task Approve_ARequestForOnesOwnIamUser_IsRefused_UnderAnotherPortalName()
     {
-        var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Deploy"));
+        var request = await Requests.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Deploy"));
 
-        var refused = await Assert.ThrowsAsync<AccessException>(() => Access.ApproveAsync(request.Id, Person("d.second", Dave)));
+        var refused = await Assert.ThrowsAsync<AccessException>(() => Requests.ApproveAsync(request.Id, Person("d.second", Dave)));
 
         Assert.Equal(AccessRefusal.Conflict, refused.Refusal);
-        Assert.Equal(AccessRequestState.Pending, (await Access.GetRequestAsync(request.Id)).State);
+        Assert.Equal(AccessRequestState.Pending, (await Requests.GetAsync(request.Id)).State);
     }
 
     [Fact]
-    public async Task DirectGrant_WhereRequestsNeedTwoApprovers_IsRefused()
+    public async Task DirectGrant_WhereRequestsNeedTwoApprovers_IsProposed_AndMadeByASecondApprover()
     {
         await _services.DisposeAsync();
         _services = Build(requiredApprovals: 2);
 
-        var refused = await Assert.ThrowsAsync<AccessException>(() => Access.GrantAsync(Approver("bob"), new NewGrant(PrincipalType.User, Dave, _bastion, 60, "Quick fix")));
+        var proposed = await Requests.GrantDirectlyAsync(Approver("bob"), new NewGrant(PrincipalType.User, Dave, _bastion, 60, "Quick fix"));
+        var before = (await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").GetArrayLength();
+        var proposal = proposed.Proposal!;
+        var again = await Assert.ThrowsAsync<AccessException>(() => Requests.ApproveAsync(proposal.Id, Approver("bob")));
+        var decided = await Requests.ApproveAsync(proposal.Id, Approver("erin"));
+        var grant = await Grants.GetAsync(decided.GrantId!.Value);
+
+        Assert.Null(proposed.Grant);
+        Assert.Equal((AccessRequestKind.Direct, AccessRequestState.Pending, 1), (proposal.Kind, proposal.State, proposal.Decisions.Count(d => d.Approved)));
+        Assert.Equal(0, before);
+        Assert.Equal(AccessRefusal.Conflict, again.Refusal);
+        Assert.Equal((AccessRequestState.Approved, GrantState.Active, $"user/{Dave}", (string?)null), (decided.State, grant.State, grant.Principal, grant.Person));
+        Assert.Equal(["bob", "erin"], decided.Decisions.Select(d => d.Approver));
+        Assert.Contains(grant.PolicyName, (await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Fact]
+    public async Task BreakGlass_ApprovesOnesOwnRequestForAtMostAnHour_TellsEveryApprover_AndAnotherAcknowledges()
+    {
+        await _services.DisposeAsync();
+        _services = Build(requiredApprovals: 2, breakGlass: true);
+        var erin = new AccessPerson("erin", IamUserClaim: Erin, Roles: ["Requester", "Approver"]);
+        var request = await Requests.RequestAsync(erin, new NewAccessRequest(_bastion, 240, "Production is down"));
+
+        var noReason = await Assert.ThrowsAsync<AccessException>(() => Requests.BreakGlassAsync(request.Id, erin, " "));
+        var onlyRequester = await Assert.ThrowsAsync<AccessException>(() => Requests.BreakGlassAsync(request.Id, erin with { Roles = ["Requester"] }, "Production is down"));
+        var broken = await Requests.BreakGlassAsync(request.Id, erin, "Production is down, nobody answers the phone");
+        var grant = await Grants.GetAsync(broken.GrantId!.Value);
+        var forBob = await _services.GetRequiredService<INotifications>().ForAsync("bob", ["Approver"]);
+        var selfReview = await Assert.ThrowsAsync<AccessException>(() => Grants.AcknowledgeAsync(grant.Id, erin));
+        var waiting = await Grants.AwaitingReviewAsync();
+        var reviewed = await Grants.AcknowledgeAsync(grant.Id, Approver("bob"), "Seen, fine");
+
+        Assert.Equal(AccessRefusal.Invalid, noReason.Refusal);
+        Assert.Equal(AccessRefusal.Forbidden, onlyRequester.Refusal);
+        Assert.True(broken.BreakGlass);
+        Assert.Equal((GrantState.Active, true, "erin"), (grant.State, grant.BreakGlass, grant.Person));
+        Assert.Equal(TimeSpan.FromMinutes(61), grant.ExpiresAt - grant.StartsAt); // capped at 60 minutes, opened a minute early
+        Assert.Contains(forBob, n => n.Text.StartsWith("BREAK-GLASS: erin approved their own request", StringComparison.Ordinal));
+        Assert.Equal(AccessRefusal.Conflict, selfReview.Refusal);
+        Assert.Contains(waiting, g => g.Id == grant.Id);
+        Assert.Equal(("bob", "Seen, fine", false), (reviewed.ReviewedBy, reviewed.ReviewComment, reviewed.AwaitsReview));
+        var audit = await AuditAsync();
+        Assert.Contains(audit, a => a.Action == "access.break-glass" && a.Actor == "erin");
+        Assert.Contains(audit, a => a.Action == "grant.review" && a.Actor == "bob");
+    }
+
+    [Fact]
+    public async Task BreakGlass_WhenOff_IsRefused()
+    {
+        var erin = new AccessPerson("erin", IamUserClaim: Erin, Roles: ["Requester", "Approver"]);
+        var request = await Requests.RequestAsync(erin, new NewAccessRequest(_bastion, 30, "Urgent"));
+
+        var refused = await Assert.ThrowsAsync<AccessException>(() => Requests.BreakGlassAsync(request.Id, erin, "Urgent"));
 
         Assert.Equal(AccessRefusal.Conflict, refused.Refusal);
-        Assert.Contains("2 distinct approvers", refused.Message, StringComparison.Ordinal);
-        Assert.Empty((await CliAsync("iam", "list-user-policies", "--user-name", Dave)).GetProperty("PolicyNames").EnumerateArray());
+        Assert.Equal(AccessRequestState.Pending, (await Requests.GetAsync(request.Id)).State);
+    }
+
+    [Fact]
+    public async Task Extension_Approved_RewritesTheWindowInPlace_WithNoGapAndNoLostSession()
+    {
+        var grant = await ActiveGrantAsync(); // 60 minutes
+        var session = await StartSessionAsync(Dave);
+        _time.Advance(TimeSpan.FromMinutes(50));
+
+        var asked = await Requests.ExtendAsync(Person("dave", Dave), grant.Id, 30, "The migration runs long");
+        var notTheirs = await Assert.ThrowsAsync<AccessException>(() => Requests.ExtendAsync(Person("erin", Erin), grant.Id, 30, "Me too"));
+        var decided = await Requests.ApproveAsync(asked.Id, Approver("bob"));
+        var extended = await Grants.GetAsync(grant.Id);
+        var policy = (await CliAsync("iam", "get-user-policy", "--user-name", Dave, "--policy-name", grant.PolicyName)).GetProperty("PolicyDocument").GetProperty("Statement")[0].GetProperty("Condition");
+        _time.Advance(TimeSpan.FromMinutes(15)); // past the old expiry
+        var atOldExpiry = await Maintenance.ExpireAsync(CancellationToken.None);
+        await Enforcer.SweepAsync(CancellationToken.None);
+        var stillActive = await ActiveSessionsAsync();
+        _time.Advance(TimeSpan.FromMinutes(26)); // past the new one: 60 + 30 minutes after approval
+        var atNewExpiry = await Maintenance.ExpireAsync(CancellationToken.None);
+
+        Assert.Equal((AccessRequestKind.Extension, grant.Id), (asked.Kind, asked.ExtendsGrantId));
+        Assert.Equal(AccessRefusal.Forbidden, notTheirs.Refusal);
+        Assert.Equal(AccessRequestState.Approved, decided.State);
+        Assert.Equal((grant.StartsAt, grant.ExpiresAt.AddMinutes(30), GrantState.Active), (extended.StartsAt, extended.ExpiresAt, extended.State));
+        Assert.Equal(grant.StartsAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), policy.GetProperty("DateGreaterThan").GetProperty("aws:CurrentTime").GetString());
+        Assert.Equal(extended.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), policy.GetProperty("DateLessThan").GetProperty("aws:CurrentTime").GetString());
+        Assert.Equal(0, atOldExpiry);
+        Assert.Equal([session], stillActive);
+        Assert.Equal(1, atNewExpiry);
+        Assert.Empty(await ActiveSessionsAsync());
+        Assert.Contains(await AuditAsync(), a => a.Action == "grant.extend" && a.Target == $"grant/{grant.Id}");
+    }
+
+    [Fact]
+    public async Task Findings_ReportStandingAccessAttachedOutsideThePortal_AndAnEditedGrantPolicy()
+    {
+        var grant = await ActiveGrantAsync();
+        var standing = $"standing-{_suffix}";
+        await CliAsync("iam", "create-user", "--user-name", standing);
+        var policy = (await CliAsync("iam", "create-policy", "--policy-name", $"BastionForever-{_suffix}", "--policy-document",
+            $$"""{"Version":"2012-10-17","Statement":[{"Sid":"Always","Effect":"Allow","Action":"ssm:Start*","Resource":"arn:aws:ec2:*:*:instance/*"}]}""")).GetProperty("Policy").GetProperty("Arn").GetString()!;
+        await CliAsync("iam", "attach-user-policy", "--user-name", standing, "--policy-arn", policy);
+        var edited = (await CliAsync("iam", "get-user-policy", "--user-name", Dave, "--policy-name", grant.PolicyName)).GetProperty("PolicyDocument").GetRawText()
+            .Replace($"instance/{_bastion}", "instance/*", StringComparison.Ordinal);
+        await CliAsync("iam", "put-user-policy", "--user-name", Dave, "--policy-name", grant.PolicyName, "--policy-document", edited);
+
+        var report = await Maintenance.ReconcileAsync(CancellationToken.None);
+
+        var found = Assert.Single(report.Items, f => f.Principal == $"user/{standing}");
+        Assert.Equal((AccessFindingKind.StandingAccess, policy), (found.Kind, found.Policy));
+        Assert.Contains(_bastion, found.Detail, StringComparison.Ordinal);
+        Assert.Contains("statement Always", found.Detail, StringComparison.Ordinal);
+        var changed = Assert.Single(report.Items, f => f.Principal == $"user/{Dave}");
+        Assert.Equal((AccessFindingKind.EditedGrant, grant.Id), (changed.Kind, changed.GrantId));
+        Assert.Contains(await AuditAsync(), a => a.Action == "access.finding" && a.Target == $"user/{standing}");
     }
 
     [Fact]
@@ -369,20 +479,21 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
 
         var report = await Maintenance.ReconcileAsync(CancellationToken.None);
 
-        Assert.Equal([grant.Id], report.Missing);
-        Assert.True((await Access.GetGrantAsync(grant.Id)).MissingInIam);
-        Assert.Contains(new UnknownGrantPolicy($"user/{Erin}", "portal-grant-99999"), report.Unknown);
-        Assert.DoesNotContain(report.Unknown, u => u.Principal == $"user/{Dave}");
+        var missing = Assert.Single(report.Items, f => f.Kind == AccessFindingKind.MissingGrantPolicy && f.GrantId == grant.Id);
+        Assert.Equal($"user/{Dave}", missing.Principal);
+        Assert.True((await Grants.GetAsync(grant.Id)).MissingInIam);
+        Assert.Contains(report.Items, f => f.Kind == AccessFindingKind.UnknownGrantPolicy && f.Principal == $"user/{Erin}" && f.Policy == "portal-grant-99999");
+        Assert.DoesNotContain(report.Items, f => f.Kind == AccessFindingKind.UnknownGrantPolicy && f.Principal == $"user/{Dave}");
     }
 
     [Fact]
     public async Task Cancel_OnlyByTheRequester_AndOnlyWhilePending()
     {
-        var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Maybe later"));
+        var request = await Requests.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Maybe later"));
 
-        var other = await Assert.ThrowsAsync<AccessException>(() => Access.CancelAsync(request.Id, "erin"));
-        var cancelled = await Access.CancelAsync(request.Id, "dave");
-        var late = await Assert.ThrowsAsync<AccessException>(() => Access.ApproveAsync(request.Id, Approver("bob")));
+        var other = await Assert.ThrowsAsync<AccessException>(() => Requests.CancelAsync(request.Id, "erin"));
+        var cancelled = await Requests.CancelAsync(request.Id, "dave");
+        var late = await Assert.ThrowsAsync<AccessException>(() => Requests.ApproveAsync(request.Id, Approver("bob")));
 
         Assert.Equal(AccessRefusal.Forbidden, other.Refusal);
         Assert.Equal(AccessRequestState.Cancelled, cancelled.State);
@@ -391,14 +502,14 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
 
     private async Task<AccessGrant> ActiveGrantAsync()
     {
-        var request = await Access.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Deploy the hotfix"));
-        var approved = await Access.ApproveAsync(request.Id, Approver("bob"));
-        var grant = await Access.GetGrantAsync(approved.GrantId!.Value);
+        var request = await Requests.RequestAsync(Person("dave", Dave), new NewAccessRequest(_bastion, 60, "Deploy the hotfix"));
+        var approved = await Requests.ApproveAsync(request.Id, Approver("bob"));
+        var grant = await Grants.GetAsync(approved.GrantId!.Value);
         Assert.Equal(GrantState.Active, grant.State);
         return grant;
     }
 
-    private ServiceProvider Build(int requiredApprovals, EnforceSessionsMode enforce = EnforceSessionsMode.Terminate) => SetupServices.For(moto, services =>
+    private ServiceProvider Build(int requiredApprovals, EnforceSessionsMode enforce = EnforceSessionsMode.Terminate, bool breakGlass = false) => SetupServices.For(moto, services =>
         services.AddAccess(
             _database,
             _time,
@@ -406,12 +517,17 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
             {
                 o.RequiredApprovals = requiredApprovals;
                 o.EnforceSessions = enforce;
+                o.BreakGlass.Enabled = breakGlass;
                 o.Bastions.Add(_bastion); // read when first resolved, after InitializeAsync started the instance
             },
             sessions: _sessions.Over,
             notices: o => o.TopicArn = _topicArn));
 
     private static AccessPerson Person(string name, string iamUser) => new(name, IamUserClaim: iamUser);
+
+    /// <summary>A direct grant that is made at once (one approval required).</summary>
+    private async Task<AccessGrant> GrantAsync(AccessPerson approver, NewGrant grant) =>
+        (await Requests.GrantDirectlyAsync(approver, grant)).Grant ?? throw new InvalidOperationException("proposed, not granted");
 
     /// <summary>An approver whose sign-in maps to no IAM user of this test (the suffixed users are the grantees).</summary>
     private static AccessPerson Approver(string name) => new(name);

@@ -29,15 +29,21 @@ internal static class AccessServices
         services.AddSingleton<ISetupStore, InMemorySetupStore>();
         services.AddSingleton<LiveSessions>();
         services.AddSingleton<ILiveSessions>(sp => (sessions ?? (real => real))(sp.GetRequiredService<LiveSessions>()));
-        services.AddSingleton<IBastionDirectory, BastionDirectory>();
-        services.AddSingleton<SessionEnforcer>();
-        services.AddSingleton<ILiveSessionService>(sp => sp.GetRequiredService<SessionEnforcer>());
         services.AddOptions<AccessOptions>().Configure(configure);
         services.AddOptions<NotificationOptions>().Configure(o => notices?.Invoke(o));
         services.AddSingleton<INotifications, PortalNotifications>();
         services.AddSingleton<IIamUserMapper, IamUserMapper>();
-        services.AddSingleton<AccessService>();
-        services.AddSingleton<IAccessService>(sp => sp.GetRequiredService<AccessService>());
+        services.AddSingleton<IBastionDirectory, BastionDirectory>();
+        services.AddSingleton<AccessNotifier>();
+        services.AddSingleton<GrantStore>();
+        services.AddSingleton<SessionEnforcer>();
+        services.AddSingleton<ILiveSessionService>(sp => sp.GetRequiredService<SessionEnforcer>());
+        services.AddSingleton<AccessGrants>();
+        services.AddSingleton<IAccessGrants>(sp => sp.GetRequiredService<AccessGrants>());
+        services.AddSingleton<AccessRequests>();
+        services.AddSingleton<IAccessRequests>(sp => sp.GetRequiredService<AccessRequests>());
+        services.AddSingleton<AccessFindings>();
+        services.AddSingleton<IAccessFindings>(sp => sp.GetRequiredService<AccessFindings>());
         services.AddSingleton<AccessMaintenance>();
         return services;
     }

@@ -24,10 +24,15 @@ internal static class AccessApi
         access.MapPost("/requests/{id:long}/approve", ApproveAsync).RequireAuthorization(PortalPolicies.Approve).WithName("ApproveAccessRequest");
         access.MapPost("/requests/{id:long}/deny", DenyAsync).RequireAuthorization(PortalPolicies.Approve).WithName("DenyAccessRequest");
         access.MapPost("/requests/{id:long}/cancel", CancelAsync).RequireAuthorization(PortalPolicies.Request).WithName("CancelAccessRequest");
+        access.MapPost("/requests/{id:long}/break-glass", BreakGlassAsync).RequireAuthorization(PortalPolicies.Request).RequireAuthorization(PortalPolicies.Approve)
+            .WithName("BreakGlassAccessRequest").WithSummary("Approves one's own request in an emergency, where enabled: every approver is told and one must acknowledge it.");
         access.MapGet("/grants", ListGrantsAsync).WithName("ListGrants").WithSummary("Approvers see every grant; Requesters those answering their requests.");
-        access.MapPost("/grants", GrantAsync).RequireAuthorization(PortalPolicies.Approve).WithName("CreateGrant").WithSummary("Grants access directly to an IAM user or group.");
+        access.MapPost("/grants", GrantAsync).RequireAuthorization(PortalPolicies.Approve).WithName("CreateGrant").WithSummary("Grants access directly to an IAM user or group (201), or proposes it where more approvers are needed (202).");
         access.MapPost("/grants/{id:long}/revoke", RevokeAsync).RequireAuthorization(PortalPolicies.Approve).WithName("RevokeGrant").WithSummary("Removes the grant's policy and ends the principal's live sessions.");
         access.MapPost("/grants/{id:long}/retry", RetryAsync).RequireAuthorization(PortalPolicies.Approve).WithName("RetryGrant").WithSummary("Puts an approved grant's policy in place again after an IAM failure.");
+        access.MapPost("/grants/{id:long}/extend", ExtendAsync).RequireAuthorization(PortalPolicies.Request).WithName("ExtendGrant").WithSummary("Asks for more time on one's active grant; approvers decide it like a request.");
+        access.MapPost("/grants/{id:long}/acknowledge", AcknowledgeAsync).RequireAuthorization(PortalPolicies.Approve).WithName("AcknowledgeBreakGlass").WithSummary("Another approver acknowledges a break-glass grant.");
+        access.MapGet("/findings", FindingsAsync).RequireAuthorization(PortalPolicies.AccessFindings).WithName("ListAccessFindings").WithSummary("What the last comparison of IAM with the grants found: standing access, edited, unknown and missing grant policies.");
 
         // Outside the group above: Auditors read live sessions too.
         var live = api.MapGroup("/access/sessions").RequireAuthorization(PortalPolicies.LiveSessions);
@@ -36,17 +41,17 @@ internal static class AccessApi
         return api;
     }
 
-    private static async Task<Ok<IReadOnlyList<string>>> BastionsAsync(IAccessService access, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await access.BastionsAsync(cancellationToken));
+    private static async Task<Ok<IReadOnlyList<string>>> BastionsAsync(IBastionDirectory bastions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await bastions.ListAsync(cancellationToken));
 
-    private static Task<IResult> RequestAsync(NewAccessRequestBody body, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+    private static Task<IResult> RequestAsync(NewAccessRequestBody body, IAccessRequests requests, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         RunAsync(async () =>
         {
-            var request = await access.RequestAsync(user.ToAccessPerson(), new NewAccessRequest(body.TargetInstanceId, body.DurationMinutes, body.Reason, body.Ticket), cancellationToken);
+            var request = await requests.RequestAsync(user.ToAccessPerson(), new NewAccessRequest(body.TargetInstanceId, body.DurationMinutes, body.Reason, body.Ticket), cancellationToken);
             return TypedResults.Created($"/api/access/requests/{request.Id}", request);
         });
 
-    private static async Task<IResult> ListRequestsAsync(IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken, string? state = null, bool mine = false)
+    private static async Task<IResult> ListRequestsAsync(IAccessRequests requests, ClaimsPrincipal user, CancellationToken cancellationToken, string? state = null, bool mine = false)
     {
         AccessRequestState? wanted = null;
         if (state is not null)
@@ -59,47 +64,67 @@ internal static class AccessApi
             wanted = parsed;
         }
 
-        return TypedResults.Ok(await access.ListRequestsAsync(mine || !user.IsInRole(PortalRoles.Approver) ? user.ActorOf() : null, wanted, cancellationToken));
+        return TypedResults.Ok(await requests.ListAsync(mine || !user.IsInRole(PortalRoles.Approver) ? user.ActorOf() : null, wanted, cancellationToken));
     }
 
-    private static Task<IResult> GetRequestAsync(long id, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+    private static Task<IResult> GetRequestAsync(long id, IAccessRequests requests, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         RunAsync(async () =>
         {
-            var request = await access.GetRequestAsync(id, cancellationToken);
+            var request = await requests.GetAsync(id, cancellationToken);
             return request.Requester == user.ActorOf() || user.IsInRole(PortalRoles.Approver)
                 ? TypedResults.Ok(request)
                 : throw new AccessException(AccessRefusal.Forbidden, $"Request {id} is someone else's.");
         });
 
-    private static Task<IResult> ApproveAsync(long id, DecisionBody? body, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        RunAsync(async () => TypedResults.Ok(await access.ApproveAsync(id, user.ToAccessPerson(), body?.Comment, cancellationToken)));
+    private static Task<IResult> ApproveAsync(long id, DecisionBody? body, IAccessRequests requests, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () => TypedResults.Ok(await requests.ApproveAsync(id, user.ToAccessPerson(), body?.Comment, cancellationToken)));
 
-    private static Task<IResult> DenyAsync(long id, DecisionBody? body, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        RunAsync(async () => TypedResults.Ok(await access.DenyAsync(id, user.ActorOf(), body?.Comment, cancellationToken)));
+    private static Task<IResult> DenyAsync(long id, DecisionBody? body, IAccessRequests requests, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () => TypedResults.Ok(await requests.DenyAsync(id, user.ActorOf(), body?.Comment, cancellationToken)));
 
-    private static Task<IResult> CancelAsync(long id, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        RunAsync(async () => TypedResults.Ok(await access.CancelAsync(id, user.ActorOf(), cancellationToken)));
+    private static Task<IResult> CancelAsync(long id, IAccessRequests requests, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () => TypedResults.Ok(await requests.CancelAsync(id, user.ActorOf(), cancellationToken)));
 
-    private static async Task<Ok<IReadOnlyList<AccessGrant>>> ListGrantsAsync(IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken, bool mine = false) =>
-        TypedResults.Ok(await access.ListGrantsAsync(mine || !user.IsInRole(PortalRoles.Approver) ? user.ActorOf() : null, cancellationToken));
+    private static Task<IResult> BreakGlassAsync(long id, ReasonBody? body, IAccessRequests requests, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () => TypedResults.Ok(await requests.BreakGlassAsync(id, user.ToAccessPerson(), body?.Reason, cancellationToken)));
 
-    private static Task<IResult> GrantAsync(NewGrantBody body, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+    private static async Task<Ok<IReadOnlyList<AccessGrant>>> ListGrantsAsync(IAccessGrants grants, ClaimsPrincipal user, CancellationToken cancellationToken, bool mine = false) =>
+        TypedResults.Ok(await grants.ListAsync(mine || !user.IsInRole(PortalRoles.Approver) ? user.ActorOf() : null, cancellationToken));
+
+    private static Task<IResult> GrantAsync(NewGrantBody body, IAccessRequests requests, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         RunAsync(async () =>
         {
-            var grant = await access.GrantAsync(user.ToAccessPerson(), new NewGrant(body.PrincipalType, body.PrincipalName, body.TargetInstanceId, body.DurationMinutes, body.Reason), cancellationToken);
-            return TypedResults.Created($"/api/access/grants/{grant.Id}", grant);
+            var result = await requests.GrantDirectlyAsync(user.ToAccessPerson(), new NewGrant(body.PrincipalType, body.PrincipalName, body.TargetInstanceId, body.DurationMinutes, body.Reason), cancellationToken);
+            return result.Grant is { } grant
+                ? TypedResults.Created($"/api/access/grants/{grant.Id}", grant)
+                : TypedResults.Accepted($"/api/access/requests/{result.Proposal!.Id}", result.Proposal);
         });
 
-    private static Task<IResult> RevokeAsync(long id, DecisionBody? body, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        RunAsync(async () => TypedResults.Ok(await access.RevokeAsync(id, user.ActorOf(), body?.Comment, cancellationToken)));
+    private static Task<IResult> RevokeAsync(long id, DecisionBody? body, IAccessGrants grants, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () => TypedResults.Ok(await grants.RevokeAsync(id, user.ActorOf(), body?.Comment, cancellationToken)));
 
-    private static Task<IResult> RetryAsync(long id, IAccessService access, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        RunAsync(async () => TypedResults.Ok(await access.RetryAsync(id, user.ActorOf(), cancellationToken)));
+    private static Task<IResult> RetryAsync(long id, IAccessGrants grants, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () => TypedResults.Ok(await grants.RetryAsync(id, user.ActorOf(), cancellationToken)));
+
+    private static Task<IResult> ExtendAsync(long id, ExtendBody? body, IAccessRequests requests, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () =>
+        {
+            var request = await requests.ExtendAsync(user.ToAccessPerson(), id, body?.Minutes, body?.Reason, cancellationToken);
+            return TypedResults.Created($"/api/access/requests/{request.Id}", request);
+        });
+
+    private static Task<IResult> AcknowledgeAsync(long id, DecisionBody? body, IAccessGrants grants, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        RunAsync(async () => TypedResults.Ok(await grants.AcknowledgeAsync(id, user.ToAccessPerson(), body?.Comment, cancellationToken)));
+
+    private static IResult FindingsAsync(IAccessFindings findings) =>
+        findings.Last is { } report
+            ? TypedResults.Ok(report)
+            : TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "IAM has not been compared with the grants yet; it is, within a minute of startup.");
 
     private static Task<IResult> ListSessionsAsync(ILiveSessionService sessions, CancellationToken cancellationToken) =>
         RunAsync(async () => TypedResults.Ok((await sessions.ListAsync(cancellationToken)).Select(LiveSessionItem.From)));
 
-    private static Task<IResult> TerminateSessionAsync(string id, TerminateBody? body, ILiveSessionService sessions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+    private static Task<IResult> TerminateSessionAsync(string id, ReasonBody? body, ILiveSessionService sessions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         RunAsync(async () =>
         {
             await sessions.TerminateAsync(id, user.ActorOf(), body?.Reason, cancellationToken);
@@ -140,8 +165,11 @@ internal sealed record NewAccessRequestBody(string? TargetInstanceId, int? Durat
 /// <summary>The body of <c>POST /api/access/grants</c>.</summary>
 internal sealed record NewGrantBody(PrincipalType? PrincipalType, string? PrincipalName, string? TargetInstanceId, int? DurationMinutes, string? Reason);
 
-/// <summary>The body of <c>POST /api/access/sessions/{id}/terminate</c>.</summary>
-internal sealed record TerminateBody(string? Reason);
+/// <summary>The body of a session's terminate and a request's break-glass.</summary>
+internal sealed record ReasonBody(string? Reason);
+
+/// <summary>The body of <c>POST /api/access/grants/{id}/extend</c>.</summary>
+internal sealed record ExtendBody(int? Minutes, string? Reason);
 
 /// <summary>A live session as the API lists it.</summary>
 internal sealed record LiveSessionItem(string SessionId, string Owner, string? IamUser, string? Person, string Target, string? TargetName, string? DocumentName, DateTimeOffset? StartedAt, long? GrantId, string Status)
@@ -149,5 +177,5 @@ internal sealed record LiveSessionItem(string SessionId, string Owner, string? I
     public static LiveSessionItem From(LiveSessionView s) => new(s.SessionId, s.Owner, s.IamUser, s.Person, s.Target, s.TargetName, s.DocumentName, s.StartedAt, s.GrantId, s.Status);
 }
 
-/// <summary>The optional body of approve, deny and revoke.</summary>
+/// <summary>The optional body of approve, deny, revoke and acknowledge.</summary>
 internal sealed record DecisionBody(string? Comment);

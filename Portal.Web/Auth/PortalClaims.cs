@@ -43,7 +43,7 @@ internal static class PortalClaims
 
     public static string ActorOf(this ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
 
-    /// <summary>The person as access requests see them: name, e-mail and the IAM user the sign-in names.</summary>
+    /// <summary>The person as access requests see them: name, e-mail, the IAM user the sign-in names, and the portal roles.</summary>
     public static Portal.Core.Access.AccessPerson ToAccessPerson(this ClaimsPrincipal user) =>
-        new(user.ActorOf(), user.FindFirst(ClaimTypes.Email)?.Value, user.FindFirst(IamUser)?.Value);
+        new(user.ActorOf(), user.FindFirst(ClaimTypes.Email)?.Value, user.FindFirst(IamUser)?.Value, [.. Portal.Core.Identity.PortalRoles.All.Where(user.IsInRole)]);
 }

@@ -27,6 +27,9 @@ internal static class PortalPolicies
     /// <summary>Ending live sessions: Approvers and Admins.</summary>
     public const string EndSessions = nameof(EndSessions);
 
+    /// <summary>What the reconciler found in IAM: Approvers and Admins.</summary>
+    public const string AccessFindings = nameof(AccessFindings);
+
     /// <summary>Setup wizard and API tokens: Admins.</summary>
     public const string Admin = nameof(Admin);
 
@@ -39,6 +42,7 @@ internal static class PortalPolicies
         options.AddPolicy(Approve, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Approver));
         options.AddPolicy(LiveSessions, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Approver, PortalRoles.Admin, PortalRoles.Auditor));
         options.AddPolicy(EndSessions, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Approver, PortalRoles.Admin));
+        options.AddPolicy(AccessFindings, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Approver, PortalRoles.Admin));
         options.AddPolicy(Admin, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin));
 
         // Anything that names no policy still needs a signed-in person with a portal role.

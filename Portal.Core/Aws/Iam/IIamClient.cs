@@ -115,4 +115,11 @@ public interface IIamClient
 
     /// <summary>ListGroupPolicies (inline policy names), every page.</summary>
     Task<IReadOnlyList<string>> ListGroupPoliciesAsync(string groupName, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every user, group and role with its inline and attached policies, and the account's own managed policies with
+    /// their default documents, in one paged call (GetAccountAuthorizationDetails). AWS managed policies are named by
+    /// ARN only; read them with <see cref="GetPolicyAsync"/> and <see cref="GetPolicyVersionAsync"/>.
+    /// </summary>
+    Task<IamAuthorizationDetails> GetAuthorizationDetailsAsync(CancellationToken cancellationToken = default);
 }

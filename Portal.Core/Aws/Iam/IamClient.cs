@@ -133,6 +133,42 @@ internal sealed class IamClient(AwsQueryClient query, IOptions<PortalAwsOptions>
     public Task<IReadOnlyList<string>> ListGroupPoliciesAsync(string groupName, CancellationToken cancellationToken = default) =>
         ListAsync("ListGroupPolicies", new QueryParameters().Add("GroupName", groupName), "PolicyNames", e => e.Value, cancellationToken);
 
+    public async Task<IamAuthorizationDetails> GetAuthorizationDetailsAsync(CancellationToken cancellationToken = default)
+    {
+        var principals = new List<IamPrincipalDetail>();
+        var local = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? marker = null;
+        do
+        {
+            var parameters = new QueryParameters().Add("Filter.member.1", "User").Add("Filter.member.2", "Group").Add("Filter.member.3", "Role").Add("Filter.member.4", "LocalManagedPolicy");
+            var result = await CallAsync("GetAccountAuthorizationDetails", parameters.Add("Marker", marker), cancellationToken);
+            principals.AddRange(result.Members("UserDetailList").Select(e => ToDetail(e, "user", "UserName", "UserPolicyList")));
+            principals.AddRange(result.Members("GroupDetailList").Select(e => ToDetail(e, "group", "GroupName", "GroupPolicyList")));
+            principals.AddRange(result.Members("RoleDetailList").Select(e => ToDetail(e, "role", "RoleName", "RolePolicyList")));
+            foreach (var policy in result.Members("Policies"))
+            {
+                var version = policy.Members("PolicyVersionList").FirstOrDefault(v => v.ChildBool("IsDefaultVersion"));
+                if (DecodeDocument(version?.Child("Document")) is { } document)
+                {
+                    local[policy.Required("Arn")] = document;
+                }
+            }
+
+            marker = result.ChildBool("IsTruncated") ? result.Child("Marker") : null;
+        }
+        while (!string.IsNullOrEmpty(marker));
+
+        return new IamAuthorizationDetails(principals, local);
+    }
+
+    private static IamPrincipalDetail ToDetail(XElement e, string kind, string nameElement, string inlineList) => new(
+        kind,
+        e.Required(nameElement),
+        e.Required("Arn"),
+        [.. e.Members(inlineList).Select(p => new IamInlinePolicy(p.Required("PolicyName"), DecodeDocument(p.Child("PolicyDocument")) ?? "{}"))],
+        [.. e.Members("AttachedManagedPolicies").Select(p => p.Required("PolicyArn"))],
+        [.. e.Members("GroupList").Select(g => g.Value)]);
+
     private Task<XElement> CallAsync(string action, QueryParameters parameters, CancellationToken cancellationToken) =>
         query.CallAsync(_endpoint, Version, action, parameters, cancellationToken);
 

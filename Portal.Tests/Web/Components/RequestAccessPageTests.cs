@@ -13,11 +13,15 @@ public sealed class RequestAccessPageTests : PortalBunitContext
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
     private readonly FakeAccess _access = new();
+    private IRenderedComponent<MudBlazor.MudDialogProvider>? _dialogs;
+    private IRenderedComponent<MudBlazor.MudSnackbarProvider>? _snackbars;
 
     public RequestAccessPageTests()
     {
         SignIn("dave", "Requester");
-        Services.AddSingleton<IAccessService>(_access);
+        Services.AddSingleton<IAccessRequests>(_access);
+        Services.AddSingleton<IAccessGrants>(_access);
+        Services.AddSingleton<IBastionDirectory>(_access);
         Services.AddSingleton(Options.Create(new AccessOptions { MaxDurationMinutes = 120 }));
         Services.AddSingleton(TimeProvider.System);
     }
@@ -48,17 +52,34 @@ public sealed class RequestAccessPageTests : PortalBunitContext
         Assert.Equal("dave", _access.AskedFor);
     }
 
+    [Fact]
+    public void Extend_OnAnActiveGrant_AsksWithTheMinutesAndReason()
+    {
+        _access.Requests = [new AccessRequest(4, AccessRequestState.Approved, "dave", "dave", "i-0123456789abcdef0", 60, "Deploy", null, Now, Now, [], 9)];
+        _access.Grants = [new AccessGrant(9, "user/dave", PrincipalType.User, "dave", "i-0123456789abcdef0", Now, Now.AddMinutes(10), GrantState.Active, 4, "bob", "Deploy", null, null, null, null, false, null, "aws ssm start-session", "dave")];
+        var page = RenderPage();
+
+        page.WaitForElement("[data-testid=extend-9]").Click();
+        _dialogs!.WaitForElement("[data-testid=extend-reason]").Input("The migration runs long");
+        _dialogs!.WaitForElement("[data-testid=extend-confirm]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal((9L, 30, "The migration runs long"), _access.Extended));
+        var snackbars = _snackbars!;
+        snackbars.WaitForAssertion(() => Assert.Contains("Extension request 5 sent to the approvers.", snackbars.Markup, StringComparison.Ordinal));
+    }
+
     private IRenderedComponent<RequestAccessPage> RenderPage()
     {
+        _dialogs = Render<MudBlazor.MudDialogProvider>();
         Render<MudBlazor.MudPopoverProvider>();
-        Render<MudBlazor.MudSnackbarProvider>();
+        _snackbars = Render<MudBlazor.MudSnackbarProvider>();
         return Render<RequestAccessPage>();
     }
 
     private static AccessException AccessExceptionFor(string field, string message) =>
         new(AccessRefusal.Invalid, message, new Dictionary<string, string[]> { [field] = [message] });
 
-    private sealed class FakeAccess : IAccessService
+    private sealed class FakeAccess : IAccessRequests, IAccessGrants, IBastionDirectory
     {
         public AccessException? Refusal { get; set; }
 
@@ -68,20 +89,30 @@ public sealed class RequestAccessPageTests : PortalBunitContext
 
         public string? AskedFor { get; private set; }
 
-        public Task<IReadOnlyList<string>> BastionsAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<string>>(["i-0123456789abcdef0"]);
+        public (long GrantId, int Minutes, string Reason)? Extended { get; private set; }
+
+        Task<IReadOnlyList<string>> IBastionDirectory.ListAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>(["i-0123456789abcdef0"]);
 
         public Task<AccessRequest> RequestAsync(AccessPerson person, NewAccessRequest input, CancellationToken cancellationToken = default) =>
             Refusal is null ? throw new NotSupportedException() : Task.FromException<AccessRequest>(Refusal);
 
-        public Task<IReadOnlyList<AccessRequest>> ListRequestsAsync(string? requester = null, AccessRequestState? state = null, CancellationToken cancellationToken = default)
+        public Task<AccessRequest> ExtendAsync(AccessPerson person, long grantId, int? minutes, string? reason, CancellationToken cancellationToken = default)
+        {
+            Extended = (grantId, minutes!.Value, reason!);
+            return Task.FromResult(new AccessRequest(5, AccessRequestState.Pending, person.Name, "dave", "i-0123456789abcdef0", minutes.Value, reason!, null, Now, null, [], grantId, AccessRequestKind.Extension, PrincipalType.User, grantId));
+        }
+
+        public Task<IReadOnlyList<AccessRequest>> ListAsync(string? requester = null, AccessRequestState? state = null, CancellationToken cancellationToken = default)
         {
             AskedFor = requester;
             return Task.FromResult(Requests);
         }
 
-        public Task<IReadOnlyList<AccessGrant>> ListGrantsAsync(string? requester = null, CancellationToken cancellationToken = default) => Task.FromResult(Grants);
+        public Task<IReadOnlyList<AccessGrant>> ListAsync(string? person = null, CancellationToken cancellationToken = default) => Task.FromResult(Grants);
 
-        public Task<AccessRequest> GetRequestAsync(long id, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<AccessRequest> GetAsync(long id, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        Task<AccessGrant> IAccessGrants.GetAsync(long id, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<AccessRequest> ApproveAsync(long id, AccessPerson approver, string? comment = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
@@ -89,12 +120,18 @@ public sealed class RequestAccessPageTests : PortalBunitContext
 
         public Task<AccessRequest> CancelAsync(long id, string requester, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<AccessGrant> GetGrantAsync(long id, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<AccessRequest> BreakGlassAsync(long id, AccessPerson person, string? reason, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<AccessGrant> GrantAsync(AccessPerson approver, NewGrant input, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<DirectGrantResult> GrantDirectlyAsync(AccessPerson approver, NewGrant input, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<AccessGrant> RetryAsync(long grantId, string actor, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<AccessGrant> RevokeAsync(long grantId, string actor, string? comment = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<AccessGrant> AcknowledgeAsync(long grantId, AccessPerson reviewer, string? comment = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<AccessGrant>> AwaitingReviewAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<AccessGrant>>([]);
+
+        public Task<GrantPrincipals> PrincipalsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

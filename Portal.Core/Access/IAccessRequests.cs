@@ -15,28 +15,34 @@ public sealed record NewAccessRequest(string? TargetInstanceId, int? DurationMin
 /// <param name="Reason">Why (required).</param>
 public sealed record NewGrant(PrincipalType? PrincipalType, string? PrincipalName, string? TargetInstanceId, int? DurationMinutes, string? Reason);
 
-/// <summary>
-/// Access requests, decisions and grants. Every transition is a conditional update (one grant however many approvers
-/// act at once) and is audited with who and why; IAM is changed after the decision is stored, so an IAM failure
-/// leaves a visible, retryable grant rather than a half-grant the portal does not know of.
-/// </summary>
-public interface IAccessService
-{
-    /// <summary>The bastions a request may target: the applied setup's, else <see cref="AccessOptions.Bastions"/>.</summary>
-    Task<IReadOnlyList<string>> BastionsAsync(CancellationToken cancellationToken = default);
+/// <summary>What a direct grant became: the grant, or, where more approvers are needed, the proposal waiting for them.</summary>
+/// <param name="Grant">The grant, when made at once.</param>
+/// <param name="Proposal">The pending proposal, when other approvers must agree first.</param>
+public sealed record DirectGrantResult(AccessGrant? Grant, AccessRequest? Proposal);
 
+/// <summary>
+/// Requests and decisions: access, extensions of active grants, and direct grants. Every transition is a conditional
+/// update (one grant however many approvers act at once) and is audited with who and why. Nobody decides for their
+/// own IAM user, nor for a group that holds it, except through break-glass where it is enabled.
+/// </summary>
+public interface IAccessRequests
+{
     /// <summary>Files a request for the person.</summary>
     /// <exception cref="AccessException">Bad input, or no IAM user for the person (Invalid); nothing stored.</exception>
     Task<AccessRequest> RequestAsync(AccessPerson person, NewAccessRequest input, CancellationToken cancellationToken = default);
 
+    /// <summary>Asks for more time on one of the person's active grants; approvers decide it like a request.</summary>
+    /// <exception cref="AccessException">Bad input (Invalid); not the person's grant (Forbidden); the grant is not active (Conflict).</exception>
+    Task<AccessRequest> ExtendAsync(AccessPerson person, long grantId, int? minutes, string? reason, CancellationToken cancellationToken = default);
+
     /// <summary>Requests, newest first: one person's, or everyone's when <paramref name="requester"/> is null.</summary>
-    Task<IReadOnlyList<AccessRequest>> ListRequestsAsync(string? requester = null, AccessRequestState? state = null, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<AccessRequest>> ListAsync(string? requester = null, AccessRequestState? state = null, CancellationToken cancellationToken = default);
 
     /// <summary>One request.</summary>
     /// <exception cref="AccessException">No such request (NotFound).</exception>
-    Task<AccessRequest> GetRequestAsync(long id, CancellationToken cancellationToken = default);
+    Task<AccessRequest> GetAsync(long id, CancellationToken cancellationToken = default);
 
-    /// <summary>Records an approval; with enough distinct approvals the request is approved and its grant made.</summary>
+    /// <summary>Records an approval; with enough distinct approvals the request is approved and its grant made (or extended).</summary>
     /// <exception cref="AccessException">Not found; one's own request or IAM user, already decided, or already approved by this approver (Conflict).</exception>
     /// <exception cref="Aws.AwsApiException">IAM could not be read to compare identities; nothing changed.</exception>
     Task<AccessRequest> ApproveAsync(long id, AccessPerson approver, string? comment = null, CancellationToken cancellationToken = default);
@@ -49,26 +55,20 @@ public interface IAccessService
     /// <exception cref="AccessException">Not found; someone else's (Forbidden); already decided (Conflict).</exception>
     Task<AccessRequest> CancelAsync(long id, string requester, CancellationToken cancellationToken = default);
 
-    /// <summary>Grants, newest first: those answering one person's requests, or all when <paramref name="requester"/> is null.</summary>
-    Task<IReadOnlyList<AccessGrant>> ListGrantsAsync(string? requester = null, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Break-glass: a person who is both Requester and Approver approves their own access request, with a reason, for
+    /// at most <see cref="BreakGlassOptions.MaxMinutes"/>. Every approver is told at once, the grant is marked, and
+    /// another approver must acknowledge it.
+    /// </summary>
+    /// <exception cref="AccessException">Off, not one's own pending access request, missing roles or reason (Invalid, Forbidden or Conflict).</exception>
+    Task<AccessRequest> BreakGlassAsync(long id, AccessPerson person, string? reason, CancellationToken cancellationToken = default);
 
-    /// <summary>One grant.</summary>
-    /// <exception cref="AccessException">No such grant (NotFound).</exception>
-    Task<AccessGrant> GetGrantAsync(long id, CancellationToken cancellationToken = default);
-
-    /// <summary>Grants access directly to an IAM user or group.</summary>
+    /// <summary>
+    /// Grants access directly to an IAM user or group. Where requests need one approver, the grant is made at once;
+    /// where they need more, it is proposed, with this approval counted, and waits for the others.
+    /// </summary>
     /// <exception cref="AccessException">
-    /// Bad input, or the user or group does not exist (Invalid); the approver's own IAM user or a group holding it, or
-    /// more than one approval required (Conflict).
+    /// Bad input, or the user or group does not exist (Invalid); the approver's own IAM user or a group holding it (Conflict).
     /// </exception>
-    Task<AccessGrant> GrantAsync(AccessPerson approver, NewGrant input, CancellationToken cancellationToken = default);
-
-    /// <summary>Puts an approved grant's policy in place again after an IAM failure.</summary>
-    /// <exception cref="AccessException">Not found; not in Approved, or already expired (Conflict).</exception>
-    Task<AccessGrant> RetryAsync(long grantId, string actor, CancellationToken cancellationToken = default);
-
-    /// <summary>Removes the grant's policy and ends the principal's live sessions on the bastion.</summary>
-    /// <exception cref="AccessException">Not found; already ended (Conflict).</exception>
-    /// <exception cref="Aws.AwsApiException">IAM refused to remove the policy; the grant is unchanged and says so.</exception>
-    Task<AccessGrant> RevokeAsync(long grantId, string actor, string? comment = null, CancellationToken cancellationToken = default);
+    Task<DirectGrantResult> GrantDirectlyAsync(AccessPerson approver, NewGrant input, CancellationToken cancellationToken = default);
 }

@@ -1,0 +1,294 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portal.Core.Audit;
+using Portal.Core.Aws;
+using Portal.Core.Aws.Iam;
+using Portal.Core.Notifications;
+using Portal.Core.Setup;
+
+namespace Portal.Core.Access;
+
+internal sealed partial class AccessGrants(
+    GrantStore store,
+    IIamClient iam,
+    IIamUserMapper mapper,
+    SessionEnforcer enforcer,
+    IAwsEnvironment environment,
+    AccessNotifier notifier,
+    TimeProvider time,
+    IOptions<AccessOptions> options,
+    IOptions<PortalAwsOptions> aws,
+    ILogger<AccessGrants> logger) : IAccessGrants
+{
+    internal const string Portal = "portal";
+
+    private AwsCallerIdentity? _caller;
+
+    public async Task<IReadOnlyList<AccessGrant>> ListAsync(string? person = null, CancellationToken cancellationToken = default) =>
+        [.. (await store.ListAsync(person, cancellationToken)).Select(ToGrant)];
+
+    public async Task<AccessGrant> GetAsync(long id, CancellationToken cancellationToken = default) =>
+        ToGrant(await store.LoadAsync(id, cancellationToken));
+
+    public async Task<AccessGrant> RetryAsync(long grantId, string actor, CancellationToken cancellationToken = default)
+    {
+        var grant = await store.LoadAsync(grantId, cancellationToken);
+        if (grant.State != GrantState.Approved || grant.ExpiresAt <= time.GetUtcNow())
+        {
+            throw new AccessException(AccessRefusal.Conflict, $"Grant {grantId} is {Name(grant.State)}{(grant.State == GrantState.Approved ? " but past its expiry" : string.Empty)}: only an approved grant not yet in IAM can be retried.");
+        }
+
+        await ActivateAsync(grantId, actor, cancellationToken);
+        return await GetAsync(grantId, cancellationToken);
+    }
+
+    public async Task<AccessGrant> RevokeAsync(long grantId, string actor, string? comment = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        comment = AccessInput.Comment(comment);
+        var grant = await store.LoadAsync(grantId, cancellationToken);
+        if (grant.State is not (GrantState.Active or GrantState.Approved))
+        {
+            throw new AccessException(AccessRefusal.Conflict, $"Grant {grantId} is {Name(grant.State)} already.");
+        }
+
+        try
+        {
+            await DeletePolicyAsync(grant, cancellationToken);
+        }
+        catch (AwsApiException ex)
+        {
+            await store.ErrorAsync(grantId, ex.ErrorCode, ex.Message, CancellationToken.None);
+            await notifier.AuditAsync(actor, AuditActions.GrantRevoke, GrantTarget(grantId), $"failed: iam answered {ex.ErrorCode}; the policy is still in place", AuditOutcome.Failed);
+            throw;
+        }
+
+        var now = time.GetUtcNow();
+        await store.EndAsync(grantId, GrantState.Revoked, actor, now, cancellationToken);
+        var (note, cleared) = await EndSessionsAsync(grant, actor, $"grant {grantId} was revoked by {actor}", cancellationToken);
+        await store.SessionsEndedAsync(grantId, note, cleared ? now : null, cancellationToken);
+        await notifier.AuditAsync(actor, AuditActions.GrantRevoke, GrantTarget(grantId), $"{(comment is null ? string.Empty : comment + "; ")}policy {GrantPolicy.NameOf(grantId)} removed; {note}");
+        if (grant.Person is { } person)
+        {
+            await notifier.NoticeAsync(INotifications.Person(person), $"Your access to {grant.TargetInstanceId} (grant {grantId}) was revoked by {actor}{(comment is null ? "." : $": {comment}")}");
+        }
+
+        return await GetAsync(grantId, cancellationToken);
+    }
+
+    public async Task<AccessGrant> AcknowledgeAsync(long grantId, AccessPerson reviewer, string? comment = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reviewer);
+        comment = AccessInput.Comment(comment);
+        var grant = await store.LoadAsync(grantId, cancellationToken);
+        if (!grant.BreakGlass || grant.ReviewedBy is not null)
+        {
+            throw new AccessException(AccessRefusal.Conflict, grant.BreakGlass ? $"Grant {grantId} was acknowledged by {grant.ReviewedBy} already." : $"Grant {grantId} is not a break-glass grant: there is nothing to acknowledge.");
+        }
+
+        if (string.Equals(reviewer.Name, grant.Person, StringComparison.Ordinal) || string.Equals(reviewer.Name, grant.GrantedBy, StringComparison.Ordinal)
+            || await IsOwnAsync(reviewer, grant.PrincipalName, cancellationToken))
+        {
+            throw new AccessException(AccessRefusal.Conflict, "Break-glass is reviewed by another approver, not by the person who used it.");
+        }
+
+        if (!await store.ReviewedAsync(grantId, reviewer.Name, comment, time.GetUtcNow(), cancellationToken))
+        {
+            throw new AccessException(AccessRefusal.Conflict, $"Grant {grantId} was acknowledged by someone else just now.");
+        }
+
+        await notifier.AuditAsync(reviewer.Name, AuditActions.GrantReview, GrantTarget(grantId), comment ?? "break-glass acknowledged");
+        return await GetAsync(grantId, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AccessGrant>> AwaitingReviewAsync(CancellationToken cancellationToken = default) =>
+        [.. (await store.AwaitingReviewAsync(cancellationToken)).Select(ToGrant)];
+
+    public async Task<GrantPrincipals> PrincipalsAsync(CancellationToken cancellationToken = default) => new(
+        [.. (await iam.ListUsersAsync(cancellationToken)).Select(u => u.UserName).Order(StringComparer.Ordinal)],
+        [.. (await iam.ListGroupsAsync(cancellationToken)).Select(g => g.GroupName).Order(StringComparer.Ordinal)]);
+
+    /// <summary>Stores a new grant, audits it and puts its policy; an IAM failure stays on the grant (Approved).</summary>
+    internal async Task<AccessGrant> CreateAsync(GrantRecord grant, string actor, string detail, CancellationToken cancellationToken)
+    {
+        await store.AddAsync(grant, cancellationToken);
+        await CreatedAsync(grant.Id, actor, detail);
+        return await GetAsync(grant.Id, CancellationToken.None);
+    }
+
+    /// <summary>Audits a grant already stored (by a request's approval) and puts its policy.</summary>
+    internal async Task CreatedAsync(long grantId, string actor, string detail)
+    {
+        await notifier.AuditAsync(actor, AuditActions.GrantCreate, GrantTarget(grantId), detail);
+        await ActivateAsync(grantId, actor, CancellationToken.None);
+    }
+
+    /// <summary>Puts the grant's policy on its principal; success makes it Active, an AWS failure stays on the grant.</summary>
+    internal async Task ActivateAsync(long grantId, string actor, CancellationToken cancellationToken)
+    {
+        var grant = await store.LoadAsync(grantId, cancellationToken);
+        try
+        {
+            await PutPolicyAsync(grant, grant.ExpiresAt, cancellationToken);
+        }
+        catch (AwsApiException ex)
+        {
+            await store.ErrorAsync(grantId, ex.ErrorCode, ex.Message, CancellationToken.None);
+            await notifier.AuditAsync(actor, AuditActions.GrantActivate, GrantTarget(grantId), $"{ex.Service} {ex.Operation} answered {ex.ErrorCode}: the grant is approved but not active; retry it", AuditOutcome.Failed);
+            return;
+        }
+
+        await store.ActivatedAsync(grantId, cancellationToken);
+        await notifier.AuditAsync(actor, AuditActions.GrantActivate, GrantTarget(grantId), $"policy {GrantPolicy.NameOf(grantId)} on {grant.Principal} until {Stamp(grant.ExpiresAt)}");
+    }
+
+    /// <summary>
+    /// Moves an active grant's expiry later by rewriting its policy in place: the same name, the same start, so no
+    /// moment passes without access and no session ends. IAM is changed first: should the database fail after, the
+    /// portal expires the grant at the earlier time it still holds, which is safe.
+    /// </summary>
+    /// <exception cref="AccessException">The grant has ended, or has been extended by someone else meanwhile (Conflict).</exception>
+    /// <exception cref="AwsApiException">IAM refused; the grant keeps its expiry and says why.</exception>
+    internal async Task<AccessGrant> ExtendAsync(long grantId, int minutes, string actor, CancellationToken cancellationToken)
+    {
+        var grant = await store.LoadAsync(grantId, cancellationToken);
+        var now = time.GetUtcNow();
+        if (grant.State != GrantState.Active || grant.ExpiresAt <= now)
+        {
+            throw new AccessException(AccessRefusal.Conflict, $"Grant {grantId} is {(grant.State == GrantState.Active ? "past its expiry" : Name(grant.State))}: only an active grant can be extended; ask for new access.");
+        }
+
+        var latest = now.AddMinutes(options.Value.MaxDurationMinutes);
+        var to = grant.ExpiresAt.AddMinutes(minutes) is var wanted && wanted > latest ? latest : wanted;
+        try
+        {
+            await PutPolicyAsync(grant, to, cancellationToken);
+        }
+        catch (AwsApiException ex)
+        {
+            await store.ErrorAsync(grantId, ex.ErrorCode, $"An extension to {Stamp(to)} failed ({ex.Service} {ex.Operation} answered {ex.ErrorCode}); the grant still ends at {Stamp(grant.ExpiresAt)}: {ex.Message}", CancellationToken.None);
+            await notifier.AuditAsync(actor, AuditActions.GrantExtend, GrantTarget(grantId), $"to {Stamp(to)}: {ex.Service} {ex.Operation} answered {ex.ErrorCode}", AuditOutcome.Failed);
+            throw;
+        }
+
+        if (!await store.ExtendedAsync(grantId, grant.ExpiresAt, to, cancellationToken))
+        {
+            throw new AccessException(AccessRefusal.Conflict, $"Grant {grantId} changed while it was being extended; look again.");
+        }
+
+        await notifier.AuditAsync(actor, AuditActions.GrantExtend, GrantTarget(grantId), $"policy {GrantPolicy.NameOf(grantId)} rewritten in place: {Stamp(grant.ExpiresAt)} to {Stamp(to)}");
+        return await GetAsync(grantId, CancellationToken.None);
+    }
+
+    /// <summary>Ends due grants: removes their policy and their live sessions; one whose policy cannot be removed says why.</summary>
+    internal async Task<int> ExpireDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var ended = 0;
+        foreach (var grant in await store.DueAsync(now, cancellationToken))
+        {
+            try
+            {
+                await DeletePolicyAsync(grant, cancellationToken);
+            }
+            catch (AwsApiException ex)
+            {
+                LogExpiryFailed(logger, grant.Id, ex.ErrorCode);
+                await store.ErrorAsync(grant.Id, ex.ErrorCode, $"The expired policy could not be removed (its time window has closed it): {ex.Message}", cancellationToken);
+                continue;
+            }
+
+            if (!await store.EndAsync(grant.Id, GrantState.Expired, null, now, cancellationToken))
+            {
+                continue;
+            }
+
+            ended++;
+
+            // The window stops new sessions only; a shell opened before expiry would run on until the preferences'
+            // maximum session duration.
+            var (note, cleared) = await EndSessionsAsync(grant, Portal, $"grant {grant.Id} expired", cancellationToken);
+            await store.SessionsEndedAsync(grant.Id, note, cleared ? now : null, cancellationToken);
+            await notifier.AuditAsync(Portal, AuditActions.GrantExpire, GrantTarget(grant.Id), $"policy {GrantPolicy.NameOf(grant.Id)} removed from {grant.Principal}; {note}");
+            if (grant.Person is { } person)
+            {
+                await notifier.NoticeAsync(INotifications.Person(person), $"Your access to {grant.TargetInstanceId} (grant {grant.Id}) has expired.");
+            }
+        }
+
+        return ended;
+    }
+
+    /// <summary>Tells people once that their access ends soon.</summary>
+    internal async Task WarnAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var grant in await store.EndingUnwarnedAsync(now, now.AddMinutes(options.Value.ExpiryWarningMinutes), cancellationToken))
+        {
+            if (await store.WarnedAsync(grant.Id, now, cancellationToken))
+            {
+                var left = (int)Math.Ceiling((grant.ExpiresAt - now).TotalMinutes);
+                await notifier.NoticeAsync(INotifications.Person(grant.Person!), $"Your access to {grant.TargetInstanceId} (grant {grant.Id}) ends in {left} min, at {Stamp(grant.ExpiresAt)}. You can ask to extend it.");
+            }
+        }
+    }
+
+    /// <summary>Removes the grant's policy; one already gone is not an error.</summary>
+    internal Task<bool> DeletePolicyAsync(GrantRecord grant, CancellationToken cancellationToken) =>
+        grant.PrincipalType == PrincipalType.User
+            ? iam.DeleteUserPolicyAsync(grant.PrincipalName, GrantPolicy.NameOf(grant.Id), cancellationToken)
+            : iam.DeleteGroupPolicyAsync(grant.PrincipalName, GrantPolicy.NameOf(grant.Id), cancellationToken);
+
+    /// <summary>The document the portal writes for a grant with the given expiry.</summary>
+    internal async Task<string> DocumentAsync(GrantRecord grant, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var caller = _caller ??= await environment.GetCallerIdentityAsync(cancellationToken);
+        return GrantPolicy.For(AwsPartition.Of(caller.Region), caller.Region, caller.Account, grant.TargetInstanceId, grant.StartsAt, expiresAt).ToJson();
+    }
+
+    /// <summary>
+    /// Ends the principal's sessions on the bastion; where that cannot be done, says why instead of failing the revoke
+    /// or the expiry, records the code on the grant, and leaves the maintenance sweeps to try again.
+    /// </summary>
+    private async Task<(string Note, bool Cleared)> EndSessionsAsync(GrantRecord grant, string actor, string why, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var ended = await enforcer.EndForGrantAsync(grant, actor, why, cancellationToken);
+            return (ended.Count == 0 ? "no live sessions to end" : $"ended {ended.Count} live session(s): {string.Join(", ", ended)}", true);
+        }
+        catch (AwsApiException ex)
+        {
+            await store.ErrorAsync(grant.Id, ex.ErrorCode, $"Live sessions could not be ended yet ({ex.Service} {ex.Operation} answered {ex.ErrorCode}); the portal keeps trying: {ex.Message}", CancellationToken.None);
+            return ($"live sessions could not be ended yet: {ex.Service} {ex.Operation} answered {ex.ErrorCode}; the portal keeps trying (no new session can start)", false);
+        }
+    }
+
+    private async Task PutPolicyAsync(GrantRecord grant, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var document = await DocumentAsync(grant, expiresAt, cancellationToken);
+        if (grant.PrincipalType == PrincipalType.User)
+        {
+            await iam.PutUserPolicyAsync(grant.PrincipalName, GrantPolicy.NameOf(grant.Id), document, cancellationToken);
+        }
+        else
+        {
+            await iam.PutGroupPolicyAsync(grant.PrincipalName, GrantPolicy.NameOf(grant.Id), document, cancellationToken);
+        }
+    }
+
+    private async Task<bool> IsOwnAsync(AccessPerson person, string iamUser, CancellationToken cancellationToken) =>
+        string.Equals((await mapper.MapAsync(person, cancellationToken)).UserName, iamUser, StringComparison.OrdinalIgnoreCase);
+
+    private AccessGrant ToGrant(GrantRecord record) => record.ToGrant(aws.Value.Region);
+
+    internal static string GrantTarget(long id) => $"grant/{id.ToString(CultureInfo.InvariantCulture)}";
+
+    internal static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    internal static string Name<T>(T value) where T : struct, Enum => System.Text.Json.JsonSerializer.Serialize(value).Trim('"');
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grant {GrantId} expired but its policy could not be removed: {ErrorCode}")]
+    private static partial void LogExpiryFailed(ILogger logger, long grantId, string errorCode);
+}

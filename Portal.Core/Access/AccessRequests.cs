@@ -1,0 +1,524 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Core.Audit;
+using Portal.Core.Aws.Iam;
+using Portal.Core.Identity;
+using Portal.Core.Notifications;
+using Portal.Core.Persistence;
+
+namespace Portal.Core.Access;
+
+/// <summary>
+/// Owns <c>AccessRequests</c> and <c>AccessDecisions</c>. A decision is stored first, by a conditional update from
+/// Pending; the approval that completes a request makes its grant in the same commit, and IAM is changed after.
+/// </summary>
+internal sealed class AccessRequests(
+    IDbContextFactory<PortalDbContext> contexts,
+    AccessGrants grants,
+    GrantStore grantStore,
+    IIamClient iam,
+    IIamUserMapper mapper,
+    IBastionDirectory bastions,
+    AccessNotifier notifier,
+    TimeProvider time,
+    IOptions<AccessOptions> options) : IAccessRequests
+{
+    /// <summary>
+    /// A grant's window opens this long before the decision, so a portal clock ahead of AWS's does not refuse the
+    /// first session; IAM's propagation takes seconds more, so notices say access starts within a minute.
+    /// </summary>
+    internal static readonly TimeSpan Backdate = TimeSpan.FromMinutes(1);
+
+    public async Task<AccessRequest> RequestAsync(AccessPerson person, NewAccessRequest input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        ArgumentNullException.ThrowIfNull(input);
+        var errors = await CheckAsync(input.TargetInstanceId, input.DurationMinutes, input.Reason, cancellationToken);
+        if (input.Ticket is { Length: > 128 } || (input.Ticket is not null && input.Ticket.Any(char.IsControl)))
+        {
+            errors["ticket"] = ["A ticket reference is up to 128 characters on one line."];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new AccessException(AccessRefusal.Invalid, "The request is not valid.", errors);
+        }
+
+        var iamUser = await IamUserOfAsync(person, cancellationToken);
+        var record = await AddAsync(new AccessRequestRecord
+        {
+            State = AccessRequestState.Pending,
+            Requester = person.Name,
+            IamUser = iamUser,
+            TargetInstanceId = input.TargetInstanceId!,
+            DurationMinutes = input.DurationMinutes!.Value,
+            Reason = input.Reason!.Trim(),
+            Ticket = string.IsNullOrWhiteSpace(input.Ticket) ? null : input.Ticket.Trim(),
+            CreatedAt = time.GetUtcNow(),
+        }, cancellationToken);
+        await notifier.AuditAsync(person.Name, AuditActions.AccessRequest, RequestTarget(record.Id), $"{record.TargetInstanceId} for {record.DurationMinutes} min as IAM user {record.IamUser}: {record.Reason}");
+        await notifier.NoticeAsync(INotifications.Role(PortalRoles.Approver), $"{person.Name} asks for {GrantPolicy.Duration(record.DurationMinutes)} on {record.TargetInstanceId} (request {record.Id}): {record.Reason}", "/access");
+        return ToRequest(record);
+    }
+
+    public async Task<AccessRequest> ExtendAsync(AccessPerson person, long grantId, int? minutes, string? reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        var errors = new Dictionary<string, string[]>();
+        var max = options.Value.MaxDurationMinutes;
+        if (minutes is not { } m || m < 1 || m > max)
+        {
+            errors["minutes"] = [$"Ask for 1 to {max.ToString("N0", CultureInfo.InvariantCulture)} more minutes."];
+        }
+
+        if (AccessInput.ReasonProblem(reason, "Say why you need more time.") is { } problem)
+        {
+            errors["reason"] = [problem];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new AccessException(AccessRefusal.Invalid, "The extension is not valid.", errors);
+        }
+
+        var grant = await grantStore.LoadAsync(grantId, cancellationToken);
+        if (grant.Person != person.Name)
+        {
+            throw new AccessException(AccessRefusal.Forbidden, $"Grant {grantId} is not yours to extend.");
+        }
+
+        if (grant.State != GrantState.Active || grant.ExpiresAt <= time.GetUtcNow())
+        {
+            throw new AccessException(AccessRefusal.Conflict, $"Grant {grantId} is not active: ask for new access instead.");
+        }
+
+        var record = await AddAsync(new AccessRequestRecord
+        {
+            Kind = AccessRequestKind.Extension,
+            ExtendsGrantId = grantId,
+            State = AccessRequestState.Pending,
+            Requester = person.Name,
+            IamUser = grant.PrincipalName,
+            PrincipalType = grant.PrincipalType,
+            TargetInstanceId = grant.TargetInstanceId,
+            DurationMinutes = minutes!.Value,
+            Reason = reason!.Trim(),
+            CreatedAt = time.GetUtcNow(),
+        }, cancellationToken);
+        await notifier.AuditAsync(person.Name, AuditActions.AccessExtendRequest, RequestTarget(record.Id), $"grant {grantId} on {grant.TargetInstanceId}, {minutes} min more: {record.Reason}");
+        await notifier.NoticeAsync(INotifications.Role(PortalRoles.Approver), $"{person.Name} asks for {GrantPolicy.Duration(record.DurationMinutes)} more on {grant.TargetInstanceId} (grant {grantId}, request {record.Id}): {record.Reason}", "/access");
+        return ToRequest(record);
+    }
+
+    public async Task<IReadOnlyList<AccessRequest>> ListAsync(string? requester = null, AccessRequestState? state = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = db.AccessRequests.AsNoTracking().Include(r => r.Decisions).AsQueryable();
+        if (requester is not null)
+        {
+            query = query.Where(r => r.Requester == requester);
+        }
+
+        if (state is { } wanted)
+        {
+            query = query.Where(r => r.State == wanted);
+        }
+
+        return [.. (await query.OrderByDescending(r => r.Id).Take(500).ToListAsync(cancellationToken)).Select(ToRequest)];
+    }
+
+    public async Task<AccessRequest> GetAsync(long id, CancellationToken cancellationToken = default) =>
+        ToRequest(await LoadAsync(id, cancellationToken));
+
+    public async Task<AccessRequest> ApproveAsync(long id, AccessPerson approver, string? comment = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(approver);
+        comment = AccessInput.Comment(comment);
+        var request = await LoadAsync(id, cancellationToken);
+        Decidable(request, approver.Name);
+        await NotOwnAsync(approver, request.PrincipalType, request.IamUser, cancellationToken);
+        var (approved, grantId) = await RecordApprovalAsync(request, approver.Name, comment, breakGlass: false, cancellationToken);
+        await notifier.AuditAsync(approver.Name, AuditActions.AccessApprove, RequestTarget(id), comment ?? (approved ? "approved" : "approval recorded; more are needed"));
+        if (approved)
+        {
+            await CompleteAsync(request, approver.Name, grantId, breakGlass: false);
+        }
+
+        return await GetAsync(id, cancellationToken);
+    }
+
+    public async Task<AccessRequest> DenyAsync(long id, string approver, string? comment = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(approver);
+        comment = AccessInput.Comment(comment);
+        var request = await LoadAsync(id, cancellationToken);
+        Decidable(request, approver);
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            if (await db.AccessRequests.Where(r => r.Id == id && r.State == AccessRequestState.Pending)
+                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.State, AccessRequestState.Denied).SetProperty(r => r.DecidedAt, now), cancellationToken) == 0)
+            {
+                throw new AccessException(AccessRefusal.Conflict, $"Request {id} was decided by someone else just now.");
+            }
+
+            await db.AccessDecisions.Where(d => d.RequestId == id && d.Approver == approver).ExecuteDeleteAsync(cancellationToken);
+            db.AccessDecisions.Add(new AccessDecisionRecord { RequestId = id, Approver = approver, Approved = false, Comment = comment, At = now });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await notifier.AuditAsync(approver, AuditActions.AccessDeny, RequestTarget(id), comment ?? "no comment");
+        await notifier.NoticeAsync(INotifications.Person(request.Requester), $"{What(request)} was denied by {approver}{(comment is null ? "." : $": {comment}")}");
+        return await GetAsync(id, cancellationToken);
+    }
+
+    public async Task<AccessRequest> CancelAsync(long id, string requester, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(requester);
+        var request = await LoadAsync(id, cancellationToken);
+        if (request.Requester != requester)
+        {
+            throw new AccessException(AccessRefusal.Forbidden, $"Request {id} is not yours to cancel.");
+        }
+
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var now = time.GetUtcNow();
+            if (await db.AccessRequests.Where(r => r.Id == id && r.State == AccessRequestState.Pending)
+                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.State, AccessRequestState.Cancelled).SetProperty(r => r.DecidedAt, now), cancellationToken) == 0)
+            {
+                throw new AccessException(AccessRefusal.Conflict, $"Request {id} is {AccessGrants.Name(request.State)}: only a pending request can be cancelled.");
+            }
+        }
+
+        await notifier.AuditAsync(requester, AuditActions.AccessCancel, RequestTarget(id), null);
+        return await GetAsync(id, cancellationToken);
+    }
+
+    public async Task<AccessRequest> BreakGlassAsync(long id, AccessPerson person, string? reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        var glass = options.Value.BreakGlass;
+        if (!glass.Enabled)
+        {
+            throw new AccessException(AccessRefusal.Conflict, "Break-glass is off here (Portal:Access:BreakGlass:Enabled): another approver must decide.");
+        }
+
+        if (!person.Holds(PortalRoles.Requester) || !person.Holds(PortalRoles.Approver))
+        {
+            throw new AccessException(AccessRefusal.Forbidden, "Break-glass is for people who are both Requester and Approver.");
+        }
+
+        var why = AccessInput.Reason(reason, "Say why this cannot wait for another approver; every approver reads it.");
+        var request = await LoadAsync(id, cancellationToken);
+        if (request.Requester != person.Name || request.Kind != AccessRequestKind.Access)
+        {
+            throw new AccessException(AccessRefusal.Forbidden, $"Break-glass approves only one's own access request; request {id} is not.");
+        }
+
+        if (request.State != AccessRequestState.Pending)
+        {
+            throw new AccessException(AccessRefusal.Conflict, $"Request {id} is {AccessGrants.Name(request.State)} already.");
+        }
+
+        var (_, grantId) = await RecordApprovalAsync(request, person.Name, $"break-glass: {why}", breakGlass: true, cancellationToken);
+        var minutes = Math.Min(request.DurationMinutes, glass.MaxMinutes);
+        await notifier.AuditAsync(person.Name, AuditActions.AccessBreakGlass, RequestTarget(id), $"approved own request for {minutes} min on {request.TargetInstanceId}: {why}", AuditOutcome.Succeeded);
+        await notifier.NoticeAsync(
+            INotifications.Role(PortalRoles.Approver),
+            $"BREAK-GLASS: {person.Name} approved their own request {id} for {GrantPolicy.Duration(minutes)} on {request.TargetInstanceId}: {why}. Another approver must acknowledge grant {grantId}.",
+            "/access");
+        await CompleteAsync(request, person.Name, grantId, breakGlass: true);
+        return await GetAsync(id, cancellationToken);
+    }
+
+    public async Task<DirectGrantResult> GrantDirectlyAsync(AccessPerson approver, NewGrant input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(approver);
+        ArgumentNullException.ThrowIfNull(input);
+        var errors = await CheckAsync(input.TargetInstanceId, input.DurationMinutes, input.Reason, cancellationToken);
+        if (input.PrincipalType is null)
+        {
+            errors["principalType"] = ["Grant to a user or a group."];
+        }
+        else if (input.PrincipalType == PrincipalType.User ? !IamNames.IsValidUserName(input.PrincipalName) : !IamNames.IsValidGroupName(input.PrincipalName))
+        {
+            errors["principalName"] = [$"Name the IAM {AccessGrants.Name(input.PrincipalType.Value)} (letters, digits and +=,.@_-)."];
+        }
+        else if (input.PrincipalType == PrincipalType.User
+            ? await iam.GetUserAsync(input.PrincipalName!, cancellationToken) is null
+            : await iam.GetGroupAsync(input.PrincipalName!, cancellationToken) is null)
+        {
+            errors["principalName"] = [$"IAM has no {AccessGrants.Name(input.PrincipalType.Value)} named {input.PrincipalName}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new AccessException(AccessRefusal.Invalid, "The grant is not valid.", errors);
+        }
+
+        var type = input.PrincipalType!.Value;
+        var principal = input.PrincipalName!;
+        await NotOwnAsync(approver, type, principal, cancellationToken);
+        var now = time.GetUtcNow();
+        var who = $"{(type == PrincipalType.User ? "user" : "group")}/{principal}";
+        if (options.Value.RequiredApprovals <= 1)
+        {
+            var grant = await grants.CreateAsync(
+                new GrantRecord
+                {
+                    PrincipalType = type,
+                    PrincipalName = principal,
+                    TargetInstanceId = input.TargetInstanceId!,
+                    StartsAt = now - Backdate,
+                    ExpiresAt = now.AddMinutes(input.DurationMinutes!.Value),
+                    State = GrantState.Approved,
+                    GrantedBy = approver.Name,
+                    Reason = input.Reason!.Trim(),
+                },
+                approver.Name,
+                $"{who} on {input.TargetInstanceId} for {input.DurationMinutes} min, directly: {input.Reason!.Trim()}",
+                cancellationToken);
+            return new DirectGrantResult(grant, null);
+        }
+
+        // More approvers are needed: the grant waits as a proposal with this approval counted.
+        var record = await AddAsync(new AccessRequestRecord
+        {
+            Kind = AccessRequestKind.Direct,
+            State = AccessRequestState.Pending,
+            Requester = approver.Name,
+            IamUser = principal,
+            PrincipalType = type,
+            TargetInstanceId = input.TargetInstanceId!,
+            DurationMinutes = input.DurationMinutes!.Value,
+            Reason = input.Reason!.Trim(),
+            CreatedAt = now,
+            Decisions = [new AccessDecisionRecord { Approver = approver.Name, Approved = true, Comment = "proposed the direct grant", At = now }],
+        }, cancellationToken);
+        await notifier.AuditAsync(approver.Name, AuditActions.AccessPropose, RequestTarget(record.Id), $"{who} on {record.TargetInstanceId} for {record.DurationMinutes} min, directly; {options.Value.RequiredApprovals - 1} more approval(s) needed: {record.Reason}");
+        await notifier.NoticeAsync(INotifications.Role(PortalRoles.Approver), $"{approver.Name} proposes a direct grant to {who} for {GrantPolicy.Duration(record.DurationMinutes)} on {record.TargetInstanceId} (request {record.Id}): {record.Reason}", "/access");
+        return new DirectGrantResult(null, await GetAsync(record.Id, cancellationToken));
+    }
+
+    /// <summary>Undecided requests past <see cref="AccessOptions.PendingExpiryHours"/> expire.</summary>
+    internal async Task ExpireStaleAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var stale = now.AddHours(-options.Value.PendingExpiryHours);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var undecided = await db.AccessRequests.AsNoTracking().Where(r => r.State == AccessRequestState.Pending && r.CreatedAt <= stale).Select(r => r.Id).ToListAsync(cancellationToken);
+        foreach (var id in undecided)
+        {
+            if (await db.AccessRequests.Where(r => r.Id == id && r.State == AccessRequestState.Pending)
+                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.State, AccessRequestState.Expired).SetProperty(r => r.DecidedAt, now), cancellationToken) == 1)
+            {
+                await notifier.AuditAsync(AccessGrants.Portal, AuditActions.AccessExpire, RequestTarget(id), $"not decided within {options.Value.PendingExpiryHours} h");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds an approval; the one that completes the request moves it to Approved and, for access, makes its grant in
+    /// the same commit. Returns whether the request is now approved, and the grant it made.
+    /// </summary>
+    private async Task<(bool Approved, long? GrantId)> RecordApprovalAsync(AccessRequestRecord request, string approver, string? comment, bool breakGlass, CancellationToken cancellationToken)
+    {
+        var id = request.Id;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await db.AccessDecisions.AnyAsync(d => d.RequestId == id && d.Approver == approver, cancellationToken))
+        {
+            throw new AccessException(AccessRefusal.Conflict, $"You have already approved request {id}.");
+        }
+
+        var now = time.GetUtcNow();
+        db.AccessDecisions.Add(new AccessDecisionRecord { RequestId = id, Approver = approver, Approved = true, Comment = comment, At = now });
+        await db.SaveChangesAsync(cancellationToken);
+        var approvals = await db.AccessDecisions.CountAsync(d => d.RequestId == id && d.Approved, cancellationToken);
+        if (!breakGlass && approvals < options.Value.RequiredApprovals)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return (false, null);
+        }
+
+        if (await db.AccessRequests.Where(r => r.Id == id && r.State == AccessRequestState.Pending)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.State, AccessRequestState.Approved).SetProperty(r => r.DecidedAt, now).SetProperty(r => r.BreakGlass, breakGlass), cancellationToken) != 1)
+        {
+            // Another approver decided it between our read and our write: theirs stands, and leaving without a
+            // commit takes our approval back.
+            throw new AccessException(AccessRefusal.Conflict, $"Request {id} was decided by someone else just now.");
+        }
+
+        long? grantId = request.ExtendsGrantId;
+        if (request.Kind != AccessRequestKind.Extension)
+        {
+            var minutes = breakGlass ? Math.Min(request.DurationMinutes, options.Value.BreakGlass.MaxMinutes) : request.DurationMinutes;
+            var grant = new GrantRecord
+            {
+                PrincipalType = request.PrincipalType,
+                PrincipalName = request.IamUser,
+                TargetInstanceId = request.TargetInstanceId,
+                StartsAt = now - Backdate,
+                ExpiresAt = now.AddMinutes(minutes),
+                State = GrantState.Approved,
+                RequestId = id,
+                GrantedBy = approver,
+                Reason = request.Reason,
+                Person = request.Kind == AccessRequestKind.Access ? request.Requester : null,
+                BreakGlass = breakGlass,
+            };
+            GrantStore.Add(db, grant);
+            await db.SaveChangesAsync(cancellationToken);
+            grantId = grant.Id;
+        }
+
+        await db.AccessRequests.Where(r => r.Id == id).ExecuteUpdateAsync(u => u.SetProperty(r => r.GrantId, grantId), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (true, grantId);
+    }
+
+    /// <summary>After the approval committed: puts or rewrites the grant's policy in IAM and tells the requester.</summary>
+    private async Task CompleteAsync(AccessRequestRecord request, string approver, long? grantId, bool breakGlass)
+    {
+        if (grantId is not { } made)
+        {
+            return;
+        }
+
+        if (request.Kind == AccessRequestKind.Extension)
+        {
+            try
+            {
+                var extended = await grants.ExtendAsync(made, request.DurationMinutes, approver, CancellationToken.None);
+                await notifier.NoticeAsync(INotifications.Person(request.Requester), $"{What(request)} was approved by {approver}: grant {made} now ends at {AccessGrants.Stamp(extended.ExpiresAt)}, with no break in access.");
+            }
+            catch (Exception ex) when (ex is AccessException or Aws.AwsApiException)
+            {
+                await notifier.NoticeAsync(INotifications.Person(request.Requester), $"{What(request)} was approved by {approver}, but grant {made} could not be extended: {ex.Message}");
+            }
+
+            return;
+        }
+
+        var who = $"{(request.PrincipalType == PrincipalType.User ? "user" : "group")}/{request.IamUser}";
+        await grants.CreatedAsync(made, approver, $"{who} on {request.TargetInstanceId} for {request.DurationMinutes} min (request {request.Id}){(breakGlass ? ", break-glass" : string.Empty)}");
+        var grant = await grants.GetAsync(made, CancellationToken.None);
+        await notifier.NoticeAsync(
+            INotifications.Person(request.Requester),
+            grant.State == GrantState.Active
+                ? $"{What(request)} was approved by {approver}: {(request.Kind == AccessRequestKind.Direct ? $"{who} may" : "you may")} start sessions on {grant.TargetInstanceId} within a minute, until {AccessGrants.Stamp(grant.ExpiresAt)}."
+                : $"{What(request)} was approved by {approver}, but IAM answered {grant.ErrorCode}: the access is not active yet; an approver can retry it.");
+    }
+
+    /// <summary>
+    /// Refuses when the principal is the approver's own IAM user, or a group that holds it. Identities are compared as
+    /// IAM users (the approver's mapping, and their sign-in name, since IAM user names are unique in an account).
+    /// </summary>
+    private async Task NotOwnAsync(AccessPerson approver, PrincipalType type, string principal, CancellationToken cancellationToken)
+    {
+        var mapped = (await mapper.MapAsync(approver, cancellationToken)).UserName;
+        var own = new[] { mapped, approver.Name }.OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (type == PrincipalType.User && own.Contains(principal))
+        {
+            throw new AccessException(AccessRefusal.Conflict, $"{principal} is your own IAM user: nobody grants access to themselves; another approver must decide.");
+        }
+
+        if (type == PrincipalType.Group && (await iam.GetGroupMembersAsync(principal, cancellationToken)).FirstOrDefault(u => own.Contains(u.UserName)) is { } member)
+        {
+            throw new AccessException(AccessRefusal.Conflict, $"Your IAM user {member.UserName} is in the group {principal}: nobody grants access to themselves; another approver must decide.");
+        }
+    }
+
+    private static void Decidable(AccessRequestRecord request, string approver)
+    {
+        if (request.Requester == approver)
+        {
+            throw new AccessException(
+                AccessRefusal.Conflict,
+                request.Kind == AccessRequestKind.Direct ? "You proposed this grant: other approvers decide it." : "Nobody approves or denies their own request.");
+        }
+
+        if (request.State != AccessRequestState.Pending)
+        {
+            throw new AccessException(AccessRefusal.Conflict, $"Request {request.Id} is {AccessGrants.Name(request.State)} already.");
+        }
+    }
+
+    private async Task<string> IamUserOfAsync(AccessPerson person, CancellationToken cancellationToken)
+    {
+        var mapping = await mapper.MapAsync(person, cancellationToken);
+        return mapping.UserName ?? throw AccessException.Invalid("iamUser", mapping.Problem ?? "You are not mapped to an IAM user.");
+    }
+
+    private async Task<Dictionary<string, string[]>> CheckAsync(string? instanceId, int? minutes, string? reason, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var max = options.Value.MaxDurationMinutes;
+        if (string.IsNullOrWhiteSpace(instanceId))
+        {
+            errors["targetInstanceId"] = ["Choose the bastion."];
+        }
+        else if (!(await bastions.ListAsync(cancellationToken)).Contains(instanceId, StringComparer.Ordinal))
+        {
+            errors["targetInstanceId"] = [$"{instanceId} is not a bastion the portal grants access to."];
+        }
+
+        if (minutes is not { } m || m < 1 || m > max)
+        {
+            errors["durationMinutes"] = [$"Ask for 1 to {max.ToString("N0", CultureInfo.InvariantCulture)} minutes ({max / 60.0:0.#} hours)."];
+        }
+
+        if (AccessInput.ReasonProblem(reason, "Say why you need access.") is { } problem)
+        {
+            errors["reason"] = [problem];
+        }
+
+        return errors;
+    }
+
+    private async Task<AccessRequestRecord> AddAsync(AccessRequestRecord record, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.AccessRequests.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        return record;
+    }
+
+    private async Task<AccessRequestRecord> LoadAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.AccessRequests.AsNoTracking().Include(r => r.Decisions).SingleOrDefaultAsync(r => r.Id == id, cancellationToken)
+            ?? throw new AccessException(AccessRefusal.NotFound, $"There is no request {id}.");
+    }
+
+    private static string What(AccessRequestRecord request) => request.Kind switch
+    {
+        AccessRequestKind.Extension => $"Your extension of grant {request.ExtendsGrantId} (request {request.Id})",
+        AccessRequestKind.Direct => $"Your direct grant to {request.IamUser} (request {request.Id})",
+        _ => $"Request {request.Id}",
+    };
+
+    private static AccessRequest ToRequest(AccessRequestRecord r) => new(
+        r.Id,
+        r.State,
+        r.Requester,
+        r.IamUser,
+        r.TargetInstanceId,
+        r.DurationMinutes,
+        r.Reason,
+        r.Ticket,
+        r.CreatedAt,
+        r.DecidedAt,
+        [.. r.Decisions.OrderBy(d => d.At).ThenBy(d => d.Id).Select(d => new AccessDecision(d.Approver, d.Approved, d.Comment, d.At))],
+        r.GrantId,
+        r.Kind,
+        r.PrincipalType,
+        r.ExtendsGrantId,
+        r.BreakGlass);
+
+    internal static string RequestTarget(long id) => $"request/{id.ToString(CultureInfo.InvariantCulture)}";
+}

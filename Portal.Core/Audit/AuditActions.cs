@@ -1,0 +1,59 @@
+namespace Portal.Core.Audit;
+
+/// <summary>The audit trail's action names for access, in one place: searches and reports filter by them.</summary>
+public static class AuditActions
+{
+    /// <summary>A person asked for access.</summary>
+    public const string AccessRequest = "access.request";
+
+    /// <summary>A grantee asked for an active grant to last longer.</summary>
+    public const string AccessExtendRequest = "access.extend-request";
+
+    /// <summary>An approver proposed a direct grant that needs more approvers.</summary>
+    public const string AccessPropose = "access.propose";
+
+    /// <summary>An approver approved a request.</summary>
+    public const string AccessApprove = "access.approve";
+
+    /// <summary>An approver denied a request.</summary>
+    public const string AccessDeny = "access.deny";
+
+    /// <summary>The requester withdrew a request.</summary>
+    public const string AccessCancel = "access.cancel";
+
+    /// <summary>A request was never decided in time.</summary>
+    public const string AccessExpire = "access.expire";
+
+    /// <summary>A person approved their own request through break-glass.</summary>
+    public const string AccessBreakGlass = "access.break-glass";
+
+    /// <summary>A grant was made.</summary>
+    public const string GrantCreate = "grant.create";
+
+    /// <summary>A grant's policy was put in IAM (or IAM refused).</summary>
+    public const string GrantActivate = "grant.activate";
+
+    /// <summary>A grant's window was moved later in place.</summary>
+    public const string GrantExtend = "grant.extend";
+
+    /// <summary>A grant was revoked.</summary>
+    public const string GrantRevoke = "grant.revoke";
+
+    /// <summary>A grant ran out.</summary>
+    public const string GrantExpire = "grant.expire";
+
+    /// <summary>Another approver acknowledged a break-glass grant.</summary>
+    public const string GrantReview = "grant.review";
+
+    /// <summary>A grant's policy was found deleted outside the portal.</summary>
+    public const string GrantMissing = "grant.missing";
+
+    /// <summary>The reconciler found something in IAM that gives access outside the portal's grants.</summary>
+    public const string AccessFinding = "access.finding";
+
+    /// <summary>A live session was ended.</summary>
+    public const string SessionTerminate = "session.terminate";
+
+    /// <summary>A live session no grant covers was left running and reported.</summary>
+    public const string SessionUnauthorized = "session.unauthorized";
+}

@@ -1,0 +1,163 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Options;
+using Microsoft.JSInterop;
+using MudBlazor;
+using Portal.Core.Access;
+using Portal.Core.Aws;
+using Portal.Web.Auth;
+using Portal.Web.Components.Access;
+
+namespace Portal.Web.Components.Pages.Access;
+
+public partial class RequestAccessPage
+{
+    private IReadOnlyList<string> _bastions = [];
+    private IReadOnlyList<AccessRequest>? _requests;
+    private Dictionary<long, AccessGrant> _grants = [];
+    private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
+    private string? _formError;
+    private string? _bastion;
+    private int _minutes = 60;
+    private string? _reason;
+    private string? _ticket;
+    private bool _submitting;
+
+    [Inject]
+    private IAccessRequests Requests { get; set; } = default!;
+
+    [Inject]
+    private IAccessGrants Grants { get; set; } = default!;
+
+    [Inject]
+    private IBastionDirectory Bastions { get; set; } = default!;
+
+    [Inject]
+    private IOptions<AccessOptions> Options { get; set; } = default!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
+
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState> Authentication { get; set; } = default!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        try
+        {
+            _bastions = await Bastions.ListAsync();
+        }
+        catch (AwsApiException ex)
+        {
+            _formError = $"The bastions could not be listed: {ex.ErrorCode}.";
+        }
+
+        _bastion = _bastions.Count == 1 ? _bastions[0] : null;
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        var me = (await Authentication).User.ActorOf();
+        _requests = await Requests.ListAsync(me);
+        _grants = (await Grants.ListAsync(me)).ToDictionary(g => g.Id);
+    }
+
+    private async Task SubmitAsync()
+    {
+        _submitting = true;
+        _formError = null;
+        try
+        {
+            var request = await Requests.RequestAsync((await Authentication).User.ToAccessPerson(), new NewAccessRequest(_bastion, _minutes, _reason, _ticket));
+            _errors = new Dictionary<string, string[]>();
+            _reason = null;
+            _ticket = null;
+            Snackbar.Add($"Request {request.Id} sent to the approvers.", Severity.Success);
+            await LoadAsync();
+        }
+        catch (AccessException ex)
+        {
+            _errors = ex.Errors;
+            _formError = ex.Errors.TryGetValue("iamUser", out var mapping) ? mapping[0] : ex.Errors.Count == 0 ? ex.Message : null;
+        }
+        catch (AwsApiException ex)
+        {
+            _formError = $"IAM could not be read ({ex.ErrorCode}); nothing was sent.";
+        }
+        finally
+        {
+            _submitting = false;
+        }
+    }
+
+    private async Task CancelAsync(AccessRequest request)
+    {
+        try
+        {
+            await Requests.CancelAsync(request.Id, (await Authentication).User.ActorOf());
+            Snackbar.Add($"Request {request.Id} cancelled.", Severity.Info);
+        }
+        catch (AccessException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Warning);
+        }
+
+        await LoadAsync();
+    }
+
+    private async Task ExtendAsync(AccessGrant grant)
+    {
+        var parameters = new DialogParameters<ExtendDialog>
+        {
+            { d => d.Message, $"Ask for more time on {grant.TargetInstanceId} (grant {grant.Id}). Once approved, the grant lasts longer in place: your sessions go on." },
+            { d => d.MaxMinutes, Options.Value.MaxDurationMinutes },
+        };
+        var result = await (await Dialogs.ShowAsync<ExtendDialog>("Extend access", parameters)).Result;
+        if (result is null || result.Canceled || result.Data is not ExtendDialog.Extension extension)
+        {
+            return;
+        }
+
+        try
+        {
+            var request = await Requests.ExtendAsync((await Authentication).User.ToAccessPerson(), grant.Id, extension.Minutes, extension.Reason);
+            Snackbar.Add($"Extension request {request.Id} sent to the approvers.", Severity.Success);
+        }
+        catch (AccessException ex)
+        {
+            Snackbar.Add(ex.Errors.Count > 0 ? string.Join(" ", ex.Errors.SelectMany(e => e.Value)) : ex.Message, Severity.Warning);
+        }
+
+        await LoadAsync();
+    }
+
+    private async Task CopyAsync(string text)
+    {
+        try
+        {
+            await JS.InvokeVoidAsync("navigator.clipboard.writeText", text);
+            Snackbar.Add("Command copied.", Severity.Info);
+        }
+        catch (JSException)
+        {
+            Snackbar.Add("The browser did not allow copying: select the command instead.", Severity.Warning);
+        }
+    }
+
+    private AccessGrant? GrantOf(AccessRequest request) => request.GrantId is { } id ? _grants.GetValueOrDefault(id) : null;
+
+    private string? Error(string field) => _errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+
+    private static readonly int[] DurationChoices = [15, 30, 60, 120, 240, 480, 720, 1440];
+
+    private IEnumerable<int> Durations() => DurationChoices.Where(m => m <= Options.Value.MaxDurationMinutes);
+
+    private static string Duration(int minutes) => minutes < 60 ? $"{minutes} minutes" : minutes % 60 == 0 ? $"{minutes / 60} hour{(minutes == 60 ? string.Empty : "s")}" : $"{minutes / 60} h {minutes % 60} min";
+}
