@@ -121,5 +121,72 @@ public sealed class AccessApiTests(MotoServerFixture moto) : IDisposable
         Assert.Empty(policies.GetProperty("PolicyNames").EnumerateArray());
     }
 
+    [Fact]
+    public async Task BreakGlass_WhereEnabled_ErinApprovesHerOwn_BobAcknowledges()
+    {
+        using var portal = new PortalWebFactory(moto.Endpoint, new Dictionary<string, string?> { ["Portal:Access:BreakGlass:Enabled"] = "true" });
+        using var erin = portal.CreateBearerClient("sandbox-erin");
+        using var bob = portal.CreateBearerClient("sandbox-bob");
+        using var dave = portal.CreateBearerClient("sandbox-dave");
+        var bastion = (await erin.GetFromJsonAsync<string[]>("/api/access/bastions"))!.Single();
+        using var created = await erin.PostAsJsonAsync("/api/access/requests", new { targetInstanceId = bastion, durationMinutes = 240, reason = "Outage" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+
+        using var notErins = await dave.PostAsJsonAsync($"/api/access/requests/{id}/break-glass", new { reason = "x" });
+        using var noReason = await erin.PostAsJsonAsync($"/api/access/requests/{id}/break-glass", new { });
+        using var broken = await erin.PostAsJsonAsync($"/api/access/requests/{id}/break-glass", new { reason = "The site is down and nobody answers" });
+        var request = await broken.Content.ReadFromJsonAsync<JsonElement>();
+        var grantId = request.GetProperty("grantId").GetInt64();
+        using var selfAck = await erin.PostAsJsonAsync($"/api/access/grants/{grantId}/acknowledge", new { });
+        using var ack = await bob.PostAsJsonAsync($"/api/access/grants/{grantId}/acknowledge", new { comment = "Checked with the on-call lead" });
+        var grant = await ack.Content.ReadFromJsonAsync<JsonElement>();
+        await erin.PostAsync($"/api/access/grants/{grantId}/revoke", null); // leaves erin's IAM user as it was for the other tests
+
+        Assert.Equal(HttpStatusCode.Forbidden, notErins.StatusCode); // dave is no Approver
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, broken.StatusCode);
+        Assert.True(request.GetProperty("breakGlass").GetBoolean());
+        Assert.Equal(HttpStatusCode.Conflict, selfAck.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        Assert.Equal(("bob", true), (grant.GetProperty("reviewedBy").GetString(), grant.GetProperty("breakGlass").GetBoolean()));
+        var expires = grant.GetProperty("expiresAt").GetDateTimeOffset() - grant.GetProperty("startsAt").GetDateTimeOffset();
+        Assert.Equal(TimeSpan.FromMinutes(61), expires);
+    }
+
+    [Fact]
+    public async Task Findings_AreForApproversAndAdmins()
+    {
+        using var carol = _portal.CreateBearerClient("sandbox-carol");
+        using var dave = _portal.CreateBearerClient("sandbox-dave");
+        using var alice = _portal.CreateBearerClient("sandbox-alice");
+
+        using var auditor = await carol.GetAsync("/api/access/findings");
+        using var requester = await dave.GetAsync("/api/access/findings");
+        var report = await FirstReportAsync(alice); // the first comparison runs as the portal starts
+
+        Assert.Equal(HttpStatusCode.Forbidden, auditor.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, requester.StatusCode);
+        Assert.Equal(JsonValueKind.Array, report.GetProperty("items").ValueKind);
+        Assert.True(report.TryGetProperty("checkedAt", out _));
+    }
+
+    private static async Task<JsonElement> FirstReportAsync(HttpClient client)
+    {
+        for (var attempt = 0; attempt < 60; attempt++)
+        {
+            using var response = await client.GetAsync("/api/access/findings");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return await response.Content.ReadFromJsonAsync<JsonElement>();
+            }
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException("No findings report within 30 s of startup.");
+    }
+
     public void Dispose() => _portal.Dispose();
 }

@@ -29,7 +29,9 @@ public sealed class RoleClaimMapperTests
         Assert.Equal("Jo Smith", mapped.DisplayNameOf());
         Assert.Equal([PortalRoles.Approver, PortalRoles.Auditor], mapped.Roles().Order());
         Assert.Equal("j.smith", mapped.FindFirst(PortalClaims.IamUser)!.Value);
-        Assert.Equal(new Portal.Core.Access.AccessPerson("j.smith", "jo@example.com", "j.smith"), mapped.ToAccessPerson()); // the e-mail an IAM tag may name
+        var person = mapped.ToAccessPerson();
+        Assert.Equal(("j.smith", "jo@example.com", "j.smith"), (person.Name, person.Email, person.IamUserClaim)); // the e-mail an IAM tag may name
+        Assert.Equal([PortalRoles.Approver, PortalRoles.Auditor], person.Roles!.Order()); // break-glass asks for both Requester and Approver
     }
 
     [Fact]
