@@ -68,7 +68,7 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
     /// <summary>Who may assume the bastion's role: EC2 (the instance) and Systems Manager.</summary>
     public static PolicyDocument BastionTrustPolicy { get; } = new(
     [
-        new PolicyStatement(null, "Allow", ["sts:AssumeRole"], null) { Principal = PolicyStatement.Services("ec2.amazonaws.com", "ssm.amazonaws.com") },
+        new PolicyStatement(null, "Allow", ["sts:AssumeRole"], null) { Principal = PolicyStatement.Services("ec2.amazonaws.com") },
     ]);
 
     /// <summary>

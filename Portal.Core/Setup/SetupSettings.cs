@@ -22,13 +22,16 @@ public sealed record SetupSettings
     /// <summary>The KMS key ARN, with <see cref="BucketEncryption.SseKms"/> only.</summary>
     public string? KmsKeyArn { get; init; }
 
-    /// <summary>Keep every version of an object (a transcript overwritten or deleted stays recoverable).</summary>
-    public bool Versioning { get; init; }
+    /// <summary>
+    /// Keep every version of an object, so a transcript overwritten or deleted stays recoverable and the portal reads
+    /// the first version the agent wrote. Defaults to on.
+    /// </summary>
+    public bool Versioning { get; init; } = true;
 
     /// <summary>Days after which transcripts expire; <see langword="null"/> keeps them for ever.</summary>
     public int? RetentionDays { get; init; }
 
-    /// <summary>The bastion's role (trusted by EC2 and SSM).</summary>
+    /// <summary>The bastion's role (trusted by EC2 only, as AWS's instance-profile guide has it).</summary>
     public string RoleName { get; init; } = "PortalBastionRole";
 
     /// <summary>The instance profile that carries the role to the bastion.</summary>

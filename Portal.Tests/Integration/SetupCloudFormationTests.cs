@@ -52,7 +52,8 @@ public sealed class SetupCloudFormationTests(MotoServerFixture moto)
         var encryption = await CliAsync("s3api", "get-bucket-encryption", "--bucket", settings.BucketName);
         Assert.Equal("AES256", encryption.GetProperty("ServerSideEncryptionConfiguration").GetProperty("Rules")[0].GetProperty("ApplyServerSideEncryptionByDefault").GetProperty("SSEAlgorithm").GetString());
         var role = (await CliAsync("iam", "get-role", "--role-name", settings.RoleName)).GetProperty("Role");
-        Assert.Contains("ssm.amazonaws.com", role.GetProperty("AssumeRolePolicyDocument").GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("ec2.amazonaws.com", role.GetProperty("AssumeRolePolicyDocument").GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("ssm.amazonaws.com", role.GetProperty("AssumeRolePolicyDocument").GetRawText(), StringComparison.Ordinal);
         var attached = (await CliAsync("iam", "list-attached-role-policies", "--role-name", settings.RoleName)).GetProperty("AttachedPolicies").EnumerateArray().Select(p => p.GetProperty("PolicyName").GetString()).ToList();
         // moto ignores a role's ManagedPolicyArns, so AmazonSSMManagedInstanceCore is checked by the unit tests only.
         Assert.Contains(settings.LoggingPolicyName, attached);

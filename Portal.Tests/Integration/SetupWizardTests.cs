@@ -41,6 +41,9 @@ public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper o
         Assert.Equal(["logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy"], first.Steps.Select(s => s.Name));
         Assert.All(second.Steps, s => Assert.Equal(StepOutcome.Unchanged, s.Outcome));
 
+        var versioning = await CliAsync("s3api", "get-bucket-versioning", "--bucket", settings.BucketName);
+        Assert.Equal("Enabled", versioning.GetProperty("Status").GetString()); // the default: the portal reads each transcript's first version
+
         var topicArn = $"arn:aws:sns:{MotoServerFixture.Region}:{first.AccountId}:{settings.TopicName}";
         var topic = (await CliAsync("sns", "get-topic-attributes", "--topic-arn", topicArn)).GetProperty("Attributes");
         Assert.Equal(settings.TopicDisplayName, topic.GetProperty("DisplayName").GetString());
@@ -88,7 +91,6 @@ public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper o
             RuleName = $"session-logins-{_suffix}",
             CreateTrailIfMissing = true,
             TrailName = $"management-{_suffix}",
-            Versioning = true,
             RetentionDays = 365,
         };
     }

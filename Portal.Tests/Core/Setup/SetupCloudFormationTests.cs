@@ -40,9 +40,10 @@ public sealed class SetupCloudFormationTests
         Assert.Equal("AES256", bucket["BucketEncryption"]!["ServerSideEncryptionConfiguration"]![0]!["ServerSideEncryptionByDefault"]!["SSEAlgorithm"]!.GetValue<string>());
         Assert.All(bucket["PublicAccessBlockConfiguration"]!.AsObject(), block => Assert.True(block.Value!.GetValue<bool>(), block.Key));
         Assert.Equal(4, bucket["PublicAccessBlockConfiguration"]!.AsObject().Count);
-        Assert.Null(bucket["VersioningConfiguration"]);
+        Assert.Equal("Enabled", bucket["VersioningConfiguration"]!["Status"]!.GetValue<string>()); // on by default
         var retention = bucket["LifecycleConfiguration"]!["Rules"]![0]!;
         Assert.Equal(("sessionmanager/", 400), (retention["Prefix"]!.GetValue<string>(), retention["ExpirationInDays"]!.GetValue<int>()));
+        Assert.Equal(400, retention["NoncurrentVersionExpiration"]!["NoncurrentDays"]!.GetValue<int>()); // old versions kept as long as transcripts
 
         var role = resources["BastionRole"]!["Properties"]!;
         Assert.Equal("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", role["ManagedPolicyArns"]![0]!.GetValue<string>());

@@ -65,7 +65,7 @@ public sealed class SetupDocumentsTests
         var deny = Statements(new PolicyDocument([Documents.DenyInsecureTransport]).ToJson())[0];
         var publish = Statements(new PolicyDocument([Documents.EventBridgePublish]).ToJson())[0];
 
-        Assert.Equal(["ec2.amazonaws.com", "ssm.amazonaws.com"], Strings(trust.GetProperty("Principal"), "Service"));
+        Assert.Equal(["ec2.amazonaws.com"], Strings(trust.GetProperty("Principal"), "Service"));
         Assert.False(trust.TryGetProperty("Resource", out _));
         Assert.Equal("Deny", deny.GetProperty("Effect").GetString());
         Assert.Equal("*", deny.GetProperty("Principal").GetString());
