@@ -3,9 +3,9 @@ namespace Portal.Core.Sessions;
 /// <summary>Reads transcript objects by key, as listed: the indexer's way in, which may meet keys in sub-folders.</summary>
 internal interface ITranscriptObjects
 {
-    /// <summary>The first <paramref name="maxBytes"/> bytes of the object, or <see langword="null"/> when it is gone.</summary>
+    /// <summary>The first <paramref name="maxBytes"/> bytes of the object (of one version, when given), or <see langword="null"/> when it is gone.</summary>
     /// <exception cref="Aws.AwsApiException">S3 refused.</exception>
-    Task<TranscriptContent?> ReadAsync(string key, long maxBytes, CancellationToken cancellationToken = default);
+    Task<TranscriptContent?> ReadAsync(string key, long maxBytes, string? versionId = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>An object's first bytes and what S3 says about the whole of it.</summary>

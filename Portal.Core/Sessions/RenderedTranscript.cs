@@ -12,6 +12,9 @@ namespace Portal.Core.Sessions;
 /// <param name="Footer">The <c>Script done on</c> line; none means the transcript was cut short.</param>
 /// <param name="Document">The rows and logical lines, packed; text and HTML are made per row on demand.</param>
 /// <param name="Truncated">True when only the first <see cref="SessionLogOptions.MaxRenderBytes"/> were rendered.</param>
+/// <param name="VersionId">The S3 version rendered (the first, unless another was asked for).</param>
+/// <param name="Versions">Every version S3 holds of the object, oldest first.</param>
+/// <param name="Integrity">Whether the transcript is as the agent wrote it.</param>
 public sealed record RenderedTranscript(
     string SessionId,
     string Key,
@@ -21,8 +24,14 @@ public sealed record RenderedTranscript(
     string? Header,
     string? Footer,
     TranscriptDocument Document,
-    bool Truncated)
+    bool Truncated,
+    string? VersionId = null,
+    IReadOnlyList<TranscriptVersion>? Versions = null,
+    TranscriptIntegrity Integrity = TranscriptIntegrity.Intact)
 {
+    /// <summary>Whether what is shown is the first version, the one the agent wrote.</summary>
+    public bool IsFirstVersion => Versions is not { Count: > 0 } all || all.FirstOrDefault(v => !v.IsDeleteMarker)?.VersionId == VersionId;
+
     /// <summary>The last terminal title the session set.</summary>
     public string? Title => Document.Title;
 

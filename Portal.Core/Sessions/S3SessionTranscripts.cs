@@ -6,11 +6,11 @@ using Portal.Core.Aws;
 
 namespace Portal.Core.Sessions;
 
-internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOptions> options, ISessionLogLocation location) : ISessionTranscripts, ITranscriptObjects
+internal sealed partial class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOptions> options, ISessionLogLocation location) : ISessionTranscripts, ITranscriptObjects
 {
-    public async Task<TranscriptContent?> ReadAsync(string key, long maxBytes, CancellationToken cancellationToken = default)
+    public async Task<TranscriptContent?> ReadAsync(string key, long maxBytes, string? versionId = null, CancellationToken cancellationToken = default)
     {
-        using var response = await GetAsync(key, cancellationToken);
+        using var response = await GetAsync(key, versionId, cancellationToken);
         if (response is null)
         {
             return null;
@@ -20,12 +20,19 @@ internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOpti
         return new TranscriptContent(key, content, response.ContentLength, response.ETag, response.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime(), TimeSpan.Zero) : null);
     }
 
-    public async Task<RenderedTranscript?> RenderAsync(string sessionId, int? columns = null, CancellationToken cancellationToken = default)
+    public async Task<RenderedTranscript?> RenderAsync(string sessionId, int? columns = null, string? versionId = null, CancellationToken cancellationToken = default)
     {
         TranscriptRender.CheckColumns(columns);
+        CheckVersion(versionId);
         var key = await KeyOfAsync(sessionId, cancellationToken);
+        var versions = await VersionsOfAsync(key, cancellationToken);
+        var chosen = versionId ?? FirstOf(versions)?.VersionId;
+        if (versionId is not null && versions.All(v => v.VersionId != versionId || v.IsDeleteMarker))
+        {
+            return null;
+        }
 
-        if (await ReadAsync(key, options.Value.MaxRenderBytes, cancellationToken) is not { } transcript)
+        if (await ReadAsync(key, options.Value.MaxRenderBytes, chosen, cancellationToken) is not { } transcript)
         {
             return null;
         }
@@ -42,14 +49,74 @@ internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOpti
             render.File.Header,
             render.File.Footer,
             render.Document,
-            size > content.Length || render.Document.Truncated);
+            size > content.Length || render.Document.Truncated,
+            chosen,
+            versions,
+            TranscriptIntegrityRules.Judge(versions.Count, versions.Any(v => v.IsDeleteMarker), render.File.Footer is not null));
     }
 
-    public async Task<(Stream Content, long Length)?> OpenRawAsync(string sessionId, CancellationToken cancellationToken = default)
+    public async Task<(Stream Content, long Length, string? VersionId)?> OpenRawAsync(string sessionId, string? versionId = null, CancellationToken cancellationToken = default)
     {
-        var response = await GetAsync(await KeyOfAsync(sessionId, cancellationToken), cancellationToken);
-        return response is null ? null : (response.ResponseStream, response.ContentLength);
+        CheckVersion(versionId);
+        var key = await KeyOfAsync(sessionId, cancellationToken);
+        var chosen = versionId ?? FirstOf(await VersionsOfAsync(key, cancellationToken))?.VersionId;
+        var response = await GetAsync(key, chosen, cancellationToken);
+        return response is null ? null : (response.ResponseStream, response.ContentLength, chosen);
     }
+
+    public async Task<IReadOnlyList<TranscriptVersion>> VersionsAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        await VersionsOfAsync(await KeyOfAsync(sessionId, cancellationToken), cancellationToken);
+
+    /// <summary>The first version with content: what the agent wrote.</summary>
+    private static TranscriptVersion? FirstOf(IReadOnlyList<TranscriptVersion> versions) => versions.FirstOrDefault(v => !v.IsDeleteMarker);
+
+    /// <summary>Every version of exactly this key, oldest first (S3 lists newest first, and keys that merely start alike).</summary>
+    private async Task<IReadOnlyList<TranscriptVersion>> VersionsOfAsync(string key, CancellationToken cancellationToken)
+    {
+        var bucket = (await SourceAsync(cancellationToken)).Bucket;
+        return await AwsSdkCall.RunAsync<IReadOnlyList<TranscriptVersion>>(
+            "s3",
+            "ListObjectVersions",
+            async () =>
+            {
+                var found = new List<TranscriptVersion>();
+                var request = new ListVersionsRequest { BucketName = bucket, Prefix = key };
+                while (true)
+                {
+                    var page = await s3.ListVersionsAsync(request, cancellationToken);
+                    found.AddRange((page.Versions ?? []).Where(v => v.Key == key).Select(v => new TranscriptVersion(
+                        v.VersionId ?? "null",
+                        v.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime(), TimeSpan.Zero) : null,
+                        v.Size ?? 0,
+                        v.ETag,
+                        v.IsLatest == true,
+                        v.IsDeleteMarker == true)));
+                    if (page.IsTruncated != true)
+                    {
+                        break;
+                    }
+
+                    (request.KeyMarker, request.VersionIdMarker) = (page.NextKeyMarker, page.NextVersionIdMarker);
+                }
+
+                // S3 lists a key's versions newest first (LastModified has whole seconds only, too coarse to order by).
+                found.Reverse();
+                return found;
+            },
+            $"The portal may not list the versions of s3://{bucket}/{key}: its role needs s3:ListBucketVersions.");
+    }
+
+    /// <exception cref="ArgumentException">Not an S3 version id.</exception>
+    private static void CheckVersion(string? versionId)
+    {
+        if (versionId is not null && !VersionIds().IsMatch(versionId))
+        {
+            throw new ArgumentException("Not an S3 version id.", nameof(versionId));
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A[A-Za-z0-9._+=/-]{1,1024}\z")]
+    private static partial System.Text.RegularExpressions.Regex VersionIds();
 
     private async Task<string> KeyOfAsync(string sessionId, CancellationToken cancellationToken) =>
         SessionIds.IsValid(sessionId)
@@ -59,9 +126,13 @@ internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOpti
     private async Task<SessionLogSource> SourceAsync(CancellationToken cancellationToken) =>
         await location.GetAsync(cancellationToken) ?? throw new InvalidOperationException("No session-log bucket is set up (the setup wizard) or configured (Portal:Sessions:Bucket).");
 
-    private async Task<GetObjectResponse?> GetAsync(string key, CancellationToken cancellationToken)
+    private async Task<GetObjectResponse?> GetAsync(string key, string? versionId, CancellationToken cancellationToken)
     {
         var bucket = (await SourceAsync(cancellationToken)).Bucket;
+
+        // "null" names the version written while the bucket kept none; S3 reads it by that name too, which matters
+        // once later versions exist (a plain GET would return the newest).
+        var version = versionId;
 
         return await AwsSdkCall.RunAsync(
             "s3",
@@ -70,7 +141,7 @@ internal sealed class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOpti
             {
                 try
                 {
-                    return await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, cancellationToken);
+                    return await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, VersionId = version }, cancellationToken);
                 }
                 catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound || ex.ErrorCode is "NoSuchKey" or "NotFound")
                 {

@@ -7,7 +7,10 @@ namespace Portal.Core.Sessions;
 /// <param name="Size">Bytes.</param>
 /// <param name="LastModified">When the agent uploaded it: about when the session ended.</param>
 /// <param name="ETag">The object's ETag, which changes when the object does.</param>
-public sealed record SessionLogObject(string Key, string SessionId, string Principal, long Size, DateTimeOffset? LastModified, string? ETag = null)
+/// <param name="VersionId">The first version's id, where the bucket keeps versions; the listing's other fields are that version's.</param>
+/// <param name="Versions">How many versions S3 holds (delete markers included).</param>
+/// <param name="Altered">Written again or deleted since the first version.</param>
+public sealed record SessionLogObject(string Key, string SessionId, string Principal, long Size, DateTimeOffset? LastModified, string? ETag = null, string? VersionId = null, int Versions = 1, bool Altered = false)
 {
     /// <summary>The object for a key ending in <c>.log</c>, or <see langword="null"/> for any other object.</summary>
     public static SessionLogObject? FromKey(string key, long size, DateTimeOffset? lastModified, string? etag = null)

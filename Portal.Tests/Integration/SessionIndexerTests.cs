@@ -97,6 +97,34 @@ public sealed class SessionIndexerTests(MotoServerFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pass_OnAVersionedBucket_IndexesTheFirstVersion_AndMarksOverwrittenOrDeletedOnesModified()
+    {
+        const string Footer = "\nScript done on 2026-11-27 06:31:00+00:00 [COMMAND_EXIT_CODE=\"0\"]\n";
+        await S3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = _bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
+        await PutAsync("sessionmanager/alice-0123456789abcdef0.log", "$ sudo rm -rf /srv/evidence\r\r\n" + Footer);
+        await PutAsync("sessionmanager/bob-0123456789abcdef0.log", "$ echo bob\r\r\n" + Footer);
+        await PutAsync("sessionmanager/carol-0123456789abcdef0.log", "$ echo carol, cut short\r\r\n");
+        await PutAsync("sessionmanager/dave-0123456789abcdef0.log", "$ echo dave\r\r\n" + Footer);
+        await Indexer.RunPassAsync(CancellationToken.None);
+
+        // A grantee with the bastion role's credentials rewrites alice's transcript, and deletes dave's.
+        await PutAsync("sessionmanager/alice-0123456789abcdef0.log", "$ ls\r\r\n" + Footer);
+        await S3.DeleteObjectAsync(_bucket, "sessionmanager/dave-0123456789abcdef0.log");
+        await Indexer.RunPassAsync(CancellationToken.None);
+
+        var all = (await Index.QueryAsync(new SessionQuery())).Items.ToDictionary(s => s.User);
+        Assert.Equal((TranscriptIntegrity.Modified, 2), (all["alice"].Integrity, all["alice"].Versions));
+        Assert.Equal((TranscriptIntegrity.Intact, 1), (all["bob"].Integrity, all["bob"].Versions));
+        Assert.Equal(TranscriptIntegrity.Truncated, all["carol"].Integrity);
+        Assert.Equal((TranscriptIntegrity.Modified, 2), (all["dave"].Integrity, all["dave"].Versions)); // deleted, still on record
+        Assert.Equal(["rm -rf", "sudo"], all["alice"].Flags.Order(StringComparer.Ordinal)); // what alice typed, not what replaced it
+        Assert.Single((await Index.SearchAsync(new SearchRequest { Query = "/srv/evidence" })).Hits);
+        Assert.Empty((await Index.SearchAsync(new SearchRequest { Query = "$ ls" })).Hits);
+        var modified = await Index.QueryAsync(new SessionQuery { Integrity = TranscriptIntegrity.Modified });
+        Assert.Equal(["alice", "dave"], modified.Items.Select(s => s.User).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Pass_OnAMissingBucket_FailsWithTheAwsErrorAndKeepsTheIndex()
     {
         await PutAsync("sessionmanager/alice-0123456789abcdef0.log", "$ ls\r\n");
@@ -167,10 +195,10 @@ public sealed class SessionIndexerTests(MotoServerFixture moto) : IAsyncLifetime
     /// <summary>S3 refusing one object, as a bucket policy or a KMS key policy can.</summary>
     private sealed class Refusing(ITranscriptObjects inner) : ITranscriptObjects
     {
-        public Task<TranscriptContent?> ReadAsync(string key, long maxBytes, CancellationToken cancellationToken = default) =>
+        public Task<TranscriptContent?> ReadAsync(string key, long maxBytes, string? versionId = null, CancellationToken cancellationToken = default) =>
             key.Contains("denied", StringComparison.Ordinal)
                 ? throw new Portal.Core.Aws.AwsApiException("s3", "GetObject", "AccessDenied", "Access Denied", System.Net.HttpStatusCode.Forbidden)
-                : inner.ReadAsync(key, maxBytes, cancellationToken);
+                : inner.ReadAsync(key, maxBytes, versionId, cancellationToken);
     }
 
     private Task PutAsync(string key, string content) => PutAsync(key, Encoding.UTF8.GetBytes(content));

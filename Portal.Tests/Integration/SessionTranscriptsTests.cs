@@ -54,6 +54,30 @@ public sealed class SessionTranscriptsTests(MotoServerFixture moto) : IAsyncLife
     }
 
     [Fact]
+    public async Task RenderAsync_OfAnOverwrittenTranscript_ShowsTheFirstVersion_AndAnyOtherByItsId()
+    {
+        var s3 = _services.GetRequiredService<IAmazonS3>();
+        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = _bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
+        await PutAsync("erin-0123456789abcdef0", "$ cat /etc/shadow\r\r\n\nScript done on 2026-11-27 06:31:00+00:00 [COMMAND_EXIT_CODE=\"0\"]\n");
+        await PutAsync("erin-0123456789abcdef0", "$ uptime\r\r\n\nScript done on 2026-11-27 06:31:00+00:00 [COMMAND_EXIT_CODE=\"0\"]\n");
+
+        var first = await Transcripts.RenderAsync("erin-0123456789abcdef0");
+        var versions = await Transcripts.VersionsAsync("erin-0123456789abcdef0");
+        var later = await Transcripts.RenderAsync("erin-0123456789abcdef0", versionId: versions[1].VersionId);
+        var raw = await Transcripts.OpenRawAsync("erin-0123456789abcdef0");
+        using var reader = new StreamReader(raw!.Value.Content);
+
+        Assert.Equal(2, versions.Count);
+        Assert.Equal(["$ cat /etc/shadow"], first!.Document.LineTexts());
+        Assert.Equal((TranscriptIntegrity.Modified, versions[0].VersionId, true), (first.Integrity, first.VersionId, first.IsFirstVersion));
+        Assert.Equal(["$ uptime"], later!.Document.LineTexts());
+        Assert.False(later.IsFirstVersion);
+        Assert.StartsWith("$ cat /etc/shadow", await reader.ReadToEndAsync(), StringComparison.Ordinal);
+        Assert.Null(await Transcripts.RenderAsync("erin-0123456789abcdef0", versionId: "no-such-version"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Transcripts.RenderAsync("erin-0123456789abcdef0", versionId: "v1\nX-Injected: yes"));
+    }
+
+    [Fact]
     public async Task RenderAsync_LargerThanTheLimit_RendersTheBeginningAndSaysSo()
     {
         var transcript = await Transcripts.RenderAsync("bob-0123456789abcdef0");

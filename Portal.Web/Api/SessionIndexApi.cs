@@ -38,6 +38,7 @@ internal static class SessionIndexApi
         DateTimeOffset? to,
         string? flag,
         string? text,
+        string? integrity,
         string? sort,
         bool? descending,
         int? offset,
@@ -66,6 +67,19 @@ internal static class SessionIndexApi
             errors["from"] = ["'from' must be before 'to'."];
         }
 
+        TranscriptIntegrity? wantedIntegrity = null;
+        if (!string.IsNullOrEmpty(integrity))
+        {
+            if (Enum.TryParse<TranscriptIntegrity>(integrity, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(integrity, out _))
+            {
+                wantedIntegrity = parsed;
+            }
+            else
+            {
+                errors["integrity"] = ["Filter by intact, modified or truncated."];
+            }
+        }
+
         if (text is { Length: > SearchRequest.MaxQueryLength })
         {
             errors["text"] = [$"Text is at most {SearchRequest.MaxQueryLength} characters."];
@@ -85,6 +99,7 @@ internal static class SessionIndexApi
                 To = to,
                 Flag = flag,
                 Text = text,
+                Integrity = wantedIntegrity,
                 Sort = order,
                 Descending = descending ?? true,
                 Offset = offset ?? 0,

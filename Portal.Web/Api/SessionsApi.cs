@@ -10,14 +10,38 @@ namespace Portal.Web.Api;
 
 /// <summary>
 /// Transcript downloads for Auditors and Admins, streamed over HTTP (never through a circuit), each audited:
-/// <c>GET /api/sessions/{id}/raw</c>, <c>/text</c> (logical lines) and <c>/html</c> (a self-contained page).
+/// <c>GET /api/sessions/{id}/raw</c>, <c>/text</c> (logical lines) and <c>/html</c> (a self-contained page). Each
+/// serves the first version the agent wrote, unless <c>?version=</c> names another S3 version of the object.
 /// </summary>
 internal static class SessionsApi
 {
     public static RouteGroupBuilder MapSessionsApi(this RouteGroupBuilder api)
     {
-        MapDownloads(api.MapGroup("/sessions/{sessionId}"), "Api");
+        var session = api.MapGroup("/sessions/{sessionId}");
+        MapDownloads(session, "Api");
+        session.MapGet("/versions", VersionsAsync).WithName("ListSessionVersions").WithSummary("Every version S3 holds of the transcript, oldest first: the first is the agent's; any later one means it was modified.");
         return api;
+    }
+
+    private static async Task<IResult> VersionsAsync(string sessionId, ISessionTranscripts transcripts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (!SessionIds.IsValid(sessionId))
+        {
+            return InvalidId();
+        }
+
+        try
+        {
+            var versions = await transcripts.VersionsAsync(sessionId, ct);
+            await audit.RecordAsync(new AuditRecord(user.ActorOf(), "session.versions", sessionId, versions.Count == 0 ? AuditOutcome.Failed : AuditOutcome.Succeeded, $"{versions.Count} version(s)"), CancellationToken.None);
+            return versions.Count == 0
+                ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such transcript", detail: $"There is no transcript for session {sessionId} in the log bucket.")
+                : TypedResults.Ok(versions);
+        }
+        catch (AwsApiException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: $"S3 answered {ex.ErrorCode}", detail: ex.AwsMessage);
+        }
     }
 
     /// <summary>
@@ -38,28 +62,28 @@ internal static class SessionsApi
         sessions.MapGet("/html", HtmlAsync).WithName($"{prefix}SessionHtml");
     }
 
-    private static async Task<IResult> RawAsync(string sessionId, ISessionTranscripts transcripts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> RawAsync(string sessionId, string? version, ISessionTranscripts transcripts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!SessionIds.IsValid(sessionId))
         {
             return InvalidId();
         }
 
-        return await AuditedAsync(audit, user, sessionId, "raw", async () =>
-            await transcripts.OpenRawAsync(sessionId, ct) is { } raw
+        return await AuditedAsync(audit, user, sessionId, Format("raw", version), async () =>
+            await transcripts.OpenRawAsync(sessionId, version, ct) is { } raw
                 ? Results.Stream(raw.Content, "text/plain; charset=utf-8", $"{sessionId}.log")
                 : null);
     }
 
-    private static async Task<IResult> TextAsync(string sessionId, int? columns, ISessionTranscripts transcripts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> TextAsync(string sessionId, int? columns, string? version, ISessionTranscripts transcripts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!SessionIds.IsValid(sessionId))
         {
             return InvalidId();
         }
 
-        return await AuditedAsync(audit, user, sessionId, "text", async () =>
-            await transcripts.RenderAsync(sessionId, columns, ct) is { } rendered
+        return await AuditedAsync(audit, user, sessionId, Format("text", version), async () =>
+            await transcripts.RenderAsync(sessionId, columns, version, ct) is { } rendered
                 ? Results.Stream(
                     async body =>
                     {
@@ -81,16 +105,16 @@ internal static class SessionsApi
                 : null);
     }
 
-    private static async Task<IResult> HtmlAsync(string sessionId, int? columns, ISessionTranscripts transcripts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> HtmlAsync(string sessionId, int? columns, string? version, ISessionTranscripts transcripts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!SessionIds.IsValid(sessionId))
         {
             return InvalidId();
         }
 
-        return await AuditedAsync(audit, user, sessionId, "html", async () =>
+        return await AuditedAsync(audit, user, sessionId, Format("html", version), async () =>
         {
-            if (await transcripts.RenderAsync(sessionId, columns, ct) is not { } rendered)
+            if (await transcripts.RenderAsync(sessionId, columns, version, ct) is not { } rendered)
             {
                 return null;
             }
@@ -125,7 +149,13 @@ internal static class SessionsApi
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid width", detail: ex.Message.Split(" (Parameter")[0]);
         }
+        catch (ArgumentException ex) when (ex.ParamName == "versionId")
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid version", detail: "A version is an S3 version id, as GET /api/sessions/{id}/versions lists them.");
+        }
     }
+
+    private static string Format(string format, string? version) => version is null ? format : $"{format}, version {version}";
 
     private static ProblemHttpResult InvalidId() =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid session id", detail: "A session id is 1 to 96 letters, digits and +=,.@_- characters.");

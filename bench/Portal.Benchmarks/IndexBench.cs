@@ -135,7 +135,7 @@ internal static class IndexBench
 
     private sealed class Objects(Dictionary<string, int> keys, DateTimeOffset now, string? corpus) : ITranscriptObjects
     {
-        public async Task<TranscriptContent?> ReadAsync(string key, long maxBytes, CancellationToken cancellationToken = default)
+        public async Task<TranscriptContent?> ReadAsync(string key, long maxBytes, string? versionId = null, CancellationToken cancellationToken = default)
         {
             var content = corpus is null
                 ? CorpusGenerator.Session(keys[key], now).Content

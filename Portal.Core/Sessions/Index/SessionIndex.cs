@@ -12,7 +12,7 @@ namespace Portal.Core.Sessions.Index;
 internal sealed class SessionIndex : ISessionIndex
 {
     /// <summary>Bumped whenever the schema or what is derived changes; a mismatch rebuilds the index.</summary>
-    internal const int SchemaVersion = 6;
+    internal const int SchemaVersion = 7;
 
     private const int ScanBatch = 64;
 
@@ -54,7 +54,7 @@ internal sealed class SessionIndex : ISessionIndex
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var where = Filters(command, query.User, query.InstanceId, query.From, query.To, query.Flag, query.Text);
+        var where = Filters(command, query.User, query.InstanceId, query.From, query.To, query.Flag, query.Text, query.Integrity);
         command.CommandText = $"SELECT count(*) FROM sessions s{where}";
         var total = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
 
@@ -275,16 +275,16 @@ internal sealed class SessionIndex : ISessionIndex
     }
 
     /// <summary>Every object the index holds, by key, with the ETag and size it was indexed at.</summary>
-    internal async Task<Dictionary<string, (string? ETag, long Size)>> KnownObjectsAsync(CancellationToken cancellationToken)
+    internal async Task<Dictionary<string, (string? ETag, long Size, int Versions)>> KnownObjectsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT key, etag, size FROM sessions";
-        var known = new Dictionary<string, (string?, long)>(StringComparer.Ordinal);
+        command.CommandText = "SELECT key, etag, size, versions FROM sessions";
+        var known = new Dictionary<string, (string?, long, int)>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            known[reader.GetString(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2));
+            known[reader.GetString(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3));
         }
 
         return known;
@@ -312,8 +312,8 @@ internal sealed class SessionIndex : ISessionIndex
         await using var delete = Prepared(connection, DeleteSql, "$id");
         await using var insert = connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO sessions (id, session_id, key, principal, owner, instance_id, started_at, ended_at, size, etag, last_modified, command_count, flags, title, truncated, error)
-            VALUES ($id, $session_id, $key, $principal, $owner, $instance_id, $started_at, $ended_at, $size, $etag, $last_modified, $command_count, $flags, $title, $truncated, $error)
+            INSERT INTO sessions (id, session_id, key, principal, owner, instance_id, started_at, ended_at, size, etag, last_modified, command_count, flags, title, truncated, error, integrity, versions)
+            VALUES ($id, $session_id, $key, $principal, $owner, $instance_id, $started_at, $ended_at, $size, $etag, $last_modified, $command_count, $flags, $title, $truncated, $error, $integrity, $versions)
             """;
         await using var addCommand = Prepared(connection, "INSERT INTO commands (session, line, row, prompt, text, flags) VALUES ($id, $line, $row, $prompt, $text, $flags)", "$id", "$line", "$row", "$prompt", "$text", "$flags");
         await using var addFlag = Prepared(connection, "INSERT OR IGNORE INTO session_flags (flag, session) VALUES ($flag, $id)", "$flag", "$id");
@@ -376,6 +376,8 @@ internal sealed class SessionIndex : ISessionIndex
             upsert.Parameters.AddWithValue("$title", (object?)s.Title ?? DBNull.Value);
             upsert.Parameters.AddWithValue("$truncated", s.Truncated);
             upsert.Parameters.AddWithValue("$error", (object?)s.Error ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("$integrity", IntegrityName(s.Integrity));
+            upsert.Parameters.AddWithValue("$versions", s.Versions);
             await upsert.ExecuteNonQueryAsync(cancellationToken);
             foreach (var c in transcript.Commands)
             {
@@ -515,7 +517,24 @@ internal sealed class SessionIndex : ISessionIndex
     }
 
     private const string SummaryColumns =
-        "s.session_id, s.key, s.principal, s.instance_id, s.started_at, s.ended_at, s.size, s.etag, s.last_modified, s.command_count, s.flags, s.title, s.truncated, s.error, s.owner";
+        "s.session_id, s.key, s.principal, s.instance_id, s.started_at, s.ended_at, s.size, s.etag, s.last_modified, s.command_count, s.flags, s.title, s.truncated, s.error, s.owner, s.integrity, s.versions";
+
+    /// <summary>The column after <see cref="SummaryColumns"/>.</summary>
+    private const int AfterSummary = 17;
+
+    internal static string IntegrityName(TranscriptIntegrity integrity) => integrity switch
+    {
+        TranscriptIntegrity.Modified => "modified",
+        TranscriptIntegrity.Truncated => "truncated",
+        _ => "intact",
+    };
+
+    private static TranscriptIntegrity IntegrityOf(string name) => name switch
+    {
+        "modified" => TranscriptIntegrity.Modified,
+        "truncated" => TranscriptIntegrity.Truncated,
+        _ => TranscriptIntegrity.Intact,
+    };
 
     private static SessionSummary ReadSummary(SqliteDataReader reader) => new(
         reader.GetString(0),
@@ -532,7 +551,9 @@ internal sealed class SessionIndex : ISessionIndex
         SplitFlags(reader.GetString(10)),
         reader.IsDBNull(11) ? null : reader.GetString(11),
         reader.GetBoolean(12),
-        reader.IsDBNull(13) ? null : reader.GetString(13));
+        reader.IsDBNull(13) ? null : reader.GetString(13),
+        IntegrityOf(reader.GetString(15)),
+        reader.GetInt32(16));
 
     private static async Task<List<SessionSummary>> ReadSummariesAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
@@ -552,7 +573,7 @@ internal sealed class SessionIndex : ISessionIndex
         PackedLines lines;
         try
         {
-            lines = LinePack.Unpack((byte[])reader.GetValue(15));
+            lines = LinePack.Unpack((byte[])reader.GetValue(AfterSummary));
         }
         catch (InvalidDataException)
         {
@@ -621,9 +642,15 @@ internal sealed class SessionIndex : ISessionIndex
     }
 
     /// <summary>The WHERE clause for the list's filters, with its parameters added to <paramref name="command"/>.</summary>
-    private static string Filters(SqliteCommand command, string? user, string? instanceId, DateTimeOffset? from, DateTimeOffset? to, string? flag, string? text)
+    private static string Filters(SqliteCommand command, string? user, string? instanceId, DateTimeOffset? from, DateTimeOffset? to, string? flag, string? text, TranscriptIntegrity? integrity)
     {
         var conditions = new List<string>();
+        if (integrity is { } wanted)
+        {
+            conditions.Add("s.integrity = $integrity");
+            command.Parameters.AddWithValue("$integrity", IntegrityName(wanted));
+        }
+
         if (!string.IsNullOrWhiteSpace(user))
         {
             conditions.Add("s.principal = $user COLLATE NOCASE");
@@ -820,11 +847,14 @@ internal sealed class SessionIndex : ISessionIndex
                 flags TEXT NOT NULL,
                 title TEXT,
                 truncated INTEGER NOT NULL,
-                error TEXT);
+                error TEXT,
+                integrity TEXT NOT NULL,
+                versions INTEGER NOT NULL);
             CREATE INDEX ix_sessions_session_id ON sessions (session_id);
             CREATE INDEX ix_sessions_ended ON sessions (ended_at, id);
             CREATE INDEX ix_sessions_principal ON sessions (principal COLLATE NOCASE, ended_at);
             CREATE INDEX ix_sessions_instance ON sessions (instance_id, ended_at);
+            CREATE INDEX ix_sessions_integrity ON sessions (integrity, ended_at);
             CREATE TABLE commands (session INTEGER NOT NULL, line INTEGER NOT NULL, row INTEGER NOT NULL, prompt TEXT NOT NULL, text TEXT NOT NULL, flags TEXT NOT NULL, PRIMARY KEY (session, line)) WITHOUT ROWID;
             CREATE TABLE session_flags (flag TEXT NOT NULL, session INTEGER NOT NULL, PRIMARY KEY (flag, session)) WITHOUT ROWID;
             CREATE TABLE session_text (session INTEGER PRIMARY KEY, lines BLOB NOT NULL);

@@ -16,6 +16,8 @@ namespace Portal.Core.Sessions.Index;
 /// <param name="Title">The last terminal title set.</param>
 /// <param name="Truncated">True when only the first part of a huge transcript was indexed.</param>
 /// <param name="Error">Why the transcript could not be indexed, when it could not.</param>
+/// <param name="Integrity">Whether the transcript is as the agent wrote it (the first version is what is indexed).</param>
+/// <param name="Versions">How many versions of the object S3 holds.</param>
 public sealed record SessionSummary(
     string SessionId,
     string Key,
@@ -31,7 +33,9 @@ public sealed record SessionSummary(
     IReadOnlyList<string> Flags,
     string? Title,
     bool Truncated,
-    string? Error)
+    string? Error,
+    TranscriptIntegrity Integrity = TranscriptIntegrity.Intact,
+    int Versions = 1)
 {
     /// <summary>How long the session lasted, when both ends are known.</summary>
     public TimeSpan? Duration => StartedAt is { } start && EndedAt is { } end && end >= start ? end - start : null;
@@ -81,6 +85,9 @@ public sealed record SessionQuery
 
     /// <summary>Sessions with this risk flag.</summary>
     public string? Flag { get; init; }
+
+    /// <summary>Sessions whose transcript is intact, modified or truncated.</summary>
+    public TranscriptIntegrity? Integrity { get; init; }
 
     /// <summary>Sessions whose id, user, instance or commands contain this text (case-insensitive).</summary>
     public string? Text { get; init; }

@@ -112,7 +112,7 @@ internal sealed partial class SessionIndexer(
             var known = await index.KnownObjectsAsync(cancellationToken);
             await index.DeleteAsync([.. known.Keys.Where(key => !listed.ContainsKey(key))], cancellationToken);
             var todo = listed.Values
-                .Where(o => !known.TryGetValue(o.Key, out var k) || k.Size != o.Size || (o.ETag is not null && k.ETag != o.ETag))
+                .Where(o => !known.TryGetValue(o.Key, out var k) || k.Size != o.Size || (o.ETag is not null && k.ETag != o.ETag) || k.Versions != o.Versions)
                 .OrderByDescending(o => o.LastModified)
                 .ToList();
 
@@ -151,12 +151,19 @@ internal sealed partial class SessionIndexer(
             var page = await store.ListAsync(token, 1000, cancellationToken);
             foreach (var item in page.Items)
             {
-                listed[item.Key] = item;
+                listed[item.Key] = listed.TryGetValue(item.Key, out var earlier) ? S3SessionLogStore.Merge(earlier, item) : item;
             }
 
             token = page.NextToken;
         }
         while (token is not null);
+
+        // A key with delete markers only has no first version left to read: it is gone.
+        foreach (var gone in listed.Values.Where(o => o.LastModified is null && o.VersionId is null && o.Altered).Select(o => o.Key).ToList())
+        {
+            listed.Remove(gone);
+        }
+
         return listed;
     }
 
@@ -233,13 +240,13 @@ internal sealed partial class SessionIndexer(
     {
         try
         {
-            var content = await objects.ReadAsync(item.Key, options.Value.MaxTranscriptBytes, cancellationToken);
-            return content is null ? null : indexing.Index(content, trigrams, entry);
+            var content = await objects.ReadAsync(item.Key, options.Value.MaxTranscriptBytes, item.VersionId, cancellationToken);
+            return content is null ? null : indexing.Index(content, trigrams, entry, item);
         }
         catch (AwsApiException ex)
         {
             // Listed but not readable (AccessDenied on one object, a KMS key it may not use): keep it visible.
-            var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, entry?.Owner, entry?.Target, entry?.StartedAt, entry?.EndedAt ?? item.LastModified, item.Size, item.ETag, item.LastModified, 0, [], null, false, $"S3 answered {ex.ErrorCode}: {ex.AwsMessage}");
+            var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, entry?.Owner, entry?.Target, entry?.StartedAt, entry?.EndedAt ?? item.LastModified, item.Size, item.ETag, item.LastModified, 0, [], null, false, $"S3 answered {ex.ErrorCode}: {ex.AwsMessage}", item.Altered ? TranscriptIntegrity.Modified : TranscriptIntegrity.Intact, item.Versions);
             return new IndexedTranscript(summary, [], [], []);
         }
     }

@@ -11,7 +11,8 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
     /// <param name="transcript">The object's bytes (perhaps cut at the limit) and what S3 says of it.</param>
     /// <param name="trigrams">A scratch set, reused by one worker across transcripts.</param>
     /// <param name="history">What Session Manager reported about the session, when it did.</param>
-    public IndexedTranscript Index(TranscriptContent transcript, Trigrams trigrams, SessionHistoryEntry? history = null)
+    /// <param name="listed">What the listing said of the object's versions (the content is its first version).</param>
+    public IndexedTranscript Index(TranscriptContent transcript, Trigrams trigrams, SessionHistoryEntry? history = null, SessionLogObject? listed = null)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(trigrams);
@@ -59,13 +60,15 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
                 flags,
                 document.Title,
                 truncated || document.Truncated || trigrams.IsFull,
-                null);
+                null,
+                TranscriptIntegrityRules.Judge(listed?.Versions ?? 1, listed?.Altered ?? false, render.File.Footer is not null),
+                listed?.Versions ?? 1);
             return new IndexedTranscript(summary, found, pack.ToArray(), trigrams.Values());
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
             // One bad object must not stop the others: it is listed, with the reason, and left out of search.
-            var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, history?.Owner, history?.Target, history?.StartedAt, history?.EndedAt ?? transcript.LastModified, transcript.Size, transcript.ETag, transcript.LastModified, 0, [], null, truncated, $"Could not render: {ex.Message}");
+            var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, history?.Owner, history?.Target, history?.StartedAt, history?.EndedAt ?? transcript.LastModified, transcript.Size, transcript.ETag, transcript.LastModified, 0, [], null, truncated, $"Could not render: {ex.Message}", listed?.Altered == true ? TranscriptIntegrity.Modified : TranscriptIntegrity.Truncated, listed?.Versions ?? 1);
             return new IndexedTranscript(summary, [], [], []);
         }
     }
