@@ -1,3 +1,4 @@
+using System.Text;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.S3;
@@ -151,6 +152,10 @@ internal sealed partial class SandboxSeeder(
                 },
             },
             cancellationToken);
+        // As the setup wizard leaves it: versions kept, so the portal reads the first version of every transcript.
+        await s3.PutBucketVersioningAsync(
+            new PutBucketVersioningRequest { BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } },
+            cancellationToken);
         await s3.PutPublicAccessBlockAsync(
             new PutPublicAccessBlockRequest
             {
@@ -245,7 +250,26 @@ internal sealed partial class SandboxSeeder(
             uploaded++;
         }
 
+        if (uploaded == transcripts.Count && transcripts.FirstOrDefault(t => Encoding.UTF8.GetString(t.Content).Contains("rm -rf", StringComparison.Ordinal)) is { } tampered)
+        {
+            await TamperAsync(bucket, tampered, cancellationToken);
+        }
+
         return (uploaded, transcripts);
+    }
+
+    /// <summary>
+    /// What a grantee with the bastion role's credentials can do: write the transcript again without the lines that
+    /// give them away. The portal keeps showing the first version and marks the session modified.
+    /// </summary>
+    private async Task TamperAsync(string bucket, GeneratedTranscript transcript, CancellationToken cancellationToken)
+    {
+        var lines = Encoding.UTF8.GetString(transcript.Content).Split('\n');
+        var cleaned = string.Join('\n', lines.Where(line => !line.Contains("rm -rf", StringComparison.Ordinal)));
+        using var body = new MemoryStream(Encoding.UTF8.GetBytes(cleaned), writable: false);
+        await s3.PutObjectAsync(
+            new PutObjectRequest { BucketName = bucket, Key = Prefix + transcript.SessionId + ".log", InputStream = body, ContentType = "text/plain", ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256 },
+            cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox seeded: {Instances} instance(s), {Users} user(s), {Transcripts} transcript(s) created in {Bucket}")]

@@ -42,6 +42,11 @@ public sealed class SandboxSeederTests : IAsyncLifetime
         Assert.Equal(31, keys.Count);
         Assert.All(keys, k => Assert.Matches("^sessionmanager/[a-z]+-[0-9a-f]{17}\\.log$", k));
 
+        // Versions kept, and one transcript written again without its rm -rf line, as a grantee could: 32 versions of 31 keys.
+        Assert.Equal("Enabled", (await AwsCli.RunAsync(_moto.Endpoint, "s3api", "get-bucket-versioning", "--bucket", bucket)).GetProperty("Status").GetString());
+        var versions = (await AwsCli.RunAsync(_moto.Endpoint, "s3api", "list-object-versions", "--bucket", bucket, "--prefix", "sessionmanager/")).GetProperty("Versions").EnumerateArray().ToList();
+        Assert.Equal(32, versions.Count);
+
         var encryption = await AwsCli.RunAsync(_moto.Endpoint, "s3api", "get-bucket-encryption", "--bucket", bucket);
         Assert.Equal("AES256", encryption.GetProperty("ServerSideEncryptionConfiguration").GetProperty("Rules")[0].GetProperty("ApplyServerSideEncryptionByDefault").GetProperty("SSEAlgorithm").GetString());
         var block = (await AwsCli.RunAsync(_moto.Endpoint, "s3api", "get-public-access-block", "--bucket", bucket)).GetProperty("PublicAccessBlockConfiguration");

@@ -13,6 +13,7 @@ public partial class SessionsPage
     private string? _user;
     private string? _instance;
     private string? _flag;
+    private TranscriptIntegrity? _integrity;
     private DateRange? _range;
     private bool _filtered;
     private string? _error;
@@ -45,6 +46,10 @@ public partial class SessionsPage
     [SupplyParameterFromQuery(Name = "flag")]
     public string? FlagFilter { get; set; }
 
+    /// <summary>The integrity filter from the address (intact, modified, truncated).</summary>
+    [SupplyParameterFromQuery(Name = "integrity")]
+    public string? IntegrityFilter { get; set; }
+
     /// <summary>The text filter from the address.</summary>
     [SupplyParameterFromQuery(Name = "text")]
     public string? TextFilter { get; set; }
@@ -52,6 +57,7 @@ public partial class SessionsPage
     protected override async Task OnInitializedAsync()
     {
         (_user, _instance, _flag, _text) = (UserFilter, InstanceFilter, FlagFilter, TextFilter);
+        _integrity = Enum.TryParse<TranscriptIntegrity>(IntegrityFilter, ignoreCase: true, out var integrity) && Enum.IsDefined(integrity) ? integrity : null;
         (_users, _instances) = await Index.FacetsAsync();
         _source = await Location.GetAsync();
     }
@@ -65,6 +71,7 @@ public partial class SessionsPage
             User = _user,
             InstanceId = _instance,
             Flag = _flag,
+            Integrity = _integrity,
             From = _range?.Start is { } start ? new DateTimeOffset(start.Date, TimeZoneInfo.Local.GetUtcOffset(start.Date)) : null,
             To = _range?.End is { } end ? new DateTimeOffset(end.Date.AddDays(1), TimeZoneInfo.Local.GetUtcOffset(end.Date)) : null,
             Sort = sort?.SortBy switch
@@ -79,7 +86,7 @@ public partial class SessionsPage
             Offset = state.Page * state.PageSize,
             Limit = Math.Min(state.PageSize, SessionQuery.MaxLimit),
         };
-        _filtered = query.Text is { Length: > 0 } || query.User is not null || query.InstanceId is not null || query.Flag is not null || query.From is not null;
+        _filtered = query.Text is { Length: > 0 } || query.User is not null || query.InstanceId is not null || query.Flag is not null || query.Integrity is not null || query.From is not null;
         var page = await Index.QueryAsync(query, cancellationToken);
         _error = null;
         return new GridData<SessionSummary> { Items = page.Items, TotalItems = page.Total };
@@ -110,6 +117,12 @@ public partial class SessionsPage
     private Task FlagChangedAsync(string? flag)
     {
         _flag = flag;
+        return ReloadAsync();
+    }
+
+    private Task IntegrityChangedAsync(TranscriptIntegrity? integrity)
+    {
+        _integrity = integrity;
         return ReloadAsync();
     }
 

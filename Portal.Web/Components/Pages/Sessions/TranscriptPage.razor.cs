@@ -8,6 +8,7 @@ using Portal.Core.Sessions;
 using Portal.Core.Sessions.Terminal;
 using Portal.Web.Auth;
 using Portal.Web.Components.Common;
+using Portal.Web.Components.Sessions;
 
 namespace Portal.Web.Components.Pages.Sessions;
 
@@ -27,6 +28,8 @@ public partial class TranscriptPage : IAsyncDisposable
     private IJSObjectReference? _module;
     private int? _pendingScroll;
     private HashSet<int> _hitSet = [];
+    private TranscriptChanges? _changes;
+    private bool _badVersion;
     private AwsApiException? _error;
     private bool _loading = true;
     private bool _invalid;
@@ -37,6 +40,10 @@ public partial class TranscriptPage : IAsyncDisposable
 
     [Parameter]
     public string SessionId { get; set; } = string.Empty;
+
+    /// <summary>An S3 version id to read instead of the agent's first version.</summary>
+    [SupplyParameterFromQuery(Name = "version")]
+    public string? Version { get; set; }
 
     [Inject]
     private ISessionTranscripts Transcripts { get; set; } = default!;
@@ -77,7 +84,7 @@ public partial class TranscriptPage : IAsyncDisposable
         _pendingScroll = RowFromFragment();
         await LoadAsync();
         var user = (await AuthenticationState).User;
-        await Audit.RecordAsync(new AuditRecord(user.ActorOf(), "session.view", SessionId, _error is null && _transcript is not null ? AuditOutcome.Succeeded : AuditOutcome.Failed, _error?.ErrorCode ?? (_transcript is null ? "no such transcript" : $"{_columns} columns")));
+        await Audit.RecordAsync(new AuditRecord(user.ActorOf(), "session.view", SessionId, _error is null && _transcript is not null ? AuditOutcome.Succeeded : AuditOutcome.Failed, _error?.ErrorCode ?? (_transcript is null ? "no such transcript" : $"{_columns} columns{(Version is null ? string.Empty : $", version {Version}")}")));
     }
 
     private async Task LoadAsync()
@@ -85,7 +92,10 @@ public partial class TranscriptPage : IAsyncDisposable
         _loading = true;
         try
         {
-            _transcript = await Transcripts.RenderAsync(SessionId, _columns);
+            _transcript = await Transcripts.RenderAsync(SessionId, _columns, Version);
+            _changes = _transcript is { IsFirstVersion: false } && await Transcripts.RenderAsync(SessionId, _transcript.Columns) is { } first
+                ? TranscriptChanges.Between(first.Document, _transcript.Document)
+                : null;
             _rowItems = new IndexRange(_transcript?.Document.RowCount ?? 0);
             _lineItems = new IndexRange(_transcript?.Document.LineCount ?? 0);
             _commands = _transcript is null ? [] : Commands.Extract(_transcript.Document);
@@ -100,6 +110,10 @@ public partial class TranscriptPage : IAsyncDisposable
         catch (InvalidOperationException)
         {
             _notConfigured = true;
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "versionId")
+        {
+            _badVersion = true;
         }
         finally
         {
@@ -180,7 +194,21 @@ public partial class TranscriptPage : IAsyncDisposable
 
     private bool IsHit(int lineIndex) => _hitSet.Contains(lineIndex);
 
-    private string Download(string format) => $"/downloads/sessions/{Uri.EscapeDataString(SessionId)}/{format}" + (_columns is { } columns ? $"?columns={columns}" : string.Empty);
+    private string Download(string format)
+    {
+        var query = new List<string>();
+        if (_columns is { } columns && format != "raw")
+        {
+            query.Add($"columns={columns}");
+        }
+
+        if (_transcript is { IsFirstVersion: false, VersionId: { } version })
+        {
+            query.Add($"version={Uri.EscapeDataString(version)}");
+        }
+
+        return $"/downloads/sessions/{Uri.EscapeDataString(SessionId)}/{format}" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query));
+    }
 
     public async ValueTask DisposeAsync()
     {
