@@ -1,0 +1,37 @@
+using Microsoft.Playwright;
+
+namespace Portal.Tests.EndToEnd;
+
+/// <summary>
+/// In Chromium: carol finds the sandbox's tampered transcript by the integrity filter, reads the agent's version with
+/// its rm -rf line, and opens the later version to see what was taken out.
+/// </summary>
+public sealed class TranscriptIntegrityFlowTests(PortalE2EFixture fixture) : IClassFixture<PortalE2EFixture>
+{
+    [Fact]
+    public async Task Carol_OpensAModifiedTranscript_SeesBothVersions_AndWhatChanged()
+    {
+        var carol = await fixture.NewPageAsync();
+        await carol.GotoAsync("/signin");
+        await carol.GetByTestId("signin-carol").ClickAsync();
+        await carol.WaitForURLAsync(fixture.Portal.BaseAddress.ToString());
+
+        await carol.GotoAsync("/sessions?integrity=modified");
+        await Assertions.Expect(carol.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
+        await Assertions.Expect(carol.GetByTestId("session-link")).ToHaveCountAsync(1, new() { Timeout = 60_000 }); // once the indexer has read the bucket
+        await Assertions.Expect(carol.GetByTestId("session-integrity")).ToHaveTextAsync("modified (2 versions)");
+        await carol.GetByTestId("session-link").ClickAsync();
+
+        await Assertions.Expect(carol.GetByTestId("transcript-integrity")).ToHaveTextAsync("modified");
+        await Assertions.Expect(carol.GetByTestId("transcript-integrity-alert")).ToContainTextAsync("You are reading the first version, the one the agent wrote.");
+        await Assertions.Expect(carol.GetByTestId("transcript-view")).ToContainTextAsync("rm -rf");
+        await Assertions.Expect(carol.GetByTestId("transcript-versions").Locator("tbody tr")).ToHaveCountAsync(2);
+        await carol.GetByTestId("transcript-version-2").ClickAsync();
+
+        await Assertions.Expect(carol.GetByTestId("transcript-integrity-alert")).ToContainTextAsync("You are reading a later version, not the agent's.");
+        await Assertions.Expect(carol.GetByTestId("transcript-changes")).ToContainTextAsync("- ");
+        await Assertions.Expect(carol.GetByTestId("transcript-changes")).ToContainTextAsync("rm -rf");
+        await Assertions.Expect(carol.GetByTestId("transcript-view")).Not.ToContainTextAsync("rm -rf");
+        await carol.Context.CloseAsync();
+    }
+}
