@@ -69,6 +69,15 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddPortalOptions<SessionFlagOptions>(SessionFlagOptions.SectionName);
         services.TryAddSingleton<ICommandExtractor, CommandExtractor>();
         services.TryAddSingleton<ISessionHistory, SsmSessionHistory>();
+        services.AddPortalOptions<Sessions.Coverage.CoverageOptions>(Sessions.Coverage.CoverageOptions.SectionName)
+            .PostConfigure<IOptions<PortalAwsOptions>>((coverage, aws) =>
+            {
+                if (aws.Value.Mode == AwsMode.Sandbox && coverage.GracePeriod == TimeSpan.FromMinutes(15))
+                {
+                    coverage.GracePeriod = TimeSpan.FromMinutes(1);
+                }
+            });
+        services.TryAddSingleton<Sessions.Coverage.ISessionCoverage, Sessions.Coverage.SessionCoverage>();
         services.AddPortalOptions<SessionIndexOptions>(SessionIndexOptions.SectionName);
         services.TryAddSingleton(sp => new SessionIndex(
             sp.GetRequiredService<IOptions<SessionIndexOptions>>().Value.FilePath is { Length: > 0 } path

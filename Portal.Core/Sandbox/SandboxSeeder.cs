@@ -208,6 +208,11 @@ internal sealed partial class SandboxSeeder(
         {
             sessions.Add(new("dave-0c9a41e27f3b8d615", owners["dave"], bastion, now.AddMinutes(-7), null));
             sessions.Add(new("erin-03d2b7f9e1a6c4580", owners["erin"], bastion, now.AddMinutes(-25), null));
+
+            // Sessions whose transcripts are not in the bucket: one lost (the instance stopped mid-session, say),
+            // one port forwarding, which Session Manager never records.
+            sessions.Add(new("dave-0f1e2d3c4b5a69788", owners["dave"], bastion, now.AddHours(-3), now.AddHours(-2)));
+            sessions.Add(new("bob-0a9b8c7d6e5f40312", owners["bob"], bastion, now.AddHours(-6), now.AddHours(-5), "AWS-StartPortForwardingSession"));
         }
 
         await SandboxSessions.RecordAsync(moto, SessionOwner.Account(owners["dave"]) ?? "123456789012", aws.Value.Region, sessions, cancellationToken);
@@ -231,9 +236,18 @@ internal sealed partial class SandboxSeeder(
         while (list.ContinuationToken is not null);
 
         var users = SandboxPeople.All.Select(p => p.Name).ToList();
-        var transcripts = TranscriptGenerator.Generate(options.Value.TranscriptCount, users, instanceIds, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var generated = TranscriptGenerator.Generate(options.Value.TranscriptCount, users, instanceIds, now);
+
+        // For the coverage check to show every state: one upload cut short (no footer), and one transcript that no
+        // session explains (written in alice's name by someone with the bastion role).
+        var cut = TranscriptGenerator.Generate(1, ["carol"], instanceIds, now, seed: 7)[0];
+        var cutText = Encoding.UTF8.GetString(cut.Content);
+        cut = cut with { Content = Encoding.UTF8.GetBytes(cutText[..cutText.LastIndexOf("\nScript done on", StringComparison.Ordinal)]) };
+        var forged = TranscriptGenerator.Generate(1, ["alice"], instanceIds, now, seed: 11)[0];
+        List<GeneratedTranscript> transcripts = [.. generated, cut];
         var uploaded = 0;
-        foreach (var transcript in transcripts.Where(t => !existing.Contains(Prefix + t.SessionId + ".log")))
+        foreach (var transcript in transcripts.Append(forged).Where(t => !existing.Contains(Prefix + t.SessionId + ".log")))
         {
             using var body = new MemoryStream(transcript.Content, writable: false);
             await s3.PutObjectAsync(
@@ -250,7 +264,7 @@ internal sealed partial class SandboxSeeder(
             uploaded++;
         }
 
-        if (uploaded == transcripts.Count && transcripts.FirstOrDefault(t => Encoding.UTF8.GetString(t.Content).Contains("rm -rf", StringComparison.Ordinal)) is { } tampered)
+        if (uploaded == transcripts.Count + 1 && generated.FirstOrDefault(t => Encoding.UTF8.GetString(t.Content).Contains("rm -rf", StringComparison.Ordinal)) is { } tampered)
         {
             await TamperAsync(bucket, tampered, cancellationToken);
         }

@@ -14,4 +14,5 @@ public interface ISessionHistory
 /// <param name="Target">The instance it ran on.</param>
 /// <param name="StartedAt">When it started.</param>
 /// <param name="EndedAt">When it ended.</param>
-public sealed record SessionHistoryEntry(string SessionId, string? Owner, string? Target, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt);
+/// <param name="DocumentName">The session document (a shell, port forwarding, SSH...).</param>
+public sealed record SessionHistoryEntry(string SessionId, string? Owner, string? Target, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, string? DocumentName = null);

@@ -22,7 +22,7 @@ internal sealed class SsmSessionHistory(IAmazonSimpleSystemsManagement ssm) : IS
             {
                 if (session.SessionId is { } id)
                 {
-                    sessions[id] = new SessionHistoryEntry(id, session.Owner, session.Target, Utc(session.StartDate), Utc(session.EndDate));
+                    sessions[id] = new SessionHistoryEntry(id, session.Owner, session.Target, Utc(session.StartDate), Utc(session.EndDate), session.DocumentName);
                 }
             }
 

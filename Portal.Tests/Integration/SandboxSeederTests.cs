@@ -33,19 +33,19 @@ public sealed class SandboxSeederTests : IAsyncLifetime
         var first = await seeder.SeedAsync();
         var second = await seeder.SeedAsync();
 
-        Assert.Equal(new SandboxSeedResult(3, 5, true, true, 31), first);
+        Assert.Equal(new SandboxSeedResult(3, 5, true, true, 33), first); // 31 sessions, one cut short, one forged
         Assert.True(second.WasAlreadySeeded);
 
         const string bucket = "bastion-session-logs-sandbox";
         var objects = await AwsCli.RunAsync(_moto.Endpoint, "s3api", "list-objects-v2", "--bucket", bucket, "--prefix", "sessionmanager/");
         var keys = objects.GetProperty("Contents").EnumerateArray().Select(o => o.GetProperty("Key").GetString()!).ToList();
-        Assert.Equal(31, keys.Count);
+        Assert.Equal(33, keys.Count);
         Assert.All(keys, k => Assert.Matches("^sessionmanager/[a-z]+-[0-9a-f]{17}\\.log$", k));
 
-        // Versions kept, and one transcript written again without its rm -rf line, as a grantee could: 32 versions of 31 keys.
+        // Versions kept, and one transcript written again without its rm -rf line, as a grantee could: 34 versions of 33 keys.
         Assert.Equal("Enabled", (await AwsCli.RunAsync(_moto.Endpoint, "s3api", "get-bucket-versioning", "--bucket", bucket)).GetProperty("Status").GetString());
         var versions = (await AwsCli.RunAsync(_moto.Endpoint, "s3api", "list-object-versions", "--bucket", bucket, "--prefix", "sessionmanager/")).GetProperty("Versions").EnumerateArray().ToList();
-        Assert.Equal(32, versions.Count);
+        Assert.Equal(34, versions.Count);
 
         var encryption = await AwsCli.RunAsync(_moto.Endpoint, "s3api", "get-bucket-encryption", "--bucket", bucket);
         Assert.Equal("AES256", encryption.GetProperty("ServerSideEncryptionConfiguration").GetProperty("Rules")[0].GetProperty("ApplyServerSideEncryptionByDefault").GetProperty("SSEAlgorithm").GetString());
@@ -67,7 +67,11 @@ public sealed class SandboxSeederTests : IAsyncLifetime
         Assert.Equal(["arn:aws:iam::123456789012:user/dave", "arn:aws:iam::123456789012:user/erin"], live.Select(s => s.GetProperty("Owner").GetString()).Order(StringComparer.Ordinal));
         Assert.All(live, s => Assert.Equal(bastion, s.GetProperty("Target").GetString()));
         var history = (await AwsCli.RunAsync(_moto.Endpoint, "ssm", "describe-sessions", "--state", "History")).GetProperty("Sessions").EnumerateArray().ToList();
-        Assert.Equal(keys.Select(k => k["sessionmanager/".Length..^".log".Length]).Order(StringComparer.Ordinal), history.Select(s => s.GetProperty("SessionId").GetString()!).Order(StringComparer.Ordinal));
+        var ids = history.Select(s => s.GetProperty("SessionId").GetString()!).ToHashSet();
+        var transcripts = keys.Select(k => k["sessionmanager/".Length..^".log".Length]).ToList();
+        Assert.Single(transcripts, t => !ids.Contains(t)); // the forged one: no session explains it
+        Assert.Contains("dave-0f1e2d3c4b5a69788", ids); // a session without its transcript
+        Assert.Equal("AWS-StartPortForwardingSession", history.Single(s => s.GetProperty("SessionId").GetString() == "bob-0a9b8c7d6e5f40312").GetProperty("DocumentName").GetString());
         Assert.All(history, s => Assert.True(s.GetProperty("EndDate").GetDouble() > s.GetProperty("StartDate").GetDouble()));
         var grant = (await AwsCli.RunAsync(_moto.Endpoint, "iam", "list-group-policies", "--group-name", "operators")).GetProperty("PolicyNames");
         Assert.Equal("portal-grant-1", Assert.Single(grant.EnumerateArray()).GetString());

@@ -23,6 +23,10 @@ internal static class SessionIndexApi
             .RequireAuthorization(PortalPolicies.Audit)
             .WithName("GetSession")
             .WithSummary("A session's metadata and the commands typed in it.");
+        api.MapGet("/sessions/coverage", CoverageAsync)
+            .RequireAuthorization(PortalPolicies.Audit)
+            .WithName("GetSessionCoverage")
+            .WithSummary("Every session Session Manager reports for the last days (1 to 30), against the transcripts the bucket holds: recorded, missing, not-recorded-by-design, unknown-origin, truncated or modified.");
         api.MapGet("/search", SearchAsync)
             .RequireAuthorization(PortalPolicies.Audit)
             .WithName("SearchSessions")
@@ -121,6 +125,23 @@ internal static class SessionIndexApi
         return detail is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such session", detail: $"The index holds no session {sessionId}. New transcripts are indexed within a minute of their upload.")
             : TypedResults.Ok(detail);
+    }
+
+    private static async Task<Results<Ok<Portal.Core.Sessions.Coverage.CoverageReport>, ValidationProblem>> CoverageAsync(
+        Portal.Core.Sessions.Coverage.ISessionCoverage coverage,
+        IAuditTrail audit,
+        ClaimsPrincipal user,
+        int? days,
+        CancellationToken cancellationToken)
+    {
+        if (days is < 1 or > 30)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["days"] = ["Ask for 1 to 30 days: Session Manager keeps about 30."] });
+        }
+
+        var report = await coverage.GetAsync(days ?? 30, cancellationToken);
+        await audit.RecordAsync(new AuditRecord(user.ActorOf(), "sessions.coverage", null, AuditOutcome.Succeeded, $"{days ?? 30} days: {report.Items.Count} item(s)"), CancellationToken.None);
+        return TypedResults.Ok(report);
     }
 
     private static async Task<Results<Ok<SearchPage>, ValidationProblem>> SearchAsync(

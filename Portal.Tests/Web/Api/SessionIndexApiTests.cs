@@ -27,6 +27,31 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
         Assert.Equal(JsonValueKind.Array, items[0].GetProperty("flags").ValueKind);
     }
 
+    [Fact]
+    public async Task Coverage_ShowsEveryState_TheSandboxSeeds()
+    {
+        using var carol = _portal.CreateBearerClient("sandbox-carol");
+        await IndexedAsync(carol, all: 7); // every seeded transcript (five, one cut short, one forged), or coverage would call the rest missing
+
+        var report = await carol.GetFromJsonAsync<JsonElement>("/api/sessions/coverage");
+        using var badDays = await carol.GetAsync("/api/sessions/coverage?days=31");
+        var modified = await carol.GetFromJsonAsync<JsonElement>("/api/sessions?integrity=modified");
+
+        var items = report.GetProperty("items").EnumerateArray().ToList();
+        string State(string id) => items.Single(i => i.GetProperty("sessionId").GetString() == id).GetProperty("state").GetString()!;
+        Assert.Equal("missing", State("dave-0f1e2d3c4b5a69788"));
+        Assert.Equal("not-recorded-by-design", State("bob-0a9b8c7d6e5f40312"));
+        Assert.Contains(items, i => i.GetProperty("state").GetString() == "unknown-origin" && i.GetProperty("sessionId").GetString()!.StartsWith("alice-", StringComparison.Ordinal) && i.GetProperty("owner").ValueKind == JsonValueKind.Null);
+        Assert.Contains(items, i => i.GetProperty("state").GetString() == "truncated" && i.GetProperty("sessionId").GetString()!.StartsWith("carol-", StringComparison.Ordinal));
+        Assert.Contains(items, i => i.GetProperty("state").GetString() == "recorded" && i.GetProperty("owner").GetString()!.StartsWith("arn:aws:iam::", StringComparison.Ordinal));
+        var tampered = modified.GetProperty("items")[0].GetProperty("sessionId").GetString();
+        Assert.Equal("modified", State(tampered!));
+        var held = items.Count(i => i.GetProperty("state").GetString() is "recorded" or "truncated" or "modified");
+        Assert.Equal(held / (held + 1.0), report.GetProperty("recordedShare").GetDouble(), 6); // one shell session missing
+        Assert.All(items, i => Assert.True(i.TryGetProperty("documentName", out _) && i.TryGetProperty("startedAt", out _) && i.TryGetProperty("endedAt", out _) && i.TryGetProperty("target", out _)));
+        Assert.Equal(HttpStatusCode.BadRequest, badDays.StatusCode);
+    }
+
     [Theory]
     [InlineData("sandbox-dave", HttpStatusCode.Forbidden)]
     [InlineData("sandbox-bob", HttpStatusCode.Forbidden)]
@@ -35,7 +60,7 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
     {
         using var client = token is null ? _portal.CreateClient() : _portal.CreateBearerClient(token);
 
-        foreach (var path in new[] { "/api/sessions", "/api/sessions/alice-0123456789abcdef0", "/api/search?q=sudo" })
+        foreach (var path in new[] { "/api/sessions", "/api/sessions/alice-0123456789abcdef0", "/api/search?q=sudo", "/api/sessions/coverage" })
         {
             using var response = await client.GetAsync(path);
             Assert.Equal(status, response.StatusCode);
@@ -111,12 +136,12 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
     }
 
     /// <summary>Waits for the indexer's first pass over the seeded bucket; returns the session count.</summary>
-    private static async Task<int> IndexedAsync(HttpClient client)
+    private static async Task<int> IndexedAsync(HttpClient client, int all = 5)
     {
         for (var i = 0; i < 100; i++)
         {
             var page = await client.GetFromJsonAsync<JsonElement>("/api/sessions?limit=1");
-            if (page.GetProperty("total").GetInt32() >= 5)
+            if (page.GetProperty("total").GetInt32() >= all)
             {
                 return page.GetProperty("total").GetInt32();
             }

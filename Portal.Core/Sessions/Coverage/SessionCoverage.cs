@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Options;
+using Portal.Core.Aws;
+using Portal.Core.Sessions.Index;
+
+namespace Portal.Core.Sessions.Coverage;
+
+/// <summary>
+/// Joins Session Manager's history (DescribeSessions, about 30 days) with the index of the bucket by session id.
+/// A shell session with no transcript past the grace period is missing; a port-forwarding or SSH session is not
+/// recorded by design; a transcript no session explains is of unknown origin; the rest take their transcript's
+/// integrity. CloudTrail's StartSession events (90 days) are not read yet: the window is Session Manager's.
+/// </summary>
+internal sealed class SessionCoverage(ISessionHistory history, ISessionIndex index, TimeProvider time, IOptions<CoverageOptions> options) : ISessionCoverage
+{
+    /// <summary>Session Manager keeps about this many sessions' history within its 30 days; more is not asked for.</summary>
+    private const int MaxHistory = 20_000;
+
+    public async Task<CoverageReport> GetAsync(int days = 30, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(days, 30);
+        var now = time.GetUtcNow();
+        var since = now.AddDays(-days);
+        var transcripts = await TranscriptsSinceAsync(since.AddDays(-1), cancellationToken);
+        IReadOnlyDictionary<string, SessionHistoryEntry> sessions;
+        try
+        {
+            sessions = await history.RecentAsync(MaxHistory, cancellationToken);
+        }
+        catch (AwsApiException ex)
+        {
+            // Without Session Manager's word, only what the bucket holds can be told.
+            var held = transcripts.Values.Where(t => t.EndedAt >= since).Select(t => Item(t, null, StateOf(t))).ToList();
+            return new CoverageReport(now, since, Sorted(held), $"Session Manager's history could not be read ({ex.Service} {ex.Operation} answered {ex.ErrorCode}): missing transcripts and unknown ones cannot be told.");
+        }
+
+        var items = new List<CoverageItem>();
+        foreach (var session in sessions.Values.Where(s => (s.EndedAt ?? s.StartedAt) >= since))
+        {
+            if (transcripts.Remove(session.SessionId, out var transcript))
+            {
+                items.Add(Item(transcript, session, StateOf(transcript)));
+            }
+            else if (!Recorded(session.DocumentName))
+            {
+                items.Add(Item(null, session, CoverageState.NotRecordedByDesign));
+            }
+            else if (session.EndedAt is { } ended && now - ended >= options.Value.GracePeriod)
+            {
+                items.Add(Item(null, session, CoverageState.Missing));
+            }
+        }
+
+        // What is left in the bucket, no session explains, within the window Session Manager remembers.
+        var oldest = sessions.Values.Select(s => s.StartedAt).Where(s => s is not null).DefaultIfEmpty(since).Min() ?? since;
+        items.AddRange(transcripts.Values.Where(t => t.EndedAt >= since && t.EndedAt >= oldest).Select(t => Item(t, null, CoverageState.UnknownOrigin)));
+        return new CoverageReport(now, since, Sorted(items));
+    }
+
+    /// <summary>Whether Session Manager writes a transcript for sessions of this document (shells and interactive commands do; tunnels do not).</summary>
+    internal static bool Recorded(string? documentName) =>
+        documentName is null
+        || !(documentName.StartsWith("AWS-StartPortForwardingSession", StringComparison.Ordinal)
+            || documentName.StartsWith("AWS-StartSSHSession", StringComparison.Ordinal)
+            || documentName.StartsWith("AWS-StartNonInteractiveCommand", StringComparison.Ordinal));
+
+    private static CoverageState StateOf(SessionSummary transcript) => transcript.Integrity switch
+    {
+        TranscriptIntegrity.Modified => CoverageState.Modified,
+        TranscriptIntegrity.Truncated => CoverageState.Truncated,
+        _ => CoverageState.Recorded,
+    };
+
+    private static CoverageItem Item(SessionSummary? transcript, SessionHistoryEntry? session, CoverageState state) => new(
+        session?.SessionId ?? transcript!.SessionId,
+        session?.Owner,
+        session?.Target ?? transcript?.InstanceId,
+        session?.DocumentName,
+        session?.StartedAt ?? transcript?.StartedAt,
+        session?.EndedAt ?? transcript?.EndedAt,
+        state);
+
+    private static List<CoverageItem> Sorted(IEnumerable<CoverageItem> items) =>
+        [.. items.OrderByDescending(i => i.EndedAt ?? i.StartedAt).ThenBy(i => i.SessionId, StringComparer.Ordinal)];
+
+    /// <summary>Every indexed transcript that ended since <paramref name="since"/>, by session id.</summary>
+    private async Task<Dictionary<string, SessionSummary>> TranscriptsSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, SessionSummary>(StringComparer.Ordinal);
+        var offset = 0;
+        while (true)
+        {
+            var page = await index.QueryAsync(new SessionQuery { From = since, Offset = offset, Limit = SessionQuery.MaxLimit }, cancellationToken);
+            foreach (var item in page.Items)
+            {
+                found.TryAdd(item.SessionId, item);
+            }
+
+            offset += page.Items.Count;
+            if (page.Items.Count == 0 || offset >= page.Total)
+            {
+                return found;
+            }
+        }
+    }
+}
