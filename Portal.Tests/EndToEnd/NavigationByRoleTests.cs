@@ -114,8 +114,8 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
         await page.GetByTestId("nav-sessions").ClickAsync();
 
         var links = page.GetByTestId("session-link");
-        await Assertions.Expect(links).ToHaveCountAsync(36);
-        await Assertions.Expect(page.GetByTestId("index-status")).ToContainTextAsync("36 sessions indexed");
+        await Assertions.Expect(links).ToHaveCountAsync(38);
+        await Assertions.Expect(page.GetByTestId("index-status")).ToContainTextAsync("38 sessions indexed");
         await page.Context.CloseAsync();
     }
 

@@ -34,4 +34,24 @@ public sealed class TranscriptIntegrityFlowTests(PortalE2EFixture fixture) : ICl
         await Assertions.Expect(carol.GetByTestId("transcript-view")).Not.ToContainTextAsync("rm -rf");
         await carol.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Carol_OpensCoverage_AndFindsTheSessionWithoutATranscript()
+    {
+        var carol = await fixture.NewPageAsync();
+        await carol.GotoAsync("/signin");
+        await carol.GetByTestId("signin-carol").ClickAsync();
+        await carol.WaitForURLAsync(fixture.Portal.BaseAddress.ToString());
+        await Assertions.Expect(carol.GetByTestId("coverage-share")).Not.ToHaveTextAsync("100.0 %", new() { Timeout = 60_000 });
+
+        await carol.GetByTestId("nav-coverage").ClickAsync();
+        await Assertions.Expect(carol.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
+        await carol.GetByTestId("coverage-filter").GetByText("missing").ClickAsync();
+
+        var rows = carol.GetByTestId("coverage-items").Locator("tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToContainTextAsync("dave-0f1e2d3c4b5a69788");
+        await Assertions.Expect(rows.First).ToContainTextAsync("arn:aws:iam::123456789012:user/dave");
+        await carol.Context.CloseAsync();
+    }
 }

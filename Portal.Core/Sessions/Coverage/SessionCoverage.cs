@@ -10,7 +10,7 @@ namespace Portal.Core.Sessions.Coverage;
 /// recorded by design; a transcript no session explains is of unknown origin; the rest take their transcript's
 /// integrity. CloudTrail's StartSession events (90 days) are not read yet: the window is Session Manager's.
 /// </summary>
-internal sealed class SessionCoverage(ISessionHistory history, ISessionIndex index, TimeProvider time, IOptions<CoverageOptions> options) : ISessionCoverage
+internal sealed class SessionCoverage(ISessionHistory history, ISessionIndex index, ISessionIndexStatus status, TimeProvider time, IOptions<CoverageOptions> options) : ISessionCoverage
 {
     /// <summary>Session Manager keeps about this many sessions' history within its 30 days; more is not asked for.</summary>
     private const int MaxHistory = 20_000;
@@ -54,7 +54,11 @@ internal sealed class SessionCoverage(ISessionHistory history, ISessionIndex ind
         // What is left in the bucket, no session explains, within the window Session Manager remembers.
         var oldest = sessions.Values.Select(s => s.StartedAt).Where(s => s is not null).DefaultIfEmpty(since).Min() ?? since;
         items.AddRange(transcripts.Values.Where(t => t.EndedAt >= since && t.EndedAt >= oldest).Select(t => Item(t, null, CoverageState.UnknownOrigin)));
-        return new CoverageReport(now, since, Sorted(items));
+        var progress = status.Current;
+        var note = progress.LastPassAt is null || progress.Pending > 0
+            ? $"The index is still reading the bucket ({progress.Pending:N0} transcript(s) to go): a session whose transcript it has not read yet shows as missing until it has."
+            : null;
+        return new CoverageReport(now, since, Sorted(items), note);
     }
 
     /// <summary>Whether Session Manager writes a transcript for sessions of this document (shells and interactive commands do; tunnels do not).</summary>
