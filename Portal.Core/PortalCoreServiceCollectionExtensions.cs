@@ -78,6 +78,7 @@ public static class PortalCoreServiceCollectionExtensions
                 }
             });
         services.TryAddSingleton<Sessions.Coverage.ISessionCoverage, Sessions.Coverage.SessionCoverage>();
+        services.TryAddSingleton<Sessions.Evidence.IEvidenceBundles, Sessions.Evidence.EvidenceBundles>();
         services.AddPortalOptions<SessionIndexOptions>(SessionIndexOptions.SectionName);
         services.TryAddSingleton(sp => new SessionIndex(
             sp.GetRequiredService<IOptions<SessionIndexOptions>>().Value.FilePath is { Length: > 0 } path

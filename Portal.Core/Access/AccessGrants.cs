@@ -109,6 +109,22 @@ internal sealed partial class AccessGrants(
         [.. (await iam.ListUsersAsync(cancellationToken)).Select(u => u.UserName).Order(StringComparer.Ordinal)],
         [.. (await iam.ListGroupsAsync(cancellationToken)).Select(g => g.GroupName).Order(StringComparer.Ordinal)]);
 
+    public async Task<CoveringGrant?> CoveringAsync(string iamUser, string target, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        foreach (var grant in await store.HeldAtAsync(target, at, cancellationToken))
+        {
+            var covers = grant.PrincipalType == PrincipalType.User
+                ? string.Equals(grant.PrincipalName, iamUser, StringComparison.OrdinalIgnoreCase)
+                : (await iam.GetGroupMembersAsync(grant.PrincipalName, cancellationToken)).Any(u => string.Equals(u.UserName, iamUser, StringComparison.OrdinalIgnoreCase));
+            if (covers)
+            {
+                return new CoveringGrant(ToGrant(grant), await DocumentAsync(grant, grant.ExpiresAt, cancellationToken));
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Stores a new grant, audits it and puts its policy; an IAM failure stays on the grant (Approved).</summary>
     internal async Task<AccessGrant> CreateAsync(GrantRecord grant, string actor, string detail, CancellationToken cancellationToken)
     {

@@ -44,6 +44,16 @@ internal sealed class GrantStore(IDbContextFactory<PortalDbContext> contexts)
         return await query.OrderByDescending(g => g.Id).Take(500).ToListAsync(cancellationToken);
     }
 
+    /// <summary>Grants on a bastion whose window held <paramref name="at"/>, whatever they became since.</summary>
+    public async Task<List<GrantRecord>> HeldAtAsync(string target, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Grants.AsNoTracking()
+            .Where(g => g.TargetInstanceId == target && g.StartsAt <= at && g.ExpiresAt > at && (g.EndedAt == null || g.EndedAt > at) && g.State != GrantState.Approved)
+            .OrderByDescending(g => g.PrincipalType).ThenByDescending(g => g.Id) // "User" before "Group": a person's own grant first
+            .ToListAsync(cancellationToken);
+    }
+
     /// <summary>Active grants whose window holds <paramref name="now"/>.</summary>
     public async Task<List<GrantRecord>> ActiveAsync(DateTimeOffset now, long? excluding, CancellationToken cancellationToken)
     {

@@ -5,6 +5,11 @@ namespace Portal.Core.Access;
 /// <param name="Groups">IAM group names.</param>
 public sealed record GrantPrincipals(IReadOnlyList<string> Users, IReadOnlyList<string> Groups);
 
+/// <summary>The grant that allowed a session, and the policy the portal put in IAM for it.</summary>
+/// <param name="Grant">The grant.</param>
+/// <param name="PolicyDocument">The inline policy document as the portal wrote it (its last window, after any extension).</param>
+public sealed record CoveringGrant(AccessGrant Grant, string PolicyDocument);
+
 /// <summary>
 /// Grants and their IAM policies: one inline policy <c>portal-grant-&lt;id&gt;</c> per grant, put after the decision
 /// is stored, so an IAM failure leaves a visible, retryable grant rather than a policy the portal does not know of.
@@ -40,4 +45,11 @@ public interface IAccessGrants
     /// <summary>The IAM users and groups a direct grant may name.</summary>
     /// <exception cref="Aws.AwsApiException">IAM could not be read.</exception>
     Task<GrantPrincipals> PrincipalsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The grant whose window held <paramref name="at"/> for <paramref name="iamUser"/> on <paramref name="target"/>
+    /// (a user grant first, then a group the user is in now), or <see langword="null"/> when none did.
+    /// </summary>
+    /// <exception cref="Aws.AwsApiException">IAM could not be read (group members, the account).</exception>
+    Task<CoveringGrant?> CoveringAsync(string iamUser, string target, DateTimeOffset at, CancellationToken cancellationToken = default);
 }

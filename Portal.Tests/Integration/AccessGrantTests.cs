@@ -471,6 +471,25 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Covering_FindsTheGrantThatAllowedASession_EvenAfterItEnded_WithItsPolicy()
+    {
+        var grant = await ActiveGrantAsync();
+        var during = _time.GetUtcNow().AddMinutes(10);
+        _time.Advance(TimeSpan.FromMinutes(20));
+        await Grants.RevokeAsync(grant.Id, "bob");
+
+        var covering = await Grants.CoveringAsync(Dave, _bastion, during);
+        var after = await Grants.CoveringAsync(Dave, _bastion, _time.GetUtcNow().AddMinutes(1));
+        var someoneElse = await Grants.CoveringAsync(Erin, _bastion, during);
+
+        Assert.Equal(grant.Id, covering!.Grant.Id);
+        Assert.Equal("dave", covering.Grant.Person);
+        Assert.Contains(grant.TargetInstanceId, covering.PolicyDocument, StringComparison.Ordinal);
+        Assert.Null(after); // revoked by then
+        Assert.Null(someoneElse);
+    }
+
+    [Fact]
     public async Task Reconcile_MarksAPolicyDeletedOutside_AndReportsOneThePortalDoesNotKnow()
     {
         var grant = await ActiveGrantAsync();

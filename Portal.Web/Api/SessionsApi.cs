@@ -60,6 +60,7 @@ internal static class SessionsApi
         sessions.MapGet("/raw", RawAsync).WithName($"{prefix}SessionRaw");
         sessions.MapGet("/text", TextAsync).WithName($"{prefix}SessionText");
         sessions.MapGet("/html", HtmlAsync).WithName($"{prefix}SessionHtml");
+        sessions.MapGet("/evidence", EvidenceAsync).WithName($"{prefix}SessionEvidence").WithSummary("A zip with the agent's transcript byte for byte, later versions, renderings, session.json (with its sha256), access.json, audit.json and VERIFY.md.");
     }
 
     private static async Task<IResult> RawAsync(string sessionId, string? version, ISessionTranscripts transcripts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
@@ -87,17 +88,8 @@ internal static class SessionsApi
                 ? Results.Stream(
                     async body =>
                     {
-                        // Line by line into the response: a transcript of millions of lines is never one string.
                         await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
-                        var scratch = new StringBuilder();
-                        var buffer = new char[256];
-                        for (var i = 0; i < rendered.Document.LineCount; i++)
-                        {
-                            var length = rendered.Document.LineText(i, scratch, ref buffer).Length;
-                            await writer.WriteAsync(buffer.AsMemory(0, length), ct);
-                            await writer.WriteAsync('\n');
-                        }
-
+                        await TranscriptExport.WriteTextAsync(writer, rendered, ct);
                         await writer.FlushAsync(ct);
                     },
                     "text/plain; charset=utf-8",
@@ -129,6 +121,30 @@ internal static class SessionsApi
                 "text/html; charset=utf-8",
                 $"{sessionId}.html");
         });
+    }
+
+    private static async Task<IResult> EvidenceAsync(string sessionId, Portal.Core.Sessions.Evidence.IEvidenceBundles bundles, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (!SessionIds.IsValid(sessionId))
+        {
+            return InvalidId();
+        }
+
+        // Built in memory first, so a failure answers with problem details rather than half a zip.
+        using var zip = new MemoryStream();
+        try
+        {
+            if (!await bundles.WriteAsync(sessionId, user.ActorOf(), zip, ct))
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such transcript", detail: $"There is no transcript for session {sessionId} in the log bucket.");
+            }
+        }
+        catch (AwsApiException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: $"{ex.Service} answered {ex.ErrorCode}", detail: ex.AwsMessage);
+        }
+
+        return Results.File(zip.ToArray(), "application/zip", $"{sessionId}-evidence.zip");
     }
 
     /// <summary>Runs a download, records it (or its failure) on the audit trail, and maps the outcome to HTTP.</summary>

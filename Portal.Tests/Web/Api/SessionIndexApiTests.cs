@@ -52,6 +52,64 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, badDays.StatusCode);
     }
 
+    [Fact]
+    public async Task Evidence_OfTheTamperedSession_HoldsTheAgentsBytes_WhoseHashSha256sumConfirms()
+    {
+        using var carol = _portal.CreateBearerClient("sandbox-carol");
+        await IndexedAsync(carol, all: 7);
+        var tampered = (await carol.GetFromJsonAsync<JsonElement>("/api/sessions?integrity=modified")).GetProperty("items")[0].GetProperty("sessionId").GetString()!;
+
+        using var response = await carol.GetAsync($"/api/sessions/{tampered}/evidence");
+        var folder = Directory.CreateTempSubdirectory("evidence-");
+        try
+        {
+            await using (var zip = await response.Content.ReadAsStreamAsync())
+            {
+                await System.IO.Compression.ZipFile.ExtractToDirectoryAsync(zip, folder.FullName);
+            }
+
+            var session = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder.FullName, "session.json"))).RootElement;
+            var sha256sum = await RunAsync("sha256sum", folder.FullName, "transcript.log");
+            var original = await File.ReadAllTextAsync(Path.Combine(folder.FullName, "transcript.log"));
+            var later = Directory.GetFiles(Path.Combine(folder.FullName, "versions"));
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal($"{session.GetProperty("sha256").GetString()}  transcript.log", sha256sum.Trim());
+            Assert.Equal(("modified", tampered), (session.GetProperty("integrity").GetString(), session.GetProperty("sessionId").GetString()));
+            Assert.Equal(2, session.GetProperty("s3").GetProperty("versions").GetArrayLength());
+            Assert.Contains("rm -rf", original, StringComparison.Ordinal); // the agent's bytes, not the rewrite
+            Assert.DoesNotContain("rm -rf", await File.ReadAllTextAsync(Assert.Single(later)), StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(folder.FullName, "transcript.html")));
+            Assert.Contains("sha256sum transcript.log", await File.ReadAllTextAsync(Path.Combine(folder.FullName, "VERIFY.md")), StringComparison.Ordinal);
+            Assert.False(JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder.FullName, "access.json"))).RootElement.GetProperty("covered").GetBoolean());
+            var audit = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder.FullName, "audit.json"))).RootElement;
+            Assert.Equal(JsonValueKind.Array, audit.ValueKind);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+
+        using var missing = await carol.GetAsync("/api/sessions/nobody-0123456789abcdef0/evidence");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    private static async Task<string> RunAsync(string command, string directory, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(command) { WorkingDirectory = directory, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(0, process.ExitCode);
+        return output;
+    }
+
     [Theory]
     [InlineData("sandbox-dave", HttpStatusCode.Forbidden)]
     [InlineData("sandbox-bob", HttpStatusCode.Forbidden)]

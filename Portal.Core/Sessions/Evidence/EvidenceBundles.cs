@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Portal.Core.Access;
+using Portal.Core.Audit;
+using Portal.Core.Aws;
+using Portal.Core.Sessions.Coverage;
+using Portal.Core.Sessions.Index;
+
+namespace Portal.Core.Sessions.Evidence;
+
+/// <summary>
+/// A session's evidence as one zip, checkable without the portal: the transcript as the agent wrote it (byte for
+/// byte) and any later version, text and HTML renderings, what Session Manager and the index say of the session, the
+/// grant and request that allowed it, the portal's audit entries about it, and VERIFY.md saying how to check it.
+/// </summary>
+public interface IEvidenceBundles
+{
+    /// <summary>Writes the bundle to <paramref name="output"/>; false, and nothing written, when there is no transcript.</summary>
+    /// <param name="sessionId">A valid session id.</param>
+    /// <param name="actor">Who asks: the download is audited in their name.</param>
+    /// <param name="output">Where the zip goes (a response body); left open.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <exception cref="ArgumentException">The session id is invalid.</exception>
+    /// <exception cref="AwsApiException">S3, Session Manager or IAM refused; the failure is audited.</exception>
+    Task<bool> WriteAsync(string sessionId, string actor, Stream output, CancellationToken cancellationToken = default);
+}
+
+internal sealed class EvidenceBundles(
+    ISessionTranscripts transcripts,
+    ISessionIndex index,
+    ISessionHistory history,
+    ISessionCoverage coverage,
+    IAccessGrants grants,
+    IAccessRequests requests,
+    IAuditTrail audit,
+    TimeProvider time) : IEvidenceBundles
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public async Task<bool> WriteAsync(string sessionId, string actor, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        ArgumentNullException.ThrowIfNull(output);
+        if (!SessionIds.IsValid(sessionId))
+        {
+            throw new ArgumentException("Not a Session Manager session id.", nameof(sessionId));
+        }
+
+        try
+        {
+            var written = await BuildAsync(sessionId, output, cancellationToken);
+            await audit.RecordAsync(new AuditRecord(actor, "session.evidence", sessionId, written ? AuditOutcome.Succeeded : AuditOutcome.Failed, written ? "evidence bundle" : "no such transcript"), CancellationToken.None);
+            return written;
+        }
+        catch (AwsApiException ex)
+        {
+            await audit.RecordAsync(new AuditRecord(actor, "session.evidence", sessionId, AuditOutcome.Failed, $"{ex.Service} {ex.Operation} answered {ex.ErrorCode}"), CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<bool> BuildAsync(string sessionId, Stream output, CancellationToken cancellationToken)
+    {
+        if (await transcripts.RenderAsync(sessionId, cancellationToken: cancellationToken) is not { } rendered)
+        {
+            return false;
+        }
+
+        var versions = rendered.Versions ?? [];
+        var first = await ReadAllAsync(sessionId, rendered.VersionId, cancellationToken);
+        var detail = await index.GetAsync(sessionId, cancellationToken);
+        var session = (await RecentHistoryAsync(cancellationToken)).GetValueOrDefault(sessionId);
+        var state = (await coverage.GetAsync(30, cancellationToken)).Items.FirstOrDefault(i => i.SessionId == sessionId)?.State;
+        var owner = session?.Owner ?? detail?.Session.Owner;
+        var iamUser = SessionOwner.IamUserName(owner);
+        var target = session?.Target ?? detail?.Session.InstanceId;
+        var startedAt = session?.StartedAt ?? detail?.Session.StartedAt;
+        var covering = iamUser is not null && target is not null && startedAt is { } at ? await grants.CoveringAsync(iamUser, target, at, cancellationToken) : null;
+        var request = covering?.Grant.RequestId is { } requestId ? await requests.GetAsync(requestId, cancellationToken) : null;
+        var entries = (await audit.QueryAsync(new AuditQuery { Target = sessionId, Take = AuditQuery.MaxTake }, cancellationToken)).Items;
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(first));
+
+        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        await AddAsync(zip, "transcript.log", first, cancellationToken);
+        foreach (var later in versions.Where(v => !v.IsDeleteMarker && v.VersionId != rendered.VersionId))
+        {
+            await AddAsync(zip, $"versions/{Safe(later.VersionId)}.log", await ReadAllAsync(sessionId, later.VersionId, cancellationToken), cancellationToken);
+        }
+
+        await AddTextAsync(zip, "transcript.txt", writer => TranscriptExport.WriteTextAsync(writer, rendered, cancellationToken));
+        await AddTextAsync(zip, "transcript.html", writer => TranscriptExport.WriteHtmlAsync(writer, rendered, cancellationToken));
+        await AddJsonAsync(zip, "session.json", new
+        {
+            sessionId,
+            owner,
+            iamUser,
+            target,
+            documentName = session?.DocumentName,
+            startedAt,
+            endedAt = session?.EndedAt ?? detail?.Session.EndedAt,
+            s3 = new
+            {
+                key = rendered.Key,
+                versionId = rendered.VersionId,
+                etag = rendered.ETag,
+                size = first.Length,
+                lastModified = rendered.LastModified,
+                versions = versions.Select(v => new { v.VersionId, v.LastModified, v.Size, v.ETag, v.IsDeleteMarker }),
+            },
+            sha256,
+            integrity = rendered.Integrity,
+            coverage = state,
+            commands = detail?.Commands.Select(c => new { line = c.Line + 1, c.Text, c.Flags }) ?? [],
+            bundledAt = time.GetUtcNow(),
+        });
+        await AddJsonAsync(zip, "access.json", covering is null
+            ? new { covered = false, note = "No portal grant covered this session: it was started under access the portal did not give, or before the portal managed the bastion." } as object
+            : new
+            {
+                covered = true,
+                grant = covering.Grant,
+                policyDocument = JsonDocument.Parse(covering.PolicyDocument).RootElement,
+                request = request is null ? null : new { request.Id, request.Requester, request.Reason, request.Ticket, request.CreatedAt, request.Decisions, request.BreakGlass },
+            });
+        await AddJsonAsync(zip, "audit.json", entries);
+        await AddTextAsync(zip, "VERIFY.md", writer => writer.WriteAsync(Verify(sessionId, rendered, sha256)));
+        return true;
+    }
+
+    private async Task<IReadOnlyDictionary<string, SessionHistoryEntry>> RecentHistoryAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await history.RecentAsync(20_000, cancellationToken);
+        }
+        catch (AwsApiException)
+        {
+            // Without Session Manager's history, the index's word stands; session.json then lacks the document name.
+            return new Dictionary<string, SessionHistoryEntry>();
+        }
+    }
+
+    private async Task<byte[]> ReadAllAsync(string sessionId, string? versionId, CancellationToken cancellationToken)
+    {
+        var raw = await transcripts.OpenRawAsync(sessionId, versionId, cancellationToken) ?? throw new InvalidOperationException($"Version {versionId} of {sessionId} is gone.");
+        await using var content = raw.Content;
+        using var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
+    }
+
+    private static async Task AddAsync(ZipArchive zip, string name, byte[] content, CancellationToken cancellationToken)
+    {
+        await using var entry = await zip.CreateEntry(name, CompressionLevel.Optimal).OpenAsync(cancellationToken);
+        await entry.WriteAsync(content, cancellationToken);
+    }
+
+    private static async Task AddTextAsync(ZipArchive zip, string name, Func<TextWriter, Task> write)
+    {
+        await using var entry = await zip.CreateEntry(name, CompressionLevel.Optimal).OpenAsync();
+        await using var writer = new StreamWriter(entry, new UTF8Encoding(false));
+        await write(writer);
+    }
+
+    private static Task AddJsonAsync(ZipArchive zip, string name, object value) =>
+        AddTextAsync(zip, name, writer => writer.WriteAsync(JsonSerializer.Serialize(value, Json)));
+
+    /// <summary>A version id as a file name (ids are letters, digits and a few marks; '/' is not for a file name).</summary>
+    private static string Safe(string versionId) => versionId.Replace('/', '_');
+
+    private static string Verify(string sessionId, RenderedTranscript rendered, string sha256) => string.Create(CultureInfo.InvariantCulture, $"""
+        # Verifying this evidence bundle
+
+        Session `{sessionId}`, bundled from `{rendered.Key}`, version `{rendered.VersionId ?? "null"}`.
+
+        ## 1. The transcript is the bytes named here
+
+        ```sh
+        sha256sum transcript.log
+        # {sha256}  transcript.log
+        jq -r .sha256 session.json
+        ```
+
+        Both must print `{sha256}`.
+
+        ## 2. It is the version S3 still holds
+
+        With read access to the bucket, fetch the same version and compare:
+
+        ```sh
+        aws s3api get-object --bucket <bucket> --key '{rendered.Key}' --version-id '{rendered.VersionId ?? "null"}' fetched.log
+        sha256sum fetched.log transcript.log
+        ```
+
+        The ETag in `session.json` is S3's; for a transcript uploaded in one part it is the MD5 of the bytes
+        (`md5sum transcript.log`). `session.json` lists every version S3 held when the bundle was made; any version after
+        the first is under `versions/`, and its presence is why `integrity` says `modified`.
+
+        ## 3. What the other files are
+
+        - `transcript.txt`, `transcript.html`: the transcript rendered as the terminal showed it (the HTML loads nothing).
+        - `session.json`: Session Manager's and the index's record of the session, its coverage state, commands and flags.
+        - `access.json`: the portal grant that allowed the session, the policy document it put in IAM, and the request and
+          decisions behind it; or that none did.
+        - `audit.json`: the portal's audit entries that name this session (views, downloads, terminations).
+        """);
+}
