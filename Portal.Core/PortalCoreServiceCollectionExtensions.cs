@@ -66,6 +66,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<S3SessionTranscripts>();
         services.TryAddSingleton<ISessionTranscripts>(sp => sp.GetRequiredService<S3SessionTranscripts>());
         services.TryAddSingleton<ITranscriptObjects>(sp => sp.GetRequiredService<S3SessionTranscripts>());
+        services.TryAddSingleton<ITranscriptReader, AuditedTranscriptReader>();
         services.AddPortalOptions<SessionFlagOptions>(SessionFlagOptions.SectionName);
         services.TryAddSingleton<ICommandExtractor, CommandExtractor>();
         services.TryAddSingleton<ISessionHistory, SsmSessionHistory>();

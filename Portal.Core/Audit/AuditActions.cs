@@ -1,8 +1,32 @@
 namespace Portal.Core.Audit;
 
-/// <summary>The audit trail's action names for access, in one place: searches and reports filter by them.</summary>
+/// <summary>The audit trail's action names for sessions and access, in one place: searches and reports filter by them.</summary>
 public static class AuditActions
 {
+    /// <summary>A transcript was opened on the page.</summary>
+    public const string SessionView = "session.view";
+
+    /// <summary>A transcript was downloaded (raw, text or HTML).</summary>
+    public const string SessionDownload = "session.download";
+
+    /// <summary>A session's indexed metadata and commands were read.</summary>
+    public const string SessionMetadata = "session.metadata";
+
+    /// <summary>A transcript's S3 versions were listed.</summary>
+    public const string SessionVersions = "session.versions";
+
+    /// <summary>A session's evidence bundle was downloaded.</summary>
+    public const string SessionEvidence = "session.evidence";
+
+    /// <summary>Every transcript was searched.</summary>
+    public const string SessionsSearch = "sessions.search";
+
+    /// <summary>Session Manager's sessions were compared with the bucket.</summary>
+    public const string SessionsCoverage = "sessions.coverage";
+
+    /// <summary>Someone asked for the session index to be built again.</summary>
+    public const string SessionsIndexRebuild = "sessions.index.rebuild";
+
     /// <summary>A person asked for access.</summary>
     public const string AccessRequest = "access.request";
 

@@ -121,7 +121,7 @@ internal static class SessionIndexApi
         }
 
         var detail = await index.GetAsync(sessionId, cancellationToken);
-        await audit.RecordAsync(new AuditRecord(user.ActorOf(), "session.metadata", sessionId, detail is null ? AuditOutcome.Failed : AuditOutcome.Succeeded, detail is null ? "not in the index" : null), CancellationToken.None);
+        await audit.RecordAsync(new AuditRecord(user.ActorOf(), AuditActions.SessionMetadata, sessionId, detail is null ? AuditOutcome.Failed : AuditOutcome.Succeeded, detail is null ? "not in the index" : null), CancellationToken.None);
         return detail is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such session", detail: $"The index holds no session {sessionId}. New transcripts are indexed within a minute of their upload.")
             : TypedResults.Ok(detail);
@@ -140,7 +140,7 @@ internal static class SessionIndexApi
         }
 
         var report = await coverage.GetAsync(days ?? 30, cancellationToken);
-        await audit.RecordAsync(new AuditRecord(user.ActorOf(), "sessions.coverage", null, AuditOutcome.Succeeded, $"{days ?? 30} days: {report.Items.Count} item(s)"), CancellationToken.None);
+        await audit.RecordAsync(new AuditRecord(user.ActorOf(), AuditActions.SessionsCoverage, null, AuditOutcome.Succeeded, $"{days ?? 30} days: {report.Items.Count} item(s)"), CancellationToken.None);
         return TypedResults.Ok(report);
     }
 
@@ -157,7 +157,7 @@ internal static class SessionIndexApi
         try
         {
             var page = await index.SearchAsync(new SearchRequest { Query = q ?? string.Empty, User = user, Offset = offset ?? 0, Limit = limit ?? 20 }, cancellationToken);
-            await audit.RecordAsync(new AuditRecord(principal.ActorOf(), "sessions.search", null, AuditOutcome.Succeeded, q), CancellationToken.None);
+            await audit.RecordAsync(new AuditRecord(principal.ActorOf(), AuditActions.SessionsSearch, null, AuditOutcome.Succeeded, q), CancellationToken.None);
             return TypedResults.Ok(page);
         }
         catch (ArgumentException ex)

@@ -1,17 +1,17 @@
 using System.Security.Claims;
 using System.Text;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Sessions;
+using Portal.Core.Sessions.Evidence;
 using Portal.Web.Auth;
 
 namespace Portal.Web.Api;
 
 /// <summary>
-/// Transcript downloads for Auditors and Admins, streamed over HTTP (never through a circuit), each audited:
-/// <c>GET /api/sessions/{id}/raw</c>, <c>/text</c> (logical lines) and <c>/html</c> (a self-contained page). Each
-/// serves the first version the agent wrote, unless <c>?version=</c> names another S3 version of the object.
+/// Transcript downloads for Auditors and Admins, streamed over HTTP (never through a circuit), each audited by Core's
+/// <see cref="ITranscriptReader"/>: <c>GET /api/sessions/{id}/raw</c>, <c>/text</c> (logical lines), <c>/html</c> (a
+/// self-contained page) and <c>/evidence</c> (a zip). Each serves the first version the agent wrote, unless
+/// <c>?version=</c> names another S3 version of the object.
 /// </summary>
 internal static class SessionsApi
 {
@@ -21,27 +21,6 @@ internal static class SessionsApi
         MapDownloads(session, "Api");
         session.MapGet("/versions", VersionsAsync).WithName("ListSessionVersions").WithSummary("Every version S3 holds of the transcript, oldest first: the first is the agent's; any later one means it was modified.");
         return api;
-    }
-
-    private static async Task<IResult> VersionsAsync(string sessionId, ISessionTranscripts transcripts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
-    {
-        if (!SessionIds.IsValid(sessionId))
-        {
-            return InvalidId();
-        }
-
-        try
-        {
-            var versions = await transcripts.VersionsAsync(sessionId, ct);
-            await audit.RecordAsync(new AuditRecord(user.ActorOf(), "session.versions", sessionId, versions.Count == 0 ? AuditOutcome.Failed : AuditOutcome.Succeeded, $"{versions.Count} version(s)"), CancellationToken.None);
-            return versions.Count == 0
-                ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such transcript", detail: $"There is no transcript for session {sessionId} in the log bucket.")
-                : TypedResults.Ok(versions);
-        }
-        catch (AwsApiException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: $"S3 answered {ex.ErrorCode}", detail: ex.AwsMessage);
-        }
     }
 
     /// <summary>
@@ -63,28 +42,15 @@ internal static class SessionsApi
         sessions.MapGet("/evidence", EvidenceAsync).WithName($"{prefix}SessionEvidence").WithSummary("A zip with the agent's transcript byte for byte, later versions, renderings, session.json (with its sha256), access.json, audit.json and VERIFY.md.");
     }
 
-    private static async Task<IResult> RawAsync(string sessionId, string? version, ISessionTranscripts transcripts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
-    {
-        if (!SessionIds.IsValid(sessionId))
-        {
-            return InvalidId();
-        }
-
-        return await AuditedAsync(audit, user, sessionId, Format("raw", version), async () =>
-            await transcripts.OpenRawAsync(sessionId, version, ct) is { } raw
+    private static Task<IResult> RawAsync(string sessionId, string? version, ITranscriptReader reader, ClaimsPrincipal user, CancellationToken ct) =>
+        ReadAsync(sessionId, async () =>
+            await reader.OpenRawAsync(user.ActorOf(), sessionId, version, ct) is { } raw
                 ? Results.Stream(raw.Content, "text/plain; charset=utf-8", $"{sessionId}.log")
                 : null);
-    }
 
-    private static async Task<IResult> TextAsync(string sessionId, int? columns, string? version, ISessionTranscripts transcripts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
-    {
-        if (!SessionIds.IsValid(sessionId))
-        {
-            return InvalidId();
-        }
-
-        return await AuditedAsync(audit, user, sessionId, Format("text", version), async () =>
-            await transcripts.RenderAsync(sessionId, columns, version, ct) is { } rendered
+    private static Task<IResult> TextAsync(string sessionId, int? columns, string? version, ITranscriptReader reader, ClaimsPrincipal user, CancellationToken ct) =>
+        ReadAsync(sessionId, async () =>
+            await reader.RenderAsync(user.ActorOf(), sessionId, TranscriptUse.Text, columns, version, ct) is { } rendered
                 ? Results.Stream(
                     async body =>
                     {
@@ -95,71 +61,49 @@ internal static class SessionsApi
                     "text/plain; charset=utf-8",
                     $"{sessionId}.txt")
                 : null);
-    }
 
-    private static async Task<IResult> HtmlAsync(string sessionId, int? columns, string? version, ISessionTranscripts transcripts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
-    {
-        if (!SessionIds.IsValid(sessionId))
+    private static Task<IResult> HtmlAsync(string sessionId, int? columns, string? version, ITranscriptReader reader, ClaimsPrincipal user, CancellationToken ct) =>
+        ReadAsync(sessionId, async () =>
+            await reader.RenderAsync(user.ActorOf(), sessionId, TranscriptUse.Html, columns, version, ct) is { } rendered
+                ? Results.Stream(
+                    async body =>
+                    {
+                        await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
+                        await TranscriptExport.WriteHtmlAsync(writer, rendered, ct);
+                        await writer.FlushAsync(ct);
+                    },
+                    "text/html; charset=utf-8",
+                    $"{sessionId}.html")
+                : null);
+
+    private static Task<IResult> VersionsAsync(string sessionId, ITranscriptReader reader, ClaimsPrincipal user, CancellationToken ct) =>
+        ReadAsync(sessionId, async () => await reader.VersionsAsync(user.ActorOf(), sessionId, ct) is { Count: > 0 } versions ? TypedResults.Ok(versions) : null);
+
+    private static Task<IResult> EvidenceAsync(string sessionId, IEvidenceBundles bundles, ClaimsPrincipal user, CancellationToken ct) =>
+        ReadAsync(sessionId, async () =>
         {
-            return InvalidId();
-        }
-
-        return await AuditedAsync(audit, user, sessionId, Format("html", version), async () =>
-        {
-            if (await transcripts.RenderAsync(sessionId, columns, version, ct) is not { } rendered)
-            {
-                return null;
-            }
-
-            return Results.Stream(
-                async body =>
-                {
-                    await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
-                    await TranscriptExport.WriteHtmlAsync(writer, rendered, ct);
-                    await writer.FlushAsync(ct);
-                },
-                "text/html; charset=utf-8",
-                $"{sessionId}.html");
+            // Built in memory first, so a failure answers with problem details rather than half a zip.
+            using var zip = new MemoryStream();
+            return await bundles.WriteAsync(sessionId, user.ActorOf(), zip, ct)
+                ? Results.File(zip.ToArray(), "application/zip", $"{sessionId}-evidence.zip")
+                : null;
         });
-    }
 
-    private static async Task<IResult> EvidenceAsync(string sessionId, Portal.Core.Sessions.Evidence.IEvidenceBundles bundles, ClaimsPrincipal user, CancellationToken ct)
+    /// <summary>Checks the id, runs the (audited) read, and maps its outcome to HTTP: 404 for none, 502 with the AWS code, 400 for bad input.</summary>
+    private static async Task<IResult> ReadAsync(string sessionId, Func<Task<IResult?>> read)
     {
         if (!SessionIds.IsValid(sessionId))
         {
-            return InvalidId();
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid session id", detail: "A session id is 1 to 96 letters, digits and +=,.@_- characters.");
         }
 
-        // Built in memory first, so a failure answers with problem details rather than half a zip.
-        using var zip = new MemoryStream();
         try
         {
-            if (!await bundles.WriteAsync(sessionId, user.ActorOf(), zip, ct))
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such transcript", detail: $"There is no transcript for session {sessionId} in the log bucket.");
-            }
+            return await read() ?? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such transcript", detail: $"There is no transcript for session {sessionId} in the log bucket.");
         }
         catch (AwsApiException ex)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: $"{ex.Service} answered {ex.ErrorCode}", detail: ex.AwsMessage);
-        }
-
-        return Results.File(zip.ToArray(), "application/zip", $"{sessionId}-evidence.zip");
-    }
-
-    /// <summary>Runs a download, records it (or its failure) on the audit trail, and maps the outcome to HTTP.</summary>
-    private static async Task<IResult> AuditedAsync(IAuditTrail audit, ClaimsPrincipal user, string sessionId, string format, Func<Task<IResult?>> download)
-    {
-        try
-        {
-            var result = await download();
-            await audit.RecordAsync(new AuditRecord(user.ActorOf(), "session.download", sessionId, result is null ? AuditOutcome.Failed : AuditOutcome.Succeeded, result is null ? $"{format}: no such transcript" : format));
-            return result ?? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such transcript", detail: $"There is no transcript for session {sessionId} in the log bucket.");
-        }
-        catch (AwsApiException ex)
-        {
-            await audit.RecordAsync(new AuditRecord(user.ActorOf(), "session.download", sessionId, AuditOutcome.Failed, $"{format}: {ex.ErrorCode}"));
-            return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: $"S3 answered {ex.ErrorCode}", detail: ex.AwsMessage);
         }
         catch (ArgumentOutOfRangeException ex)
         {
@@ -170,9 +114,4 @@ internal static class SessionsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid version", detail: "A version is an S3 version id, as GET /api/sessions/{id}/versions lists them.");
         }
     }
-
-    private static string Format(string format, string? version) => version is null ? format : $"{format}, version {version}";
-
-    private static ProblemHttpResult InvalidId() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid session id", detail: "A session id is 1 to 96 letters, digits and +=,.@_- characters.");
 }

@@ -52,12 +52,12 @@ internal sealed class EvidenceBundles(
         try
         {
             var written = await BuildAsync(sessionId, output, cancellationToken);
-            await audit.RecordAsync(new AuditRecord(actor, "session.evidence", sessionId, written ? AuditOutcome.Succeeded : AuditOutcome.Failed, written ? "evidence bundle" : "no such transcript"), CancellationToken.None);
+            await audit.RecordAsync(new AuditRecord(actor, AuditActions.SessionEvidence, sessionId, written ? AuditOutcome.Succeeded : AuditOutcome.Failed, written ? "evidence bundle" : "no such transcript"), CancellationToken.None);
             return written;
         }
         catch (AwsApiException ex)
         {
-            await audit.RecordAsync(new AuditRecord(actor, "session.evidence", sessionId, AuditOutcome.Failed, $"{ex.Service} {ex.Operation} answered {ex.ErrorCode}"), CancellationToken.None);
+            await audit.RecordAsync(new AuditRecord(actor, AuditActions.SessionEvidence, sessionId, AuditOutcome.Failed, $"{ex.Service} {ex.Operation} answered {ex.ErrorCode}"), CancellationToken.None);
             throw;
         }
     }

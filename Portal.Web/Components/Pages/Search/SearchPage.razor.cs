@@ -65,7 +65,7 @@ public partial class SearchPage
         _query = query;
         await LoadAsync(0);
         var user = (await AuthenticationState).User;
-        await Audit.RecordAsync(new AuditRecord(user.ActorOf(), "sessions.search", null, _error is null ? AuditOutcome.Succeeded : AuditOutcome.Failed, query));
+        await Audit.RecordAsync(new AuditRecord(user.ActorOf(), AuditActions.SessionsSearch, null, _error is null ? AuditOutcome.Succeeded : AuditOutcome.Failed, query));
     }
 
     private Task MoreAsync() => _next is { } next ? LoadAsync(next) : Task.CompletedTask;

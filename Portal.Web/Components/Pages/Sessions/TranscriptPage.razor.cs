@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
 using MudBlazor;
-using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Sessions;
 using Portal.Core.Sessions.Terminal;
@@ -46,10 +45,7 @@ public partial class TranscriptPage : IAsyncDisposable
     public string? Version { get; set; }
 
     [Inject]
-    private ISessionTranscripts Transcripts { get; set; } = default!;
-
-    [Inject]
-    private IAuditTrail Audit { get; set; } = default!;
+    private ITranscriptReader Transcripts { get; set; } = default!;
 
     [Inject]
     private ICommandExtractor Commands { get; set; } = default!;
@@ -83,8 +79,6 @@ public partial class TranscriptPage : IAsyncDisposable
         // A deep link (#L120) is honoured when the page opens, not again on every width change.
         _pendingScroll = RowFromFragment();
         await LoadAsync();
-        var user = (await AuthenticationState).User;
-        await Audit.RecordAsync(new AuditRecord(user.ActorOf(), "session.view", SessionId, _error is null && _transcript is not null ? AuditOutcome.Succeeded : AuditOutcome.Failed, _error?.ErrorCode ?? (_transcript is null ? "no such transcript" : $"{_columns} columns{(Version is null ? string.Empty : $", version {Version}")}")));
     }
 
     private async Task LoadAsync()
@@ -92,8 +86,10 @@ public partial class TranscriptPage : IAsyncDisposable
         _loading = true;
         try
         {
-            _transcript = await Transcripts.RenderAsync(SessionId, _columns, Version);
-            _changes = _transcript is { IsFirstVersion: false } && await Transcripts.RenderAsync(SessionId, _transcript.Columns) is { } first
+            // Each read is audited by Core, a width change included; the agent's version read to compare is too.
+            var actor = (await AuthenticationState).User.ActorOf();
+            _transcript = await Transcripts.RenderAsync(actor, SessionId, TranscriptUse.View, _columns, Version);
+            _changes = _transcript is { IsFirstVersion: false } && await Transcripts.RenderAsync(actor, SessionId, TranscriptUse.View, _transcript.Columns) is { } first
                 ? TranscriptChanges.Between(first.Document, _transcript.Document)
                 : null;
             _rowItems = new IndexRange(_transcript?.Document.RowCount ?? 0);
