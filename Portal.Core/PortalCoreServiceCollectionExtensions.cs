@@ -100,7 +100,7 @@ public static class PortalCoreServiceCollectionExtensions
     }
 
     /// <summary>Access by capability: requests and decisions, grants and their IAM policies, live sessions, findings.</summary>
-    private static void AddPortalAccess(this IServiceCollection services)
+    internal static void AddPortalAccess(this IServiceCollection services)
     {
         services.TryAddSingleton<IBastionDirectory, BastionDirectory>();
         services.TryAddSingleton<ILiveSessions, LiveSessions>();

@@ -9,7 +9,7 @@ public sealed class AccessFlowTests(PortalE2EFixture fixture) : IClassFixture<Po
     public async Task Dave_Requests_Bob_Approves_ThenRevokes()
     {
         var reason = $"Rotate the nginx logs {Guid.NewGuid():N}"[..34];
-        var dave = await SignedInAsync("dave");
+        var dave = await fixture.SignedInAsync("dave");
         await dave.GotoAsync("/access/request");
         await Assertions.Expect(dave.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
         await dave.GetByTestId("request-reason").FillAsync(reason);
@@ -18,7 +18,7 @@ public sealed class AccessFlowTests(PortalE2EFixture fixture) : IClassFixture<Po
         var row = dave.GetByTestId("my-requests").Locator("tr", new() { HasText = "pending" });
         await Assertions.Expect(row).ToHaveCountAsync(1);
 
-        var bob = await SignedInAsync("bob");
+        var bob = await fixture.SignedInAsync("bob");
         await Assertions.Expect(bob.GetByTestId("access-pending-count")).ToHaveTextAsync("1 request waiting for a decision");
         await Assertions.Expect(bob.GetByTestId("notices-badge")).ToContainTextAsync("1");
         await bob.GetByTestId("nav-access").ClickAsync();
@@ -52,15 +52,5 @@ public sealed class AccessFlowTests(PortalE2EFixture fixture) : IClassFixture<Po
         await Assertions.Expect(dave.GetByTestId("my-requests")).ToContainTextAsync("revoked");
         await dave.Context.CloseAsync();
         await bob.Context.CloseAsync();
-    }
-
-    private async Task<IPage> SignedInAsync(string person)
-    {
-        var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/signin");
-        await page.GetByTestId($"signin-{person}").ClickAsync();
-        await page.WaitForURLAsync(fixture.Portal.BaseAddress.ToString());
-        await Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
-        return page;
     }
 }

@@ -12,14 +12,14 @@ public sealed class LiveSessionsFlowTests(PortalE2EFixture fixture) : IClassFixt
     [Fact]
     public async Task Bob_SeesDavesLiveSession_AndEndsIt_DaveIsTold()
     {
-        var dave = await SignedInAsync("dave");
+        var dave = await fixture.SignedInAsync("dave");
         await dave.GotoAsync("/access/request");
         await Assertions.Expect(dave.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
         await dave.GetByTestId("request-reason").FillAsync("Restart the app server");
         await dave.GetByTestId("request-reason").BlurAsync();
         await dave.GetByTestId("request-submit").ClickAsync();
         await Assertions.Expect(dave.GetByTestId("my-requests").Locator("tr", new() { HasText = "pending" })).ToHaveCountAsync(1);
-        var bob = await SignedInAsync("bob");
+        var bob = await fixture.SignedInAsync("bob");
         await bob.GotoAsync("/access");
         await Assertions.Expect(bob.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
         var pending = bob.GetByTestId("pending-requests").Locator("tr", new() { HasText = "Restart the app server" });
@@ -51,15 +51,5 @@ public sealed class LiveSessionsFlowTests(PortalE2EFixture fixture) : IClassFixt
         await Assertions.Expect(dave.GetByTestId("notice").First).ToContainTextAsync($"Your session {session} on {bastion} was ended by bob: Maintenance window closed");
         await dave.Context.CloseAsync();
         await bob.Context.CloseAsync();
-    }
-
-    private async Task<IPage> SignedInAsync(string person)
-    {
-        var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/signin");
-        await page.GetByTestId($"signin-{person}").ClickAsync();
-        await page.WaitForURLAsync(fixture.Portal.BaseAddress.ToString());
-        await Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
-        return page;
     }
 }

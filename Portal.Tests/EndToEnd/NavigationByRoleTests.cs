@@ -62,7 +62,7 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
     [Fact]
     public async Task Admin_CompletesTheSetupWizard_AndTheAwsCliSeesIt()
     {
-        var page = await SignedInAsync("alice");
+        var page = await fixture.SignedInAsync("alice");
 
         await page.GetByTestId("nav-setup").ClickAsync();
         await Assertions.Expect(page.GetByTestId("setup-account")).ToHaveTextAsync("123456789012");
@@ -109,7 +109,7 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
     [Fact]
     public async Task Auditor_OpensSessions_SeesTheSeededTranscripts()
     {
-        var page = await SignedInAsync("carol");
+        var page = await fixture.SignedInAsync("carol");
 
         await page.GetByTestId("nav-sessions").ClickAsync();
 
@@ -122,7 +122,7 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
     [Fact]
     public async Task Auditor_FiltersSessionsByFlag_SeesOnlyFlaggedOnes()
     {
-        var page = await SignedInAsync("carol");
+        var page = await fixture.SignedInAsync("carol");
 
         await page.GotoAsync("/sessions?flag=rm%20-rf");
 
@@ -141,7 +141,7 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
     [Fact]
     public async Task Auditor_SearchesEverySession_OpensTheTranscriptAtTheMatchingRow()
     {
-        var page = await SignedInAsync("carol");
+        var page = await fixture.SignedInAsync("carol");
         await page.GetByTestId("nav-search").ClickAsync();
         await Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
 
@@ -169,7 +169,7 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
     [Fact]
     public async Task Auditor_Dashboard_ChartsSessionsPerDayAndLinksFlaggedOnes()
     {
-        var page = await SignedInAsync("carol");
+        var page = await fixture.SignedInAsync("carol");
 
         await Assertions.Expect(page.GetByTestId("sessions-per-day").Locator("svg").First).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("top-users").Locator("tr").First).ToBeVisibleAsync();
@@ -183,7 +183,7 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
     [Fact]
     public async Task Auditor_OpensATranscript_ReadsSearchesAndDownloads()
     {
-        var page = await SignedInAsync("carol");
+        var page = await fixture.SignedInAsync("carol");
         await page.GetByTestId("nav-sessions").ClickAsync();
 
         await page.GetByTestId("session-link").First.ClickAsync();
@@ -214,7 +214,7 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
     [Fact]
     public async Task Requester_OpensAuditByAddress_IsRefused()
     {
-        var page = await SignedInAsync("dave");
+        var page = await fixture.SignedInAsync("dave");
 
         await page.GotoAsync("/audit");
 
@@ -226,7 +226,7 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
     [Fact]
     public async Task Auditor_AuditPage_ListsTheirSignIn()
     {
-        var page = await SignedInAsync("carol");
+        var page = await fixture.SignedInAsync("carol");
 
         await page.GetByTestId("nav-audit").ClickAsync();
 
@@ -238,7 +238,7 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
     [Fact]
     public async Task Admin_IssuesToken_ShownOnceAndWorksOnTheApi()
     {
-        var page = await SignedInAsync("alice");
+        var page = await fixture.SignedInAsync("alice");
         await page.GetByTestId("nav-tokens").ClickAsync();
 
         await page.GetByTestId("token-name").FillAsync("e2e-export");
@@ -254,18 +254,5 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
         await page.ReloadAsync();
         await Assertions.Expect(page.GetByTestId("token-value")).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
-    }
-
-    private async Task<IPage> SignedInAsync(string person)
-    {
-        var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/signin");
-        await page.GetByTestId($"signin-{person}").ClickAsync();
-        await page.WaitForURLAsync(fixture.Portal.BaseAddress.ToString());
-        await Assertions.Expect(page.GetByTestId("nav-dashboard")).ToBeVisibleAsync();
-
-        // The page is prerendered first; clicks and forms work once the circuit has connected.
-        await Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
-        return page;
     }
 }

@@ -28,6 +28,20 @@ public sealed class PortalE2EFixture : IAsyncLifetime
 
     public Task<IPage> NewPageAsync() => HeadlessChromium.NewPageAsync(Browser, Portal.BaseAddress);
 
+    /// <summary>A new page signed in as one of the sandbox's people, on the dashboard once its circuit has connected.</summary>
+    public async Task<IPage> SignedInAsync(string person)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/signin");
+        await page.GetByTestId($"signin-{person}").ClickAsync();
+        await page.WaitForURLAsync(Portal.BaseAddress.ToString());
+        await Assertions.Expect(page.GetByTestId("nav-dashboard")).ToBeVisibleAsync();
+
+        // The page is prerendered first; clicks and forms work once the circuit has connected.
+        await Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
+        return page;
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)

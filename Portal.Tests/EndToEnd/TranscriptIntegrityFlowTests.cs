@@ -11,10 +11,7 @@ public sealed class TranscriptIntegrityFlowTests(PortalE2EFixture fixture) : ICl
     [Fact]
     public async Task Carol_OpensAModifiedTranscript_SeesBothVersions_AndWhatChanged()
     {
-        var carol = await fixture.NewPageAsync();
-        await carol.GotoAsync("/signin");
-        await carol.GetByTestId("signin-carol").ClickAsync();
-        await carol.WaitForURLAsync(fixture.Portal.BaseAddress.ToString());
+        var carol = await fixture.SignedInAsync("carol");
 
         await carol.GotoAsync("/sessions?integrity=modified");
         await Assertions.Expect(carol.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
@@ -38,15 +35,13 @@ public sealed class TranscriptIntegrityFlowTests(PortalE2EFixture fixture) : ICl
     [Fact]
     public async Task Carol_OpensCoverage_AndFindsTheSessionWithoutATranscript()
     {
-        var carol = await fixture.NewPageAsync();
-        await carol.GotoAsync("/signin");
-        await carol.GetByTestId("signin-carol").ClickAsync();
-        await carol.WaitForURLAsync(fixture.Portal.BaseAddress.ToString());
+        var carol = await fixture.SignedInAsync("carol");
         await Assertions.Expect(carol.GetByTestId("coverage-share")).Not.ToHaveTextAsync("100.0 %", new() { Timeout = 60_000 });
 
-        await carol.GetByTestId("nav-coverage").ClickAsync();
+        await carol.GotoAsync("/sessions/coverage");
         await Assertions.Expect(carol.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
-        await carol.GetByTestId("coverage-filter").GetByText("missing").ClickAsync();
+        await Assertions.Expect(carol.GetByTestId("coverage-page-share")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await carol.GetByTestId("coverage-filter").GetByText("missing (1)").ClickAsync();
 
         var rows = carol.GetByTestId("coverage-items").Locator("tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(1);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Core;
 using Portal.Core.Access;
 using Portal.Core.Audit;
 using Portal.Core.Notifications;
@@ -12,8 +13,9 @@ namespace Portal.Tests.TestSupport;
 internal static class AccessServices
 {
     /// <summary>
-    /// Registers access (requests, grants, live sessions, maintenance) with the real AWS clients the collection already
-    /// has; <paramref name="sessions"/> may wrap the real live-session client (for failure paths).
+    /// Registers access (requests, grants, live sessions, findings, maintenance) through Core's own registration, with the
+    /// real AWS clients the collection already has; <paramref name="sessions"/> may wrap the real live-session client
+    /// (for failure paths).
     /// </summary>
     public static IServiceCollection AddAccess(
         this IServiceCollection services,
@@ -33,18 +35,9 @@ internal static class AccessServices
         services.AddOptions<NotificationOptions>().Configure(o => notices?.Invoke(o));
         services.AddSingleton<INotifications, PortalNotifications>();
         services.AddSingleton<IIamUserMapper, IamUserMapper>();
-        services.AddSingleton<IBastionDirectory, BastionDirectory>();
-        services.AddSingleton<AccessNotifier>();
-        services.AddSingleton<GrantStore>();
-        services.AddSingleton<SessionEnforcer>();
-        services.AddSingleton<ILiveSessionService>(sp => sp.GetRequiredService<SessionEnforcer>());
-        services.AddSingleton<AccessGrants>();
-        services.AddSingleton<IAccessGrants>(sp => sp.GetRequiredService<AccessGrants>());
-        services.AddSingleton<AccessRequests>();
-        services.AddSingleton<IAccessRequests>(sp => sp.GetRequiredService<AccessRequests>());
-        services.AddSingleton<AccessFindings>();
-        services.AddSingleton<IAccessFindings>(sp => sp.GetRequiredService<AccessFindings>());
-        services.AddSingleton<AccessMaintenance>();
+
+        // The rest as the portal registers it (what is registered above stays: it only adds what is missing).
+        services.AddPortalAccess();
         return services;
     }
 }

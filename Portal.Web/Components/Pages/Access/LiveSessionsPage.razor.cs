@@ -44,6 +44,12 @@ public sealed partial class LiveSessionsPage
 
     protected override async Task OnInitializedAsync()
     {
+        // Prerendering would list the sessions (and start a refresh loop) for a page replaced a moment later.
+        if (!RendererInfo.IsInteractive)
+        {
+            return;
+        }
+
         await LoadAsync();
         _ = RefreshAsync(_stopping.Token);
     }
