@@ -246,7 +246,7 @@ internal sealed partial class SandboxSeeder(
         cut = cut with { Content = Encoding.UTF8.GetBytes(cutText[..cutText.LastIndexOf("\nScript done on", StringComparison.Ordinal)]) };
         var forged = TranscriptGenerator.Generate(1, ["alice"], instanceIds, now, seed: 11)[0];
         List<GeneratedTranscript> transcripts = [.. generated, cut];
-        var uploaded = 0;
+        var uploaded = new HashSet<string>(StringComparer.Ordinal);
         foreach (var transcript in transcripts.Append(forged).Where(t => !existing.Contains(Prefix + t.SessionId + ".log")))
         {
             using var body = new MemoryStream(transcript.Content, writable: false);
@@ -261,16 +261,22 @@ internal sealed partial class SandboxSeeder(
                     Metadata = { ["portal-instance-id"] = transcript.InstanceId, ["portal-started-at"] = transcript.StartedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture) },
                 },
                 cancellationToken);
-            uploaded++;
+            uploaded.Add(transcript.SessionId);
         }
 
-        if (uploaded == transcripts.Count + 1 && generated.FirstOrDefault(t => Encoding.UTF8.GetString(t.Content).Contains("rm -rf", StringComparison.Ordinal)) is { } tampered)
+        // The same transcript is chosen whatever the count (the generator's first sessions do not depend on it), and
+        // tampered with once, when it is first uploaded.
+        if (generated.FirstOrDefault(t => Encoding.UTF8.GetString(t.Content).Contains(TamperedCommand, StringComparison.Ordinal)) is { } tampered
+            && uploaded.Contains(tampered.SessionId))
         {
             await TamperAsync(bucket, tampered, cancellationToken);
         }
 
-        return (uploaded, transcripts);
+        return (uploaded.Count, transcripts);
     }
+
+    /// <summary>What the sandbox's tampered transcript loses: every line with it.</summary>
+    internal const string TamperedCommand = "sudo";
 
     /// <summary>
     /// What a grantee with the bastion role's credentials can do: write the transcript again without the lines that
@@ -279,7 +285,7 @@ internal sealed partial class SandboxSeeder(
     private async Task TamperAsync(string bucket, GeneratedTranscript transcript, CancellationToken cancellationToken)
     {
         var lines = Encoding.UTF8.GetString(transcript.Content).Split('\n');
-        var cleaned = string.Join('\n', lines.Where(line => !line.Contains("rm -rf", StringComparison.Ordinal)));
+        var cleaned = string.Join('\n', lines.Where(line => !line.Contains(TamperedCommand, StringComparison.Ordinal)));
         using var body = new MemoryStream(Encoding.UTF8.GetBytes(cleaned), writable: false);
         await s3.PutObjectAsync(
             new PutObjectRequest { BucketName = bucket, Key = Prefix + transcript.SessionId + ".log", InputStream = body, ContentType = "text/plain", ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256 },

@@ -4,7 +4,7 @@ namespace Portal.Tests.EndToEnd;
 
 /// <summary>
 /// In Chromium: carol finds the sandbox's tampered transcript by the integrity filter, reads the agent's version with
-/// its rm -rf line, and opens the later version to see what was taken out.
+/// its sudo lines, and opens the later version to see what was taken out.
 /// </summary>
 public sealed class TranscriptIntegrityFlowTests(PortalE2EFixture fixture) : IClassFixture<PortalE2EFixture>
 {
@@ -21,14 +21,14 @@ public sealed class TranscriptIntegrityFlowTests(PortalE2EFixture fixture) : ICl
 
         await Assertions.Expect(carol.GetByTestId("transcript-integrity")).ToHaveTextAsync("modified");
         await Assertions.Expect(carol.GetByTestId("transcript-integrity-alert")).ToContainTextAsync("You are reading the first version, the one the agent wrote.");
-        await Assertions.Expect(carol.GetByTestId("transcript-view")).ToContainTextAsync("rm -rf");
+        await Assertions.Expect(carol.GetByTestId("transcript-view")).ToContainTextAsync("sudo");
         await Assertions.Expect(carol.GetByTestId("transcript-versions").Locator("tbody tr")).ToHaveCountAsync(2);
         await carol.GetByTestId("transcript-version-2").ClickAsync();
 
         await Assertions.Expect(carol.GetByTestId("transcript-integrity-alert")).ToContainTextAsync("You are reading a later version, not the agent's.");
         await Assertions.Expect(carol.GetByTestId("transcript-changes")).ToContainTextAsync("- ");
-        await Assertions.Expect(carol.GetByTestId("transcript-changes")).ToContainTextAsync("rm -rf");
-        await Assertions.Expect(carol.GetByTestId("transcript-view")).Not.ToContainTextAsync("rm -rf");
+        await Assertions.Expect(carol.GetByTestId("transcript-changes")).ToContainTextAsync("sudo");
+        await Assertions.Expect(carol.GetByTestId("transcript-view")).Not.ToContainTextAsync("sudo");
         await carol.Context.CloseAsync();
     }
 

@@ -42,7 +42,7 @@ public sealed class SandboxSeederTests : IAsyncLifetime
         Assert.Equal(33, keys.Count);
         Assert.All(keys, k => Assert.Matches("^sessionmanager/[a-z]+-[0-9a-f]{17}\\.log$", k));
 
-        // Versions kept, and one transcript written again without its rm -rf line, as a grantee could: 34 versions of 33 keys.
+        // Versions kept, and one transcript written again without its sudo lines, as a grantee could: 34 versions of 33 keys.
         Assert.Equal("Enabled", (await AwsCli.RunAsync(_moto.Endpoint, "s3api", "get-bucket-versioning", "--bucket", bucket)).GetProperty("Status").GetString());
         var versions = (await AwsCli.RunAsync(_moto.Endpoint, "s3api", "list-object-versions", "--bucket", bucket, "--prefix", "sessionmanager/")).GetProperty("Versions").EnumerateArray().ToList();
         Assert.Equal(34, versions.Count);

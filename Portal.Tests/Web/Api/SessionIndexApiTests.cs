@@ -78,8 +78,8 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
             Assert.Equal($"{session.GetProperty("sha256").GetString()}  transcript.log", sha256sum.Trim());
             Assert.Equal(("modified", tampered), (session.GetProperty("integrity").GetString(), session.GetProperty("sessionId").GetString()));
             Assert.Equal(2, session.GetProperty("s3").GetProperty("versions").GetArrayLength());
-            Assert.Contains("rm -rf", original, StringComparison.Ordinal); // the agent's bytes, not the rewrite
-            Assert.DoesNotContain("rm -rf", await File.ReadAllTextAsync(Assert.Single(later)), StringComparison.Ordinal);
+            Assert.Contains("sudo", original, StringComparison.Ordinal); // the agent's bytes, not the rewrite
+            Assert.DoesNotContain("sudo", await File.ReadAllTextAsync(Assert.Single(later)), StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(folder.FullName, "transcript.html")));
             Assert.Contains("sha256sum transcript.log", await File.ReadAllTextAsync(Path.Combine(folder.FullName, "VERIFY.md")), StringComparison.Ordinal);
             Assert.False(JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder.FullName, "access.json"))).RootElement.GetProperty("covered").GetBoolean());
