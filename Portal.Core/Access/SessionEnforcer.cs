@@ -37,6 +37,9 @@ internal sealed partial class SessionEnforcer(
 
     private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
 
+    /// <summary>Sessions whose termination failed: the failure is audited once, not on every 30-second retry.</summary>
+    private readonly ConcurrentDictionary<string, byte> _failed = new(StringComparer.Ordinal);
+
     public async Task<IReadOnlyList<LiveSessionView>> ListAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
@@ -209,7 +212,11 @@ internal sealed partial class SessionEnforcer(
         catch (AwsApiException ex)
         {
             LogTerminateFailed(logger, session.SessionId, ex.ErrorCode);
-            await RecordAsync(actor, AuditActions.SessionTerminate, session.SessionId, $"{Who(session.Owner)} on {session.Target}: {why}; {ex.Service} {ex.Operation} answered {ex.ErrorCode}, retried", AuditOutcome.Failed);
+            if (_failed.TryAdd(session.SessionId, 0))
+            {
+                await RecordAsync(actor, AuditActions.SessionTerminate, session.SessionId, $"{Who(session.Owner)} on {session.Target}: {why}; {ex.Service} {ex.Operation} answered {ex.ErrorCode}; retried every 30 s", AuditOutcome.Failed);
+            }
+
             throw;
         }
 

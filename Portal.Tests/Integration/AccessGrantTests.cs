@@ -319,6 +319,21 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sweep_WhenTerminateIsRefused_KeepsTrying_ButAuditsTheFailureOnce()
+    {
+        var erins = await StartSessionAsync(Erin);
+        _sessions.TerminateFailure = new AwsApiException("ssm", "TerminateSession", "AccessDeniedException", "no");
+
+        await Enforcer.SweepAsync(CancellationToken.None);
+        await Enforcer.SweepAsync(CancellationToken.None);
+
+        Assert.Equal([erins], await ActiveSessionsAsync());
+        var failed = Assert.Single(await AuditAsync(), a => a.Action == "session.terminate" && a.Target == $"session/{erins}");
+        Assert.Equal(AuditOutcome.Failed, failed.Outcome);
+        Assert.Contains("AccessDeniedException", failed.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DirectGrant_ToOnesOwnIamUser_OrAGroupHoldingIt_IsRefused()
     {
         var group = $"oncall-{_suffix}";
@@ -587,6 +602,8 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
 
         public AwsApiException? Failure { get; set; }
 
+        public AwsApiException? TerminateFailure { get; set; }
+
         public FailingLiveSessions Over(ILiveSessions inner)
         {
             _inner = inner;
@@ -596,6 +613,7 @@ public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
         public Task<IReadOnlyList<ActiveSession>> ListActiveAsync(string instanceId, CancellationToken cancellationToken = default) =>
             Failure is { } failure ? throw failure : _inner.ListActiveAsync(instanceId, cancellationToken);
 
-        public Task TerminateAsync(string sessionId, CancellationToken cancellationToken = default) => _inner.TerminateAsync(sessionId, cancellationToken);
+        public Task TerminateAsync(string sessionId, CancellationToken cancellationToken = default) =>
+            TerminateFailure is { } failure ? throw failure : _inner.TerminateAsync(sessionId, cancellationToken);
     }
 }
