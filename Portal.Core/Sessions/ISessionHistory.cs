@@ -6,6 +6,10 @@ public interface ISessionHistory
     /// <summary>Up to <paramref name="maxSessions"/> recent sessions by id. Session Manager keeps about 30 days.</summary>
     /// <exception cref="Aws.AwsApiException">Session Manager refused (AccessDenied names <c>ssm:DescribeSessions</c>) or the endpoint does not implement it.</exception>
     Task<IReadOnlyDictionary<string, SessionHistoryEntry>> RecentAsync(int maxSessions, CancellationToken cancellationToken = default);
+
+    /// <summary>One ended session, or <see langword="null"/> when Session Manager no longer remembers it.</summary>
+    /// <exception cref="Aws.AwsApiException">Session Manager refused or the endpoint does not implement it.</exception>
+    Task<SessionHistoryEntry?> FindAsync(string sessionId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One session as Session Manager reports it.</summary>

@@ -32,5 +32,19 @@ internal sealed class SsmSessionHistory(IAmazonSimpleSystemsManagement ssm) : IS
         return sessions;
     }
 
+    public async Task<SessionHistoryEntry?> FindAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        var page = await AwsSdkCall.RunAsync(
+            "ssm",
+            "DescribeSessions",
+            () => ssm.DescribeSessionsAsync(
+                new DescribeSessionsRequest { State = SessionState.History, Filters = [new SessionFilter { Key = SessionFilterKey.SessionId, Value = sessionId }] },
+                cancellationToken),
+            "The portal may not list Session Manager's session history: its role needs ssm:DescribeSessions.");
+        return (page.Sessions ?? []).FirstOrDefault(s => s.SessionId == sessionId) is { } session
+            ? new SessionHistoryEntry(session.SessionId, session.Owner, session.Target, Utc(session.StartDate), Utc(session.EndDate), session.DocumentName)
+            : null;
+    }
+
     private static DateTimeOffset? Utc(DateTime? at) => at is { } value ? new DateTimeOffset(value.ToUniversalTime(), TimeSpan.Zero) : null;
 }

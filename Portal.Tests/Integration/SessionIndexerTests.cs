@@ -190,6 +190,9 @@ public sealed class SessionIndexerTests(MotoServerFixture moto) : IAsyncLifetime
     {
         public Task<IReadOnlyDictionary<string, SessionHistoryEntry>> RecentAsync(int maxSessions, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyDictionary<string, SessionHistoryEntry>>(entries.ToDictionary(e => e.SessionId));
+
+        public Task<SessionHistoryEntry?> FindAsync(string sessionId, CancellationToken cancellationToken = default) =>
+            Task.FromResult(entries.FirstOrDefault(e => e.SessionId == sessionId));
     }
 
     /// <summary>S3 refusing one object, as a bucket policy or a KMS key policy can.</summary>

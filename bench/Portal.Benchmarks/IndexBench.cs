@@ -148,6 +148,8 @@ internal static class IndexBench
     {
         public Task<IReadOnlyDictionary<string, SessionHistoryEntry>> RecentAsync(int maxSessions, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyDictionary<string, SessionHistoryEntry>>(new Dictionary<string, SessionHistoryEntry>());
+
+        public Task<SessionHistoryEntry?> FindAsync(string sessionId, CancellationToken cancellationToken = default) => Task.FromResult<SessionHistoryEntry?>(null);
     }
 
     private sealed class Lifetime : IHostApplicationLifetime

@@ -15,10 +15,39 @@ internal sealed class SessionCoverage(ISessionHistory history, ISessionIndex ind
     /// <summary>Session Manager keeps about this many sessions' history within its 30 days; more is not asked for.</summary>
     private const int MaxHistory = 20_000;
 
+    /// <summary>How long a report is reused: every dashboard view would otherwise page through 30 days of history.</summary>
+    private static readonly TimeSpan Reuse = TimeSpan.FromMinutes(1);
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, CoverageReport> _recent = [];
+
     public async Task<CoverageReport> GetAsync(int days = 30, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(days, 30);
+        lock (_gate)
+        {
+            if (_recent.TryGetValue(days, out var recent) && time.GetUtcNow() - recent.CheckedAt < Reuse)
+            {
+                return recent;
+            }
+        }
+
+        var report = await CompareAsync(days, cancellationToken);
+        if (report.Note is null)
+        {
+            // A partial picture (the index still reading, Session Manager unreadable) is not kept: the next look may be whole.
+            lock (_gate)
+            {
+                _recent[days] = report;
+            }
+        }
+
+        return report;
+    }
+
+    private async Task<CoverageReport> CompareAsync(int days, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var since = now.AddDays(-days);
         var transcripts = await TranscriptsSinceAsync(since.AddDays(-1), cancellationToken);

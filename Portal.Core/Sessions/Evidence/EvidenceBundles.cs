@@ -32,7 +32,6 @@ internal sealed class EvidenceBundles(
     ISessionTranscripts transcripts,
     ISessionIndex index,
     ISessionHistory history,
-    ISessionCoverage coverage,
     IAccessGrants grants,
     IAccessRequests requests,
     IAuditTrail audit,
@@ -72,8 +71,12 @@ internal sealed class EvidenceBundles(
         var versions = rendered.Versions ?? [];
         var first = await ReadAllAsync(sessionId, rendered.VersionId, cancellationToken);
         var detail = await index.GetAsync(sessionId, cancellationToken);
-        var session = (await RecentHistoryAsync(cancellationToken)).GetValueOrDefault(sessionId);
-        var state = (await coverage.GetAsync(30, cancellationToken)).Items.FirstOrDefault(i => i.SessionId == sessionId)?.State;
+        var (session, historyRead) = await HistoryOfAsync(sessionId, cancellationToken);
+
+        // The bundle has a transcript, so the session is on record (as its integrity says) or of unknown origin.
+        CoverageState? state = !historyRead ? null
+            : session is null ? CoverageState.UnknownOrigin
+            : rendered.Integrity switch { TranscriptIntegrity.Modified => CoverageState.Modified, TranscriptIntegrity.Truncated => CoverageState.Truncated, _ => CoverageState.Recorded };
         var owner = session?.Owner ?? detail?.Session.Owner;
         var iamUser = SessionOwner.IamUserName(owner);
         var target = session?.Target ?? detail?.Session.InstanceId;
@@ -130,16 +133,17 @@ internal sealed class EvidenceBundles(
         return true;
     }
 
-    private async Task<IReadOnlyDictionary<string, SessionHistoryEntry>> RecentHistoryAsync(CancellationToken cancellationToken)
+    private async Task<(SessionHistoryEntry? Session, bool Read)> HistoryOfAsync(string sessionId, CancellationToken cancellationToken)
     {
         try
         {
-            return await history.RecentAsync(20_000, cancellationToken);
+            return (await history.FindAsync(sessionId, cancellationToken), true);
         }
         catch (AwsApiException)
         {
-            // Without Session Manager's history, the index's word stands; session.json then lacks the document name.
-            return new Dictionary<string, SessionHistoryEntry>();
+            // Without Session Manager's history, the index's word stands; session.json then lacks the document name
+            // and the coverage state.
+            return (null, false);
         }
     }
 
