@@ -42,32 +42,21 @@ internal sealed partial class SessionEnforcer(
 
     public async Task<IReadOnlyList<LiveSessionView>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
-        var targets = await bastions.ListAsync(cancellationToken);
         var names = (await environment.ListInstancesAsync(cancellationToken)).ToDictionary(i => i.InstanceId, i => i.Name, StringComparer.Ordinal);
-        var coverage = await CoverageAsync(now, excluding: null, cancellationToken);
-        var views = new List<LiveSessionView>();
-        foreach (var target in targets)
-        {
-            foreach (var session in await sessions.ListActiveAsync(target, cancellationToken))
-            {
-                var user = SessionOwner.IamUserName(session.Owner);
-                var grant = Covering(coverage, user, session.Target, now);
-                views.Add(new LiveSessionView(
-                    session.SessionId,
-                    session.Owner,
-                    user,
-                    grant?.Person,
-                    session.Target,
-                    names.GetValueOrDefault(session.Target),
-                    session.DocumentName,
-                    session.StartedAt,
-                    grant?.Id,
-                    session.Status));
-            }
-        }
-
-        return [.. views.OrderByDescending(v => v.StartedAt).ThenBy(v => v.SessionId, StringComparer.Ordinal)];
+        return [.. (await LiveAsync(cancellationToken))
+            .Select(live => new LiveSessionView(
+                live.Session.SessionId,
+                live.Session.Owner,
+                SessionOwner.IamUserName(live.Session.Owner),
+                live.Grant?.Person,
+                live.Session.Target,
+                names.GetValueOrDefault(live.Session.Target),
+                live.Session.DocumentName,
+                live.Session.StartedAt,
+                live.Grant?.Id,
+                live.Session.Status))
+            .OrderByDescending(v => v.StartedAt)
+            .ThenBy(v => v.SessionId, StringComparer.Ordinal)];
     }
 
     public async Task TerminateAsync(string sessionId, string actor, string? reason, CancellationToken cancellationToken = default)
@@ -75,8 +64,13 @@ internal sealed partial class SessionEnforcer(
         ArgumentException.ThrowIfNullOrEmpty(actor);
         var why = AccessInput.Reason(reason, "Say why the session is ended; the person is told.");
 
-        var live = (await ListAsync(cancellationToken)).FirstOrDefault(s => s.SessionId == sessionId)
-            ?? throw new AccessException(AccessRefusal.NotFound, $"There is no live session {sessionId} on a bastion the portal manages.");
+        // The session must be live on a bastion the portal manages; the instances' names are not needed for that.
+        var (session, grant) = (await LiveAsync(cancellationToken)).FirstOrDefault(l => l.Session.SessionId == sessionId);
+        if (session is null)
+        {
+            throw new AccessException(AccessRefusal.NotFound, $"There is no live session {sessionId} on a bastion the portal manages.");
+        }
+
         try
         {
             await sessions.TerminateAsync(sessionId, cancellationToken);
@@ -87,11 +81,25 @@ internal sealed partial class SessionEnforcer(
             throw;
         }
 
-        await RecordAsync(actor, AuditActions.SessionTerminate, sessionId, $"{Who(live.Owner)} on {live.Target}: {why}");
-        if (live.Person is { } person)
+        await RecordAsync(actor, AuditActions.SessionTerminate, sessionId, $"{Who(session.Owner)} on {session.Target}: {why}");
+        if (grant?.Person is { } person)
         {
-            await notifier.NoticeAsync(INotifications.Person(person), $"Your session {sessionId} on {live.Target} was ended by {actor}: {why}");
+            await notifier.NoticeAsync(INotifications.Person(person), $"Your session {sessionId} on {session.Target} was ended by {actor}: {why}");
         }
+    }
+
+    /// <summary>The active sessions on every bastion, each with the active grant that covers it, if any.</summary>
+    private async Task<List<(ActiveSession Session, GrantRecord? Grant)>> LiveAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var coverage = await CoverageAsync(now, excluding: null, cancellationToken);
+        var live = new List<(ActiveSession, GrantRecord?)>();
+        foreach (var target in await bastions.ListAsync(cancellationToken))
+        {
+            live.AddRange((await sessions.ListActiveAsync(target, cancellationToken)).Select(s => (s, Covering(coverage, SessionOwner.IamUserName(s.Owner), s.Target, now))));
+        }
+
+        return live;
     }
 
     /// <summary>

@@ -82,11 +82,25 @@ internal static class SessionsApi
     private static Task<IResult> EvidenceAsync(string sessionId, IEvidenceBundles bundles, ClaimsPrincipal user, CancellationToken ct) =>
         ReadAsync(sessionId, async () =>
         {
-            // Built in memory first, so a failure answers with problem details rather than half a zip.
-            using var zip = new MemoryStream();
-            return await bundles.WriteAsync(sessionId, user.ActorOf(), zip, ct)
-                ? Results.File(zip.ToArray(), "application/zip", $"{sessionId}-evidence.zip")
-                : null;
+            // Built in memory first, so a failure answers with problem details rather than half a zip; then the same
+            // buffer is streamed (and disposed by the result), not copied.
+            var zip = new MemoryStream();
+            try
+            {
+                if (await bundles.WriteAsync(sessionId, user.ActorOf(), zip, ct))
+                {
+                    zip.Position = 0;
+                    return Results.Stream(zip, "application/zip", $"{sessionId}-evidence.zip");
+                }
+            }
+            catch
+            {
+                await zip.DisposeAsync();
+                throw;
+            }
+
+            await zip.DisposeAsync();
+            return null;
         });
 
     /// <summary>Checks the id, runs the (audited) read, and maps its outcome to HTTP: 404 for none, 502 with the AWS code, 400 for bad input.</summary>
