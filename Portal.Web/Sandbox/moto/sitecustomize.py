@@ -1,11 +1,13 @@
 """Loaded by the Python that runs the sandbox's moto_server (the portal puts this folder first on PYTHONPATH).
 
-It makes two changes, both for the sandbox and the tests only.
+It makes three changes, all for the sandbox and the tests only.
 
 1. Session Manager's session API (StartSession, ResumeSession, TerminateSession, DescribeSessions), which moto
    lacks: see bastion_portal_sessions.py beside this file.
 
-2. moto evaluates a bucket policy without any request context: a statement with a Condition is applied as if the
+2. KMS Sign with MessageType DIGEST, which moto signs as if it were a raw message: see bastion_portal_kms.py.
+
+3. moto evaluates a bucket policy without any request context: a statement with a Condition is applied as if the
 condition held. AWS applies it only when it holds. So the TLS-only statement the setup wizard adds to the log
 bucket ("Deny s3:* when aws:SecureTransport is false") makes moto refuse every object read, although the portal
 would reach real S3 over TLS. Here a bucket-policy statement whose condition needs request context moto does not
@@ -52,3 +54,10 @@ try:
     bastion_portal_sessions.install()
 except Exception as error:  # an incompatible moto: run it without sessions, and say so
     print(f"bastion-portal sandbox: no session API ({error!r})", file=sys.stderr)
+
+try:
+    import bastion_portal_kms
+
+    bastion_portal_kms.install()
+except Exception as error:  # an incompatible moto: run it without digest signing, and say so
+    print(f"bastion-portal sandbox: no KMS Sign of digests ({error!r})", file=sys.stderr)
