@@ -13,6 +13,7 @@ using Portal.Core.Persistence;
 using Portal.Core.Sandbox;
 using Portal.Core.Sessions;
 using Portal.Core.Sessions.Index;
+using Portal.Core.Sessions.Integrity;
 using Portal.Core.Setup;
 using Portal.Core.Setup.Steps;
 
@@ -80,6 +81,7 @@ public static class PortalCoreServiceCollectionExtensions
             });
         services.TryAddSingleton<Sessions.Coverage.ISessionCoverage, Sessions.Coverage.SessionCoverage>();
         services.TryAddSingleton<Sessions.Evidence.IEvidenceBundles, Sessions.Evidence.EvidenceBundles>();
+        services.AddPortalIntegrity();
         services.AddPortalOptions<SessionIndexOptions>(SessionIndexOptions.SectionName);
         services.TryAddSingleton(sp => new SessionIndex(
             sp.GetRequiredService<IOptions<SessionIndexOptions>>().Value.FilePath is { Length: > 0 } path
@@ -116,6 +118,26 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<IAccessFindings>(sp => sp.GetRequiredService<AccessFindings>());
         services.TryAddSingleton<AccessMaintenance>();
         services.AddHostedService(sp => sp.GetRequiredService<AccessMaintenance>());
+    }
+
+    /// <summary>Signed digests of the log bucket: the writer (a hosted service), verification and evidence.</summary>
+    private static void AddPortalIntegrity(this IServiceCollection services)
+    {
+        services.AddPortalOptions<IntegrityOptions>(IntegrityOptions.SectionName)
+            .PostConfigure<IOptions<PortalAwsOptions>>((integrity, aws) =>
+            {
+                // The sandbox shows a chain within minutes: digests every minute, written 10 s after each.
+                if (aws.Value.Mode == AwsMode.Sandbox)
+                {
+                    integrity.DigestInterval = integrity.DigestInterval == TimeSpan.FromHours(1) ? TimeSpan.FromMinutes(1) : integrity.DigestInterval;
+                    integrity.Settle = integrity.Settle == TimeSpan.FromMinutes(5) ? TimeSpan.FromSeconds(10) : integrity.Settle;
+                }
+            });
+        services.TryAddSingleton<DigestStore>();
+        services.TryAddSingleton<IDigestSigner, KmsDigestSigner>();
+        services.TryAddSingleton<DigestWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<DigestWriter>());
+        services.TryAddSingleton<ITranscriptDigests, TranscriptDigests>();
     }
 
     private static void AddPortalPersistence(this IServiceCollection services)

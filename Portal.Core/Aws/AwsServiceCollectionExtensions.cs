@@ -1,5 +1,6 @@
 using Amazon;
 using Amazon.EC2;
+using Amazon.KeyManagementService;
 using Amazon.Extensions.NETCore.Setup;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -26,7 +27,7 @@ public static class AwsServiceCollectionExtensions
     internal const string SandboxAccessKey = "sandbox";
 
     /// <summary>
-    /// Binds <see cref="PortalAwsOptions"/>, builds <see cref="AWSOptions"/> from them, and registers S3, SSM, EC2 and STS
+    /// Binds <see cref="PortalAwsOptions"/>, builds <see cref="AWSOptions"/> from them, and registers S3, SSM, EC2, STS and KMS
     /// through AWSSDK.Extensions.NETCore.Setup plus the portal's own clients.
     /// </summary>
     public static IServiceCollection AddPortalAws(this IServiceCollection services)
@@ -38,6 +39,7 @@ public static class AwsServiceCollectionExtensions
         services.TryAddAWSService<IAmazonSimpleSystemsManagement>();
         services.TryAddAWSService<IAmazonEC2>();
         services.TryAddAWSService<IAmazonSecurityTokenService>();
+        services.TryAddAWSService<IAmazonKeyManagementService>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAwsCredentialSource>(sp => new SdkCredentialSource(sp.GetRequiredService<AWSOptions>()));

@@ -28,6 +28,12 @@ public sealed record SetupSettings
     /// </summary>
     public bool Versioning { get; init; } = true;
 
+    /// <summary>
+    /// The asymmetric KMS key (RSA, SIGN_VERIFY) that signs the portal's digests of the log bucket, by alias: created
+    /// when no key has the alias, adopted when one does, its key policy letting the portal sign.
+    /// </summary>
+    public string DigestKeyAlias { get; init; } = Sessions.Integrity.IntegrityOptions.DefaultKeyAlias;
+
     /// <summary>Days after which transcripts expire; <see langword="null"/> keeps them for ever.</summary>
     public int? RetentionDays { get; init; }
 
