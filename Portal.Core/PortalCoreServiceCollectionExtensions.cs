@@ -53,6 +53,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, PreferencesStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, NotificationsStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, EndUserPolicyStep>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, DigestKeyStep>());
 
         services.AddPortalOptions<SessionLogOptions>(SessionLogOptions.SectionName)
             .PostConfigure<IOptions<PortalAwsOptions>, IOptions<SandboxOptions>>((sessions, aws, sandbox) =>

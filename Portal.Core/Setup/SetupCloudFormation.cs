@@ -82,6 +82,19 @@ public static class SetupCloudFormation
                 ["Description"] = "For the people who use the bastions: grants no access (the Bastion Portal's time-bound grants do), reads the session preferences and denies AWS's unrecorded session documents.",
                 ["PolicyDocument"] = Policy(documents.EndUserPolicy),
             }),
+            ["DigestKey"] = Resource("AWS::KMS::Key", new JsonObject
+            {
+                ["Description"] = "Signs the Bastion Portal digests of session transcripts",
+                ["KeySpec"] = DigestKeyStep.KeySpecName,
+                ["KeyUsage"] = "SIGN_VERIFY",
+                ["KeyPolicy"] = Policy(documents.DigestKeyPolicy),
+                ["Tags"] = new JsonArray(new JsonObject { ["Key"] = "managed-by", ["Value"] = "bastion-portal" }),
+            }),
+            ["DigestKeyAlias"] = Resource("AWS::KMS::Alias", new JsonObject
+            {
+                ["AliasName"] = settings.DigestKeyAlias,
+                ["TargetKeyId"] = Ref("DigestKey"),
+            }),
         };
 
         if (settings.CreateTrailIfMissing)
@@ -103,6 +116,7 @@ public static class SetupCloudFormation
             ["LogBucketName"] = Output("Where Session Manager writes transcripts (under sessionmanager/).", Ref("LogBucket")),
             ["LoginTopicArn"] = Output("The topic login notices are mailed from; each address must confirm its subscription.", Ref("LoginTopic")),
             ["EndUserPolicyArn"] = Output("The policy for the people who use the bastions (it grants no access).", Ref("EndUserPolicy")),
+            ["DigestKeyArn"] = Output("The key that signs the portal's digests; only the portal may sign with it.", new JsonObject { ["Fn::GetAtt"] = new JsonArray("DigestKey", "Arn") }),
         };
         var index = 0;
         foreach (var instance in settings.BastionInstanceIds)

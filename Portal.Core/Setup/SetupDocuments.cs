@@ -19,7 +19,58 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
     /// <summary>The statement id the wizard gives the statement it adds to the topic's policy.</summary>
     public const string EventBridgePublishSid = "PortalEventBridgePublish";
 
+    /// <summary>The statement id of the digest key's statement that lets only the portal sign.</summary>
+    public const string DigestSignerOnlySid = "PortalDigestSignerOnly";
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>
+    /// Who the portal is in AWS (STS GetCallerIdentity's ARN): the only principal the digest key lets sign. The
+    /// account's root when unknown.
+    /// </summary>
+    public string? PortalPrincipalArn { get; init; }
+
+    /// <summary>
+    /// The portal as <c>aws:PrincipalArn</c> sees it: a role session is its role (under any path, which the session's
+    /// ARN does not show), a user is itself.
+    /// </summary>
+    public IReadOnlyList<string> PortalPrincipalPatterns
+    {
+        get
+        {
+            var arn = PortalPrincipalArn ?? $"arn:{Partition}:iam::{AccountId}:root";
+            var parts = arn.Split(':', 6);
+            if (parts is [_, var partition, "sts", _, var account, var resource] && resource.StartsWith("assumed-role/", StringComparison.Ordinal)
+                && resource.Split('/') is [_, var role, ..])
+            {
+                return [$"arn:{partition}:iam::{account}:role/{role}", $"arn:{partition}:iam::{account}:role/*/{role}"];
+            }
+
+            return [arn];
+        }
+    }
+
+    /// <summary>The digest key's administration as KMS's default key policy has it: the account, through IAM policies.</summary>
+    public PolicyStatement DigestKeyAdministration => new("PortalKeyAdministration", "Allow", ["kms:*"], ["*"])
+    {
+        Principal = new Dictionary<string, IReadOnlyList<string>> { ["AWS"] = [$"arn:{Partition}:iam::{AccountId}:root"] },
+    };
+
+    /// <summary>
+    /// Nobody but the portal signs with the digest key, whatever their IAM policies allow: a forged digest needs a
+    /// change of the key policy first, which CloudTrail records.
+    /// </summary>
+    public PolicyStatement DigestSignerOnly => new(DigestSignerOnlySid, "Deny", ["kms:Sign"], ["*"])
+    {
+        Principal = "*",
+        Condition = new Dictionary<string, IReadOnlyDictionary<string, object>>
+        {
+            ["ArnNotLike"] = new Dictionary<string, object> { ["aws:PrincipalArn"] = PortalPrincipalPatterns },
+        },
+    };
+
+    /// <summary>The key policy of a digest key the wizard creates.</summary>
+    public PolicyDocument DigestKeyPolicy => new([DigestKeyAdministration, DigestSignerOnly]);
 
     /// <summary>The partition of <see cref="Region"/>: <c>aws</c>, <c>aws-cn</c> or <c>aws-us-gov</c>.</summary>
     public string Partition => Aws.AwsPartition.Of(Region);
@@ -65,7 +116,7 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
     public IReadOnlyList<PolicyStatement> BucketStatements =>
         Settings.CreateTrailIfMissing ? [DenyInsecureTransport, .. CloudTrailStatements] : [DenyInsecureTransport];
 
-    /// <summary>Who may assume the bastion's role: EC2 (the instance) and Systems Manager.</summary>
+    /// <summary>Who may assume the bastion's role: EC2 (the instance) only, as AWS's instance-profile guide has it.</summary>
     public static PolicyDocument BastionTrustPolicy { get; } = new(
     [
         new PolicyStatement(null, "Allow", ["sts:AssumeRole"], null) { Principal = PolicyStatement.Services("ec2.amazonaws.com") },

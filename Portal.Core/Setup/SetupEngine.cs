@@ -77,6 +77,6 @@ internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetu
         }
 
         var caller = await environment.GetCallerIdentityAsync(cancellationToken);
-        return new SetupContext(settings, new SetupDocuments(settings, caller.Region, caller.Account));
+        return new SetupContext(settings, new SetupDocuments(settings, caller.Region, caller.Account) { PortalPrincipalArn = caller.Arn });
     }
 }

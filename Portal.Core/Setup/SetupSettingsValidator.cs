@@ -123,6 +123,11 @@ public static partial class SetupSettingsValidator
             Add(nameof(settings.TrailName), "A trail name is 3 to 128 letters, digits, '.', '-' and '_', starting and ending with a letter or digit.");
         }
 
+        if (settings.DigestKeyAlias is null || !KeyAlias().IsMatch(settings.DigestKeyAlias) || settings.DigestKeyAlias.StartsWith("alias/aws/", StringComparison.Ordinal))
+        {
+            Add(nameof(settings.DigestKeyAlias), "A key alias is 'alias/' and 1 to 250 letters, digits, '/', '_' and '-'; 'alias/aws/' is AWS's own.");
+        }
+
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
     }
 
@@ -192,6 +197,9 @@ public static partial class SetupSettingsValidator
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,256}$", RegexOptions.CultureInvariant)]
     private static partial Regex TopicName();
+
+    [GeneratedRegex("^alias/[A-Za-z0-9/_-]{1,250}$", RegexOptions.CultureInvariant)]
+    private static partial Regex KeyAlias();
 
     [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex RuleName();

@@ -6,7 +6,7 @@ using Portal.Core.Aws.Iam;
 namespace Portal.Core.Setup.Steps;
 
 /// <summary>
-/// Step 3: the bastion's role (trusted by EC2 and SSM) with AmazonSSMManagedInstanceCore and the logging policy
+/// Step 3: the bastion's role (trusted by EC2 only) with AmazonSSMManagedInstanceCore and the logging policy
 /// (write transcripts under the prefix, nothing else), its instance profile, and the profile on every bastion. A
 /// bastion that already has another profile keeps it unless the Admin confirmed the replacement.
 /// </summary>
@@ -39,19 +39,19 @@ internal sealed class BastionRoleStep(IIamClient iam, IAmazonEC2 ec2) : ISetupSt
         {
             current.Add($"No role {role}.");
             changes.Add(new(
-                new($"Create the role {role}, trusted by EC2 and Systems Manager.", $"aws iam create-role --role-name {role} --assume-role-policy-document file://trust-policy.json"),
+                new($"Create the role {role}, trusted by EC2.", $"aws iam create-role --role-name {role} --assume-role-policy-document file://trust-policy.json"),
                 ct => iam.CreateRoleAsync(role, trust.ToJson(), "Bastion role, managed by the Bastion Portal's setup", cancellationToken: ct)));
         }
         else if (!SetupDocuments.SameDocument(existing.AssumeRolePolicyDocument, trust))
         {
             current.Add($"The role {role} exists with another trust policy.");
             changes.Add(new(
-                new($"Let EC2 and Systems Manager assume {role} (its trust policy).", $"aws iam update-assume-role-policy --role-name {role} --policy-document file://trust-policy.json"),
+                new($"Let EC2, and nothing else, assume {role} (its trust policy).", $"aws iam update-assume-role-policy --role-name {role} --policy-document file://trust-policy.json"),
                 ct => iam.UpdateAssumeRolePolicyAsync(role, trust.ToJson(), ct)));
         }
         else
         {
-            current.Add($"The role {role} exists, trusted by EC2 and Systems Manager.");
+            current.Add($"The role {role} exists, trusted by EC2.");
         }
 
         // The logging policy, then both policies on the role.
