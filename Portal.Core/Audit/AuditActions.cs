@@ -24,6 +24,9 @@ public static class AuditActions
     /// <summary>Session Manager's sessions were compared with the bucket.</summary>
     public const string SessionsCoverage = "sessions.coverage";
 
+    /// <summary>The digest chain and the transcripts it lists were verified.</summary>
+    public const string IntegrityVerify = "integrity.verify";
+
     /// <summary>Someone asked for the session index to be built again.</summary>
     public const string SessionsIndexRebuild = "sessions.index.rebuild";
 

@@ -1,6 +1,8 @@
 using System.Text;
 using Amazon.EC2;
 using Amazon.EC2.Model;
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Filter = Amazon.EC2.Model.Filter;
@@ -16,6 +18,7 @@ namespace Portal.Core.Sandbox;
 internal sealed partial class SandboxSeeder(
     IAmazonEC2 ec2,
     IAmazonS3 s3,
+    IAmazonKeyManagementService kms,
     IIamClient iam,
     IAccessRequests requests,
     IAccessGrants grants,
@@ -35,6 +38,7 @@ internal sealed partial class SandboxSeeder(
             var usersCreated = await EnsureUsersAsync(cancellationToken);
             var groupCreated = await EnsureGroupAsync(cancellationToken);
             var bucketCreated = await EnsureBucketAsync(cancellationToken);
+            await EnsureDigestKeyAsync(cancellationToken);
             var (uploaded, transcripts) = await EnsureTranscriptsAsync(instanceIds, cancellationToken);
             await EnsureSessionsAsync(instanceIds[0], transcripts, cancellationToken);
             LogSeeded(logger, instancesCreated, usersCreated, uploaded, options.Value.LogBucket);
@@ -164,6 +168,22 @@ internal sealed partial class SandboxSeeder(
             },
             cancellationToken);
         return true;
+    }
+
+    /// <summary>The digest signing key, as the setup wizard leaves it: an RSA signing key under the default alias.</summary>
+    private async Task EnsureDigestKeyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = Sessions.Integrity.IntegrityOptions.DefaultKeyAlias }, cancellationToken);
+        }
+        catch (NotFoundException)
+        {
+            var key = await kms.CreateKeyAsync(
+                new CreateKeyRequest { KeySpec = KeySpec.RSA_3072, KeyUsage = KeyUsageType.SIGN_VERIFY, Description = "Signs the Bastion Portal digests of session transcripts (sandbox)" },
+                cancellationToken);
+            await kms.CreateAliasAsync(new CreateAliasRequest { AliasName = Sessions.Integrity.IntegrityOptions.DefaultKeyAlias, TargetKeyId = key.KeyMetadata.KeyId }, cancellationToken);
+        }
     }
 
     /// <summary>

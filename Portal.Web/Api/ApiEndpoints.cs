@@ -13,6 +13,7 @@ internal static class ApiEndpoints
         api.MapSessionsApi();
         api.MapSetupApi();
         api.MapAccessApi();
+        api.MapIntegrityApi();
         return endpoints;
     }
 }

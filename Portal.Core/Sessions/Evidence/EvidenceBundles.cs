@@ -8,6 +8,7 @@ using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Sessions.Coverage;
 using Portal.Core.Sessions.Index;
+using Portal.Core.Sessions.Integrity;
 
 namespace Portal.Core.Sessions.Evidence;
 
@@ -35,6 +36,7 @@ internal sealed class EvidenceBundles(
     IAccessGrants grants,
     IAccessRequests requests,
     IAuditTrail audit,
+    ITranscriptDigests digests,
     TimeProvider time) : IEvidenceBundles
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -129,8 +131,83 @@ internal sealed class EvidenceBundles(
                 request = request is null ? null : new { request.Id, request.Requester, request.Reason, request.Ticket, request.CreatedAt, request.Decisions, request.BreakGlass },
             });
         await AddJsonAsync(zip, "audit.json", entries);
-        await AddTextAsync(zip, "VERIFY.md", writer => writer.WriteAsync(Verify(sessionId, rendered, sha256)));
+        var (signed, note) = await DigestsAsync(rendered.Key, versions, cancellationToken);
+        foreach (var digest in signed?.Digests ?? [])
+        {
+            await AddAsync(zip, $"digests/{DigestName(digest.Key)}.json", digest.Bytes, cancellationToken);
+            await AddAsync(zip, $"digests/{DigestName(digest.Key)}.sig", digest.Signature, cancellationToken);
+        }
+
+        foreach (var (arn, pem) in signed?.PublicKeysPem ?? new Dictionary<string, string>())
+        {
+            await AddTextAsync(zip, $"digests/{PublicKeyFile(arn, signed!)}", writer => writer.WriteAsync(pem));
+        }
+
+        await AddTextAsync(zip, "VERIFY.md", writer => writer.WriteAsync(Verify(sessionId, rendered, sha256) + DigestSection(rendered, signed, note)));
         return true;
+    }
+
+    /// <summary>The digests that list the transcript's versions; a failure to read them is said in VERIFY.md, not fatal.</summary>
+    private async Task<(TranscriptDigestEvidence? Evidence, string? Note)> DigestsAsync(string key, IReadOnlyList<TranscriptVersion> versions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await digests.EvidenceAsync(key, versions, cancellationToken), null);
+        }
+        catch (AwsApiException ex)
+        {
+            return (null, $"The digests could not be read when the bundle was made ({ex.Service} {ex.Operation} answered {ex.ErrorCode}).");
+        }
+    }
+
+    /// <summary>The public key's file name: <c>public-key.pem</c>, or one per key when digests were signed by several.</summary>
+    private static string PublicKeyFile(string keyArn, TranscriptDigestEvidence evidence) =>
+        evidence.PublicKeysPem.Count == 1 ? "public-key.pem" : $"public-key-{keyArn[(keyArn.LastIndexOf('/') + 1)..]}.pem";
+
+    /// <summary>A digest's file name in the bundle, without extension: the time its interval ends.</summary>
+    private static string DigestName(string key) => key[(key.LastIndexOf('/') + 1)..^".json".Length];
+
+    private static string DigestSection(RenderedTranscript rendered, TranscriptDigestEvidence? evidence, string? note)
+    {
+        var text = new StringBuilder().AppendLine().AppendLine("## 4. A signed digest lists it").AppendLine();
+        if (evidence is null || evidence.Digests.Count == 0)
+        {
+            return text.AppendLine(note ?? "No digest lists this transcript yet: the portal writes one every interval, shortly after it ends. Download the bundle again later.").ToString();
+        }
+
+        text.AppendLine("`digests/` holds each digest that lists a version of this transcript (`<time>.json`, the exact bytes the portal")
+            .AppendLine("signed), its signature (`<time>.sig`, RSASSA-PSS with SHA-256, from the digest object's `x-amz-meta-signature`, hex)")
+            .AppendLine("and the public key of the KMS key that signed it. Check the signature, and that the digest names this transcript's SHA-256:")
+            .AppendLine()
+            .AppendLine("```sh")
+            .AppendLine("cd digests");
+        foreach (var digest in evidence.Digests)
+        {
+            var name = DigestName(digest.Key);
+            text.AppendLine(CultureInfo.InvariantCulture, $"openssl dgst -sha256 -verify {PublicKeyFile(digest.KeyArn, evidence)} -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:auto -signature {name}.sig {name}.json")
+                .AppendLine(CultureInfo.InvariantCulture, $"jq -r '.objects[] | select(.key == \"{rendered.Key}\") | \"\\(.versionId) \\(.sha256)\"' {name}.json");
+        }
+
+        text.AppendLine("```").AppendLine()
+            .AppendLine("`openssl` prints `Verified OK`; `jq` prints each version with the SHA-256 that `sha256sum` gives for `transcript.log`")
+            .AppendLine("(and for the files under `versions/`). The public key is KMS's own; fetch it yourself rather than trust the bundle's copy:")
+            .AppendLine()
+            .AppendLine("```sh");
+        foreach (var arn in evidence.PublicKeysPem.Keys)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"aws kms get-public-key --key-id {arn} --query PublicKey --output text | base64 -d | openssl pkey -pubin -inform DER -out kms.pem")
+                .AppendLine(CultureInfo.InvariantCulture, $"diff kms.pem digests/{PublicKeyFile(arn, evidence)} && echo same key");
+        }
+
+        text.AppendLine("```").AppendLine()
+            .AppendLine("Each digest names the one before it (`previous.key` and `previous.sha256`), so the chain can be walked back to the")
+            .AppendLine("first; `docs/verify-digests.sh` in the portal's repository walks a bucket's whole chain with the same tools.");
+        if (evidence.Uncovered.Count > 0)
+        {
+            text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Not yet in a digest: version(s) {string.Join(", ", evidence.Uncovered)}, written within the last interval.");
+        }
+
+        return text.ToString();
     }
 
     private async Task<(SessionHistoryEntry? Session, bool Read)> HistoryOfAsync(string sessionId, CancellationToken cancellationToken)
@@ -210,5 +287,7 @@ internal sealed class EvidenceBundles(
         - `access.json`: the portal grant that allowed the session, the policy document it put in IAM, and the request and
           decisions behind it; or that none did.
         - `audit.json`: the portal's audit entries that name this session (views, downloads, terminations).
+        - `digests/`: the signed digests that list the transcript, their signatures and the signing key's public half.
+
         """);
 }
