@@ -1,13 +1,16 @@
 """Loaded by the Python that runs the sandbox's moto_server (the portal puts this folder first on PYTHONPATH).
 
-It makes three changes, all for the sandbox and the tests only.
+It makes four changes, all for the sandbox and the tests only.
 
 1. Session Manager's session API (StartSession, ResumeSession, TerminateSession, DescribeSessions), which moto
    lacks: see bastion_portal_sessions.py beside this file.
 
 2. KMS Sign with MessageType DIGEST, which moto signs as if it were a raw message: see bastion_portal_kms.py.
 
-3. moto evaluates a bucket policy without any request context: a statement with a Condition is applied as if the
+3. ListObjectVersions with a KeyMarker alone lists the keys after it, as S3 does (moto drops the first): see
+   bastion_portal_s3.py.
+
+4. moto evaluates a bucket policy without any request context: a statement with a Condition is applied as if the
 condition held. AWS applies it only when it holds. So the TLS-only statement the setup wizard adds to the log
 bucket ("Deny s3:* when aws:SecureTransport is false") makes moto refuse every object read, although the portal
 would reach real S3 over TLS. Here a bucket-policy statement whose condition needs request context moto does not
@@ -61,3 +64,10 @@ try:
     bastion_portal_kms.install()
 except Exception as error:  # an incompatible moto: run it without digest signing, and say so
     print(f"bastion-portal sandbox: no KMS Sign of digests ({error!r})", file=sys.stderr)
+
+try:
+    import bastion_portal_s3
+
+    bastion_portal_s3.install()
+except Exception as error:  # an incompatible moto: run it as it is, and say so
+    print(f"bastion-portal sandbox: ListObjectVersions KeyMarker not adjusted ({error!r})", file=sys.stderr)

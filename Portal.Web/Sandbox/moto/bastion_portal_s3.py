@@ -1,0 +1,39 @@
+"""ListObjectVersions with a KeyMarker alone, for the sandbox's moto.
+
+Installed by sitecustomize.py beside this file, so only the Python that runs the sandbox's (or the tests') moto_server
+loads it. S3 lists the versions of the keys that sort after the KeyMarker. moto takes a lone KeyMarker for the last key
+of a previous page and drops the first version at or after it, so a marker that is not a key (as the portal's digest
+listing uses: "start after this time") loses the first key after it. Here a lone KeyMarker lists, as S3 does, every
+version of every key after it; pages (MaxKeys, NextKeyMarker, NextVersionIdMarker) work as before.
+"""
+
+
+def install():
+    from moto.s3.models import S3Backend
+
+    original = S3Backend.list_object_versions
+
+    def list_object_versions(self, bucket_name, delimiter=None, key_marker=None, max_keys=1000, prefix="", version_id_marker=None):
+        if not key_marker or version_id_marker:
+            return original(self, bucket_name, delimiter=delimiter, key_marker=key_marker, max_keys=max_keys, prefix=prefix, version_id_marker=version_id_marker)
+
+        versions, prefixes, markers, _, _ = original(self, bucket_name, delimiter=delimiter, key_marker=None, max_keys=None, prefix=prefix, version_id_marker=None)
+        items = sorted(
+            [item for item in versions + markers if item.name > key_marker],
+            key=lambda item: (item.name, -item.last_modified.timestamp()),
+        )
+        prefixes = [p for p in prefixes if p > key_marker]
+        next_key = next_version = None
+        if max_keys is not None and len(items) > max_keys:
+            items = items[:max_keys]
+            next_key, next_version = items[-1].name, items[-1].version_id
+        kept = {id(item) for item in items}
+        return (
+            [v for v in versions if id(v) in kept],
+            prefixes,
+            [m for m in markers if id(m) in kept],
+            next_key,
+            next_version,
+        )
+
+    S3Backend.list_object_versions = list_object_versions
