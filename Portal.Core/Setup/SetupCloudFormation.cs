@@ -88,7 +88,6 @@ public static class SetupCloudFormation
                 ["KeySpec"] = DigestKeyStep.KeySpecName,
                 ["KeyUsage"] = "SIGN_VERIFY",
                 ["KeyPolicy"] = Policy(documents.DigestKeyPolicy),
-                ["Tags"] = new JsonArray(new JsonObject { ["Key"] = "managed-by", ["Value"] = "bastion-portal" }),
             }),
             ["DigestKeyAlias"] = Resource("AWS::KMS::Alias", new JsonObject
             {

@@ -33,6 +33,7 @@ public sealed class SetupCloudFormationTests(MotoServerFixture moto)
             EndUserPolicyName = $"stack-users-{_suffix}",
             RuleName = $"stack-logins-{_suffix}",
             IdleSessionTimeoutMinutes = 15,
+            DigestKeyAlias = $"alias/stack-digests-{_suffix}",
         };
         var account = (await CliAsync("sts", "get-caller-identity")).GetProperty("Account").GetString()!;
         var template = Path.Combine(Path.GetTempPath(), $"setup-{_suffix}.template.json");
@@ -57,6 +58,11 @@ public sealed class SetupCloudFormationTests(MotoServerFixture moto)
         var attached = (await CliAsync("iam", "list-attached-role-policies", "--role-name", settings.RoleName)).GetProperty("AttachedPolicies").EnumerateArray().Select(p => p.GetProperty("PolicyName").GetString()).ToList();
         // moto ignores a role's ManagedPolicyArns, so AmazonSSMManagedInstanceCore is checked by the unit tests only.
         Assert.Contains(settings.LoggingPolicyName, attached);
+        // moto's stack keeps the key policy as an object and then fails DescribeKey on it, so the key is checked by its
+        // alias here and by its properties in the unit tests.
+        var aliases = (await CliAsync("kms", "list-aliases")).GetProperty("Aliases").EnumerateArray();
+        var stackKey = stack.GetProperty("Outputs").EnumerateArray().Single(o => o.GetProperty("OutputKey").GetString() == "DigestKeyArn").GetProperty("OutputValue").GetString()!;
+        Assert.Contains(aliases, a => a.GetProperty("AliasName").GetString() == settings.DigestKeyAlias && stackKey.EndsWith("/" + a.GetProperty("TargetKeyId").GetString(), StringComparison.Ordinal));
         var profile = (await CliAsync("iam", "get-instance-profile", "--instance-profile-name", settings.InstanceProfileName)).GetProperty("InstanceProfile");
         Assert.Equal(settings.RoleName, profile.GetProperty("Roles")[0].GetProperty("RoleName").GetString());
         var endUser = (await CliAsync("iam", "get-policy-version", "--policy-arn", $"arn:aws:iam::{account}:policy/{settings.EndUserPolicyName}", "--version-id", "v1")).GetProperty("PolicyVersion").GetProperty("Document");

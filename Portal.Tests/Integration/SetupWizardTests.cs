@@ -12,7 +12,7 @@ namespace Portal.Tests.Integration;
 [Collection(MotoGroup.Name)]
 public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper output) : IDisposable
 {
-    private readonly ServiceProvider _services = SetupServices.For(moto, typeof(LogBucketStep), typeof(BastionRoleStep), typeof(PreferencesStep), typeof(NotificationsStep), typeof(EndUserPolicyStep));
+    private readonly ServiceProvider _services = SetupServices.For(moto, typeof(LogBucketStep), typeof(BastionRoleStep), typeof(PreferencesStep), typeof(NotificationsStep), typeof(EndUserPolicyStep), typeof(DigestKeyStep));
 
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
 
@@ -38,7 +38,7 @@ public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper o
         Assert.Contains("bucket-encryption.json", plan.Steps[0].Documents.Keys);
         Assert.Contains("lifecycle.json", plan.Steps[0].Documents.Keys);
         Assert.True(first.Succeeded, string.Join("; ", first.Steps.Select(s => $"{s.Name} {s.Outcome} {s.Message}")));
-        Assert.Equal(["logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy"], first.Steps.Select(s => s.Name));
+        Assert.Equal(["logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy", "digestKey"], first.Steps.Select(s => s.Name));
         Assert.All(second.Steps, s => Assert.Equal(StepOutcome.Unchanged, s.Outcome));
 
         var versioning = await CliAsync("s3api", "get-bucket-versioning", "--bucket", settings.BucketName);
@@ -71,6 +71,37 @@ public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper o
         Assert.Equal("v1", endUser.GetProperty("DefaultVersionId").GetString());
         var preferences = await CliAsync("ssm", "get-document", "--name", SessionPreferences.DocumentName);
         Assert.Contains(settings.BucketName, preferences.GetProperty("Content").GetString(), StringComparison.Ordinal);
+
+        var key = (await CliAsync("kms", "describe-key", "--key-id", settings.DigestKeyAlias)).GetProperty("KeyMetadata");
+        Assert.Equal(("RSA_3072", "SIGN_VERIFY", "Enabled"), (key.GetProperty("KeySpec").GetString(), key.GetProperty("KeyUsage").GetString(), key.GetProperty("KeyState").GetString()));
+        var signerOnly = await SignerOnlyStatementAsync(key.GetProperty("KeyId").GetString()!);
+        var caller = (await CliAsync("sts", "get-caller-identity")).GetProperty("Arn").GetString();
+        Assert.Equal(("Deny", "kms:Sign"), (signerOnly.GetProperty("Effect").GetString(), signerOnly.GetProperty("Action")[0].GetString()));
+        Assert.Equal(caller, signerOnly.GetProperty("Condition").GetProperty("ArnNotLike").GetProperty("aws:PrincipalArn")[0].GetString());
+    }
+
+    [Fact]
+    public async Task DigestKey_AdoptsAnRsaSigningKey_KeepingItsPolicy_AndRefusesASymmetricOne()
+    {
+        var settings = await SettingsAsync();
+        var engine = _services.GetRequiredService<ISetupEngine>();
+        var existing = (await CliAsync("kms", "create-key", "--key-spec", "RSA_2048", "--key-usage", "SIGN_VERIFY")).GetProperty("KeyMetadata").GetProperty("KeyId").GetString()!;
+        await CliAsync("kms", "create-alias", "--alias-name", settings.DigestKeyAlias, "--target-key-id", existing);
+        var symmetric = (await CliAsync("kms", "create-key")).GetProperty("KeyMetadata").GetProperty("KeyId").GetString()!;
+        var wrongAlias = $"alias/symmetric-{_suffix}";
+        await CliAsync("kms", "create-alias", "--alias-name", wrongAlias, "--target-key-id", symmetric);
+
+        var plan = (await engine.PlanAsync(settings)).Steps.Single(s => s.Name == "digestKey");
+        var applied = (await engine.ApplyAsync(settings)).Steps.Single(s => s.Name == "digestKey");
+        var policy = JsonDocument.Parse((await CliAsync("kms", "get-key-policy", "--key-id", existing, "--policy-name", "default")).GetProperty("Policy").GetString()!).RootElement;
+        var refused = (await engine.PlanAsync(settings with { DigestKeyAlias = wrongAlias })).Steps.Single(s => s.Name == "digestKey");
+
+        Assert.Contains(plan.Changes, c => c.CliCommand.StartsWith("aws kms put-key-policy --key-id arn:aws:kms:", StringComparison.Ordinal));
+        Assert.Equal(StepOutcome.Updated, applied.Outcome);
+        Assert.True(policy.GetProperty("Statement").GetArrayLength() >= 2); // KMS's default statement kept, the wizard's added
+        Assert.Contains(policy.GetProperty("Statement").EnumerateArray(), s => s.TryGetProperty("Sid", out var sid) && sid.GetString() == SetupDocuments.DigestSignerOnlySid);
+        Assert.Equal("UnusableKey", refused.ErrorCode);
+        Assert.Contains("SIGN_VERIFY", refused.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => _services.Dispose();
@@ -92,7 +123,14 @@ public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper o
             CreateTrailIfMissing = true,
             TrailName = $"management-{_suffix}",
             RetentionDays = 365,
+            DigestKeyAlias = $"alias/digests-{_suffix}",
         };
+    }
+
+    private async Task<JsonElement> SignerOnlyStatementAsync(string keyId)
+    {
+        var policy = JsonDocument.Parse((await CliAsync("kms", "get-key-policy", "--key-id", keyId, "--policy-name", "default")).GetProperty("Policy").GetString()!).RootElement;
+        return policy.GetProperty("Statement").EnumerateArray().Single(s => s.TryGetProperty("Sid", out var sid) && sid.GetString() == SetupDocuments.DigestSignerOnlySid).Clone();
     }
 
     private Task<JsonElement> CliAsync(params string[] args) => AwsCli.RunAsync(moto.Endpoint, args);

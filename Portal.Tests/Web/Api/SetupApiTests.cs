@@ -39,7 +39,7 @@ public sealed class SetupApiTests(MotoServerFixture moto) : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var steps = applied.GetProperty("steps").EnumerateArray().ToList();
-        Assert.Equal(["logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy"], steps.Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal(["logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy", "digestKey"], steps.Select(s => s.GetProperty("name").GetString()));
         Assert.All(steps, s => Assert.Contains(s.GetProperty("outcome").GetString(), new[] { "created", "updated" }));
         Assert.All(again.GetProperty("steps").EnumerateArray(), s => Assert.Equal("unchanged", s.GetProperty("outcome").GetString()));
         Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
