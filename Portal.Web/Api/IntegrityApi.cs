@@ -52,7 +52,7 @@ internal static class IntegrityApi
         try
         {
             var report = await digests.VerifyAsync(since, until, cancellationToken: cancellationToken);
-            await audit.RecordAsync(new AuditRecord(user.ActorOf(), AuditActions.IntegrityVerify, null, report.Verified ? AuditOutcome.Succeeded : AuditOutcome.Failed, Summary(report)), CancellationToken.None);
+            await audit.RecordAsync(new AuditRecord(user.ActorOf(), AuditActions.IntegrityVerify, null, report.Verified ? AuditOutcome.Succeeded : AuditOutcome.Failed, report.Summary()), CancellationToken.None);
             return TypedResults.Ok(report);
         }
         catch (InvalidOperationException ex)
@@ -65,11 +65,6 @@ internal static class IntegrityApi
             return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: $"{ex.Service} answered {ex.ErrorCode}", detail: ex.AwsMessage);
         }
     }
-
-    /// <summary>The audit entry's detail for a verification.</summary>
-    internal static string Summary(IntegrityReport report) =>
-        $"{report.From:O} to {report.To:O}: {report.Digests} digest(s), {report.Objects} transcript version(s), {report.Problems.Count} problem(s)"
-        + (report.Problems.Count == 0 ? string.Empty : $": {string.Join(", ", report.Problems.GroupBy(p => p.Kind).Select(g => $"{g.Count()} {g.Key}"))}");
 }
 
 /// <summary>The body of <c>GET /api/integrity</c>.</summary>

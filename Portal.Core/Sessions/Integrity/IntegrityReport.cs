@@ -27,6 +27,11 @@ public sealed record IntegrityReport(
 {
     /// <summary>Every digest's signature and link held, and every transcript they list is unchanged.</summary>
     public bool Verified => Problems.Count == 0 && Digests > 0;
+
+    /// <summary>The report in a line, for the audit trail.</summary>
+    public string Summary() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{From:O} to {To:O}: {Digests} digest(s), {Objects} transcript version(s), {Problems.Count} problem(s)")
+        + (Problems.Count == 0 ? string.Empty : ": " + string.Join(", ", Problems.GroupBy(p => p.Kind).Select(g => $"{g.Count()} {g.Key}")));
 }
 
 /// <summary>One thing that does not hold.</summary>
