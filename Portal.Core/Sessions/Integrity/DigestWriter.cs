@@ -34,7 +34,7 @@ internal sealed partial class DigestWriter(
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(20);
 
-    private (string Bucket, string Key, string Sha256, DateTimeOffset End)? _last;
+    private LastDigest? _last;
 
     /// <summary>What the writer last did.</summary>
     public DigestStatus Status { get; private set; } = new(null, null, null, null, null);
@@ -56,11 +56,19 @@ internal sealed partial class DigestWriter(
 
         var settings = options.Value;
         var end = Floor(now - settings.Settle, settings.DigestInterval);
-        var last = _last is { } known && known.Bucket == source.Bucket ? known : await LatestAsync(source.Bucket, cancellationToken);
+        if (_last is { } known && known.Bucket == source.Bucket && end <= known.End)
+        {
+            Status = Status with { LastRunAt = now, LastError = null };
+            return null;
+        }
+
+        // A digest is due: chain to the newest in the bucket, which another replica may have written since.
+        var last = await LatestAsync(source.Bucket, cancellationToken);
+        _last = last;
         var start = last?.End ?? DateTimeOffset.UnixEpoch;
         if (end <= start)
         {
-            Status = Status with { LastDigestKey = last?.Key, LastIntervalEnd = last?.End, LastRunAt = now, LastError = null };
+            Status = Status with { LastDigestKey = last?.Key, LastIntervalEnd = last?.End, LastRunAt = now, KeyArn = last?.KeyArn ?? Status.KeyArn, LastError = null };
             return null;
         }
 
@@ -94,7 +102,7 @@ internal sealed partial class DigestWriter(
             return null;
         }
 
-        _last = (source.Bucket, digestKey, Convert.ToHexStringLower(sha256), end);
+        _last = new LastDigest(source.Bucket, digestKey, Convert.ToHexStringLower(sha256), end, key.Arn);
         Status = new DigestStatus(digestKey, end, now, key.Arn, null);
         LogWritten(logger, digestKey, objects.Count, start, end);
         return digestKey;
@@ -158,7 +166,7 @@ internal sealed partial class DigestWriter(
     }
 
     /// <summary>The newest digest in the bucket, by key (keys sort by interval end), with the SHA-256 of its bytes.</summary>
-    private async Task<(string Bucket, string Key, string Sha256, DateTimeOffset End)?> LatestAsync(string bucket, CancellationToken cancellationToken)
+    private async Task<LastDigest?> LatestAsync(string bucket, CancellationToken cancellationToken)
     {
         // Look at the last two days first; list everything only when they hold none.
         var recent = DigestFile.KeyFor(time.GetUtcNow().AddDays(-2))[..(DigestFile.KeyPrefix.Length + 10)];
@@ -170,7 +178,17 @@ internal sealed partial class DigestWriter(
 
         var stored = await store.ReadAsync(bucket, newest.Key, cancellationToken)
             ?? throw new AwsApiException("s3", "GetObject", "NoSuchKey", $"The digest {newest.Key} was listed but cannot be read.");
-        return (bucket, newest.Key, Convert.ToHexStringLower(SHA256.HashData(stored.Bytes)), newest.End);
+        string? keyArn;
+        try
+        {
+            keyArn = DigestFile.Parse(stored.Bytes).KeyArn;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            keyArn = null; // chained to all the same: verification reports what is wrong with it
+        }
+
+        return new LastDigest(bucket, newest.Key, Convert.ToHexStringLower(SHA256.HashData(stored.Bytes)), newest.End, keyArn);
     }
 
     private async Task<DigestEntry?> NewestAsync(string bucket, string? startAfter, CancellationToken cancellationToken)
@@ -210,6 +228,9 @@ internal sealed partial class DigestWriter(
         });
         return hashed.OfType<DigestedObject>().OrderBy(o => o.Key, StringComparer.Ordinal).ThenBy(o => o.LastModified).ToList();
     }
+
+    /// <summary>The newest digest: where it is, the SHA-256 the next one chains to, where it ends, who signed it.</summary>
+    private sealed record LastDigest(string Bucket, string Key, string Sha256, DateTimeOffset End, string? KeyArn);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote the digest {Key} of {Count} transcript version(s) from {Start} to {End}")]
     private static partial void LogWritten(ILogger logger, string key, int count, DateTimeOffset start, DateTimeOffset end);

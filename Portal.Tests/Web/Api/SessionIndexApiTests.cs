@@ -60,6 +60,7 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
         using var carol = _portal.CreateBearerClient("sandbox-carol");
         await IndexedAsync(carol, all: 7);
         var tampered = (await carol.GetFromJsonAsync<JsonElement>("/api/sessions?integrity=modified")).GetProperty("items")[0].GetProperty("sessionId").GetString()!;
+        await DigestedAsync(carol, tampered);
 
         using var response = await carol.GetAsync($"/api/sessions/{tampered}/evidence");
         var folder = Directory.CreateTempSubdirectory("evidence-");
@@ -87,6 +88,18 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
             Assert.False(JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder.FullName, "access.json"))).RootElement.GetProperty("covered").GetBoolean());
             var audit = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder.FullName, "audit.json"))).RootElement;
             Assert.Equal(JsonValueKind.Array, audit.ValueKind);
+
+            // The digests that list both versions, checked with openssl and jq as VERIFY.md says.
+            var digests = Path.Combine(folder.FullName, "digests");
+            var digest = Path.GetFileNameWithoutExtension(Directory.GetFiles(digests, "*.json").Order(StringComparer.Ordinal).First());
+            var openssl = await RunAsync("openssl", digests, "dgst", "-sha256", "-verify", "public-key.pem", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:auto", "-signature", $"{digest}.sig", $"{digest}.json");
+            var listed = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(digests, $"{digest}.json"))).RootElement.GetProperty("objects").EnumerateArray()
+                .Where(o => o.GetProperty("key").GetString() == session.GetProperty("s3").GetProperty("key").GetString())
+                .ToDictionary(o => o.GetProperty("versionId").GetString()!, o => o.GetProperty("sha256").GetString());
+            Assert.Equal("Verified OK", openssl.Trim());
+            Assert.Equal(session.GetProperty("sha256").GetString(), listed[session.GetProperty("s3").GetProperty("versionId").GetString()!]);
+            Assert.Equal(2, listed.Count);
+            Assert.Contains("rsa_pss_saltlen:auto", await File.ReadAllTextAsync(Path.Combine(folder.FullName, "VERIFY.md")), StringComparison.Ordinal);
         }
         finally
         {
@@ -193,6 +206,25 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
         Assert.True(line.GetProperty("row").GetInt32() >= 0);
         Assert.False(shortQuery.GetProperty("usedIndex").GetBoolean());
         Assert.Equal(total, shortQuery.GetProperty("hits").GetArrayLength());
+    }
+
+    /// <summary>Waits until the portal's digests cover every version of the session's transcript (a minute apart in the sandbox).</summary>
+    internal static async Task DigestedAsync(HttpClient client, string sessionId)
+    {
+        var versions = (await client.GetFromJsonAsync<JsonElement>($"/api/sessions/{sessionId}/versions")).EnumerateArray()
+            .Select(v => v.GetProperty("lastModified").GetDateTimeOffset()).Max();
+        for (var i = 0; i < 120; i++)
+        {
+            var status = (await client.GetFromJsonAsync<JsonElement>("/api/integrity")).GetProperty("writer");
+            if (status.GetProperty("lastIntervalEnd").ValueKind == JsonValueKind.String && status.GetProperty("lastIntervalEnd").GetDateTimeOffset() > versions)
+            {
+                return;
+            }
+
+            await Task.Delay(1000);
+        }
+
+        throw new TimeoutException($"No digest covered {sessionId} within two minutes.");
     }
 
     /// <summary>Waits for the indexer's first pass over the seeded bucket; returns the session count.</summary>
