@@ -284,6 +284,19 @@ internal sealed partial class SandboxSeeder(
             uploaded.Add(transcript.SessionId);
         }
 
+        // Dated as the agent's uploads would be, a few seconds after each session ended (before the tampering, which
+        // is a later version written now).
+        if (uploaded.Count > 0 && aws.Value.EffectiveServiceUrl is { } moto)
+        {
+            var account = (await iam.GetUserAsync(SandboxPeople.All[0].Name, cancellationToken))?.Arn is { } arn ? SessionOwner.Account(arn) : null;
+            await SandboxSessions.BackdateAsync(
+                moto,
+                account ?? "123456789012",
+                bucket,
+                transcripts.Append(forged).Where(t => uploaded.Contains(t.SessionId)).Select(t => (Prefix + t.SessionId + ".log", t.EndedAt.AddSeconds(4))),
+                cancellationToken);
+        }
+
         // The same transcript is chosen whatever the count (the generator's first sessions do not depend on it), and
         // tampered with once, when it is first uploaded.
         if (generated.FirstOrDefault(t => Encoding.UTF8.GetString(t.Content).Contains(TamperedCommand, StringComparison.Ordinal)) is { } tampered

@@ -44,5 +44,20 @@ internal static class SandboxSessions
         return sessions.Count;
     }
 
+    /// <summary>
+    /// Dates the newest version of each key at the given time (<c>POST /moto-api/bastion-portal/objects/backdate</c>):
+    /// the seeded transcripts are uploaded when the sandbox starts, for sessions that ended before, and the portal
+    /// marks a transcript first written long after its session ended as modified.
+    /// </summary>
+    public static async Task BackdateAsync(Uri motoEndpoint, string account, string bucket, IEnumerable<(string Key, DateTimeOffset LastModified)> objects, CancellationToken cancellationToken)
+    {
+        var body = new { account, bucket, objects = objects.Select(o => new { o.Key, LastModified = Stamp(o.LastModified) }) };
+        using var response = await Http.PostAsJsonAsync(new Uri(motoEndpoint, "/moto-api/bastion-portal/objects/backdate"), body, AsNamed, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"The sandbox's moto did not date the seeded transcripts ({(int)response.StatusCode}): is its S3 extension loaded (Portal.Web/Sandbox/moto)?");
+        }
+    }
+
     private static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

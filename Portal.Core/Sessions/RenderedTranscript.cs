@@ -29,6 +29,12 @@ public sealed record RenderedTranscript(
     IReadOnlyList<TranscriptVersion>? Versions = null,
     TranscriptIntegrity Integrity = TranscriptIntegrity.Intact)
 {
+    /// <summary>When Session Manager says the session ended, where it still knows.</summary>
+    public DateTimeOffset? SessionEndedAt { get; init; }
+
+    /// <summary>The first version was written long after the session ended (<see cref="TranscriptIntegrityRules.LateUpload"/>).</summary>
+    public bool WrittenLate => TranscriptIntegrityRules.IsLate(Versions?.FirstOrDefault(v => !v.IsDeleteMarker)?.LastModified, SessionEndedAt);
+
     /// <summary>Whether what is shown is the first version, the one the agent wrote.</summary>
     public bool IsFirstVersion => Versions is not { Count: > 0 } all || all.FirstOrDefault(v => !v.IsDeleteMarker)?.VersionId == VersionId;
 

@@ -6,7 +6,11 @@ using Portal.Core.Aws;
 
 namespace Portal.Core.Sessions;
 
-internal sealed partial class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOptions> options, ISessionLogLocation location) : ISessionTranscripts, ITranscriptObjects
+/// <summary>
+/// Transcripts from the log bucket: the first version unless another is asked for, judged with every version S3 holds
+/// and, where Session Manager still has the session (<paramref name="history"/>), when it ended.
+/// </summary>
+internal sealed partial class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOptions> options, ISessionLogLocation location, ISessionHistory? history = null) : ISessionTranscripts, ITranscriptObjects
 {
     public async Task<TranscriptContent?> ReadAsync(string key, long maxBytes, string? versionId = null, CancellationToken cancellationToken = default)
     {
@@ -40,6 +44,7 @@ internal sealed partial class S3SessionTranscripts(IAmazonS3 s3, IOptions<Sessio
         var content = transcript.Content;
         var size = transcript.Size;
         var render = TranscriptRender.Render(content, columns);
+        var ended = await EndedAtAsync(sessionId, cancellationToken);
         return new RenderedTranscript(
             sessionId,
             key,
@@ -52,7 +57,28 @@ internal sealed partial class S3SessionTranscripts(IAmazonS3 s3, IOptions<Sessio
             size > content.Length || render.Document.Truncated,
             chosen,
             versions,
-            TranscriptIntegrityRules.Judge(versions.Count, versions.Any(v => v.IsDeleteMarker), render.File.Footer is not null));
+            TranscriptIntegrityRules.Judge(versions.Count, versions.Any(v => v.IsDeleteMarker), render.File.Footer is not null, FirstOf(versions)?.LastModified, ended))
+        {
+            SessionEndedAt = ended,
+        };
+    }
+
+    /// <summary>When Session Manager says the session ended; unknown when it no longer has it or cannot be asked.</summary>
+    private async Task<DateTimeOffset?> EndedAtAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (history is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return (await history.FindAsync(sessionId, cancellationToken))?.EndedAt;
+        }
+        catch (AwsApiException)
+        {
+            return null; // judged by its versions and footer alone
+        }
     }
 
     public async Task<(Stream Content, long Length, string? VersionId)?> OpenRawAsync(string sessionId, string? versionId = null, CancellationToken cancellationToken = default)

@@ -35,11 +35,28 @@ public sealed record TranscriptVersion(string VersionId, DateTimeOffset? LastMod
 public static class TranscriptIntegrityRules
 {
     /// <summary>
-    /// Modified when there is more than one version or a delete marker; else truncated without the agent's footer;
-    /// else intact.
+    /// How long after a session ends its transcript's first version may be written and still be the agent's: the agent
+    /// uploads when the session ends (a large transcript in parts, retried for a while), so a first version written an
+    /// hour or more later was written by someone else, with the bastion role's credentials.
     /// </summary>
-    public static TranscriptIntegrity Judge(int versions, bool altered, bool hasFooter) =>
-        altered || versions > 1 ? TranscriptIntegrity.Modified
+    public static readonly TimeSpan LateUpload = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Modified when there is more than one version or a delete marker, or the first version was written
+    /// <see cref="LateUpload"/> or more after Session Manager says the session ended; else truncated without the agent's
+    /// footer; else intact.
+    /// </summary>
+    /// <param name="versions">Versions S3 holds, delete markers included.</param>
+    /// <param name="altered">A delete marker is among them.</param>
+    /// <param name="hasFooter">The first version ends with the agent's footer.</param>
+    /// <param name="firstWrittenAt">When S3 stored the first version.</param>
+    /// <param name="sessionEndedAt">When Session Manager says the session ended, where it says.</param>
+    public static TranscriptIntegrity Judge(int versions, bool altered, bool hasFooter, DateTimeOffset? firstWrittenAt = null, DateTimeOffset? sessionEndedAt = null) =>
+        altered || versions > 1 || IsLate(firstWrittenAt, sessionEndedAt) ? TranscriptIntegrity.Modified
         : !hasFooter ? TranscriptIntegrity.Truncated
         : TranscriptIntegrity.Intact;
+
+    /// <summary>True when the first version was written <see cref="LateUpload"/> or more after the session ended.</summary>
+    public static bool IsLate(DateTimeOffset? firstWrittenAt, DateTimeOffset? sessionEndedAt) =>
+        firstWrittenAt is { } written && sessionEndedAt is { } ended && written - ended >= LateUpload;
 }

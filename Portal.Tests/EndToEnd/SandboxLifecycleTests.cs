@@ -50,14 +50,14 @@ public sealed class SandboxLifecycleTests(MotoServerFixture moto)
         }
 
         // Against a moto that was already running (and keeps its state), the database is kept.
-        await using (var third = PortalProcess.Start(new Dictionary<string, string> { ["Portal:Aws:ServiceUrl"] = moto.Endpoint.ToString(), ["Portal:Sandbox:TranscriptCount"] = "3" }, dataDirectory: dataDirectory))
+        await using (var third = PortalProcess.Start(new Dictionary<string, string> { ["Portal:Aws:ServiceUrl"] = moto.Endpoint.ToString(), ["Portal:Sandbox:TranscriptCount"] = "5" }, dataDirectory: dataDirectory))
         {
             await third.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
             await IssueTokenAsync(third.BaseAddress, "kept");
             third.KeepDataDirectory();
         }
 
-        await using var fourth = PortalProcess.Start(new Dictionary<string, string> { ["Portal:Aws:ServiceUrl"] = moto.Endpoint.ToString(), ["Portal:Sandbox:TranscriptCount"] = "3" }, dataDirectory: dataDirectory);
+        await using var fourth = PortalProcess.Start(new Dictionary<string, string> { ["Portal:Aws:ServiceUrl"] = moto.Endpoint.ToString(), ["Portal:Sandbox:TranscriptCount"] = "5" }, dataDirectory: dataDirectory);
         await fourth.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
         Assert.Equal(1, await CountTokensAsync(fourth.BaseAddress));
         Assert.Contains("using the AWS emulator already answering", fourth.Output, StringComparison.Ordinal);

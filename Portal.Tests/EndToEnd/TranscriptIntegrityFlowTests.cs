@@ -29,6 +29,42 @@ public sealed class TranscriptIntegrityFlowTests(PortalE2EFixture fixture) : ICl
         await Assertions.Expect(carol.GetByTestId("transcript-changes")).ToContainTextAsync("- ");
         await Assertions.Expect(carol.GetByTestId("transcript-changes")).ToContainTextAsync("sudo");
         await Assertions.Expect(carol.GetByTestId("transcript-view")).Not.ToContainTextAsync("sudo");
+
+        var download = await carol.RunAndWaitForDownloadAsync(() => carol.GetByTestId("transcript-evidence").ClickAsync());
+        var path = await download.PathAsync();
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(path))
+        {
+            Assert.EndsWith(".zip", download.SuggestedFilename, StringComparison.Ordinal);
+            Assert.Contains(zip.Entries, e => e.FullName == "transcript.log");
+            Assert.Contains(zip.Entries, e => e.FullName == "session.json");
+            Assert.Contains(zip.Entries, e => e.FullName == "VERIFY.md");
+            Assert.Single(zip.Entries, e => e.FullName.StartsWith("versions/", StringComparison.Ordinal));
+        }
+
+        await carol.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Carol_VerifiesTheDigestChain_OnTheIntegrityPage()
+    {
+        var carol = await fixture.SignedInAsync("carol");
+        for (var attempt = 0; ; attempt++)
+        {
+            await carol.GotoAsync("/sessions/integrity");
+            await Assertions.Expect(carol.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
+            if ((await carol.GetByTestId("integrity-status").TextContentAsync())!.Contains("portal-digests/", StringComparison.Ordinal) || attempt == 40)
+            {
+                break;
+            }
+
+            await Task.Delay(3000); // the sandbox writes its first digest within about a minute of starting
+        }
+
+        await Assertions.Expect(carol.GetByTestId("integrity-status")).ToContainTextAsync("arn:aws:kms:");
+        await carol.GetByTestId("integrity-verify").ClickAsync();
+
+        await Assertions.Expect(carol.GetByTestId("integrity-result")).ToContainTextAsync("Verified:", new() { Timeout = 60_000 });
+        await Assertions.Expect(carol.GetByTestId("integrity-result")).ToContainTextAsync("Every signature, link and hash holds.");
         await carol.Context.CloseAsync();
     }
 

@@ -176,6 +176,24 @@ public sealed class SessionIndexerTests(MotoServerFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pass_MarksATranscriptFirstWrittenLongAfterItsSessionEnded_Modified()
+    {
+        const string Footer = "\nScript done on 2026-11-27 06:31:00+00:00 [COMMAND_EXIT_CODE=\"0\"]\n";
+        await PutAsync("sessionmanager/alice-0123456789abcdef0.log", "$ ls\r\n" + Footer);
+        await PutAsync("sessionmanager/bob-0123456789abcdef0.log", "$ ls\r\n" + Footer);
+        var now = DateTimeOffset.UtcNow;
+        var history = new History(
+            new SessionHistoryEntry("alice-0123456789abcdef0", "arn:aws:iam::123456789012:user/alice", "i-0fedcba9876543210", now.AddHours(-4), now.AddHours(-3)),
+            new SessionHistoryEntry("bob-0123456789abcdef0", "arn:aws:iam::123456789012:user/bob", "i-0fedcba9876543210", now.AddMinutes(-30), now.AddMinutes(-2)));
+        var indexer = ActivatorUtilities.CreateInstance<SessionIndexer>(_services, (ISessionHistory)history);
+
+        await indexer.RunPassAsync(CancellationToken.None);
+
+        Assert.Equal(TranscriptIntegrity.Modified, (await Index.GetAsync("alice-0123456789abcdef0"))!.Session.Integrity); // written 3 hours after the end
+        Assert.Equal(TranscriptIntegrity.Intact, (await Index.GetAsync("bob-0123456789abcdef0"))!.Session.Integrity);
+    }
+
+    [Fact]
     public async Task Pass_AgainstMoto_WhichLacksDescribeSessions_StillIndexes()
     {
         await PutAsync("sessionmanager/alice-0123456789abcdef0.log", "$ ls\r\n");

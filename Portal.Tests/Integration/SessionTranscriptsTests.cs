@@ -54,6 +54,21 @@ public sealed class SessionTranscriptsTests(MotoServerFixture moto) : IAsyncLife
     }
 
     [Fact]
+    public async Task RenderAsync_OfATranscriptFirstWrittenHoursAfterItsSessionEnded_IsModified()
+    {
+        var ended = DateTimeOffset.UtcNow.AddHours(-5);
+        var history = new OneSession(new SessionHistoryEntry("alice-0123456789abcdef0", "arn:aws:iam::123456789012:user/alice", "i-0123456789abcdef0", ended.AddMinutes(-10), ended));
+        var transcripts = ActivatorUtilities.CreateInstance<S3SessionTranscripts>(_services, (ISessionHistory)history);
+
+        var late = await transcripts.RenderAsync("alice-0123456789abcdef0");
+        var unknown = await transcripts.RenderAsync("bob-0123456789abcdef0");
+
+        Assert.Equal((TranscriptIntegrity.Modified, true, ended), (late!.Integrity, late.WrittenLate, late.SessionEndedAt!.Value));
+        Assert.Single(late.Versions!);
+        Assert.Equal((TranscriptIntegrity.Truncated, false), (unknown!.Integrity, unknown.WrittenLate)); // no footer, and no word from Session Manager
+    }
+
+    [Fact]
     public async Task RenderAsync_OfAnOverwrittenTranscript_ShowsTheFirstVersion_AndAnyOtherByItsId()
     {
         var s3 = _services.GetRequiredService<IAmazonS3>();
@@ -119,4 +134,13 @@ public sealed class SessionTranscriptsTests(MotoServerFixture moto) : IAsyncLife
         _services.GetRequiredService<IAmazonS3>().PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = $"sessionmanager/{sessionId}.log", ContentBody = content });
 
     public async Task DisposeAsync() => await _services.DisposeAsync();
+
+    private sealed class OneSession(SessionHistoryEntry entry) : ISessionHistory
+    {
+        public Task<IReadOnlyDictionary<string, SessionHistoryEntry>> RecentAsync(int maxSessions, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyDictionary<string, SessionHistoryEntry>>(new Dictionary<string, SessionHistoryEntry> { [entry.SessionId] = entry });
+
+        public Task<SessionHistoryEntry?> FindAsync(string sessionId, CancellationToken cancellationToken = default) =>
+            Task.FromResult(sessionId == entry.SessionId ? entry : null);
+    }
 }

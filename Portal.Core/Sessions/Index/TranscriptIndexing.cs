@@ -61,7 +61,7 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
                 document.Title,
                 truncated || document.Truncated || trigrams.IsFull,
                 null,
-                TranscriptIntegrityRules.Judge(listed?.Versions ?? 1, listed?.Altered ?? false, render.File.Footer is not null),
+                TranscriptIntegrityRules.Judge(listed?.Versions ?? 1, listed?.Altered ?? false, render.File.Footer is not null, transcript.LastModified, history?.EndedAt),
                 listed?.Versions ?? 1);
             return new IndexedTranscript(summary, found, pack.ToArray(), trigrams.Values());
         }

@@ -1,10 +1,13 @@
-"""ListObjectVersions with a KeyMarker alone, for the sandbox's moto.
+"""Two S3 matters for the sandbox's moto: ListObjectVersions with a KeyMarker alone, and dating seeded objects.
 
 Installed by sitecustomize.py beside this file, so only the Python that runs the sandbox's (or the tests') moto_server
 loads it. S3 lists the versions of the keys that sort after the KeyMarker. moto takes a lone KeyMarker for the last key
 of a previous page and drops the first version at or after it, so a marker that is not a key (as the portal's digest
 listing uses: "start after this time") loses the first key after it. Here a lone KeyMarker lists, as S3 does, every
 version of every key after it; pages (MaxKeys, NextKeyMarker, NextVersionIdMarker) work as before.
+
+The seeder's route `POST /moto-api/bastion-portal/objects/backdate` dates seeded transcripts at their sessions' end, as
+the agent's upload would have been; it exists only here.
 """
 
 
@@ -37,3 +40,37 @@ def install():
         )
 
     S3Backend.list_object_versions = list_object_versions
+    install_routes()
+
+
+def backdate_objects(request, full_url, headers):
+    """The seeder's route: dates the newest version of each key as the agent's upload at the session's end would be.
+
+    The sandbox's transcripts are written when it starts, for sessions that ended hours or days before; S3 dates an
+    object by its upload. JSON: account, bucket and objects, each with Key and LastModified (ISO 8601, UTC).
+    """
+    import datetime
+    import json
+
+    from moto.s3.models import s3_backends
+
+    if request.method != "POST":
+        return 405, {}, json.dumps({"Error": "POST objects to date them"})
+    body = json.loads(request.get_data() or b"{}")
+    bucket = s3_backends[body.get("account", "123456789012")]["aws"].get_bucket(body["bucket"])
+    dated = 0
+    for item in body.get("objects", []):
+        versions = bucket.keys.getlist(item["Key"], [])
+        if not versions:
+            continue
+        text = str(item["LastModified"]).replace("Z", "+00:00")
+        at = datetime.datetime.fromisoformat(text).astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        versions[-1].last_modified = at
+        dated += 1
+    return 200, {"Content-Type": "application/json"}, json.dumps({"dated": dated})
+
+
+def install_routes():
+    from moto.moto_api._internal import urls
+
+    urls.url_paths["{0}/moto-api/bastion-portal/objects/backdate"] = backdate_objects
