@@ -80,6 +80,7 @@ public static class PortalCoreServiceCollectionExtensions
                     coverage.GracePeriod = TimeSpan.FromMinutes(1);
                 }
             });
+        services.TryAddSingleton<Sessions.Coverage.CloudTrailSessions>();
         services.TryAddSingleton<Sessions.Coverage.ISessionCoverage, Sessions.Coverage.SessionCoverage>();
         services.TryAddSingleton<Sessions.Evidence.IEvidenceBundles, Sessions.Evidence.EvidenceBundles>();
         services.AddPortalIntegrity();

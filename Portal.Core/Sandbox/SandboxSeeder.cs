@@ -233,6 +233,9 @@ internal sealed partial class SandboxSeeder(
             // one port forwarding, which Session Manager never records.
             sessions.Add(new("dave-0f1e2d3c4b5a69788", owners["dave"], bastion, now.AddHours(-3), now.AddHours(-2)));
             sessions.Add(new("bob-0a9b8c7d6e5f40312", owners["bob"], bastion, now.AddHours(-6), now.AddHours(-5), "AWS-StartPortForwardingSession"));
+
+            // Older than Session Manager's 30 days of history: only CloudTrail's event history (90 days) still tells it.
+            sessions.Add(new(LongAgoSessionId, owners["dave"], bastion, now.AddDays(-45), now.AddDays(-45).AddHours(1)));
         }
 
         await SandboxSessions.RecordAsync(moto, SessionOwner.Account(owners["dave"]) ?? "123456789012", aws.Value.Region, sessions, cancellationToken);
@@ -293,7 +296,7 @@ internal sealed partial class SandboxSeeder(
                 moto,
                 account ?? "123456789012",
                 bucket,
-                transcripts.Append(forged).Where(t => uploaded.Contains(t.SessionId)).Select(t => (Prefix + t.SessionId + ".log", t.EndedAt.AddSeconds(4))),
+                transcripts.Append(forged).Where(t => uploaded.Contains(t.SessionId)).Select(t => (Prefix + t.SessionId + ".log", Min(t.EndedAt.AddSeconds(4), now))),
                 cancellationToken);
         }
 
@@ -307,6 +310,11 @@ internal sealed partial class SandboxSeeder(
 
         return (uploaded.Count, transcripts);
     }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    /// <summary>A session 45 days old whose transcript is missing, which only CloudTrail remembers.</summary>
+    internal const string LongAgoSessionId = "dave-01a2b3c4d5e6f7081";
 
     /// <summary>What the sandbox's tampered transcript loses: every line with it.</summary>
     internal const string TamperedCommand = "sudo";

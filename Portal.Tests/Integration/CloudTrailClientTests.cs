@@ -42,5 +42,28 @@ public sealed class CloudTrailClientTests(MotoServerFixture moto) : IDisposable
     public async Task IsLogging_WhenTrailMissing_ReturnsNull() =>
         Assert.Null(await CloudTrail.IsLoggingAsync($"missing-{_suffix}"));
 
+    [Fact]
+    public async Task LookupEvents_PagesStartAndTerminateSessionEvents_NewestFirst_WithinTheTimes()
+    {
+        var owner = "arn:aws:iam::123456789012:user/trail-" + _suffix;
+        var start = DateTimeOffset.UtcNow.AddDays(-60).AddSeconds(-Random.Shared.Next(0, 3600));
+        var sessions = Enumerable.Range(0, 60).Select(i => new Portal.Core.Sandbox.SandboxSession(
+            $"trail{_suffix}-{i:x17}", owner, "i-0123456789abcdef0", start.AddMinutes(i), i % 2 == 0 ? start.AddMinutes(i + 1) : null)).ToList();
+        await Portal.Core.Sandbox.SandboxSessions.RecordAsync(moto.Endpoint, "123456789012", MotoServerFixture.Region, sessions, CancellationToken.None);
+
+        var started = (await CloudTrail.LookupEventsAsync("StartSession", start.AddSeconds(-1), start.AddMinutes(61))).Where(e => e.Username == "trail-" + _suffix).ToList();
+        var ended = (await CloudTrail.LookupEventsAsync("TerminateSession", start.AddSeconds(-1), start.AddMinutes(61))).Where(e => e.Username == "trail-" + _suffix).ToList();
+        var early = (await CloudTrail.LookupEventsAsync("StartSession", start.AddSeconds(-1), start.AddMinutes(9).AddSeconds(1))).Where(e => e.Username == "trail-" + _suffix).ToList();
+
+        Assert.Equal(60, started.Count); // two pages of 50 at most
+        Assert.Equal(started.OrderByDescending(e => e.EventTime).Select(e => e.EventId), started.Select(e => e.EventId));
+        Assert.Equal(30, ended.Count);
+        Assert.Equal(10, early.Count);
+        var record = System.Text.Json.JsonDocument.Parse(started[^1].CloudTrailEvent).RootElement;
+        Assert.Equal(sessions[0].SessionId, record.GetProperty("responseElements").GetProperty("sessionId").GetString());
+        Assert.Equal("i-0123456789abcdef0", record.GetProperty("requestParameters").GetProperty("target").GetString());
+        Assert.Equal(owner, record.GetProperty("userIdentity").GetProperty("arn").GetString());
+    }
+
     public void Dispose() => _services.Dispose();
 }

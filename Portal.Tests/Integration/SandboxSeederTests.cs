@@ -73,6 +73,14 @@ public sealed class SandboxSeederTests : IAsyncLifetime
         Assert.Contains("dave-0f1e2d3c4b5a69788", ids); // a session without its transcript
         Assert.Equal("AWS-StartPortForwardingSession", history.Single(s => s.GetProperty("SessionId").GetString() == "bob-0a9b8c7d6e5f40312").GetProperty("DocumentName").GetString());
         Assert.All(history, s => Assert.True(s.GetProperty("EndDate").GetDouble() > s.GetProperty("StartDate").GetDouble()));
+        Assert.DoesNotContain(SandboxSeeder.LongAgoSessionId, ids); // 45 days old: past Session Manager's 30 days...
+        var started = (await AwsCli.RunAsync(_moto.Endpoint, "cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=EventName,AttributeValue=StartSession"))
+            .GetProperty("Events").EnumerateArray().Select(e => System.Text.Json.JsonDocument.Parse(e.GetProperty("CloudTrailEvent").GetString()!).RootElement.GetProperty("responseElements").GetProperty("sessionId").GetString()).ToList();
+        Assert.Contains(SandboxSeeder.LongAgoSessionId, started); // ...but in CloudTrail's event history
+        var dated = await AwsCli.RunAsync(_moto.Endpoint, "s3api", "list-object-versions", "--bucket", bucket, "--prefix", "sessionmanager/");
+        var firstVersions = dated.GetProperty("Versions").EnumerateArray().GroupBy(v => v.GetProperty("Key").GetString()).Select(g => g.Last()).ToList();
+        Assert.Equal(33, firstVersions.Count);
+        Assert.True(firstVersions.Count(v => v.GetProperty("LastModified").GetDateTimeOffset() < DateTimeOffset.UtcNow.AddHours(-1)) >= 30); // at their sessions' ends, over 30 days
         var grant = (await AwsCli.RunAsync(_moto.Endpoint, "iam", "list-group-policies", "--group-name", "operators")).GetProperty("PolicyNames");
         Assert.Equal("portal-grant-1", Assert.Single(grant.EnumerateArray()).GetString());
     }

@@ -26,7 +26,7 @@ internal static class SessionIndexApi
         api.MapGet("/sessions/coverage", CoverageAsync)
             .RequireAuthorization(PortalPolicies.Audit)
             .WithName("GetSessionCoverage")
-            .WithSummary("Every session Session Manager reports for the last days (1 to 30), against the transcripts the bucket holds: recorded, missing, not-recorded-by-design, unknown-origin, truncated or modified.");
+            .WithSummary("Every session Session Manager (30 days) and CloudTrail's event history (90 days) report for the last days (1 to 90), against the transcripts the bucket holds: recorded, missing, not-recorded-by-design, unknown-origin, truncated or modified.");
         api.MapGet("/search", SearchAsync)
             .RequireAuthorization(PortalPolicies.Audit)
             .WithName("SearchSessions")
@@ -134,9 +134,9 @@ internal static class SessionIndexApi
         int? days,
         CancellationToken cancellationToken)
     {
-        if (days is < 1 or > 30)
+        if (days is < 1 or > Portal.Core.Sessions.Coverage.ISessionCoverage.MaxDays)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["days"] = ["Ask for 1 to 30 days: Session Manager keeps about 30."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["days"] = ["Ask for 1 to 90 days: Session Manager keeps about 30, CloudTrail's event history 90."] });
         }
 
         var report = await coverage.GetAsync(days ?? 30, cancellationToken);

@@ -40,6 +40,44 @@ internal sealed class CloudTrailClient(AwsJsonClient json, IOptions<PortalAwsOpt
     public Task StartLoggingAsync(string trailNameOrArn, CancellationToken cancellationToken = default) =>
         CallAsync("StartLogging", new JsonObject { ["Name"] = trailNameOrArn }, cancellationToken);
 
+    public async Task<IReadOnlyList<TrailEvent>> LookupEventsAsync(string eventName, DateTimeOffset startTime, DateTimeOffset endTime, int maxEvents = 10_000, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEvents, 1);
+        var events = new List<TrailEvent>();
+        string? token = null;
+        do
+        {
+            var request = new JsonObject
+            {
+                ["LookupAttributes"] = new JsonArray(new JsonObject { ["AttributeKey"] = "EventName", ["AttributeValue"] = eventName }),
+                ["StartTime"] = startTime.ToUnixTimeMilliseconds() / 1000.0,
+                ["EndTime"] = endTime.ToUnixTimeMilliseconds() / 1000.0,
+                ["MaxResults"] = Math.Min(50, maxEvents - events.Count),
+            };
+            if (token is not null)
+            {
+                request["NextToken"] = token;
+            }
+
+            var result = await CallAsync("LookupEvents", request, cancellationToken);
+            foreach (var item in (result["Events"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                events.Add(new TrailEvent(
+                    (string?)item["EventId"] ?? string.Empty,
+                    (string?)item["EventName"] ?? eventName,
+                    DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(((double?)item["EventTime"] ?? 0) * 1000)),
+                    (string?)item["Username"],
+                    (string?)item["CloudTrailEvent"] ?? "{}"));
+            }
+
+            token = (string?)result["NextToken"];
+        }
+        while (token is not null && events.Count < maxEvents);
+
+        return events;
+    }
+
     private CloudTrailTrail ToTrail(JsonObject t) => new(
         (string?)t["Name"] ?? string.Empty,
         (string?)t["TrailARN"] ?? string.Empty,

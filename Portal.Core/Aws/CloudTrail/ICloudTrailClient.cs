@@ -18,4 +18,11 @@ public interface ICloudTrailClient
 
     /// <summary>StartLogging.</summary>
     Task StartLoggingAsync(string trailNameOrArn, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// LookupEvents by event name in [<paramref name="startTime"/>, <paramref name="endTime"/>], newest first, every page
+    /// up to <paramref name="maxEvents"/>. CloudTrail keeps 90 days of management events without a trail and answers
+    /// about two calls a second per account; throttled calls are retried.
+    /// </summary>
+    Task<IReadOnlyList<TrailEvent>> LookupEventsAsync(string eventName, DateTimeOffset startTime, DateTimeOffset endTime, int maxEvents = 10_000, CancellationToken cancellationToken = default);
 }

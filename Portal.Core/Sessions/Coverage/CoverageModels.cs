@@ -74,7 +74,10 @@ public sealed class CoverageOptions
 /// <summary>Compares what Session Manager says happened with what the log bucket holds.</summary>
 public interface ISessionCoverage
 {
+    /// <summary>The longest report, in days: CloudTrail's event history keeps 90.</summary>
+    const int MaxDays = 90;
+
     /// <summary>Every session Session Manager reports for the last <paramref name="days"/> days, and every transcript no session explains.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="days"/> is not 1 to 30.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="days"/> is not 1 to 90.</exception>
     Task<CoverageReport> GetAsync(int days = 30, CancellationToken cancellationToken = default);
 }

@@ -8,10 +8,17 @@ namespace Portal.Core.Sessions.Coverage;
 /// Joins Session Manager's history (DescribeSessions, about 30 days) with the index of the bucket by session id.
 /// A shell session with no transcript past the grace period is missing; a port-forwarding or SSH session is not
 /// recorded by design; a transcript no session explains is of unknown origin; the rest take their transcript's
-/// integrity. CloudTrail's StartSession events (90 days) are not read yet: the window is Session Manager's.
+/// integrity. Beyond Session Manager's 30 days, CloudTrail's StartSession and TerminateSession events (90 days) tell
+/// the sessions.
 /// </summary>
-internal sealed class SessionCoverage(ISessionHistory history, ISessionIndex index, ISessionIndexStatus status, TimeProvider time, IOptions<CoverageOptions> options) : ISessionCoverage
+internal sealed class SessionCoverage(ISessionHistory history, CloudTrailSessions trail, ISessionIndex index, ISessionIndexStatus status, TimeProvider time, IOptions<CoverageOptions> options) : ISessionCoverage
 {
+    /// <summary>How far back Session Manager's own history goes; CloudTrail's event history goes to <see cref="ISessionCoverage.MaxDays"/>.</summary>
+    internal const int HistoryDays = 30;
+
+    /// <summary>A session runs at most 24 hours (Session Manager's longest maxSessionDuration): one without an end is over by then.</summary>
+    private static readonly TimeSpan LongestSession = TimeSpan.FromHours(24);
+
     /// <summary>Session Manager keeps about this many sessions' history within its 30 days; more is not asked for.</summary>
     private const int MaxHistory = 20_000;
 
@@ -24,7 +31,7 @@ internal sealed class SessionCoverage(ISessionHistory history, ISessionIndex ind
     public async Task<CoverageReport> GetAsync(int days = 30, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(days, 30);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(days, ISessionCoverage.MaxDays);
         lock (_gate)
         {
             if (_recent.TryGetValue(days, out var recent) && time.GetUtcNow() - recent.CheckedAt < Reuse)
@@ -63,6 +70,25 @@ internal sealed class SessionCoverage(ISessionHistory history, ISessionIndex ind
             return new CoverageReport(now, since, Sorted(held), $"Session Manager's history could not be read ({ex.Service} {ex.Operation} answered {ex.ErrorCode}): missing transcripts and unknown ones cannot be told.");
         }
 
+        string? trailNote = null;
+        if (days > HistoryDays)
+        {
+            try
+            {
+                var merged = new Dictionary<string, SessionHistoryEntry>(await trail.SinceAsync(since, cancellationToken), StringComparer.Ordinal);
+                foreach (var (id, session) in sessions)
+                {
+                    merged[id] = session; // Session Manager's own word wins where it has one
+                }
+
+                sessions = merged;
+            }
+            catch (AwsApiException ex)
+            {
+                trailNote = $"CloudTrail's event history could not be read ({ex.Service} {ex.Operation} answered {ex.ErrorCode}): sessions older than {HistoryDays} days are not known.";
+            }
+        }
+
         var items = new List<CoverageItem>();
         foreach (var session in sessions.Values.Where(s => (s.EndedAt ?? s.StartedAt) >= since))
         {
@@ -74,7 +100,7 @@ internal sealed class SessionCoverage(ISessionHistory history, ISessionIndex ind
             {
                 items.Add(Item(null, session, CoverageState.NotRecordedByDesign));
             }
-            else if (session.EndedAt is { } ended && now - ended >= options.Value.GracePeriod)
+            else if ((session.EndedAt ?? session.StartedAt + LongestSession) is { } ended && now - ended >= options.Value.GracePeriod)
             {
                 items.Add(Item(null, session, CoverageState.Missing));
             }
@@ -86,7 +112,7 @@ internal sealed class SessionCoverage(ISessionHistory history, ISessionIndex ind
         var progress = status.Current;
         var note = progress.LastPassAt is null || progress.Pending > 0
             ? $"The index is still reading the bucket ({progress.Pending:N0} transcript(s) to go): a session whose transcript it has not read yet shows as missing until it has."
-            : null;
+            : trailNote;
         return new CoverageReport(now, since, Sorted(items), note);
     }
 

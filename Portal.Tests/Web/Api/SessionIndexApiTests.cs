@@ -34,8 +34,13 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
         await IndexedAsync(carol, all: 7); // every seeded transcript (five, one cut short, one forged), or coverage would call the rest missing
 
         var report = await carol.GetFromJsonAsync<JsonElement>("/api/sessions/coverage");
-        using var badDays = await carol.GetAsync("/api/sessions/coverage?days=31");
+        using var badDays = await carol.GetAsync("/api/sessions/coverage?days=91");
         var modified = await carol.GetFromJsonAsync<JsonElement>("/api/sessions?integrity=modified");
+
+        var ninety = (await carol.GetFromJsonAsync<JsonElement>("/api/sessions/coverage?days=90")).GetProperty("items").EnumerateArray().ToList();
+        var longAgo = ninety.Single(i => i.GetProperty("sessionId").GetString() == Portal.Core.Sandbox.SandboxSeeder.LongAgoSessionId);
+        Assert.Equal(("missing", "SSM-SessionManagerRunShell"), (longAgo.GetProperty("state").GetString(), longAgo.GetProperty("documentName").GetString())); // from CloudTrail alone
+        Assert.DoesNotContain(report.GetProperty("items").EnumerateArray(), i => i.GetProperty("sessionId").GetString() == Portal.Core.Sandbox.SandboxSeeder.LongAgoSessionId);
 
         var items = report.GetProperty("items").EnumerateArray().ToList();
         string State(string id) => items.Single(i => i.GetProperty("sessionId").GetString() == id).GetProperty("state").GetString()!;

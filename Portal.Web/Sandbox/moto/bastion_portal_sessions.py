@@ -11,7 +11,7 @@ against that model, as it does for its own operations.
   another Session document in the account (else InvalidDocument).
 - ResumeSession: an active session (else DoesNotExistException).
 - TerminateSession: ends an active session (Status Terminated, EndDate now); an ended or unknown one is no error.
-- DescribeSessions: State Active (Connected) or History (Terminated), newest first, filters InvokedAfter,
+- DescribeSessions: State Active (Connected) or History (Terminated, ended in the last 30 days), newest first, filters InvokedAfter,
   InvokedBefore, Target, Owner, Status, SessionId and AccessType, MaxResults 1 to 200 and NextToken.
 
 Sessions do not exist in real AWS before they are started, so the sandbox's seeder records ended and live sessions
@@ -158,7 +158,12 @@ def describe_sessions(self):
         if f.get("key") not in _FILTER_KEYS:
             raise JsonRESTError("InvalidFilterKey", f"The filter key {f.get('key')} is not valid.")
 
-    sessions = [s for s in _store(self.current_account, self.region).values() if (s["Status"] in _ACTIVE) == (state == "Active")]
+    # Session Manager keeps the history of ended sessions for 30 days.
+    kept_since = _now() - datetime.timedelta(days=30)
+    sessions = [
+        s for s in _store(self.current_account, self.region).values()
+        if (s["Status"] in _ACTIVE) == (state == "Active") and (s["Status"] in _ACTIVE or (s["EndDate"] or s["StartDate"]) >= kept_since)
+    ]
     for f in filters:
         key, value = f["key"], f.get("value", "")
         if key == "InvokedAfter":

@@ -1,16 +1,19 @@
 """Loaded by the Python that runs the sandbox's moto_server (the portal puts this folder first on PYTHONPATH).
 
-It makes four changes, all for the sandbox and the tests only.
+It makes five changes, all for the sandbox and the tests only.
 
 1. Session Manager's session API (StartSession, ResumeSession, TerminateSession, DescribeSessions), which moto
    lacks: see bastion_portal_sessions.py beside this file.
 
-2. KMS Sign with MessageType DIGEST, which moto signs as if it were a raw message: see bastion_portal_kms.py.
+2. CloudTrail's LookupEvents, made from those sessions (StartSession, TerminateSession): see
+   bastion_portal_cloudtrail.py.
 
-3. ListObjectVersions with a KeyMarker alone lists the keys after it, as S3 does (moto drops the first): see
+3. KMS Sign with MessageType DIGEST, which moto signs as if it were a raw message: see bastion_portal_kms.py.
+
+4. ListObjectVersions with a KeyMarker alone lists the keys after it, as S3 does (moto drops the first): see
    bastion_portal_s3.py.
 
-4. moto evaluates a bucket policy without any request context: a statement with a Condition is applied as if the
+5. moto evaluates a bucket policy without any request context: a statement with a Condition is applied as if the
 condition held. AWS applies it only when it holds. So the TLS-only statement the setup wizard adds to the log
 bucket ("Deny s3:* when aws:SecureTransport is false") makes moto refuse every object read, although the portal
 would reach real S3 over TLS. Here a bucket-policy statement whose condition needs request context moto does not
@@ -57,6 +60,13 @@ try:
     bastion_portal_sessions.install()
 except Exception as error:  # an incompatible moto: run it without sessions, and say so
     print(f"bastion-portal sandbox: no session API ({error!r})", file=sys.stderr)
+
+try:
+    import bastion_portal_cloudtrail
+
+    bastion_portal_cloudtrail.install()
+except Exception as error:  # an incompatible moto: run it without event history, and say so
+    print(f"bastion-portal sandbox: no CloudTrail LookupEvents ({error!r})", file=sys.stderr)
 
 try:
     import bastion_portal_kms
