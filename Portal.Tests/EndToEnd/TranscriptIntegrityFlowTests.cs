@@ -83,6 +83,12 @@ public sealed class TranscriptIntegrityFlowTests(PortalE2EFixture fixture) : ICl
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows.First).ToContainTextAsync("dave-0f1e2d3c4b5a69788");
         await Assertions.Expect(rows.First).ToContainTextAsync("arn:aws:iam::123456789012:user/dave");
+
+        // 90 days: CloudTrail's event history adds a session Session Manager no longer remembers.
+        await carol.GetByTestId("coverage-days").GetByText("90 days").ClickAsync();
+        await Assertions.Expect(carol.GetByTestId("coverage-filter").GetByText("missing (2)")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(rows).ToHaveCountAsync(2); // the missing filter stays on
+        await Assertions.Expect(rows.Last).ToContainTextAsync(Portal.Core.Sandbox.SandboxSeeder.LongAgoSessionId);
         await carol.Context.CloseAsync();
     }
 }
