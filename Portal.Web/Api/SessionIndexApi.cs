@@ -36,6 +36,7 @@ internal static class SessionIndexApi
 
     private static async Task<Results<Ok<SessionQueryPage>, ValidationProblem>> ListAsync(
         ISessionIndex index,
+        Portal.Core.Sessions.Coverage.ISessionCoverage sessionCoverage,
         string? user,
         string? instance,
         DateTimeOffset? from,
@@ -43,6 +44,7 @@ internal static class SessionIndexApi
         string? flag,
         string? text,
         string? integrity,
+        string? coverage,
         string? sort,
         bool? descending,
         int? offset,
@@ -84,6 +86,16 @@ internal static class SessionIndexApi
             }
         }
 
+        var wantedCoverage = Portal.Core.Sessions.Coverage.ISessionCoverage.Parse(coverage);
+        if (!string.IsNullOrEmpty(coverage) && wantedCoverage is null)
+        {
+            errors["coverage"] = ["Filter by recorded, unknown-origin, truncated or modified."];
+        }
+        else if (wantedCoverage is Portal.Core.Sessions.Coverage.CoverageState.Missing or Portal.Core.Sessions.Coverage.CoverageState.NotRecordedByDesign)
+        {
+            errors["coverage"] = ["Those sessions have no transcript to list: GET /api/sessions/coverage lists them."];
+        }
+
         if (text is { Length: > SearchRequest.MaxQueryLength })
         {
             errors["text"] = [$"Text is at most {SearchRequest.MaxQueryLength} characters."];
@@ -104,6 +116,7 @@ internal static class SessionIndexApi
                 Flag = flag,
                 Text = text,
                 Integrity = wantedIntegrity,
+                SessionIds = wantedCoverage is { } state ? await sessionCoverage.SessionIdsAsync(state, cancellationToken) : null,
                 Sort = order,
                 Descending = descending ?? true,
                 Offset = offset ?? 0,

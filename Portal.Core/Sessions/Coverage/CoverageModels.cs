@@ -80,4 +80,12 @@ public interface ISessionCoverage
     /// <summary>Every session Session Manager reports for the last <paramref name="days"/> days, and every transcript no session explains.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="days"/> is not 1 to 90.</exception>
     Task<CoverageReport> GetAsync(int days = 30, CancellationToken cancellationToken = default);
+
+    /// <summary>The ids of the last 30 days' sessions in <paramref name="state"/>, for the sessions list's filter.</summary>
+    async Task<IReadOnlyCollection<string>> SessionIdsAsync(CoverageState state, CancellationToken cancellationToken = default) =>
+        (await GetAsync(30, cancellationToken)).Items.Where(i => i.State == state).Select(i => i.SessionId).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>A state from its name in the API (<c>unknown-origin</c>), or <see langword="null"/>.</summary>
+    static CoverageState? Parse(string? name) =>
+        Enum.GetValues<CoverageState>().Cast<CoverageState?>().FirstOrDefault(s => System.Text.Json.JsonSerializer.Serialize(s!.Value).Trim('"') == name);
 }

@@ -54,7 +54,7 @@ internal sealed class SessionIndex : ISessionIndex
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var where = Filters(command, query.User, query.InstanceId, query.From, query.To, query.Flag, query.Text, query.Integrity);
+        var where = Filters(command, query.User, query.InstanceId, query.From, query.To, query.Flag, query.Text, query.Integrity, query.SessionIds);
         command.CommandText = $"SELECT count(*) FROM sessions s{where}";
         var total = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
 
@@ -642,9 +642,16 @@ internal sealed class SessionIndex : ISessionIndex
     }
 
     /// <summary>The WHERE clause for the list's filters, with its parameters added to <paramref name="command"/>.</summary>
-    private static string Filters(SqliteCommand command, string? user, string? instanceId, DateTimeOffset? from, DateTimeOffset? to, string? flag, string? text, TranscriptIntegrity? integrity)
+    private static string Filters(SqliteCommand command, string? user, string? instanceId, DateTimeOffset? from, DateTimeOffset? to, string? flag, string? text, TranscriptIntegrity? integrity, IReadOnlyCollection<string>? sessionIds = null)
     {
         var conditions = new List<string>();
+        if (sessionIds is not null)
+        {
+            // One parameter however many: SQLite reads the list as JSON.
+            conditions.Add("s.session_id IN (SELECT value FROM json_each($ids))");
+            command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(sessionIds));
+        }
+
         if (integrity is { } wanted)
         {
             conditions.Add("s.integrity = $integrity");

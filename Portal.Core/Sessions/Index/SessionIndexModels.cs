@@ -89,6 +89,9 @@ public sealed record SessionQuery
     /// <summary>Sessions whose transcript is intact, modified or truncated.</summary>
     public TranscriptIntegrity? Integrity { get; init; }
 
+    /// <summary>Only these sessions (those in one coverage state, say); <see langword="null"/> for any.</summary>
+    public IReadOnlyCollection<string>? SessionIds { get; init; }
+
     /// <summary>Sessions whose id, user, instance or commands contain this text (case-insensitive).</summary>
     public string? Text { get; init; }
 

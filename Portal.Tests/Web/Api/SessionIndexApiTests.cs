@@ -37,6 +37,16 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
         using var badDays = await carol.GetAsync("/api/sessions/coverage?days=91");
         var modified = await carol.GetFromJsonAsync<JsonElement>("/api/sessions?integrity=modified");
 
+        var unknown = (await carol.GetFromJsonAsync<JsonElement>("/api/sessions?coverage=unknown-origin")).GetProperty("items").EnumerateArray().ToList();
+        using var noTranscripts = await carol.GetAsync("/api/sessions?coverage=missing");
+        using var badCoverage = await carol.GetAsync("/api/sessions?coverage=lost");
+        Assert.Equal(
+            report.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("state").GetString() == "unknown-origin").Select(i => i.GetProperty("sessionId").GetString()).Order(StringComparer.Ordinal),
+            unknown.Select(i => i.GetProperty("sessionId").GetString()).Order(StringComparer.Ordinal));
+        Assert.NotEmpty(unknown);
+        Assert.Equal(HttpStatusCode.BadRequest, noTranscripts.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badCoverage.StatusCode);
+
         var ninety = (await carol.GetFromJsonAsync<JsonElement>("/api/sessions/coverage?days=90")).GetProperty("items").EnumerateArray().ToList();
         var longAgo = ninety.Single(i => i.GetProperty("sessionId").GetString() == Portal.Core.Sandbox.SandboxSeeder.LongAgoSessionId);
         Assert.Equal(("missing", "SSM-SessionManagerRunShell"), (longAgo.GetProperty("state").GetString(), longAgo.GetProperty("documentName").GetString())); // from CloudTrail alone

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 using Portal.Core.Sessions;
+using Portal.Core.Sessions.Coverage;
 using Portal.Core.Sessions.Index;
 
 namespace Portal.Web.Components.Pages.Sessions;
@@ -14,6 +15,7 @@ public partial class SessionsPage
     private string? _instance;
     private string? _flag;
     private TranscriptIntegrity? _integrity;
+    private CoverageState? _coverage;
     private DateRange? _range;
     private bool _filtered;
     private string? _error;
@@ -26,6 +28,9 @@ public partial class SessionsPage
 
     [Inject]
     private ISessionLogLocation Location { get; set; } = default!;
+
+    [Inject]
+    private ISessionCoverage Coverage { get; set; } = default!;
 
     [Inject]
     private IOptions<SessionFlagOptions> FlagOptions { get; set; } = default!;
@@ -50,6 +55,10 @@ public partial class SessionsPage
     [SupplyParameterFromQuery(Name = "integrity")]
     public string? IntegrityFilter { get; set; }
 
+    /// <summary>The coverage filter from the address (recorded, unknown-origin).</summary>
+    [SupplyParameterFromQuery(Name = "coverage")]
+    public string? CoverageFilter { get; set; }
+
     /// <summary>The text filter from the address.</summary>
     [SupplyParameterFromQuery(Name = "text")]
     public string? TextFilter { get; set; }
@@ -58,6 +67,7 @@ public partial class SessionsPage
     {
         (_user, _instance, _flag, _text) = (UserFilter, InstanceFilter, FlagFilter, TextFilter);
         _integrity = Enum.TryParse<TranscriptIntegrity>(IntegrityFilter, ignoreCase: true, out var integrity) && Enum.IsDefined(integrity) ? integrity : null;
+        _coverage = ISessionCoverage.Parse(CoverageFilter) is CoverageState.Recorded or CoverageState.UnknownOrigin ? ISessionCoverage.Parse(CoverageFilter) : null;
         (_users, _instances) = await Index.FacetsAsync();
         _source = await Location.GetAsync();
     }
@@ -72,6 +82,7 @@ public partial class SessionsPage
             InstanceId = _instance,
             Flag = _flag,
             Integrity = _integrity,
+            SessionIds = _coverage is { } coverage ? await Coverage.SessionIdsAsync(coverage, cancellationToken) : null,
             From = _range?.Start is { } start ? new DateTimeOffset(start.Date, TimeZoneInfo.Local.GetUtcOffset(start.Date)) : null,
             To = _range?.End is { } end ? new DateTimeOffset(end.Date.AddDays(1), TimeZoneInfo.Local.GetUtcOffset(end.Date)) : null,
             Sort = sort?.SortBy switch
@@ -86,7 +97,7 @@ public partial class SessionsPage
             Offset = state.Page * state.PageSize,
             Limit = Math.Min(state.PageSize, SessionQuery.MaxLimit),
         };
-        _filtered = query.Text is { Length: > 0 } || query.User is not null || query.InstanceId is not null || query.Flag is not null || query.Integrity is not null || query.From is not null;
+        _filtered = query.Text is { Length: > 0 } || query.User is not null || query.InstanceId is not null || query.Flag is not null || query.Integrity is not null || query.SessionIds is not null || query.From is not null;
         var page = await Index.QueryAsync(query, cancellationToken);
         _error = null;
         return new GridData<SessionSummary> { Items = page.Items, TotalItems = page.Total };
@@ -123,6 +134,12 @@ public partial class SessionsPage
     private Task IntegrityChangedAsync(TranscriptIntegrity? integrity)
     {
         _integrity = integrity;
+        return ReloadAsync();
+    }
+
+    private Task CoverageChangedAsync(CoverageState? coverage)
+    {
+        _coverage = coverage;
         return ReloadAsync();
     }
 
