@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Portal.Core.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -37,18 +38,9 @@ internal sealed partial class AccessMaintenance(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // The database is migrated while the host starts; the first pass waits for that.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        await using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        if (!await lifetime.WaitForStartAsync(stoppingToken))
         {
-            try
-            {
-                await started.Task;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            return;
         }
 
         var nextReconcile = DateTimeOffset.MinValue;

@@ -7,9 +7,9 @@ namespace Portal.Tests.Web.Components;
 public sealed class NavMenuTests : PortalBunitContext
 {
     [Theory]
-    [InlineData("Admin", "dashboard,sessions,search,coverage,access,live-sessions,setup,audit,tokens")]
+    [InlineData("Admin", "dashboard,sessions,search,coverage,integrity,access,live-sessions,setup,audit,tokens")]
     [InlineData("Approver", "dashboard,access,live-sessions")]
-    [InlineData("Auditor", "dashboard,sessions,search,coverage,live-sessions,audit")]
+    [InlineData("Auditor", "dashboard,sessions,search,coverage,integrity,live-sessions,audit")]
     [InlineData("Requester", "dashboard,access")]
     public void Render_ForRole_ShowsOnlyItsLinks(string role, string expected)
     {
