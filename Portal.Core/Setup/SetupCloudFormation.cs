@@ -55,6 +55,8 @@ public static class SetupCloudFormation
                 ["Name"] = SessionPreferences.DocumentName,
                 ["DocumentType"] = "Session",
                 ["DocumentFormat"] = "JSON",
+                // A named document cannot be replaced in place: a change of preferences becomes its new version.
+                ["UpdateMethod"] = "NewVersion",
                 ["Content"] = JsonNode.Parse(documents.PreferencesDocument),
             }),
             ["LoginTopic"] = Resource("AWS::SNS::Topic", new JsonObject
@@ -133,7 +135,8 @@ public static class SetupCloudFormation
         {
             ["AWSTemplateFormatVersion"] = "2010-09-09",
             ["Description"] = $"Session Manager logging and login notices for the bastions {string.Join(", ", settings.BastionInstanceIds)}, exported by the Bastion Portal. "
-                + "For an account where the plan shows these resources missing: a stack does not adopt existing ones.",
+                + "For an account where the plan shows these resources missing: a stack does not adopt existing ones. "
+                + "It names IAM resources, so create it with --capabilities CAPABILITY_NAMED_IAM.",
             ["Resources"] = resources,
             ["Outputs"] = outputs,
         };

@@ -46,7 +46,8 @@ internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetu
             try
             {
                 // Read again right before changing: what an earlier step did, or someone else, is taken into account.
-                var found = await step.InspectAsync(context, cancellationToken);
+                var stepContext = progress is null ? context : context with { Progress = new StepProgress(step.Name, progress) };
+                var found = await step.InspectAsync(stepContext, cancellationToken);
                 foreach (var change in found.Changes)
                 {
                     progress?.Report(new SetupProgress(step.Name, change.Change.Description));
@@ -78,5 +79,11 @@ internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetu
 
         var caller = await environment.GetCallerIdentityAsync(cancellationToken);
         return new SetupContext(settings, new SetupDocuments(settings, caller.Region, caller.Account) { PortalPrincipalArn = caller.Arn });
+    }
+
+    /// <summary>A step's own progress lines, passed on as they come under the step's name.</summary>
+    private sealed class StepProgress(string step, IProgress<SetupProgress> target) : IProgress<string>
+    {
+        public void Report(string value) => target.Report(new SetupProgress(step, value));
     }
 }

@@ -24,7 +24,7 @@ public static class SetupExport
             .AppendLine(CultureInfo.InvariantCulture, $"# Session Manager setup for account {plan.AccountId} in {plan.Region}, exported by the Bastion Portal at {exportedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z.")
             .AppendLine("# The commands make the changes the portal's plan listed then; documents are written beside the script first.")
             .AppendLine("set -euo pipefail")
-            .AppendLine(CultureInfo.InvariantCulture, $"export AWS_REGION={plan.Region}")
+            .AppendLine(CultureInfo.InvariantCulture, $"export AWS_REGION={plan.Region} AWS_DEFAULT_REGION={plan.Region} AWS_PAGER=\"\"  # the AWS CLI v1 reads only the second")
             .AppendLine("cd \"$(dirname \"$0\")\"");
         var number = 0;
         foreach (var step in plan.Steps)

@@ -53,7 +53,11 @@ public sealed record StepResult(string Name, StepOutcome Outcome, IReadOnlyList<
 /// <summary>Where the settings are applied: the account and region, from STS and configuration.</summary>
 /// <param name="Settings">The validated settings.</param>
 /// <param name="Documents">The documents for that account and region.</param>
-public sealed record SetupContext(SetupSettings Settings, SetupDocuments Documents);
+public sealed record SetupContext(SetupSettings Settings, SetupDocuments Documents)
+{
+    /// <summary>Where a change that takes a while (waiting for IAM to propagate) says how it is going, during an apply.</summary>
+    public IProgress<string>? Progress { get; init; }
+}
 
 /// <summary>What the last verify found.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<SetupStatus>))]

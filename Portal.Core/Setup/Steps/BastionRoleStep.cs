@@ -10,7 +10,7 @@ namespace Portal.Core.Setup.Steps;
 /// (write transcripts under the prefix, nothing else), its instance profile, and the profile on every bastion. A
 /// bastion that already has another profile keeps it unless the Admin confirmed the replacement.
 /// </summary>
-internal sealed class BastionRoleStep(IIamClient iam, IAmazonEC2 ec2) : ISetupStep
+internal sealed class BastionRoleStep(IIamClient iam, IAmazonEC2 ec2, TimeProvider time) : ISetupStep
 {
     /// <summary>The AWS managed policy the SSM agent needs.</summary>
     internal const string CorePolicyName = "AmazonSSMManagedInstanceCore";
@@ -107,8 +107,8 @@ internal sealed class BastionRoleStep(IIamClient iam, IAmazonEC2 ec2) : ISetupSt
             {
                 current.Add($"{instance} has no instance profile.");
                 changes.Add(new(
-                    new($"Give {instance} the instance profile {profileName}.", $"aws ec2 associate-iam-instance-profile --instance-id {instance} --iam-instance-profile Name={profileName}"),
-                    ct => WhenProfileIsKnownAsync(() => Ec2("AssociateIamInstanceProfile", () => ec2.AssociateIamInstanceProfileAsync(
+                    new($"Give {instance} the instance profile {profileName}.", WhenKnownByEc2($"aws ec2 associate-iam-instance-profile --instance-id {instance} --iam-instance-profile Name={profileName}")),
+                    ct => WhenProfileIsKnownAsync(profileName, context.Progress, time, () => Ec2("AssociateIamInstanceProfile", () => ec2.AssociateIamInstanceProfileAsync(
                         new AssociateIamInstanceProfileRequest { InstanceId = instance, IamInstanceProfile = new IamInstanceProfileSpecification { Name = profileName } },
                         ct)), ct)));
             }
@@ -120,8 +120,8 @@ internal sealed class BastionRoleStep(IIamClient iam, IAmazonEC2 ec2) : ISetupSt
             {
                 current.Add($"{instance} has another instance profile, {association.IamInstanceProfile?.Arn}; it will be replaced, as confirmed.");
                 changes.Add(new(
-                    new($"Replace {instance}'s instance profile {association.IamInstanceProfile?.Arn} with {profileName}.", $"aws ec2 replace-iam-instance-profile-association --association-id {association.AssociationId} --iam-instance-profile Name={profileName}"),
-                    ct => WhenProfileIsKnownAsync(() => Ec2("ReplaceIamInstanceProfileAssociation", () => ec2.ReplaceIamInstanceProfileAssociationAsync(
+                    new($"Replace {instance}'s instance profile {association.IamInstanceProfile?.Arn} with {profileName}.", WhenKnownByEc2($"aws ec2 replace-iam-instance-profile-association --association-id {association.AssociationId} --iam-instance-profile Name={profileName}")),
+                    ct => WhenProfileIsKnownAsync(profileName, context.Progress, time, () => Ec2("ReplaceIamInstanceProfileAssociation", () => ec2.ReplaceIamInstanceProfileAssociationAsync(
                         new ReplaceIamInstanceProfileAssociationRequest { AssociationId = association.AssociationId, IamInstanceProfile = new IamInstanceProfileSpecification { Name = profileName } },
                         ct)), ct)));
             }
@@ -144,25 +144,53 @@ internal sealed class BastionRoleStep(IIamClient iam, IAmazonEC2 ec2) : ISetupSt
             return response.IamInstanceProfileAssociations?.FirstOrDefault(a => a.State?.Value is null or "associated" or "associating");
         });
 
+    /// <summary>How long apply waits for EC2 to learn of a new instance profile: IAM's changes often take minutes to reach it.</summary>
+    internal static readonly TimeSpan PropagationWait = TimeSpan.FromMinutes(3);
+
     /// <summary>
-    /// EC2 learns of a new instance profile a few seconds after IAM made it and refuses it until then
-    /// (InvalidParameterValue): the call is tried again for up to 20 seconds.
+    /// EC2 learns of an instance profile some time after IAM made it, and until then refuses it (InvalidParameterValue,
+    /// "Invalid IAM Instance Profile name"). Only that refusal is tried again, after 2, 4, 8, 16 and then every 30
+    /// seconds for up to <see cref="PropagationWait"/>, each wait reported; then the step fails saying so, and a new
+    /// apply resumes from there.
     /// </summary>
-    private static async Task WhenProfileIsKnownAsync(Func<Task> call, CancellationToken cancellationToken)
+    internal static async Task WhenProfileIsKnownAsync(string profileName, IProgress<string>? progress, TimeProvider time, Func<Task> call, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var started = time.GetUtcNow();
+        var wait = TimeSpan.FromSeconds(2);
+        while (true)
         {
             try
             {
                 await call();
                 return;
             }
-            catch (AwsApiException ex) when (ex.ErrorCode == "InvalidParameterValue" && attempt < 10)
+            catch (AwsApiException ex) when (ex.ErrorCode == "InvalidParameterValue" && ex.AwsMessage.Contains("Invalid IAM Instance Profile", StringComparison.OrdinalIgnoreCase))
             {
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                var waited = time.GetUtcNow() - started;
+                if (waited + wait > PropagationWait)
+                {
+                    throw new AwsApiException(ex.Service, ex.Operation, "InstanceProfileStillPropagating", $"EC2 still does not know the instance profile {profileName} after {waited.TotalMinutes:0.#} minutes: IAM is still propagating it. Apply again in a few minutes; it resumes from here.", ex.StatusCode, ex.RequestId, ex);
+                }
+
+                progress?.Report($"EC2 does not know the instance profile {profileName} yet (IAM is still propagating it); trying again in {wait.TotalSeconds:0} s.");
+                await Task.Delay(wait, time, cancellationToken);
+                wait = TimeSpan.FromSeconds(Math.Min(30, wait.TotalSeconds * 2));
             }
         }
     }
+
+    /// <summary>
+    /// The command, tried again in the exported script while EC2 does not know a profile IAM made moments ago (its
+    /// error names an "Invalid IAM Instance Profile"), every 10 s for up to 3 minutes; any other error stops the script.
+    /// </summary>
+    internal static string WhenKnownByEc2(string command) =>
+        "for attempt in $(seq 1 18); do\n"
+        + $"  if out=$({command} 2>&1); then echo \"$out\"; break; fi\n"
+        + "  case \"$out\" in *'Invalid IAM Instance Profile'*) ;; *) echo \"$out\" >&2; exit 1 ;; esac\n"
+        + "  if [ \"$attempt\" = 18 ]; then echo 'EC2 still does not know the instance profile after 3 minutes (IAM propagation): run this script again.' >&2; exit 1; fi\n"
+        + "  echo 'EC2 does not know the new instance profile yet (IAM takes a while to propagate); trying again in 10 s.' >&2\n"
+        + "  sleep 10\n"
+        + "done";
 
     private static Task<T> Ec2<T>(string operation, Func<Task<T>> call) => AwsSdkCall.RunAsync("ec2", operation, call);
 }

@@ -35,13 +35,15 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
         {
             ["topic-policy.json"] = merged,
             ["event-pattern.json"] = SetupDocuments.LoginEventPattern,
-            ["input-transformer.json"] = InputTransformerJson(documents.LoginNoticeTarget.InputTransformer!),
+            ["targets.json"] = TargetsJson(documents.LoginNoticeTarget),
+            // JSON, not shorthand: a display name may hold the quotes and commas shorthand parses.
+            ["topic-attributes.json"] = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["DisplayName"] = settings.TopicDisplayName }, Indented),
         };
         if (!exists)
         {
             current.Add($"No topic {topic}.");
             changes.Add(new(
-                new($"Create the topic {topic} ({settings.TopicDisplayName}).", $"aws sns create-topic --name {topic} --attributes {SetupExport.ShellQuote($"DisplayName={settings.TopicDisplayName}")}"),
+                new($"Create the topic {topic} ({settings.TopicDisplayName}).", $"aws sns create-topic --name {topic} --attributes file://topic-attributes.json"),
                 ct => sns.CreateTopicAsync(topic, [new("DisplayName", settings.TopicDisplayName)], ct)));
         }
         else
@@ -105,7 +107,7 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
         if (!targets.Any(t => SameTarget(t, wanted)))
         {
             changes.Add(new(
-                new($"Send the rule's events to the topic as one sentence each (who, what, which instance, when, which session).", $"aws events put-targets --rule {settings.RuleName} --targets Id={wanted.Id},Arn={topicArn},InputTransformer=file://input-transformer.json"),
+                new($"Send the rule's events to the topic as one sentence each (who, what, which instance, when, which session).", $"aws events put-targets --rule {settings.RuleName} --targets file://targets.json"),
                 ct => events.PutTargetsAsync(settings.RuleName, [wanted], ct)));
         }
         else
@@ -163,6 +165,12 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
 
     private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    private static string InputTransformerJson(EventInputTransformer transformer) =>
-        System.Text.Json.JsonSerializer.Serialize(new { transformer.InputPathsMap, transformer.InputTemplate }, Indented);
+    /// <summary>
+    /// The whole targets list as PutTargets takes it: the CLI reads <c>file://</c> only as a whole parameter's value, so
+    /// the input transformer cannot be a file inside shorthand.
+    /// </summary>
+    private static string TargetsJson(EventTarget target) =>
+        System.Text.Json.JsonSerializer.Serialize(
+            new[] { new { target.Id, target.Arn, InputTransformer = new { target.InputTransformer!.InputPathsMap, target.InputTransformer.InputTemplate } } },
+            Indented);
 }
