@@ -88,7 +88,7 @@ internal sealed partial class PortalNotifications(
             await sns.PublishAsync(
                 topic,
                 link is null ? text : $"{text}\n\nIn the portal: {link}",
-                "Bastion Portal: " + (text.Length <= 80 ? text : text[..77] + "..."),
+                MailSubject(text),
                 new Dictionary<string, string> { ["audience"] = kind, [kind] = audience[(kind.Length + 1)..] },
                 cancellationToken);
         }
@@ -96,6 +96,38 @@ internal sealed partial class PortalNotifications(
         {
             LogMailFailed(logger, topic, ex.ErrorCode);
         }
+    }
+
+    /// <summary>
+    /// A mail subject SNS accepts from a notice's text (which holds a requester's free text): ASCII only, no line
+    /// breaks or control characters, under 100 characters. Other characters are left out, whole text elements at a
+    /// time; what is left is cut at 80.
+    /// </summary>
+    internal static string MailSubject(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var kept = new System.Text.StringBuilder(Math.Min(text.Length, 200));
+        var elements = System.Globalization.StringInfo.GetTextElementEnumerator(text);
+        while (elements.MoveNext() && kept.Length <= 200)
+        {
+            var element = elements.GetTextElement();
+            var space = element.All(ch => char.IsWhiteSpace(ch) || char.IsControl(ch)); // "\r\n" is one text element
+            if (space)
+            {
+                if (kept.Length > 0 && kept[^1] != ' ')
+                {
+                    kept.Append(' ');
+                }
+            }
+            else if (element is [var c and > ' ' and <= '~'])
+            {
+                kept.Append(c);
+            }
+        }
+
+        var subject = kept.ToString().Trim();
+        subject = subject.Length <= 80 ? subject : subject[..77].TrimEnd() + "...";
+        return subject.Length == 0 ? "Bastion Portal notice" : "Bastion Portal: " + subject;
     }
 
     public async Task<IReadOnlyList<Notice>> ForAsync(string person, IReadOnlyCollection<string> roles, int take = 20, CancellationToken cancellationToken = default)

@@ -180,6 +180,7 @@ public static class SetupCloudFormation
                 ["Status"] = "Enabled",
                 ["Prefix"] = $"{SetupSettings.KeyPrefix}/",
                 ["ExpirationInDays"] = days,
+                ["AbortIncompleteMultipartUpload"] = new JsonObject { ["DaysAfterInitiation"] = LogBucketStep.AbortUploadsAfterDays },
             };
             if (settings.Versioning)
             {

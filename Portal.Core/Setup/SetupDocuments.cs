@@ -81,6 +81,9 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
     /// <summary>The SNS topic's ARN.</summary>
     public string TopicArn => $"arn:{Partition}:sns:{Region}:{AccountId}:{Settings.TopicName}";
 
+    /// <summary>The ARN of the trail the wizard creates (with <see cref="SetupSettings.CreateTrailIfMissing"/>).</summary>
+    public string TrailArn => $"arn:{Partition}:cloudtrail:{Region}:{AccountId}:trail/{Settings.TrailName}";
+
     /// <summary>The preferences document's ARN.</summary>
     public string PreferencesDocumentArn => $"arn:{Partition}:ssm:{Region}:{AccountId}:document/{SessionPreferences.DocumentName}";
 
@@ -93,21 +96,22 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
 
     /// <summary>
     /// What a trail the wizard creates needs from the log bucket (with <see cref="SetupSettings.CreateTrailIfMissing"/>):
-    /// CloudTrail checks the bucket's ACL and writes under <c>AWSLogs/&lt;account&gt;/</c>, for this account's trails only.
+    /// CloudTrail checks the bucket's ACL and writes under <c>AWSLogs/&lt;account&gt;/</c>, for the wizard's trail only
+    /// (<c>aws:SourceArn</c>, as AWS's examples have it).
     /// </summary>
     public IReadOnlyList<PolicyStatement> CloudTrailStatements =>
     [
         new("PortalCloudTrailAclCheck", "Allow", ["s3:GetBucketAcl"], [BucketArn])
         {
             Principal = PolicyStatement.Services("cloudtrail.amazonaws.com"),
-            Condition = Conditions("StringEquals", "aws:SourceAccount", AccountId),
+            Condition = Conditions("StringEquals", "aws:SourceArn", TrailArn),
         },
         new("PortalCloudTrailWrite", "Allow", ["s3:PutObject"], [$"{BucketArn}/AWSLogs/{AccountId}/*"])
         {
             Principal = PolicyStatement.Services("cloudtrail.amazonaws.com"),
             Condition = new Dictionary<string, IReadOnlyDictionary<string, object>>
             {
-                ["StringEquals"] = new Dictionary<string, object> { ["s3:x-amz-acl"] = "bucket-owner-full-control", ["aws:SourceAccount"] = AccountId },
+                ["StringEquals"] = new Dictionary<string, object> { ["s3:x-amz-acl"] = "bucket-owner-full-control", ["aws:SourceArn"] = TrailArn },
             },
         },
     ];

@@ -86,9 +86,9 @@ public static partial class SetupSettingsValidator
             Add(nameof(settings.IdleSessionTimeoutMinutes), "Session Manager allows an idle timeout of 1 to 60 minutes.");
         }
 
-        if (settings.MaxSessionDurationMinutes is < 1 or > 1440)
+        if (!MaxSessionDuration().IsMatch(settings.MaxSessionDurationMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture)))
         {
-            Add(nameof(settings.MaxSessionDurationMinutes), "Session Manager allows a maximum session duration of 1 to 1,440 minutes.");
+            Add(nameof(settings.MaxSessionDurationMinutes), "Session Manager takes a maximum session duration of 1 to 999 minutes, 1000 to 1039, 1100 to 1139, 1200 to 1239, 1300 to 1339, 1400 to 1439 or 1440 (its API's pattern; it refuses 1045, say).");
         }
 
         if (settings.TopicName is null || !TopicName().IsMatch(settings.TopicName))
@@ -200,6 +200,10 @@ public static partial class SetupSettingsValidator
 
     [GeneratedRegex("^alias/[A-Za-z0-9/_-]{1,250}$", RegexOptions.CultureInvariant)]
     private static partial Regex KeyAlias();
+
+    /// <summary>MaxSessionDuration's pattern in SSM's API model (Session document preferences), as AWS checks it.</summary>
+    [GeneratedRegex(@"^([1-9]|[1-9][0-9]|[1-9][0-9][0-9]|1[0-4][0-3][0-9]|1440)\z", RegexOptions.CultureInvariant)]
+    private static partial Regex MaxSessionDuration();
 
     [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex RuleName();

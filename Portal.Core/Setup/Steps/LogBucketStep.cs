@@ -19,6 +19,9 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
     /// <summary>The lifecycle rule the wizard owns; other rules on the bucket are kept.</summary>
     internal const string RetentionRuleId = "portal-transcript-retention";
 
+    /// <summary>Days after which the retention rule removes the parts of a multipart upload that never completed.</summary>
+    internal const int AbortUploadsAfterDays = 7;
+
     public string Name => "logBucket";
 
     public string Title => "Log bucket";
@@ -194,7 +197,9 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
                 current.Add(ours?.Expiration?.Days is { } kept ? $"Transcripts expire after {kept} days." : "Transcripts are kept for ever.");
             }
 
-            if (ours is not { Status.Value: "Enabled", Expiration.Days: var d } || d != days || PrefixOf(ours) != $"{SetupSettings.KeyPrefix}/")
+            if (ours is not { Status.Value: "Enabled", Expiration.Days: var d } || d != days || PrefixOf(ours) != $"{SetupSettings.KeyPrefix}/"
+                || ours.AbortIncompleteMultipartUpload?.DaysAfterInitiation != AbortUploadsAfterDays
+                || (settings.Versioning && ours.NoncurrentVersionExpiration?.NoncurrentDays != days))
             {
                 var wanted = new LifecycleRule
                 {
@@ -203,13 +208,15 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
                     Filter = new LifecycleFilter { Prefix = $"{SetupSettings.KeyPrefix}/" },
                     Expiration = new LifecycleRuleExpiration { Days = days },
                     NoncurrentVersionExpiration = settings.Versioning ? new LifecycleRuleNoncurrentVersionExpiration { NoncurrentDays = days } : null,
+                    // The agent uploads a large transcript in parts; parts of an upload that never completed cost until removed.
+                    AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = AbortUploadsAfterDays },
                 };
                 var all = rules.Where(r => r.Id != RetentionRuleId).Append(wanted).ToList();
                 documents["lifecycle.json"] = LifecycleJson(all);
                 changes.Add(new(
                     new(
                         all.Count == 1
-                            ? $"Expire transcripts under {SetupSettings.KeyPrefix}/ after {days} days."
+                            ? $"Expire transcripts under {SetupSettings.KeyPrefix}/ after {days} days, and uploads left incomplete after {AbortUploadsAfterDays}."
                             : $"Expire transcripts under {SetupSettings.KeyPrefix}/ after {days} days, keeping the bucket's {all.Count - 1} other lifecycle rule(s) (apply keeps them whole; lifecycle.json shows only their ids, prefixes and expirations, so check it before running the command by hand).",
                         $"aws s3api put-bucket-lifecycle-configuration --bucket {bucket} --lifecycle-configuration file://lifecycle.json"),
                     ct => Run("PutBucketLifecycleConfiguration", () => s3.PutLifecycleConfigurationAsync(
@@ -232,6 +239,7 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
                 Filter = new { Prefix = PrefixOf(r) ?? string.Empty },
                 Expiration = r.Expiration?.Days is { } days ? new { Days = days } : null,
                 NoncurrentVersionExpiration = r.NoncurrentVersionExpiration?.NoncurrentDays is { } noncurrent ? new { NoncurrentDays = noncurrent } : null,
+                AbortIncompleteMultipartUpload = r.AbortIncompleteMultipartUpload?.DaysAfterInitiation is { } abort ? new { DaysAfterInitiation = abort } : null,
             }),
         },
         Indented);

@@ -100,4 +100,18 @@ public sealed class SetupSettingsValidatorTests
         Assert.Equal([nameof(SetupSettings.KmsKeyArn)], SetupSettingsValidator.Validate(Good with { KmsKeyArn = key }).Keys);
         Assert.Equal([nameof(SetupSettings.BastionInstanceIds)], SetupSettingsValidator.Validate(Good with { BastionInstanceIds = [] }).Keys);
     }
+
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(999, true)]
+    [InlineData(1000, true)]
+    [InlineData(1039, true)]
+    [InlineData(1045, false)] // SSM's pattern refuses it, though it is within 1,440
+    [InlineData(1199, false)]
+    [InlineData(1439, true)]
+    [InlineData(1440, true)]
+    [InlineData(1441, false)]
+    [InlineData(0, false)]
+    public void Validate_MaxSessionDuration_AsSsmsApiPatternHasIt(int minutes, bool valid) =>
+        Assert.Equal(valid, !SetupSettingsValidator.Validate(Good with { MaxSessionDurationMinutes = minutes }).ContainsKey(nameof(SetupSettings.MaxSessionDurationMinutes)));
 }

@@ -63,6 +63,10 @@ public sealed class SetupApiTests(MotoServerFixture moto) : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var badErrors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.Equal(["bastionInstanceIds", "bucketName", "notificationEmails"], badErrors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        using var duration = await alice.PostAsJsonAsync("/api/setup/plan", new { bastionInstanceId = "i-0123456789abcdef0", bucketName = "session-logs", topicName = "t", notificationEmails = new[] { "ops@example.com" }, maxSessionDurationMinutes = 1045 });
+        Assert.Equal(HttpStatusCode.BadRequest, duration.StatusCode);
+        Assert.Equal(["maxSessionDurationMinutes"], (await duration.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name));
     }
 
     [Theory]
