@@ -64,9 +64,19 @@ public sealed class AwsApiException : Exception
     /// <summary>The AWS request id, when a response arrived.</summary>
     public string? RequestId { get; }
 
-    /// <summary>True for throttling and server errors, which are worth another try.</summary>
+    /// <summary>
+    /// True for throttling, timeouts and server errors, which are worth another try, as the AWS SDKs' standard retry
+    /// mode has them (SNS throttles with <c>Throttled</c> and HTTP 429).
+    /// </summary>
     public bool IsRetryable =>
-        StatusCode is >= HttpStatusCode.InternalServerError
-        || ErrorCode is "Throttling" or "ThrottlingException" or "TooManyRequestsException" or "RequestLimitExceeded"
-            or "RequestThrottled" or "SlowDown" or "ServiceUnavailable" or "InternalFailure" or "InternalError";
+        StatusCode is >= HttpStatusCode.InternalServerError or HttpStatusCode.TooManyRequests
+        || ErrorCode is "Throttling" or "ThrottlingException" or "ThrottledException" or "Throttled" or "TooManyRequestsException"
+            or "RequestLimitExceeded" or "RequestThrottled" or "RequestThrottledException" or "ProvisionedThroughputExceededException"
+            or "BandwidthLimitExceeded" or "EC2ThrottledException" or "SlowDown" or "ServiceUnavailable" or "InternalFailure"
+            or "InternalError" or "RequestTimeout" or "RequestTimeoutException" or "PriorRequestNotComplete";
+
+    /// <summary>An error AWS gives when the request's signing time is too far from its own clock.</summary>
+    public bool IsClockSkew =>
+        ErrorCode is "RequestTimeTooSkewed" or "RequestExpired" or "InvalidSignatureException" or "SignatureDoesNotMatch"
+            or "AuthFailure" or "RequestInTheFuture";
 }

@@ -6,8 +6,9 @@ using Portal.Core.Aws.Signing;
 namespace Portal.Core.Aws.Protocols;
 
 /// <summary>
-/// Sends one signed request to an AWS endpoint, retrying throttling, 5xx and network failures with full-jitter
-/// exponential backoff, and turns an error response into an <see cref="AwsApiException"/>.
+/// Sends one signed request to an AWS endpoint, retrying throttling, timeouts, 5xx and network failures with
+/// full-jitter exponential backoff, correcting its clock when AWS says the signature's time is off (from the response's
+/// <c>Date</c>, as the SDKs do), and turns an error response into an <see cref="AwsApiException"/>.
 /// </summary>
 internal sealed partial class AwsRequestSender(
     HttpClient http,
@@ -20,6 +21,14 @@ internal sealed partial class AwsRequestSender(
 
     private static readonly TimeSpan BaseDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>A skew AWS tolerates: signatures are valid 5 minutes either side; a smaller gap is not the cause.</summary>
+    private static readonly TimeSpan SkewTolerance = TimeSpan.FromMinutes(4);
+
+    private long _clockOffsetTicks;
+
+    /// <summary>How far AWS's clock is ahead of this machine's, as last learnt from a clock-skew error.</summary>
+    internal TimeSpan ClockOffset => TimeSpan.FromTicks(Interlocked.Read(ref _clockOffsetTicks));
 
     public async Task<string> SendAsync(
         AwsServiceEndpoint endpoint,
@@ -44,7 +53,7 @@ internal sealed partial class AwsRequestSender(
                 }
 
                 var creds = await credentials.GetCredentialsAsync(cancellationToken);
-                SigV4Signer.Sign(request, body, creds, endpoint.SigningRegion, endpoint.Service, time.GetUtcNow());
+                SigV4Signer.Sign(request, body, creds, endpoint.SigningRegion, endpoint.Service, time.GetUtcNow() + ClockOffset);
 
                 using var response = await http.SendAsync(request, cancellationToken);
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -56,6 +65,11 @@ internal sealed partial class AwsRequestSender(
                 var (code, message, requestId) = parseError(response.StatusCode, text);
                 requestId ??= response.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.FirstOrDefault() : null;
                 failure = new AwsApiException(endpoint.Service, operation, code, message, response.StatusCode, requestId);
+                if (failure.IsClockSkew && attempt < MaxAttempts && CorrectClock(response.Headers.Date))
+                {
+                    LogClockCorrected(logger, endpoint.Service, operation, failure.ErrorCode, ClockOffset.TotalSeconds);
+                    continue; // signed again at AWS's time, at once
+                }
             }
             catch (HttpRequestException ex)
             {
@@ -78,6 +92,27 @@ internal sealed partial class AwsRequestSender(
         }
     }
 
+    /// <summary>
+    /// Takes AWS's clock from a response's <c>Date</c> when it is further from this machine's (as corrected so far) than
+    /// AWS tolerates; false when there is no date or the gap is not the cause.
+    /// </summary>
+    private bool CorrectClock(DateTimeOffset? serverDate)
+    {
+        if (serverDate is not { } server)
+        {
+            return false;
+        }
+
+        var offset = server - time.GetUtcNow();
+        if ((offset - ClockOffset).Duration() < SkewTolerance)
+        {
+            return false;
+        }
+
+        Interlocked.Exchange(ref _clockOffsetTicks, offset.Ticks);
+        return true;
+    }
+
     /// <summary>Full jitter: a random wait between zero and the capped exponential step.</summary>
     internal static TimeSpan Backoff(int attempt)
     {
@@ -87,6 +122,9 @@ internal sealed partial class AwsRequestSender(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "AWS {Service} {Operation} failed with {ErrorCode} (request {RequestId}) after {Attempts} attempt(s)")]
     private static partial void LogFailed(ILogger logger, string service, string operation, string errorCode, string? requestId, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "AWS {Service} {Operation} answered {ErrorCode}: this machine's clock is {OffsetSeconds:F0} s off AWS's; signing with AWS's time from now on")]
+    private static partial void LogClockCorrected(ILogger logger, string service, string operation, string errorCode, double offsetSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "AWS {Service} {Operation} answered {ErrorCode}; attempt {Attempt} is retried in {DelayMs:F0} ms")]
     private static partial void LogRetrying(ILogger logger, string service, string operation, string errorCode, int attempt, double delayMs);

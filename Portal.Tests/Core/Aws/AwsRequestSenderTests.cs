@@ -11,6 +11,8 @@ public sealed class AwsRequestSenderTests
 {
     private static readonly AwsServiceEndpoint Endpoint = new("iam", new Uri("https://iam.example.test/"), "us-east-1");
 
+    private static readonly DateTimeOffset Start = new(2026, 11, 27, 0, 0, 0, TimeSpan.Zero);
+
     [Fact]
     public async Task SendAsync_WhenThrottledThenOk_RetriesAndReturnsBody()
     {
@@ -24,6 +26,51 @@ public sealed class AwsRequestSenderTests
 
         Assert.Equal("<ok/>", body);
         Assert.Equal(3, handler.Calls);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.TooManyRequests, "Throttled")] // SNS
+    [InlineData(HttpStatusCode.BadRequest, "RequestTimeout")]
+    [InlineData(HttpStatusCode.BadRequest, "PriorRequestNotComplete")]
+    public async Task SendAsync_RetriesWhatTheSdksRetry(HttpStatusCode status, string code)
+    {
+        var handler = new ScriptedHandler(Respond(status, ErrorXml(code, "Try again")), Respond(HttpStatusCode.OK, "<ok/>"));
+        var (sender, time) = Create(handler);
+
+        var body = await RunAdvancingAsync(time, sender.SendAsync(Endpoint, "Publish", [], "text/plain", new Dictionary<string, string>(), AwsQueryClient.ParseError, default));
+
+        Assert.Equal(("<ok/>", 2), (body, handler.Calls));
+    }
+
+    [Fact]
+    public async Task SendAsync_WhenAwsSaysTheClockIsOff_SignsAgainAtAwsTime_AndKeepsDoingSo()
+    {
+        var time = new FakeTimeProvider(Start);
+        var aws = Start.AddMinutes(17);
+        var handler = new ScriptedHandler(
+            Respond(HttpStatusCode.Forbidden, ErrorXml("SignatureDoesNotMatch", "Signature expired: 20261127T000000Z is now earlier than 20261127T001200Z"), aws),
+            Respond(HttpStatusCode.OK, "<ok/>", aws),
+            Respond(HttpStatusCode.OK, "<ok/>", aws));
+        var (sender, _) = Create(handler, time);
+
+        await sender.SendAsync(Endpoint, "ListUsers", [], "text/plain", new Dictionary<string, string>(), AwsQueryClient.ParseError, default);
+        await sender.SendAsync(Endpoint, "ListUsers", [], "text/plain", new Dictionary<string, string>(), AwsQueryClient.ParseError, default);
+
+        Assert.Equal(3, handler.Calls); // no backoff wait: the fake clock never moved
+        Assert.Equal(["20261127T000000Z", "20261127T001700Z", "20261127T001700Z"], handler.Dates);
+        Assert.Equal(TimeSpan.FromMinutes(17), sender.ClockOffset);
+    }
+
+    [Fact]
+    public async Task SendAsync_WhenTheSignatureIsWrongButTheClockRight_FailsWithoutRetry()
+    {
+        var handler = new ScriptedHandler(Respond(HttpStatusCode.Forbidden, ErrorXml("SignatureDoesNotMatch", "The request signature we calculated does not match"), Start.AddSeconds(30)));
+        var (sender, _) = Create(handler);
+
+        var error = await Assert.ThrowsAsync<AwsApiException>(() => sender.SendAsync(Endpoint, "ListUsers", [], "text/plain", new Dictionary<string, string>(), AwsQueryClient.ParseError, default));
+
+        Assert.Equal(("SignatureDoesNotMatch", 1), (error.ErrorCode, handler.Calls));
+        Assert.Equal(TimeSpan.Zero, sender.ClockOffset);
     }
 
     [Fact]
@@ -95,9 +142,9 @@ public sealed class AwsRequestSenderTests
         Assert.Equal("Http502", code);
     }
 
-    private static (AwsRequestSender Sender, FakeTimeProvider Time) Create(ScriptedHandler handler)
+    private static (AwsRequestSender Sender, FakeTimeProvider Time) Create(ScriptedHandler handler, FakeTimeProvider? time = null)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 0, 0, 0, TimeSpan.Zero));
+        time ??= new FakeTimeProvider(Start);
         return (new AwsRequestSender(new HttpClient(handler), new StaticCredentialSource(), time, NullLogger<AwsRequestSender>.Instance), time);
     }
 
@@ -116,8 +163,13 @@ public sealed class AwsRequestSenderTests
     private static string ErrorXml(string code, string message, string requestId = "rid") =>
         $"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>{requestId}</RequestId></ErrorResponse>";
 
-    private static Func<HttpResponseMessage> Respond(HttpStatusCode status, string body) =>
-        () => new HttpResponseMessage(status) { Content = new StringContent(body) };
+    private static Func<HttpResponseMessage> Respond(HttpStatusCode status, string body, DateTimeOffset? date = null) =>
+        () =>
+        {
+            var response = new HttpResponseMessage(status) { Content = new StringContent(body) };
+            response.Headers.Date = date;
+            return response;
+        };
 
 
     private sealed class ScriptedHandler(params Func<HttpResponseMessage>[] responses) : HttpMessageHandler
@@ -126,9 +178,13 @@ public sealed class AwsRequestSenderTests
 
         public string LastAuthorization { get; private set; } = string.Empty;
 
+        /// <summary>Each request's X-Amz-Date: the time it was signed at.</summary>
+        public List<string> Dates { get; } = [];
+
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             LastAuthorization = request.Headers.Authorization?.ToString() ?? string.Empty;
+            Dates.Add(request.Headers.TryGetValues("X-Amz-Date", out var dates) ? dates.Single() : string.Empty);
             return Task.FromResult(responses[Calls++]());
         }
     }
