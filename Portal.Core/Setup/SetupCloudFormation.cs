@@ -70,14 +70,6 @@ public static class SetupCloudFormation
                 ["Topics"] = new JsonArray(Ref("LoginTopic")),
                 ["PolicyDocument"] = Policy(new PolicyDocument([documents.EventBridgePublish])),
             }),
-            ["LoginRule"] = Resource("AWS::Events::Rule", new JsonObject
-            {
-                ["Name"] = settings.RuleName,
-                ["Description"] = "Session Manager logins and ends, mailed by the Bastion Portal's topic.",
-                ["State"] = "ENABLED",
-                ["EventPattern"] = JsonNode.Parse(SetupDocuments.LoginEventPattern),
-                ["Targets"] = new JsonArray(LoginTarget(documents)),
-            }),
             ["EndUserPolicy"] = Resource("AWS::IAM::ManagedPolicy", new JsonObject
             {
                 ["ManagedPolicyName"] = settings.EndUserPolicyName,
@@ -97,6 +89,18 @@ public static class SetupCloudFormation
                 ["TargetKeyId"] = Ref("DigestKey"),
             }),
         };
+
+        foreach (var (login, logicalId) in documents.LoginRules.Zip(["LoginRule", "LoginSessionsRule", "LoginDeniedRule"]))
+        {
+            resources[logicalId] = Resource("AWS::Events::Rule", new JsonObject
+            {
+                ["Name"] = login.Name,
+                ["Description"] = login.Description,
+                ["State"] = "ENABLED",
+                ["EventPattern"] = JsonNode.Parse(login.EventPattern),
+                ["Targets"] = new JsonArray(Target(login.Target)),
+            });
+        }
 
         if (settings.CreateTrailIfMissing)
         {
@@ -193,9 +197,8 @@ public static class SetupCloudFormation
         return bucket;
     }
 
-    private static JsonObject LoginTarget(SetupDocuments documents)
+    private static JsonObject Target(Aws.EventBridge.EventTarget target)
     {
-        var target = documents.LoginNoticeTarget;
         var paths = new JsonObject();
         foreach (var (name, path) in target.InputTransformer!.InputPathsMap)
         {

@@ -195,35 +195,69 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
         },
         Indented);
 
-    /// <summary>The rule's pattern: Session Manager logins and ends, as CloudTrail records them.</summary>
-    public static string LoginEventPattern { get; } = JsonSerializer.Serialize(
+    /// <summary>
+    /// The login mail's rules, each with its own sentence, since an input transformer cannot word one event one way and
+    /// another another: sessions started on the bastions; sessions resumed or ended (which name a session, not an
+    /// instance); and attempts AWS refused (an <c>errorCode</c>), worded as denied.
+    /// </summary>
+    public IReadOnlyList<LoginRule> LoginRules
+    {
+        get
+        {
+            var bastions = Settings.BastionInstanceIds;
+            var startOnBastions = new Dictionary<string, object> { ["eventName"] = StartSession, ["requestParameters"] = new Dictionary<string, object> { ["target"] = bastions } };
+            var resumeOrEnd = new Dictionary<string, object> { ["eventName"] = ResumeOrTerminate };
+            return
+            [
+                new(
+                    Settings.RuleName,
+                    string.Empty,
+                    "Session Manager sessions started on the bastions, for the Bastion Portal",
+                    Pattern(new Dictionary<string, object>(startOnBastions) { ["errorCode"] = new[] { new { exists = false } } }),
+                    Notice("portal-login-notice", "<who> started session <session> on <target> at <when> (region <region>).", ("session", "$.detail.responseElements.sessionId"), ("target", "$.detail.requestParameters.target"))),
+                new(
+                    Settings.RuleName + "-sessions",
+                    "-sessions",
+                    "Session Manager sessions resumed or ended, for the Bastion Portal",
+                    Pattern(new Dictionary<string, object>(resumeOrEnd) { ["errorCode"] = new[] { new { exists = false } } }),
+                    Notice("portal-session-notice", "<who> called <action> on session <session> at <when> (region <region>).", ("session", "$.detail.requestParameters.sessionId"))),
+                new(
+                    Settings.RuleName + "-denied",
+                    "-denied",
+                    "Session Manager calls AWS refused, for the Bastion Portal",
+                    Pattern(new Dictionary<string, object> { ["errorCode"] = new[] { new { exists = true } }, ["$or"] = new object[] { startOnBastions, resumeOrEnd } }),
+                    Notice("portal-denied-notice", "Denied: <who> tried <action> (instance <target>, session <session>) at <when>: <error> (region <region>).", ("target", "$.detail.requestParameters.target"), ("session", "$.detail.requestParameters.sessionId"), ("error", "$.detail.errorCode"))),
+            ];
+
+            EventTarget Notice(string id, string template, params (string Name, string Path)[] paths)
+            {
+                var map = new Dictionary<string, string> { ["who"] = "$.detail.userIdentity.arn", ["action"] = "$.detail.eventName", ["when"] = "$.detail.eventTime", ["region"] = "$.region" };
+                foreach (var (name, path) in paths)
+                {
+                    map[name] = path;
+                }
+
+                // Plain text, as the API reference's example: a quoted template would mail the sentence in quotes.
+                return new EventTarget(id, TopicArn, new EventInputTransformer(map.Where(p => template.Contains($"<{p.Key}>", StringComparison.Ordinal)).ToDictionary(), template));
+            }
+        }
+    }
+
+    /// <summary>An event pattern for Session Manager's API calls as CloudTrail records them, with more of <c>detail</c>.</summary>
+    private static string Pattern(Dictionary<string, object> detail) => JsonSerializer.Serialize(
         new Dictionary<string, object>
         {
-            ["source"] = new[] { "aws.ssm" },
-            ["detail-type"] = new[] { "AWS API Call via CloudTrail" },
-            ["detail"] = new Dictionary<string, string[]>
-            {
-                ["eventSource"] = ["ssm.amazonaws.com"],
-                ["eventName"] = ["StartSession", "ResumeSession", "TerminateSession"],
-            },
+            ["source"] = SsmSource,
+            ["detail-type"] = ApiCallViaCloudTrail,
+            ["detail"] = new Dictionary<string, object>(detail) { ["eventSource"] = SsmEventSource },
         },
         Indented);
 
-    /// <summary>The rule's target: the topic, with the event turned into one sentence (who, what, which instance, when, which session).</summary>
-    public EventTarget LoginNoticeTarget => new(
-        "portal-login-notice",
-        TopicArn,
-        new EventInputTransformer(
-            new Dictionary<string, string>
-            {
-                ["who"] = "$.detail.userIdentity.arn",
-                ["action"] = "$.detail.eventName",
-                ["target"] = "$.detail.requestParameters.target",
-                ["when"] = "$.detail.eventTime",
-                ["session"] = "$.detail.responseElements.sessionId",
-                ["region"] = "$.region",
-            },
-            "\"<who> called <action> on <target> at <when> (session <session>, region <region>).\""));
+    private static readonly string[] SsmSource = ["aws.ssm"];
+    private static readonly string[] ApiCallViaCloudTrail = ["AWS API Call via CloudTrail"];
+    private static readonly string[] SsmEventSource = ["ssm.amazonaws.com"];
+    private static readonly string[] StartSession = ["StartSession"];
+    private static readonly string[] ResumeOrTerminate = ["ResumeSession", "TerminateSession"];
 
     /// <summary>
     /// An existing resource policy with <paramref name="statement"/> in it: a statement with the same Sid is
@@ -299,3 +333,11 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
     private static Dictionary<string, IReadOnlyDictionary<string, object>> Conditions(string op, string key, string value) =>
         new Dictionary<string, IReadOnlyDictionary<string, object>> { [op] = new Dictionary<string, object> { [key] = value } };
 }
+
+/// <summary>One of the login mail's EventBridge rules.</summary>
+/// <param name="Name">The rule's name.</param>
+/// <param name="Suffix">What its document files' names carry (<c>event-pattern{Suffix}.json</c>).</param>
+/// <param name="Description">The rule's description.</param>
+/// <param name="EventPattern">The pattern, JSON.</param>
+/// <param name="Target">The topic, with the sentence the event becomes.</param>
+public sealed record LoginRule(string Name, string Suffix, string Description, string EventPattern, EventTarget Target);

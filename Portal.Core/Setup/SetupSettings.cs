@@ -67,7 +67,10 @@ public sealed record SetupSettings
     /// <summary>Who is mailed at every login; each confirms the subscription from the mail SNS sends.</summary>
     public required IReadOnlyList<string> NotificationEmails { get; init; }
 
-    /// <summary>The EventBridge rule for StartSession, ResumeSession and TerminateSession.</summary>
+    /// <summary>
+    /// The EventBridge rule for sessions started on the bastions; <c>-sessions</c> (resumed and ended) and <c>-denied</c>
+    /// (refused calls) name the other two.
+    /// </summary>
     public string RuleName { get; init; } = "portal-session-logins";
 
     /// <summary>Create a trail when none is logging in the region (the rule never fires without one).</summary>

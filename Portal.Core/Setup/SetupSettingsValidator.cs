@@ -115,7 +115,7 @@ public static partial class SetupSettingsValidator
 
         if (settings.RuleName is null || !RuleName().IsMatch(settings.RuleName))
         {
-            Add(nameof(settings.RuleName), "A rule name is 1 to 64 letters, digits, '.', '-' and '_'.");
+            Add(nameof(settings.RuleName), "A rule name is 1 to 55 letters, digits, '.', '-' and '_' (the wizard adds '-sessions' and '-denied' for its other two rules; EventBridge takes 64).");
         }
 
         if (settings.CreateTrailIfMissing && (settings.TrailName is null || !TrailName().IsMatch(settings.TrailName) || settings.TrailName.Contains("..", StringComparison.Ordinal)))
@@ -205,7 +205,7 @@ public static partial class SetupSettingsValidator
     [GeneratedRegex(@"^([1-9]|[1-9][0-9]|[1-9][0-9][0-9]|1[0-4][0-3][0-9]|1440)\z", RegexOptions.CultureInvariant)]
     private static partial Regex MaxSessionDuration();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,55}\z", RegexOptions.CultureInvariant)]
     private static partial Regex RuleName();
 
     [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9._-]{1,126})[A-Za-z0-9]$", RegexOptions.CultureInvariant)]

@@ -75,7 +75,9 @@ public sealed class SetupCloudFormationTests(MotoServerFixture moto)
         var topicArn = $"arn:aws:sns:{Region}:{account}:{settings.TopicName}";
         Assert.Equal("Stack logins", (await CliAsync("sns", "get-topic-attributes", "--topic-arn", topicArn)).GetProperty("Attributes").GetProperty("DisplayName").GetString());
         var rule = await CliAsync("events", "describe-rule", "--name", settings.RuleName);
-        Assert.Contains("ResumeSession", rule.GetProperty("EventPattern").GetString(), StringComparison.Ordinal);
+        Assert.Contains(settings.BastionInstanceIds[0], rule.GetProperty("EventPattern").GetString(), StringComparison.Ordinal);
+        var sessions = await CliAsync("events", "describe-rule", "--name", settings.RuleName + "-sessions");
+        Assert.Contains("ResumeSession", sessions.GetProperty("EventPattern").GetString(), StringComparison.Ordinal);
         var target = (await CliAsync("events", "list-targets-by-rule", "--rule", settings.RuleName)).GetProperty("Targets")[0];
         Assert.Equal(topicArn, target.GetProperty("Arn").GetString());
     }

@@ -57,7 +57,10 @@ public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper o
         Assert.Contains("StartSession", rule.GetProperty("EventPattern").GetString(), StringComparison.Ordinal);
         var target = (await CliAsync("events", "list-targets-by-rule", "--rule", settings.RuleName)).GetProperty("Targets")[0];
         Assert.Equal(topicArn, target.GetProperty("Arn").GetString());
-        Assert.Contains("<who> called <action> on <target>", target.GetProperty("InputTransformer").GetProperty("InputTemplate").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("<who> started session <session> on <target>", target.GetProperty("InputTransformer").GetProperty("InputTemplate").GetString(), StringComparison.Ordinal);
+        Assert.Contains(settings.BastionInstanceIds[0], rule.GetProperty("EventPattern").GetString(), StringComparison.Ordinal);
+        var denied = await CliAsync("events", "describe-rule", "--name", settings.RuleName + "-denied");
+        Assert.Contains("\"errorCode\"", denied.GetProperty("EventPattern").GetString(), StringComparison.Ordinal);
         var trails = (await CliAsync("cloudtrail", "describe-trails")).GetProperty("trailList").EnumerateArray().Select(t => t.GetProperty("Name").GetString()!).ToList();
         var logging = new List<bool>();
         foreach (var name in trails)

@@ -34,8 +34,7 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
         var files = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["topic-policy.json"] = merged,
-            ["event-pattern.json"] = SetupDocuments.LoginEventPattern,
-            ["targets.json"] = TargetsJson(documents.LoginNoticeTarget),
+
             // JSON, not shorthand: a display name may hold the quotes and commas shorthand parses.
             ["topic-attributes.json"] = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["DisplayName"] = settings.TopicDisplayName }, Indented),
         };
@@ -87,32 +86,36 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
                 ct => sns.SubscribeAsync(topicArn, "email", email, ct)));
         }
 
-        // The rule and its target.
-        var rule = await events.DescribeRuleAsync(settings.RuleName, cancellationToken);
-        var patternMatches = rule?.EventPattern is { } pattern && JsonNode.DeepEquals(JsonNode.Parse(pattern), JsonNode.Parse(SetupDocuments.LoginEventPattern));
-        if (rule is null || !patternMatches || rule.State != "ENABLED")
+        // The rules and their targets: one sentence per kind of event.
+        foreach (var login in documents.LoginRules)
         {
-            current.Add(rule is null ? $"No rule {settings.RuleName}." : $"The rule {settings.RuleName} is {rule.State}{(patternMatches ? string.Empty : " with another pattern")}.");
-            changes.Add(new(
-                new($"{(rule is null ? "Create" : "Update")} the rule {settings.RuleName} for StartSession, ResumeSession and TerminateSession.", $"aws events put-rule --name {settings.RuleName} --event-pattern file://event-pattern.json --state ENABLED"),
-                ct => events.PutRuleAsync(settings.RuleName, SetupDocuments.LoginEventPattern, "Session Manager logins, for the Bastion Portal", enabled: true, ct)));
-        }
-        else
-        {
-            current.Add($"The rule {settings.RuleName} matches Session Manager logins.");
-        }
+            files[$"event-pattern{login.Suffix}.json"] = login.EventPattern;
+            files[$"targets{login.Suffix}.json"] = TargetsJson(login.Target);
+            var rule = await events.DescribeRuleAsync(login.Name, cancellationToken);
+            var patternMatches = rule?.EventPattern is { } pattern && JsonNode.DeepEquals(JsonNode.Parse(pattern), JsonNode.Parse(login.EventPattern));
+            if (rule is null || !patternMatches || rule.State != "ENABLED")
+            {
+                current.Add(rule is null ? $"No rule {login.Name}." : $"The rule {login.Name} is {rule.State}{(patternMatches ? string.Empty : " with another pattern")}.");
+                changes.Add(new(
+                    new($"{(rule is null ? "Create" : "Update")} the rule {login.Name}: {login.Description[..login.Description.IndexOf(", for", StringComparison.Ordinal)]}.", $"aws events put-rule --name {login.Name} --event-pattern file://event-pattern{login.Suffix}.json --state ENABLED --description {SetupExport.ShellQuote(login.Description)}"),
+                    ct => events.PutRuleAsync(login.Name, login.EventPattern, login.Description, enabled: true, ct)));
+            }
+            else
+            {
+                current.Add($"The rule {login.Name} matches: {login.Description[..login.Description.IndexOf(", for", StringComparison.Ordinal)]}.");
+            }
 
-        var wanted = documents.LoginNoticeTarget;
-        var targets = rule is null ? [] : await events.ListTargetsByRuleAsync(settings.RuleName, cancellationToken);
-        if (!targets.Any(t => SameTarget(t, wanted)))
-        {
-            changes.Add(new(
-                new($"Send the rule's events to the topic as one sentence each (who, what, which instance, when, which session).", $"aws events put-targets --rule {settings.RuleName} --targets file://targets.json"),
-                ct => events.PutTargetsAsync(settings.RuleName, [wanted], ct)));
-        }
-        else
-        {
-            current.Add("The rule sends its events to the topic.");
+            var targets = rule is null ? [] : await events.ListTargetsByRuleAsync(login.Name, cancellationToken);
+            if (!targets.Any(t => SameTarget(t, login.Target)))
+            {
+                changes.Add(new(
+                    new($"Mail {login.Name}'s events through the topic as: {login.Target.InputTransformer!.InputTemplate}", $"aws events put-targets --rule {login.Name} --targets file://targets{login.Suffix}.json"),
+                    ct => events.PutTargetsAsync(login.Name, [login.Target], ct)));
+            }
+            else
+            {
+                current.Add($"The rule {login.Name} mails its events through the topic.");
+            }
         }
 
         // A trail logging in the region.

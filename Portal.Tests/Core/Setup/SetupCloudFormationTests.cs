@@ -26,7 +26,7 @@ public sealed class SetupCloudFormationTests
         var resources = template["Resources"]!.AsObject();
 
         Assert.Equal(
-            ["AWS::S3::Bucket", "AWS::S3::BucketPolicy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role", "AWS::IAM::InstanceProfile", "AWS::SSM::Document", "AWS::SNS::Topic", "AWS::SNS::TopicPolicy", "AWS::Events::Rule", "AWS::IAM::ManagedPolicy", "AWS::KMS::Key", "AWS::KMS::Alias"],
+            ["AWS::S3::Bucket", "AWS::S3::BucketPolicy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role", "AWS::IAM::InstanceProfile", "AWS::SSM::Document", "AWS::SNS::Topic", "AWS::SNS::TopicPolicy", "AWS::IAM::ManagedPolicy", "AWS::KMS::Key", "AWS::KMS::Alias", "AWS::Events::Rule", "AWS::Events::Rule", "AWS::Events::Rule"],
             resources.Select(r => r.Value!["Type"]!.GetValue<string>()));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Documents.DigestKeyPolicy.ToJson()), resources["DigestKey"]!["Properties"]!["KeyPolicy"]));
         Assert.Equal(("RSA_3072", "SIGN_VERIFY"), (resources["DigestKey"]!["Properties"]!["KeySpec"]!.GetValue<string>(), resources["DigestKey"]!["Properties"]!["KeyUsage"]!.GetValue<string>()));
@@ -35,7 +35,12 @@ public sealed class SetupCloudFormationTests
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Documents.EndUserPolicy.ToJson()), resources["EndUserPolicy"]!["Properties"]!["PolicyDocument"]));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(SetupDocuments.BastionTrustPolicy.ToJson()), resources["BastionRole"]!["Properties"]!["AssumeRolePolicyDocument"]));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Documents.PreferencesDocument), resources["SessionPreferences"]!["Properties"]!["Content"]));
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(SetupDocuments.LoginEventPattern), resources["LoginRule"]!["Properties"]!["EventPattern"]));
+        Assert.All(Documents.LoginRules.Zip(["LoginRule", "LoginSessionsRule", "LoginDeniedRule"]), pair =>
+        {
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(pair.First.EventPattern), resources[pair.Second]!["Properties"]!["EventPattern"]));
+            Assert.Equal(pair.First.Name, resources[pair.Second]!["Properties"]!["Name"]!.GetValue<string>());
+            Assert.Equal(pair.First.Target.InputTransformer!.InputTemplate, resources[pair.Second]!["Properties"]!["Targets"]![0]!["InputTransformer"]!["InputTemplate"]!.GetValue<string>());
+        });
         Assert.Equal(SessionPreferences.DocumentName, resources["SessionPreferences"]!["Properties"]!["Name"]!.GetValue<string>());
         Assert.Equal("Session", resources["SessionPreferences"]!["Properties"]!["DocumentType"]!.GetValue<string>());
 
@@ -59,7 +64,6 @@ public sealed class SetupCloudFormationTests
         Assert.Equal("events.amazonaws.com", publish["Principal"]!["Service"]![0]!.GetValue<string>());
         var target = resources["LoginRule"]!["Properties"]!["Targets"]![0]!;
         Assert.Equal("LoginTopic", target["Arn"]!["Ref"]!.GetValue<string>());
-        Assert.Equal(Documents.LoginNoticeTarget.InputTransformer!.InputTemplate, target["InputTransformer"]!["InputTemplate"]!.GetValue<string>());
         Assert.Null(resources["ManagementEventsTrail"]);
     }
 

@@ -93,17 +93,31 @@ public sealed class SetupDocumentsTests
     }
 
     [Fact]
-    public void LoginRule_MatchesSessionManagerLoginsAndMailsASentence()
+    public void LoginRules_MatchStartsOnTheBastions_ResumesAndEnds_AndRefusals_EachWithItsPlainSentence()
     {
-        using var pattern = JsonDocument.Parse(SetupDocuments.LoginEventPattern);
-        var target = Documents.LoginNoticeTarget;
+        var rules = Documents.LoginRules;
+        var (start, sessions, denied) = (rules[0], rules[1], rules[2]);
+        var startDetail = JsonDocument.Parse(start.EventPattern).RootElement.GetProperty("detail");
+        var sessionsDetail = JsonDocument.Parse(sessions.EventPattern).RootElement.GetProperty("detail");
+        var deniedDetail = JsonDocument.Parse(denied.EventPattern).RootElement.GetProperty("detail");
 
-        Assert.Equal(["StartSession", "ResumeSession", "TerminateSession"], Strings(pattern.RootElement.GetProperty("detail"), "eventName"));
-        Assert.Equal(["AWS API Call via CloudTrail"], Strings(pattern.RootElement, "detail-type"));
-        Assert.Equal(Documents.TopicArn, target.Arn);
-        Assert.Equal("$.detail.userIdentity.arn", target.InputTransformer!.InputPathsMap["who"]);
-        Assert.All(target.InputTransformer.InputPathsMap.Keys, key => Assert.Contains($"<{key}>", target.InputTransformer.InputTemplate, StringComparison.Ordinal));
-        Assert.StartsWith("\"", target.InputTransformer.InputTemplate, StringComparison.Ordinal);
+        Assert.Equal([Settings.RuleName, Settings.RuleName + "-sessions", Settings.RuleName + "-denied"], rules.Select(r => r.Name));
+        Assert.Equal(["StartSession"], Strings(startDetail, "eventName"));
+        Assert.Equal(Settings.BastionInstanceIds, Strings(startDetail.GetProperty("requestParameters"), "target"));
+        Assert.False(startDetail.GetProperty("errorCode")[0].GetProperty("exists").GetBoolean());
+        Assert.Equal(["ResumeSession", "TerminateSession"], Strings(sessionsDetail, "eventName"));
+        Assert.Equal("$.detail.requestParameters.sessionId", sessions.Target.InputTransformer!.InputPathsMap["session"]); // they carry no target
+        Assert.True(deniedDetail.GetProperty("errorCode")[0].GetProperty("exists").GetBoolean());
+        Assert.Equal(2, deniedDetail.GetProperty("$or").GetArrayLength());
+        Assert.StartsWith("Denied: ", denied.Target.InputTransformer!.InputTemplate, StringComparison.Ordinal);
+        Assert.All(rules, rule =>
+        {
+            Assert.Equal(["AWS API Call via CloudTrail"], Strings(JsonDocument.Parse(rule.EventPattern).RootElement, "detail-type"));
+            Assert.Equal(Documents.TopicArn, rule.Target.Arn);
+            Assert.Equal("$.detail.userIdentity.arn", rule.Target.InputTransformer!.InputPathsMap["who"]);
+            Assert.All(rule.Target.InputTransformer.InputPathsMap.Keys, key => Assert.Contains($"<{key}>", rule.Target.InputTransformer.InputTemplate, StringComparison.Ordinal));
+            Assert.False(rule.Target.InputTransformer.InputTemplate.StartsWith('"')); // plain text, not a quoted string
+        });
     }
 
     [Fact]
