@@ -78,6 +78,15 @@ internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetu
         }
 
         var caller = await environment.GetCallerIdentityAsync(cancellationToken);
+        if (settings.Encryption == BucketEncryption.SseKms && settings.KmsKeyArn?.Split(':') is [_, _, _, var keyRegion, ..] && keyRegion != caller.Region)
+        {
+            // S3 encrypts only with a key in the bucket's own region.
+            throw new SetupValidationException(new Dictionary<string, string[]>
+            {
+                [nameof(SetupSettings.KmsKeyArn)] = [$"The key is in {keyRegion}, the bucket in {caller.Region}: S3 encrypts only with a key in the bucket's region."],
+            });
+        }
+
         return new SetupContext(settings, new SetupDocuments(settings, caller.Region, caller.Account) { PortalPrincipalArn = caller.Arn });
     }
 

@@ -258,7 +258,8 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
                 try
                 {
                     var location = await s3.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = bucket }, cancellationToken);
-                    return location.Location?.Value ?? string.Empty;
+                    // Buckets made in eu-west-1 long ago answer with the legacy name "EU".
+                    return location.Location?.Value is "EU" ? "eu-west-1" : location.Location?.Value ?? string.Empty;
                 }
                 catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucket" || ex.StatusCode == HttpStatusCode.NotFound)
                 {

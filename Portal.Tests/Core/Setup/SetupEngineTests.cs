@@ -65,6 +65,21 @@ public sealed class SetupEngineTests
         Assert.Equal(0, step.Reads);
     }
 
+    [Fact]
+    public async Task Plan_WithAKmsKeyInAnotherRegion_IsRefused_BeforeAnyRead()
+    {
+        var step = new FakeStep("first", "a");
+        var engine = new SetupEngine(new FakeEnvironment(), [step]);
+        var elsewhere = Settings with { Encryption = BucketEncryption.SseKms, KmsKeyArn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" };
+
+        var refused = await Assert.ThrowsAsync<SetupValidationException>(() => engine.PlanAsync(elsewhere));
+        var here = await engine.PlanAsync(elsewhere with { KmsKeyArn = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" });
+
+        Assert.Contains("us-east-1", Assert.Single(refused.Errors[nameof(SetupSettings.KmsKeyArn)]), StringComparison.Ordinal);
+        Assert.Equal(1, step.Reads); // only the plan in the bucket's region read anything
+        Assert.Single(here.Steps);
+    }
+
     private sealed class FakeStep(string name, params string[] resources) : ISetupStep
     {
         private readonly HashSet<string> _made = [];
