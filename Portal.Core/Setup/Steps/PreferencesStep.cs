@@ -61,17 +61,39 @@ internal sealed class PreferencesStep(IAmazonSimpleSystemsManagement ssm) : ISet
         {
             changes.Add(new(
                 new($"Update {Document} with the chosen preferences and make the new version the default.", $"aws ssm update-document-default-version --name {Document} --document-version \"$(aws ssm update-document --name {Document} --content file://preferences.json --document-version '$LATEST' --query DocumentDescription.DocumentVersion --output text)\""),
-                async ct =>
-                {
-                    var updated = await Run("UpdateDocument", () => ssm.UpdateDocumentAsync(
-                        new UpdateDocumentRequest { Name = Document, Content = wanted, DocumentVersion = "$LATEST", DocumentFormat = DocumentFormat.JSON },
-                        ct));
-                    await DefaultTo(updated.DocumentDescription.DocumentVersion).ApplyAsync(ct);
-                }));
+                async ct => await DefaultTo(await UpdateAsync(wanted, ct)).ApplyAsync(ct)));
         }
 
         return new StepInspection(true, current, changes, files);
     }
+
+    /// <summary>
+    /// UpdateDocument with the wanted content; returns the version that holds it. SSM refuses content equal to the latest
+    /// version's (DuplicateDocumentContent): that version is the one to make the default. It refuses a 1,001st version
+    /// (DocumentVersionLimitExceeded): the Admin is told how to make room, since deleting versions is theirs to decide.
+    /// </summary>
+    private Task<string> UpdateAsync(string wanted, CancellationToken cancellationToken) =>
+        Run("UpdateDocument", async () =>
+        {
+            try
+            {
+                var updated = await ssm.UpdateDocumentAsync(
+                    new UpdateDocumentRequest { Name = Document, Content = wanted, DocumentVersion = "$LATEST", DocumentFormat = DocumentFormat.JSON },
+                    cancellationToken);
+                return updated.DocumentDescription.DocumentVersion;
+            }
+            catch (DuplicateDocumentContentException)
+            {
+                var latest = (await DescribeAsync(cancellationToken))?.LatestVersion;
+                return latest is not null && Same(await ContentAsync(latest, cancellationToken), wanted)
+                    ? latest
+                    : throw new AwsApiException("ssm", "UpdateDocument", "DuplicateDocumentContent", $"SSM says a version of {Document} already holds these preferences, but its latest version ({latest}) does not: make that version the default with update-document-default-version.");
+            }
+            catch (DocumentVersionLimitExceededException ex)
+            {
+                throw new AwsApiException("ssm", "UpdateDocument", "DocumentVersionLimitExceeded", $"{Document} has the 1,000 versions SSM allows. Delete old versions that are not the default (aws ssm delete-document --name {Document} --document-version <n>) and apply again.", ex.StatusCode, ex.RequestId, ex);
+            }
+        });
 
     private PendingChange DefaultTo(string version) => new(
         new($"Make version {version} of {Document} the default.", $"aws ssm update-document-default-version --name {Document} --document-version {version}"),
