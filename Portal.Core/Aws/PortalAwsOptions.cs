@@ -16,7 +16,7 @@ public sealed class PortalAwsOptions
 
     /// <summary>The region every client uses, for example <c>ap-northeast-1</c>. Defaults to ap-northeast-1.</summary>
     [Required]
-    [RegularExpression("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$", ErrorMessage = "must be an AWS region code such as ap-northeast-1")]
+    [RegularExpression("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", ErrorMessage = "must be a region of the aws, aws-cn or aws-us-gov partition, such as ap-northeast-1 (the isolated partitions are not supported)")]
     public string Region { get; set; } = "ap-northeast-1";
 
     /// <summary>An optional named profile from the shared credentials file. Defaults to the default credential chain.</summary>

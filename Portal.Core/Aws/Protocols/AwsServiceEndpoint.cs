@@ -7,8 +7,8 @@ namespace Portal.Core.Aws.Protocols;
 internal sealed record AwsServiceEndpoint(string Service, Uri Endpoint, string SigningRegion)
 {
     /// <summary>
-    /// The public endpoint of a service in the configured region, or the configured <c>ServiceUrl</c>. IAM is global
-    /// and signs in us-east-1.
+    /// The public endpoint of a service in the configured region's partition, or the configured <c>ServiceUrl</c>. IAM is
+    /// global within a partition: us-east-1 in aws, cn-north-1 in aws-cn, us-gov-west-1 in aws-us-gov.
     /// </summary>
     public static AwsServiceEndpoint For(string service, PortalAwsOptions options)
     {
@@ -16,9 +16,10 @@ internal sealed record AwsServiceEndpoint(string Service, Uri Endpoint, string S
         var custom = options.EffectiveServiceUrl;
         if (service == "iam")
         {
-            return new AwsServiceEndpoint(service, custom ?? new Uri("https://iam.amazonaws.com/"), "us-east-1");
+            var (endpoint, signingRegion) = AwsPartition.Iam(options.Region);
+            return new AwsServiceEndpoint(service, custom ?? endpoint, signingRegion);
         }
 
-        return new AwsServiceEndpoint(service, custom ?? new Uri($"https://{service}.{options.Region}.amazonaws.com/"), options.Region);
+        return new AwsServiceEndpoint(service, custom ?? new Uri($"https://{service}.{options.Region}.{AwsPartition.DnsSuffix(options.Region)}/"), options.Region);
     }
 }
