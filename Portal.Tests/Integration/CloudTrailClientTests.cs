@@ -39,6 +39,34 @@ public sealed class CloudTrailClientTests(MotoServerFixture moto) : IDisposable
     }
 
     [Fact]
+    public async Task EventSelectors_TellWhetherSessionManagersWritesAreLogged()
+    {
+        var bucket = $"selectors-{_suffix}";
+        await _services.GetRequiredService<IAmazonS3>().PutBucketAsync(new PutBucketRequest
+        {
+            BucketName = bucket,
+            PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = BucketLocationConstraint.FindValue(MotoServerFixture.Region) },
+        });
+        var name = $"selectors-{_suffix}";
+        await CloudTrail.CreateTrailAsync(name, bucket, isMultiRegionTrail: false);
+
+        var fresh = await CloudTrail.GetEventSelectorsAsync(name);
+        await AwsCli.RunAsync(moto.Endpoint, "cloudtrail", "put-event-selectors", "--trail-name", name, "--event-selectors", """[{"ReadWriteType":"ReadOnly","IncludeManagementEvents":true}]""");
+        var readOnly = await CloudTrail.GetEventSelectorsAsync(name);
+        await AwsCli.RunAsync(moto.Endpoint, "cloudtrail", "put-event-selectors", "--trail-name", name, "--advanced-event-selectors",
+            """[{"Name":"writes","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"readOnly","Equals":["false"]}]}]""");
+        var writes = await CloudTrail.GetEventSelectorsAsync(name);
+        await AwsCli.RunAsync(moto.Endpoint, "cloudtrail", "put-event-selectors", "--trail-name", name, "--advanced-event-selectors",
+            """[{"Name":"not ssm","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"eventSource","NotEquals":["ssm.amazonaws.com"]}]}]""");
+        var notSsm = await CloudTrail.GetEventSelectorsAsync(name);
+
+        Assert.True(fresh.LogsSessionManagerWrites); // CloudTrail's default: every management event
+        Assert.False(readOnly.LogsSessionManagerWrites);
+        Assert.True(writes.LogsSessionManagerWrites);
+        Assert.False(notSsm.LogsSessionManagerWrites);
+    }
+
+    [Fact]
     public async Task IsLogging_WhenTrailMissing_ReturnsNull() =>
         Assert.Null(await CloudTrail.IsLoggingAsync($"missing-{_suffix}"));
 

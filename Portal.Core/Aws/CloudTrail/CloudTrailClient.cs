@@ -37,6 +37,18 @@ internal sealed class CloudTrailClient(AwsJsonClient json, IOptions<PortalAwsOpt
         return new CloudTrailTrail((string?)result["Name"] ?? name, (string?)result["TrailARN"] ?? string.Empty, _endpoint.SigningRegion, (string?)result["S3BucketName"] ?? s3BucketName, (bool?)result["IsMultiRegionTrail"] ?? isMultiRegionTrail);
     }
 
+    public async Task<TrailEventSelectors> GetEventSelectorsAsync(string trailNameOrArn, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync("GetEventSelectors", new JsonObject { ["TrailName"] = trailNameOrArn }, cancellationToken);
+        static IReadOnlyList<string> Values(JsonNode? node) => [.. (node as JsonArray ?? []).Select(v => (string?)v).OfType<string>()];
+        return new TrailEventSelectors(
+            [.. (result["EventSelectors"] as JsonArray ?? []).OfType<JsonObject>().Select(s => new TrailEventSelector((string?)s["ReadWriteType"] ?? "All", (bool?)s["IncludeManagementEvents"] ?? true))],
+            [.. (result["AdvancedEventSelectors"] as JsonArray ?? []).OfType<JsonObject>().Select(s => new TrailAdvancedEventSelector(
+                (string?)s["Name"],
+                [.. (s["FieldSelectors"] as JsonArray ?? []).OfType<JsonObject>().Select(f => new TrailFieldSelector(
+                    (string?)f["Field"] ?? string.Empty, Values(f["Equals"]), Values(f["NotEquals"]), Values(f["StartsWith"]), Values(f["NotStartsWith"])))]))]);
+    }
+
     public Task StartLoggingAsync(string trailNameOrArn, CancellationToken cancellationToken = default) =>
         CallAsync("StartLogging", new JsonObject { ["Name"] = trailNameOrArn }, cancellationToken);
 

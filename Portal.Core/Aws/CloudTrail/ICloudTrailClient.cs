@@ -16,6 +16,9 @@ public interface ICloudTrailClient
     /// <summary>CreateTrail writing to a bucket; returns the trail.</summary>
     Task<CloudTrailTrail> CreateTrailAsync(string name, string s3BucketName, bool isMultiRegionTrail, CancellationToken cancellationToken = default);
 
+    /// <summary>GetEventSelectors: what the trail logs.</summary>
+    Task<TrailEventSelectors> GetEventSelectorsAsync(string trailNameOrArn, CancellationToken cancellationToken = default);
+
     /// <summary>StartLogging.</summary>
     Task StartLoggingAsync(string trailNameOrArn, CancellationToken cancellationToken = default);
 

@@ -131,11 +131,18 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
             .ToList();
         foreach (var trail in trails)
         {
-            if (await cloudTrail.IsLoggingAsync(trail.TrailArn, cancellationToken) == true)
+            if (await cloudTrail.IsLoggingAsync(trail.TrailArn, cancellationToken) != true)
             {
-                current.Add($"The trail {trail.Name} is logging{(trail.IsMultiRegionTrail ? " in every region" : $" in {documents.Region}")}.");
+                continue;
+            }
+
+            if ((await cloudTrail.GetEventSelectorsAsync(trail.TrailArn, cancellationToken)).LogsSessionManagerWrites)
+            {
+                current.Add($"The trail {trail.Name} is logging Session Manager's calls{(trail.IsMultiRegionTrail ? " in every region" : $" in {documents.Region}")}.");
                 return;
             }
+
+            current.Add($"The trail {trail.Name} is logging, but its event selectors leave out write management events from Session Manager: StartSession never reaches the rules through it.");
         }
 
         var ours = trails.FirstOrDefault(t => t.Name == settings.TrailName);
