@@ -191,7 +191,16 @@ public static class SetupCloudFormation
                 rule["NoncurrentVersionExpiration"] = new JsonObject { ["NoncurrentDays"] = days };
             }
 
-            bucket["LifecycleConfiguration"] = new JsonObject { ["Rules"] = new JsonArray(rule) };
+            var rules = new JsonArray(rule);
+            if (settings.CreateTrailIfMissing)
+            {
+                var trailRule = rule.DeepClone().AsObject();
+                trailRule["Id"] = LogBucketStep.TrailRetentionRuleId;
+                trailRule["Prefix"] = LogBucketStep.TrailLogsPrefix;
+                rules.Add(trailRule);
+            }
+
+            bucket["LifecycleConfiguration"] = new JsonObject { ["Rules"] = rules };
         }
 
         return bucket;

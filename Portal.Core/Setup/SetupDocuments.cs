@@ -116,6 +116,17 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
         },
     ];
 
+    /// <summary>
+    /// What the bucket's KMS key policy needs (with SSE-KMS and a trail the wizard creates): S3 encrypts CloudTrail's
+    /// writes with the bucket's key on CloudTrail's behalf, and only a key policy can let a service principal use a key.
+    /// The wizard shows it; it does not change a key it does not own.
+    /// </summary>
+    public PolicyStatement CloudTrailKeyStatement => new("PortalCloudTrailBucketKey", "Allow", ["kms:GenerateDataKey*", "kms:Decrypt"], ["*"])
+    {
+        Principal = PolicyStatement.Services("cloudtrail.amazonaws.com"),
+        Condition = Conditions("StringEquals", "aws:SourceArn", TrailArn),
+    };
+
     /// <summary>Every statement the wizard keeps in the bucket's policy.</summary>
     public IReadOnlyList<PolicyStatement> BucketStatements =>
         Settings.CreateTrailIfMissing ? [DenyInsecureTransport, .. CloudTrailStatements] : [DenyInsecureTransport];

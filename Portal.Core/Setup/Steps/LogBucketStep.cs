@@ -19,6 +19,12 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
     /// <summary>The lifecycle rule the wizard owns; other rules on the bucket are kept.</summary>
     internal const string RetentionRuleId = "portal-transcript-retention";
 
+    /// <summary>The lifecycle rule for the logs of the trail the wizard makes.</summary>
+    internal const string TrailRetentionRuleId = "portal-trail-log-retention";
+
+    /// <summary>Where CloudTrail writes in the bucket.</summary>
+    internal const string TrailLogsPrefix = "AWSLogs/";
+
     /// <summary>Days after which the retention rule removes the parts of a multipart upload that never completed.</summary>
     internal const int AbortUploadsAfterDays = 7;
 
@@ -187,37 +193,32 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
             }
         }
 
-        // Retention: one lifecycle rule of the wizard's, the bucket's other rules kept.
+        // Retention: the wizard's lifecycle rules (transcripts; and the trail's logs when it makes the trail, which
+        // would otherwise be kept for ever beside them), the bucket's other rules kept.
         if (settings.RetentionDays is { } days)
         {
             var rules = exists ? await LifecycleAsync(bucket, cancellationToken) : [];
-            var ours = rules.FirstOrDefault(r => r.Id == RetentionRuleId);
+            var transcripts = rules.FirstOrDefault(r => r.Id == RetentionRuleId);
             if (exists)
             {
-                current.Add(ours?.Expiration?.Days is { } kept ? $"Transcripts expire after {kept} days." : "Transcripts are kept for ever.");
+                current.Add(transcripts?.Expiration?.Days is { } kept ? $"Transcripts expire after {kept} days." : "Transcripts are kept for ever.");
             }
 
-            if (ours is not { Status.Value: "Enabled", Expiration.Days: var d } || d != days || PrefixOf(ours) != $"{SetupSettings.KeyPrefix}/"
-                || ours.AbortIncompleteMultipartUpload?.DaysAfterInitiation != AbortUploadsAfterDays
-                || (settings.Versioning && ours.NoncurrentVersionExpiration?.NoncurrentDays != days))
+            List<LifecycleRule> wanted = [Retention(RetentionRuleId, $"{SetupSettings.KeyPrefix}/", days, settings.Versioning)];
+            if (settings.CreateTrailIfMissing)
             {
-                var wanted = new LifecycleRule
-                {
-                    Id = RetentionRuleId,
-                    Status = LifecycleRuleStatus.Enabled,
-                    Filter = new LifecycleFilter { Prefix = $"{SetupSettings.KeyPrefix}/" },
-                    Expiration = new LifecycleRuleExpiration { Days = days },
-                    NoncurrentVersionExpiration = settings.Versioning ? new LifecycleRuleNoncurrentVersionExpiration { NoncurrentDays = days } : null,
-                    // The agent uploads a large transcript in parts; parts of an upload that never completed cost until removed.
-                    AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = AbortUploadsAfterDays },
-                };
-                var all = rules.Where(r => r.Id != RetentionRuleId).Append(wanted).ToList();
+                wanted.Add(Retention(TrailRetentionRuleId, TrailLogsPrefix, days, settings.Versioning));
+            }
+
+            if (!wanted.All(w => rules.Any(r => Same(r, w))))
+            {
+                var all = rules.Where(r => wanted.All(w => w.Id != r.Id)).Concat(wanted).ToList();
+                var others = all.Count - wanted.Count;
                 documents["lifecycle.json"] = LifecycleJson(all);
                 changes.Add(new(
                     new(
-                        all.Count == 1
-                            ? $"Expire transcripts under {SetupSettings.KeyPrefix}/ after {days} days, and uploads left incomplete after {AbortUploadsAfterDays}."
-                            : $"Expire transcripts under {SetupSettings.KeyPrefix}/ after {days} days, keeping the bucket's {all.Count - 1} other lifecycle rule(s) (apply keeps them whole; lifecycle.json shows only their ids, prefixes and expirations, so check it before running the command by hand).",
+                        $"Expire transcripts under {SetupSettings.KeyPrefix}/{(settings.CreateTrailIfMissing ? $" and the trail's logs under {TrailLogsPrefix}" : string.Empty)} after {days} days, and uploads left incomplete after {AbortUploadsAfterDays}"
+                            + (others == 0 ? "." : $", keeping the bucket's {others} other lifecycle rule(s) (apply keeps them whole; lifecycle.json shows only their ids, prefixes and expirations, so check it before running the command by hand)."),
                         $"aws s3api put-bucket-lifecycle-configuration --bucket {bucket} --lifecycle-configuration file://lifecycle.json"),
                     ct => Run("PutBucketLifecycleConfiguration", () => s3.PutLifecycleConfigurationAsync(
                         new PutLifecycleConfigurationRequest { BucketName = bucket, Configuration = new LifecycleConfiguration { Rules = all } },
@@ -227,6 +228,29 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
 
         return new StepInspection(exists, current, changes, documents);
     }
+
+    /// <summary>
+    /// A retention rule of the wizard's: objects under the prefix expire, older versions as long after, and the parts of
+    /// a multipart upload that never completed (the agent uploads large transcripts in parts) go after a week.
+    /// </summary>
+    private static LifecycleRule Retention(string id, string prefix, int days, bool versioning) => new()
+    {
+        Id = id,
+        Status = LifecycleRuleStatus.Enabled,
+        Filter = new LifecycleFilter { Prefix = prefix },
+        Expiration = new LifecycleRuleExpiration { Days = days },
+        NoncurrentVersionExpiration = versioning ? new LifecycleRuleNoncurrentVersionExpiration { NoncurrentDays = days } : null,
+        AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = AbortUploadsAfterDays },
+    };
+
+    /// <summary>Whether an existing rule is the wanted one in every way the wizard sets.</summary>
+    private static bool Same(LifecycleRule found, LifecycleRule wanted) =>
+        found.Id == wanted.Id
+        && found.Status?.Value == "Enabled"
+        && found.Expiration?.Days == wanted.Expiration!.Days
+        && PrefixOf(found) == PrefixOf(wanted)
+        && found.AbortIncompleteMultipartUpload?.DaysAfterInitiation == wanted.AbortIncompleteMultipartUpload!.DaysAfterInitiation
+        && found.NoncurrentVersionExpiration?.NoncurrentDays == wanted.NoncurrentVersionExpiration?.NoncurrentDays;
 
     /// <summary>The lifecycle configuration as the CLI takes it; other rules appear by id, prefix and expirations only.</summary>
     private static string LifecycleJson(IEnumerable<LifecycleRule> rules) => JsonSerializer.Serialize(

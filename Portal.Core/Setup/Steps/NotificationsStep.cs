@@ -119,11 +119,11 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
         }
 
         // A trail logging in the region.
-        await InspectTrailAsync(context, current, changes, cancellationToken);
+        await InspectTrailAsync(context, current, changes, files, cancellationToken);
         return new StepInspection(exists, current, changes, files);
     }
 
-    private async Task InspectTrailAsync(SetupContext context, List<string> current, List<PendingChange> changes, CancellationToken cancellationToken)
+    private async Task InspectTrailAsync(SetupContext context, List<string> current, List<PendingChange> changes, Dictionary<string, string> files, CancellationToken cancellationToken)
     {
         var (settings, documents) = (context.Settings, context.Documents);
         var trails = (await cloudTrail.DescribeTrailsAsync(cancellationToken))
@@ -154,6 +154,12 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
 
         if (ours is null)
         {
+            if (settings.Encryption == BucketEncryption.SseKms)
+            {
+                files["trail-key-statement.json"] = new PolicyDocument([documents.CloudTrailKeyStatement]).ToJson();
+                current.Add($"The bucket encrypts with {settings.KmsKeyArn}: CloudTrail can write there only if that key's policy lets cloudtrail.amazonaws.com use it (trail-key-statement.json; aws kms put-key-policy). The wizard does not change a key it did not make.");
+            }
+
             changes.Add(new(
                 new($"Create the trail {settings.TrailName} (every region, management events) writing to {settings.BucketName}.", $"aws cloudtrail create-trail --name {settings.TrailName} --s3-bucket-name {settings.BucketName} --is-multi-region-trail"),
                 ct => cloudTrail.CreateTrailAsync(settings.TrailName, settings.BucketName, isMultiRegionTrail: true, ct)));

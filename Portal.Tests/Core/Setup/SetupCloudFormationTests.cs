@@ -68,6 +68,19 @@ public sealed class SetupCloudFormationTests
     }
 
     [Fact]
+    public void Template_WithATrail_ExpiresItsLogsToo_AndAbortsIncompleteUploads()
+    {
+        var template = Parse(Documents with { Settings = Settings with { CreateTrailIfMissing = true } });
+
+        var rules = template["Resources"]!["LogBucket"]!["Properties"]!["LifecycleConfiguration"]!["Rules"]!.AsArray();
+
+        Assert.Equal(["sessionmanager/", "AWSLogs/"], rules.Select(r => r!["Prefix"]!.GetValue<string>()));
+        Assert.All(rules, r => Assert.Equal((400, 7), (r!["ExpirationInDays"]!.GetValue<int>(), r["AbortIncompleteMultipartUpload"]!["DaysAfterInitiation"]!.GetValue<int>())));
+        Assert.Equal("NewVersion", template["Resources"]!["SessionPreferences"]!["Properties"]!["UpdateMethod"]!.GetValue<string>());
+        Assert.Contains("CAPABILITY_NAMED_IAM", template["Description"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Template_EveryReferenceNamesAResource()
     {
         var template = Parse(Documents with { Settings = Settings with { CreateTrailIfMissing = true } });

@@ -121,6 +121,16 @@ public sealed class SetupDocumentsTests
     }
 
     [Fact]
+    public void TrailStatements_NameTheWizardsTrail_AsAwssExamplesDo()
+    {
+        var trail = $"arn:aws:cloudtrail:ap-northeast-1:123456789012:trail/{Settings.TrailName}";
+
+        Assert.All(Documents.CloudTrailStatements, st => Assert.Equal(trail, st.Condition!["StringEquals"]["aws:SourceArn"]));
+        Assert.Equal(trail, Documents.CloudTrailKeyStatement.Condition!["StringEquals"]["aws:SourceArn"]);
+        Assert.Contains("kms:GenerateDataKey*", Documents.CloudTrailKeyStatement.Action);
+    }
+
+    [Fact]
     public void Merge_ReplacesItsOwnStatementAndKeepsTheRest()
     {
         const string existing = """
