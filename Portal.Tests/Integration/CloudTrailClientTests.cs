@@ -17,12 +17,7 @@ public sealed class CloudTrailClientTests(MotoServerFixture moto) : IDisposable
     [Fact]
     public async Task Trail_CreateStartStatus_RoundTrip()
     {
-        var bucket = $"trail-{_suffix}";
-        await _services.GetRequiredService<IAmazonS3>().PutBucketAsync(new PutBucketRequest
-        {
-            BucketName = bucket,
-            PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = BucketLocationConstraint.FindValue(MotoServerFixture.Region) },
-        });
+        var bucket = await BucketAsync($"trail-{_suffix}");
         var name = $"management-events-{_suffix}";
 
         var trail = await CloudTrail.CreateTrailAsync(name, bucket, isMultiRegionTrail: true);
@@ -41,12 +36,7 @@ public sealed class CloudTrailClientTests(MotoServerFixture moto) : IDisposable
     [Fact]
     public async Task EventSelectors_TellWhetherSessionManagersWritesAreLogged()
     {
-        var bucket = $"selectors-{_suffix}";
-        await _services.GetRequiredService<IAmazonS3>().PutBucketAsync(new PutBucketRequest
-        {
-            BucketName = bucket,
-            PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = BucketLocationConstraint.FindValue(MotoServerFixture.Region) },
-        });
+        var bucket = await BucketAsync($"selectors-{_suffix}");
         var name = $"selectors-{_suffix}";
         await CloudTrail.CreateTrailAsync(name, bucket, isMultiRegionTrail: false);
 
@@ -94,4 +84,14 @@ public sealed class CloudTrailClientTests(MotoServerFixture moto) : IDisposable
     }
 
     public void Dispose() => _services.Dispose();
+
+    private async Task<string> BucketAsync(string name)
+    {
+        await _services.GetRequiredService<IAmazonS3>().PutBucketAsync(new PutBucketRequest
+        {
+            BucketName = name,
+            PutBucketConfiguration = new PutBucketConfiguration { LocationConstraint = BucketLocationConstraint.FindValue(MotoServerFixture.Region) },
+        });
+        return name;
+    }
 }

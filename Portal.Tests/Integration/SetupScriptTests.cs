@@ -107,21 +107,5 @@ public sealed class SetupScriptTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private async Task<(int ExitCode, string Log)> RunAsync(string script)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
-        start.Environment["AWS_ENDPOINT_URL"] = _moto.Endpoint.ToString().TrimEnd('/');
-        start.Environment["AWS_ACCESS_KEY_ID"] = "testing";
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = "testing";
-        start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
-        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
-        start.Environment["AWS_PAGER"] = string.Empty;
-        start.Environment["AWS_DEFAULT_REGION"] = MotoServerFixture.Region;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int ExitCode, string Output)> RunAsync(string script) => AwsScripts.RunAsync(_moto.Endpoint, script);
 }

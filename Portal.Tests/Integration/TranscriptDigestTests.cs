@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Amazon.KeyManagementService;
@@ -202,24 +201,8 @@ public sealed class TranscriptDigestTests(MotoServerFixture moto) : IAsyncLifeti
         (await _services.GetRequiredService<IAmazonKeyManagementService>().DescribeKeyAsync(new DescribeKeyRequest { KeyId = _alias })).KeyMetadata.KeyId;
 
     /// <summary>docs/verify-digests.sh, with the real AWS CLI pointed at moto.</summary>
-    private async Task<(int ExitCode, string Output)> VerifyScriptAsync()
-    {
-        var script = Path.Combine(RepositoryRoot(), "docs", "verify-digests.sh");
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(_bucket);
-        start.Environment["AWS_ENDPOINT_URL"] = moto.Endpoint.ToString().TrimEnd('/');
-        start.Environment["AWS_DEFAULT_REGION"] = MotoServerFixture.Region;
-        start.Environment["AWS_ACCESS_KEY_ID"] = "testing";
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = "testing";
-        start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
-        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
-    }
+    private Task<(int ExitCode, string Output)> VerifyScriptAsync() =>
+        AwsScripts.RunAsync(moto.Endpoint, Path.Combine(RepositoryRoot(), "docs", "verify-digests.sh"), _bucket);
 
     private static string RepositoryRoot()
     {

@@ -49,4 +49,32 @@ internal static class AwsCli
     }
 }
 
+/// <summary>A bash script that calls the AWS CLI (an exported setup, docs/verify-digests.sh), run against moto.</summary>
+internal static class AwsScripts
+{
+    /// <summary>Runs the script with the AWS CLI's settings pointing at moto; returns its exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(Uri endpoint, string script, params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(script);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["AWS_ENDPOINT_URL"] = endpoint.ToString().TrimEnd('/');
+        start.Environment["AWS_DEFAULT_REGION"] = MotoServerFixture.Region;
+        start.Environment["AWS_ACCESS_KEY_ID"] = "testing";
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = "testing";
+        start.Environment["AWS_CONFIG_FILE"] = "/dev/null";
+        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
+        start.Environment["AWS_PAGER"] = string.Empty;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
+
 internal sealed record AwsTestCredentials(string AccessKeyId, string SecretAccessKey, string SessionToken);
