@@ -63,6 +63,31 @@ public sealed class SetupScriptTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task WizardsTrail_WhoseSelectorsLeaveOutWrites_IsSetBackToLogThem()
+    {
+        using var services = SetupServices.For(_moto, typeof(LogBucketStep), typeof(NotificationsStep));
+        var engine = services.GetRequiredService<ISetupEngine>();
+        var settings = new SetupSettings
+        {
+            BastionInstanceIds = ["i-0123456789abcdef0"],
+            BucketName = "selector-session-logs",
+            TopicName = "bastion-logins",
+            NotificationEmails = ["ops@example.com"],
+            CreateTrailIfMissing = true,
+        };
+        Assert.True((await engine.ApplyAsync(settings)).Succeeded);
+        await AwsCli.RunAsync(_moto.Endpoint, "cloudtrail", "put-event-selectors", "--trail-name", settings.TrailName, "--event-selectors", """[{"ReadWriteType":"ReadOnly","IncludeManagementEvents":true}]""");
+
+        var narrowed = (await engine.PlanAsync(settings)).Steps.Single(s => s.Name == "notifications");
+        var repaired = (await engine.ApplyAsync(settings)).Steps.Single(s => s.Name == "notifications");
+        var after = (await engine.PlanAsync(settings)).Steps.Single(s => s.Name == "notifications");
+
+        Assert.Equal(["Log every management event on the trail portal-management-events again (its event selectors leave Session Manager's writes out)."], narrowed.Changes.Select(c => c.Description));
+        Assert.Equal(StepOutcome.Updated, repaired.Outcome);
+        Assert.Empty(after.Changes);
+    }
+
     [Theory]
     [InlineData("ap-northeast-1", false)]
     [InlineData("us-east-1", true)]

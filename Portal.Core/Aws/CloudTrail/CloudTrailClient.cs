@@ -49,6 +49,16 @@ internal sealed class CloudTrailClient(AwsJsonClient json, IOptions<PortalAwsOpt
                     (string?)f["Field"] ?? string.Empty, Values(f["Equals"]), Values(f["NotEquals"]), Values(f["StartsWith"]), Values(f["NotStartsWith"])))]))]);
     }
 
+    public Task LogAllManagementEventsAsync(string trailNameOrArn, CancellationToken cancellationToken = default) =>
+        CallAsync(
+            "PutEventSelectors",
+            new JsonObject
+            {
+                ["TrailName"] = trailNameOrArn,
+                ["EventSelectors"] = new JsonArray(new JsonObject { ["ReadWriteType"] = "All", ["IncludeManagementEvents"] = true }),
+            },
+            cancellationToken);
+
     public Task StartLoggingAsync(string trailNameOrArn, CancellationToken cancellationToken = default) =>
         CallAsync("StartLogging", new JsonObject { ["Name"] = trailNameOrArn }, cancellationToken);
 

@@ -19,6 +19,9 @@ public interface ICloudTrailClient
     /// <summary>GetEventSelectors: what the trail logs.</summary>
     Task<TrailEventSelectors> GetEventSelectorsAsync(string trailNameOrArn, CancellationToken cancellationToken = default);
 
+    /// <summary>PutEventSelectors: the trail logs every management event, read and write (CloudTrail's default).</summary>
+    Task LogAllManagementEventsAsync(string trailNameOrArn, CancellationToken cancellationToken = default);
+
     /// <summary>StartLogging.</summary>
     Task StartLoggingAsync(string trailNameOrArn, CancellationToken cancellationToken = default);
 

@@ -129,6 +129,7 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
         var trails = (await cloudTrail.DescribeTrailsAsync(cancellationToken))
             .Where(t => t.IsMultiRegionTrail || t.HomeRegion == documents.Region)
             .ToList();
+        var oursLogging = false;
         foreach (var trail in trails)
         {
             if (await cloudTrail.IsLoggingAsync(trail.TrailArn, cancellationToken) != true)
@@ -142,13 +143,14 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
                 return;
             }
 
+            oursLogging |= trail.Name == settings.TrailName;
             current.Add($"The trail {trail.Name} is logging, but its event selectors leave out write management events from Session Manager: StartSession never reaches the rules through it.");
         }
 
         var ours = trails.FirstOrDefault(t => t.Name == settings.TrailName);
         if (!settings.CreateTrailIfMissing)
         {
-            current.Add($"Warning: no CloudTrail trail is logging in {documents.Region}, so the rule never fires. Choose to create one, or start logging on an existing trail.");
+            current.Add($"Warning: no CloudTrail trail is logging Session Manager's calls in {documents.Region}, so the rules never fire. Choose to create one, or start logging on an existing trail.");
             return;
         }
 
@@ -164,10 +166,19 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
                 new($"Create the trail {settings.TrailName} (every region, management events) writing to {settings.BucketName}.", $"aws cloudtrail create-trail --name {settings.TrailName} --s3-bucket-name {settings.BucketName} --is-multi-region-trail"),
                 ct => cloudTrail.CreateTrailAsync(settings.TrailName, settings.BucketName, isMultiRegionTrail: true, ct)));
         }
+        else if (!(await cloudTrail.GetEventSelectorsAsync(ours.TrailArn, cancellationToken)).LogsSessionManagerWrites)
+        {
+            changes.Add(new(
+                new($"Log every management event on the trail {settings.TrailName} again (its event selectors leave Session Manager's writes out).", $"aws cloudtrail put-event-selectors --trail-name {settings.TrailName} --event-selectors '[{{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}}]'"),
+                ct => cloudTrail.LogAllManagementEventsAsync(settings.TrailName, ct)));
+        }
 
-        changes.Add(new(
-            new($"Start logging on the trail {settings.TrailName}.", $"aws cloudtrail start-logging --name {settings.TrailName}"),
-            ct => cloudTrail.StartLoggingAsync(settings.TrailName, ct)));
+        if (!oursLogging)
+        {
+            changes.Add(new(
+                new($"Start logging on the trail {settings.TrailName}.", $"aws cloudtrail start-logging --name {settings.TrailName}"),
+                ct => cloudTrail.StartLoggingAsync(settings.TrailName, ct)));
+        }
     }
 
     /// <summary>The same destination and the same sentence: what EventBridge would deliver is alike.</summary>
