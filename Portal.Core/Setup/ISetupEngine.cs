@@ -7,6 +7,9 @@ namespace Portal.Core.Setup;
 /// </summary>
 public interface ISetupEngine
 {
+    /// <summary>The steps, in the order they run: what the page lists and the API reports.</summary>
+    IReadOnlyList<SetupStepInfo> Steps { get; }
+
     /// <summary>What exists and what apply would change, step by step.</summary>
     /// <exception cref="SetupValidationException">A setting breaks a naming rule; nothing was called.</exception>
     /// <exception cref="Aws.AwsApiException">STS could not say which account this is.</exception>
@@ -46,7 +49,13 @@ public sealed record SetupApplyResult(string AccountId, string Region, IReadOnly
 /// <summary>A line of an apply's live log.</summary>
 /// <param name="Step">The step's name.</param>
 /// <param name="Message">What is being done or was done.</param>
-public sealed record SetupProgress(string Step, string Message);
+/// <param name="Outcome">How the step ended, on its last line; <see langword="null"/> while it runs.</param>
+public sealed record SetupProgress(string Step, string Message, StepOutcome? Outcome = null);
+
+/// <summary>A step as the engine runs it.</summary>
+/// <param name="Name">Its name in the API.</param>
+/// <param name="Title">Its title on the page.</param>
+public sealed record SetupStepInfo(string Name, string Title);
 
 /// <summary>Settings that break a naming rule, by setting.</summary>
 public sealed class SetupValidationException(IReadOnlyDictionary<string, string[]> errors)

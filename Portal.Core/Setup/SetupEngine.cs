@@ -7,6 +7,8 @@ internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetu
 {
     private readonly IReadOnlyList<ISetupStep> _steps = [.. steps];
 
+    public IReadOnlyList<SetupStepInfo> Steps => [.. _steps.Select(s => new SetupStepInfo(s.Name, s.Title))];
+
     public async Task<SetupPlan> PlanAsync(SetupSettings settings, CancellationToken cancellationToken = default)
     {
         var context = await ContextAsync(settings, cancellationToken);
@@ -56,12 +58,12 @@ internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetu
                 }
 
                 var outcome = found.Changes.Count == 0 ? StepOutcome.Unchanged : found.Exists ? StepOutcome.Updated : StepOutcome.Created;
-                progress?.Report(new SetupProgress(step.Name, outcome == StepOutcome.Unchanged ? "Nothing to change." : "Done."));
+                progress?.Report(new SetupProgress(step.Name, outcome == StepOutcome.Unchanged ? "Nothing to change." : "Done.", outcome));
                 results.Add(new StepResult(step.Name, outcome, done));
             }
             catch (AwsApiException ex)
             {
-                progress?.Report(new SetupProgress(step.Name, $"Failed: {ex.Message}"));
+                progress?.Report(new SetupProgress(step.Name, $"Failed: {ex.Message}", StepOutcome.Failed));
                 results.Add(new StepResult(step.Name, StepOutcome.Failed, done, ex.ErrorCode, ex.Message));
             }
         }

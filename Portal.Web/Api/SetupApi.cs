@@ -120,6 +120,7 @@ internal static class SetupApi
             CreateTrailIfMissing = request.CreateTrailIfMissing ?? defaults.CreateTrailIfMissing,
             TrailName = request.TrailName ?? defaults.TrailName,
             EndUserPolicyName = request.EndUserPolicyName ?? defaults.EndUserPolicyName,
+            DigestKeyAlias = request.DigestKeyAlias ?? defaults.DigestKeyAlias,
         };
     }
 
@@ -196,6 +197,9 @@ internal sealed record SetupRequest
     public string? TrailName { get; init; }
 
     public string? EndUserPolicyName { get; init; }
+
+    /// <summary>The alias of the KMS key that signs digests (<c>alias/bastion-portal-digests</c>).</summary>
+    public string? DigestKeyAlias { get; init; }
 }
 
 /// <summary>What <c>GET /api/setup</c> answers.</summary>

@@ -66,6 +66,19 @@ public sealed class SetupEngineTests
     }
 
     [Fact]
+    public async Task Steps_AreTheRegisteredOnes_InOrder_AndEachEndsWithATypedOutcome()
+    {
+        var engine = new SetupEngine(new FakeEnvironment(), [new FakeStep("first", "a"), new FakeStep("second")]);
+        var lines = new List<SetupProgress>();
+
+        await engine.ApplyAsync(Settings, new Collect(lines));
+
+        Assert.Equal(["first", "second"], engine.Steps.Select(s => s.Name));
+        Assert.Equal([StepOutcome.Created, StepOutcome.Unchanged], lines.Where(l => l.Outcome is not null).Select(l => l.Outcome!.Value));
+        Assert.All(lines.Where(l => l.Outcome is null), l => Assert.Equal("first", l.Step)); // the one change, as it was made
+    }
+
+    [Fact]
     public async Task Plan_WithAKmsKeyInAnotherRegion_IsRefused_BeforeAnyRead()
     {
         var step = new FakeStep("first", "a");
@@ -132,5 +145,10 @@ public sealed class SetupEngineTests
     private sealed class SyncProgress(Action<SetupProgress> report) : IProgress<SetupProgress>
     {
         public void Report(SetupProgress value) => report(value);
+    }
+
+    private sealed class Collect(List<SetupProgress> lines) : IProgress<SetupProgress>
+    {
+        public void Report(SetupProgress value) => lines.Add(value);
     }
 }

@@ -80,6 +80,8 @@ public sealed class SetupWizardTests
 
     private sealed class Engine : ISetupEngine
     {
+        public IReadOnlyList<SetupStepInfo> Steps { get; } = [];
+
         public SetupApplyResult? Result { get; set; }
 
         public SetupPlan? Plan { get; set; }

@@ -213,6 +213,9 @@ public sealed class SetupPageTests : PortalBunitContext
 
     private sealed class FakeEngine : ISetupEngine
     {
+        public IReadOnlyList<SetupStepInfo> Steps { get; } =
+            [new("logBucket", "Log bucket"), new("bastionRole", "Bastion role"), new("preferences", "Preferences"), new("notifications", "Notifications"), new("endUserPolicy", "End-user policy")];
+
         public List<SetupSettings> Planned { get; } = [];
 
         public string CurrentLine { get; set; } = "Nothing in the way.";
@@ -257,14 +260,14 @@ public sealed class SetupPageTests : PortalBunitContext
                 }
                 else if (step == FailAt)
                 {
-                    progress?.Report(new SetupProgress(step, "Failed: the role is in the way"));
+                    progress?.Report(new SetupProgress(step, "Failed: the role is in the way", StepOutcome.Failed));
                     results.Add(new StepResult(step, StepOutcome.Failed, [], "EntityAlreadyExists", "the role is in the way"));
                 }
                 else
                 {
                     var done = step == "logBucket" ? $"Create the bucket {settings.BucketName}." : $"Create {step}.";
                     progress?.Report(new SetupProgress(step, done));
-                    progress?.Report(new SetupProgress(step, "Done."));
+                    progress?.Report(new SetupProgress(step, "Done.", StepOutcome.Created));
                     results.Add(new StepResult(step, StepOutcome.Created, [done]));
                 }
             }

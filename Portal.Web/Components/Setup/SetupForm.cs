@@ -49,6 +49,8 @@ internal sealed class SetupForm
 
     public string EndUserPolicyName { get; set; } = Defaults.EndUserPolicyName;
 
+    public string DigestKeyAlias { get; set; } = Defaults.DigestKeyAlias;
+
     public static SetupForm From(SetupSettings settings) => new()
     {
         Bastions = new HashSet<string>(settings.BastionInstanceIds, StringComparer.Ordinal),
@@ -70,6 +72,7 @@ internal sealed class SetupForm
         CreateTrailIfMissing = settings.CreateTrailIfMissing,
         TrailName = settings.TrailName,
         EndUserPolicyName = settings.EndUserPolicyName,
+        DigestKeyAlias = settings.DigestKeyAlias,
     };
 
     /// <summary>The settings, trimmed; the bastions in a stable order.</summary>
@@ -94,5 +97,6 @@ internal sealed class SetupForm
         CreateTrailIfMissing = CreateTrailIfMissing,
         TrailName = TrailName.Trim(),
         EndUserPolicyName = EndUserPolicyName.Trim(),
+        DigestKeyAlias = DigestKeyAlias.Trim(),
     };
 }

@@ -19,7 +19,6 @@ namespace Portal.Web.Components.Pages.Setup;
 /// </summary>
 public sealed partial class SetupPage : IAsyncDisposable
 {
-    private static readonly string[] StepNames = ["logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy"];
 
     private readonly CancellationTokenSource _leaving = new();
     private readonly List<LogLine> _log = [];
@@ -184,9 +183,9 @@ public sealed partial class SetupPage : IAsyncDisposable
         {
             _log.Add(new LogLine(Time.GetUtcNow(), p.Step, p.Message));
             _running = p.Step;
-            if (p.Message is "Done." or "Nothing to change." || p.Message.StartsWith("Failed:", StringComparison.Ordinal))
+            if (p.Outcome is not null)
             {
-                _applyProgress = 100.0 * (Array.IndexOf(StepNames, p.Step) + 1) / StepNames.Length;
+                _applyProgress = 100.0 * (Engine.Steps.Select(s => s.Name).ToList().IndexOf(p.Step) + 1) / Engine.Steps.Count;
                 _running = null;
             }
 
@@ -195,7 +194,7 @@ public sealed partial class SetupPage : IAsyncDisposable
 
         await RunAsync("Applying…", async token =>
         {
-            _running = StepNames[0];
+            _running = Engine.Steps[0].Name;
             _result = await Wizard.ApplyAsync(settings, actor, progress, token);
             foreach (var step in _result.Steps)
             {
@@ -312,8 +311,9 @@ public sealed partial class SetupPage : IAsyncDisposable
     private string AgentStatus(string instanceId) =>
         _agents is null ? "unknown" : _agents.TryGetValue(instanceId, out var status) ? status : "not registered";
 
-    private IEnumerable<StepRow> Rows() => StepNames.Select(name =>
+    private IEnumerable<StepRow> Rows() => Engine.Steps.Select(step =>
     {
+        var name = step.Name;
         var plan = PlanOf(name);
         var planned = plan switch
         {
@@ -322,20 +322,12 @@ public sealed partial class SetupPage : IAsyncDisposable
             { Changes.Count: 0 } => "no change",
             { Changes: var changes } => string.Join("; ", changes.Select(c => c.Description)),
         };
-        return new StepRow(name, TitleOf(name), planned, _running == name && _busy is not null, _outcomes.TryGetValue(name, out var outcome) ? outcome : null);
+        return new StepRow(name, step.Title, planned, _running == name && _busy is not null, _outcomes.TryGetValue(name, out var outcome) ? outcome : null);
     });
 
-    private static string TitleOf(string step) => step switch
-    {
-        "logBucket" => "Log bucket",
-        "bastionRole" => "Bastion role",
-        "preferences" => "Session Manager preferences",
-        "notifications" => "Login notifications",
-        "endUserPolicy" => "End-user policy",
-        _ => step,
-    };
+    private string TitleOf(string step) => Engine.Steps.FirstOrDefault(s => s.Name == step)?.Title ?? step;
 
-    private static string DoneSoFar(SetupApplyResult result) => string.Join("; ", result.Steps
+    private string DoneSoFar(SetupApplyResult result) => string.Join("; ", result.Steps
         .Where(s => s.Done.Count > 0)
         .Select(s => $"{TitleOf(s.Name)}: {string.Join(", ", s.Done)}"));
 
