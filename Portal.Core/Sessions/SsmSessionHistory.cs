@@ -1,11 +1,22 @@
+using System.Collections.Concurrent;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using Portal.Core.Aws;
 
 namespace Portal.Core.Sessions;
 
+/// <summary>
+/// Session Manager's history. An ended session never changes, so the ones read (by the indexer's and coverage's
+/// listings, or one by one) are kept: rendering a transcript, its evidence bundle and its page ask for the same session
+/// again and again.
+/// </summary>
 internal sealed class SsmSessionHistory(IAmazonSimpleSystemsManagement ssm) : ISessionHistory
 {
+    /// <summary>Ended sessions kept at most; Session Manager's 30 days of history rarely hold more.</summary>
+    private const int MaxKept = 20_000;
+
+    private readonly ConcurrentDictionary<string, SessionHistoryEntry> _ended = new(StringComparer.Ordinal);
+
     public async Task<IReadOnlyDictionary<string, SessionHistoryEntry>> RecentAsync(int maxSessions, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSessions, 1);
@@ -22,7 +33,7 @@ internal sealed class SsmSessionHistory(IAmazonSimpleSystemsManagement ssm) : IS
             {
                 if (session.SessionId is { } id)
                 {
-                    sessions[id] = new SessionHistoryEntry(id, session.Owner, session.Target, Utc(session.StartDate), Utc(session.EndDate), session.DocumentName);
+                    sessions[id] = Keep(new SessionHistoryEntry(id, session.Owner, session.Target, Utc(session.StartDate), Utc(session.EndDate), session.DocumentName));
                 }
             }
 
@@ -34,6 +45,11 @@ internal sealed class SsmSessionHistory(IAmazonSimpleSystemsManagement ssm) : IS
 
     public async Task<SessionHistoryEntry?> FindAsync(string sessionId, CancellationToken cancellationToken = default)
     {
+        if (_ended.TryGetValue(sessionId, out var known))
+        {
+            return known;
+        }
+
         var page = await AwsSdkCall.RunAsync(
             "ssm",
             "DescribeSessions",
@@ -42,8 +58,24 @@ internal sealed class SsmSessionHistory(IAmazonSimpleSystemsManagement ssm) : IS
                 cancellationToken),
             "The portal may not list Session Manager's session history: its role needs ssm:DescribeSessions.");
         return (page.Sessions ?? []).FirstOrDefault(s => s.SessionId == sessionId) is { } session
-            ? new SessionHistoryEntry(session.SessionId, session.Owner, session.Target, Utc(session.StartDate), Utc(session.EndDate), session.DocumentName)
+            ? Keep(new SessionHistoryEntry(session.SessionId, session.Owner, session.Target, Utc(session.StartDate), Utc(session.EndDate), session.DocumentName))
             : null;
+    }
+
+    /// <summary>Keeps an ended session (a live one may still end); starts afresh when the limit is reached.</summary>
+    private SessionHistoryEntry Keep(SessionHistoryEntry entry)
+    {
+        if (entry.EndedAt is not null)
+        {
+            if (_ended.Count >= MaxKept)
+            {
+                _ended.Clear();
+            }
+
+            _ended[entry.SessionId] = entry;
+        }
+
+        return entry;
     }
 
     private static DateTimeOffset? Utc(DateTime? at) => at is { } value ? new DateTimeOffset(value.ToUniversalTime(), TimeSpan.Zero) : null;
