@@ -123,7 +123,10 @@ internal sealed class SessionCoverage(ISessionHistory history, CloudTrailSession
             || documentName.StartsWith("AWS-StartSSHSession", StringComparison.Ordinal)
             || documentName.StartsWith("AWS-StartNonInteractiveCommand", StringComparison.Ordinal));
 
-    private static CoverageState StateOf(SessionSummary transcript) => transcript.Integrity switch
+    private static CoverageState StateOf(SessionSummary transcript) => StateOf(transcript.Integrity);
+
+    /// <summary>The state of a session Session Manager reports, whose transcript the bucket holds with this integrity.</summary>
+    internal static CoverageState StateOf(TranscriptIntegrity integrity) => integrity switch
     {
         TranscriptIntegrity.Modified => CoverageState.Modified,
         TranscriptIntegrity.Truncated => CoverageState.Truncated,

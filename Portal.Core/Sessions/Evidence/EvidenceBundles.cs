@@ -78,7 +78,7 @@ internal sealed class EvidenceBundles(
         // The bundle has a transcript, so the session is on record (as its integrity says) or of unknown origin.
         CoverageState? state = !historyRead ? null
             : session is null ? CoverageState.UnknownOrigin
-            : rendered.Integrity switch { TranscriptIntegrity.Modified => CoverageState.Modified, TranscriptIntegrity.Truncated => CoverageState.Truncated, _ => CoverageState.Recorded };
+            : SessionCoverage.StateOf(rendered.Integrity);
         var owner = session?.Owner ?? detail?.Session.Owner;
         var iamUser = SessionOwner.IamUserName(owner);
         var target = session?.Target ?? detail?.Session.InstanceId;

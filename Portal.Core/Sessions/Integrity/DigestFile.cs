@@ -85,6 +85,19 @@ public sealed record DigestFile(
             ? file
             : throw new JsonException("Not a digest: bucket, keyArn or objects missing.");
 
+    /// <summary>Reads a digest's bytes, or <see langword="null"/> when they are not a digest.</summary>
+    public static DigestFile? TryParse(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return Parse(bytes);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The bytes that are hashed and signed.</summary>
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 }

@@ -170,17 +170,8 @@ internal sealed partial class DigestWriter(
 
         var stored = await store.ReadAsync(bucket, newest.Key, cancellationToken)
             ?? throw new AwsApiException("s3", "GetObject", "NoSuchKey", $"The digest {newest.Key} was listed but cannot be read.");
-        string? keyArn;
-        try
-        {
-            keyArn = DigestFile.Parse(stored.Bytes).KeyArn;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            keyArn = null; // chained to all the same: verification reports what is wrong with it
-        }
-
-        return new LastDigest(bucket, newest.Key, Convert.ToHexStringLower(SHA256.HashData(stored.Bytes)), newest.End, keyArn);
+        // One that is not a digest is chained to all the same: verification reports what is wrong with it.
+        return new LastDigest(bucket, newest.Key, Convert.ToHexStringLower(SHA256.HashData(stored.Bytes)), newest.End, DigestFile.TryParse(stored.Bytes)?.KeyArn);
     }
 
     private async Task<DigestEntry?> NewestAsync(string bucket, string? startAfter, CancellationToken cancellationToken)

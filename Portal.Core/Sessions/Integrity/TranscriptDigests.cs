@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Portal.Core.Aws;
 
@@ -99,14 +98,9 @@ internal sealed class TranscriptDigests(
 
             digests++;
             var sha256 = SHA256.HashData(stored.Bytes);
-            DigestFile file;
-            try
+            if (DigestFile.TryParse(stored.Bytes) is not { } file)
             {
-                file = DigestFile.Parse(stored.Bytes);
-            }
-            catch (JsonException ex)
-            {
-                problems.Add(new(IntegrityProblemKind.Unreadable, entry.Key, null, null, $"Not a digest: {ex.Message}"));
+                problems.Add(new(IntegrityProblemKind.Unreadable, entry.Key, null, null, "Not a digest: its bytes are not the JSON the portal writes."));
                 previous = (entry.Key, Convert.ToHexStringLower(sha256), null);
                 continue;
             }
@@ -207,17 +201,7 @@ internal sealed class TranscriptDigests(
                 break;
             }
 
-            if (entry.Deleted || await store.ReadAsync(bucket, entry.Key, cancellationToken) is not { } stored)
-            {
-                continue;
-            }
-
-            DigestFile file;
-            try
-            {
-                file = DigestFile.Parse(stored.Bytes);
-            }
-            catch (JsonException)
+            if (entry.Deleted || await store.ReadAsync(bucket, entry.Key, cancellationToken) is not { } stored || DigestFile.TryParse(stored.Bytes) is not { } file)
             {
                 continue;
             }
@@ -280,7 +264,7 @@ internal sealed class TranscriptDigests(
                 return problems;
             }
 
-            previous = (link.Key, Convert.ToHexStringLower(SHA256.HashData(before.Bytes)), TryParse(before.Bytes));
+            previous = (link.Key, Convert.ToHexStringLower(SHA256.HashData(before.Bytes)), DigestFile.TryParse(before.Bytes));
         }
 
         var (previousKey, previousSha, previousFile) = previous.Value;
@@ -326,18 +310,6 @@ internal sealed class TranscriptDigests(
             }
         });
         return (found.OfType<IntegrityProblem>().ToList(), bytes);
-    }
-
-    private static DigestFile? TryParse(byte[] bytes)
-    {
-        try
-        {
-            return DigestFile.Parse(bytes);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     private static byte[]? TryHex(string? hex)

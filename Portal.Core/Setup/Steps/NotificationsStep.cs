@@ -97,12 +97,12 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
             {
                 current.Add(rule is null ? $"No rule {login.Name}." : $"The rule {login.Name} is {rule.State}{(patternMatches ? string.Empty : " with another pattern")}.");
                 changes.Add(new(
-                    new($"{(rule is null ? "Create" : "Update")} the rule {login.Name}: {login.Description[..login.Description.IndexOf(", for", StringComparison.Ordinal)]}.", $"aws events put-rule --name {login.Name} --event-pattern file://event-pattern{login.Suffix}.json --state ENABLED --description {SetupExport.ShellQuote(login.Description)}"),
+                    new($"{(rule is null ? "Create" : "Update")} the rule {login.Name}: {login.Matches}.", $"aws events put-rule --name {login.Name} --event-pattern file://event-pattern{login.Suffix}.json --state ENABLED --description {SetupExport.ShellQuote(login.Description)}"),
                     ct => events.PutRuleAsync(login.Name, login.EventPattern, login.Description, enabled: true, ct)));
             }
             else
             {
-                current.Add($"The rule {login.Name} matches: {login.Description[..login.Description.IndexOf(", for", StringComparison.Ordinal)]}.");
+                current.Add($"The rule {login.Name} matches: {login.Matches}.");
             }
 
             var targets = rule is null ? [] : await events.ListTargetsByRuleAsync(login.Name, cancellationToken);

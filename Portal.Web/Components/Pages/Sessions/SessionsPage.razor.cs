@@ -148,6 +148,4 @@ public partial class SessionsPage
         _range = range;
         return ReloadAsync();
     }
-
-    private static string FormatSize(long bytes) => bytes < 1024 ? $"{bytes} B" : bytes < 1024 * 1024 ? $"{bytes / 1024.0:F1} KiB" : $"{bytes / (1024.0 * 1024):F1} MiB";
 }
