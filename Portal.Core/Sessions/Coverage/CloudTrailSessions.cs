@@ -12,6 +12,9 @@ namespace Portal.Core.Sessions.Coverage;
 /// </summary>
 internal sealed class CloudTrailSessions(ICloudTrailClient cloudTrail, TimeProvider time) : IDisposable
 {
+    /// <summary>How long CloudTrail's event history keeps events: what is older is gone there and is let go here.</summary>
+    private static readonly TimeSpan EventHistory = TimeSpan.FromDays(ISessionCoverage.MaxDays);
+
     /// <summary>CloudTrail delivers an event within about 15 minutes; the next read goes back that far.</summary>
     private static readonly TimeSpan Delivery = TimeSpan.FromMinutes(15);
 
@@ -46,6 +49,7 @@ internal sealed class CloudTrailSessions(ICloudTrailClient cloudTrail, TimeProvi
                 _to = now;
             }
 
+            Forget(now - EventHistory);
             return _sessions.Values
                 .Where(s => s.StartedAt >= since)
                 .Select(s => _ends.TryGetValue(s.SessionId, out var ended) ? s with { EndedAt = ended } : s)
@@ -78,6 +82,26 @@ internal sealed class CloudTrailSessions(ICloudTrailClient cloudTrail, TimeProvi
     }
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>Lets go of sessions started before <paramref name="before"/>, and of ends read for them.</summary>
+    private void Forget(DateTimeOffset before)
+    {
+        foreach (var old in _sessions.Values.Where(s => s.StartedAt < before).Select(s => s.SessionId).ToList())
+        {
+            _sessions.Remove(old);
+            _ends.Remove(old);
+        }
+
+        foreach (var old in _ends.Where(e => e.Value < before).Select(e => e.Key).ToList())
+        {
+            _ends.Remove(old);
+        }
+
+        if (_from < before)
+        {
+            _from = before;
+        }
+    }
 
     /// <summary>The session a StartSession event started, or none for a refused call.</summary>
     internal static SessionHistoryEntry? Session(JsonElement record, DateTimeOffset at) =>
