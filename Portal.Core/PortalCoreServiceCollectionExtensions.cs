@@ -53,6 +53,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, PreferencesStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, NotificationsStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, EndUserPolicyStep>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, BoundaryStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, DigestKeyStep>());
 
         services.AddPortalOptions<SessionLogOptions>(SessionLogOptions.SectionName)
@@ -110,6 +111,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<ILiveSessions, LiveSessions>();
         services.TryAddSingleton<AccessNotifier>();
         services.TryAddSingleton<GrantStore>();
+        services.TryAddSingleton<GrantBoundary>();
         services.TryAddSingleton<SessionEnforcer>();
         services.TryAddSingleton<ILiveSessionService>(sp => sp.GetRequiredService<SessionEnforcer>());
         services.TryAddSingleton<AccessGrants>();

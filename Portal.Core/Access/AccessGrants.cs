@@ -13,6 +13,7 @@ internal sealed partial class AccessGrants(
     GrantStore store,
     IIamClient iam,
     IIamUserMapper mapper,
+    GrantBoundary boundary,
     SessionEnforcer enforcer,
     IAwsEnvironment environment,
     AccessNotifier notifier,
@@ -105,9 +106,8 @@ internal sealed partial class AccessGrants(
     public async Task<IReadOnlyList<AccessGrant>> AwaitingReviewAsync(CancellationToken cancellationToken = default) =>
         [.. (await store.AwaitingReviewAsync(cancellationToken)).Select(ToGrant)];
 
-    public async Task<GrantPrincipals> PrincipalsAsync(CancellationToken cancellationToken = default) => new(
-        [.. (await iam.ListUsersAsync(cancellationToken)).Select(u => u.UserName).Order(StringComparer.Ordinal)],
-        [.. (await iam.ListGroupsAsync(cancellationToken)).Select(g => g.GroupName).Order(StringComparer.Ordinal)]);
+    public async Task<IReadOnlyList<string>> GranteesAsync(CancellationToken cancellationToken = default) =>
+        [.. (await iam.ListUsersAsync(cancellationToken)).Select(u => u.UserName).Order(StringComparer.Ordinal)];
 
     public async Task<CoveringGrant?> CoveringAsync(string iamUser, string target, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
@@ -152,6 +152,12 @@ internal sealed partial class AccessGrants(
         {
             await store.ErrorAsync(grantId, ex.ErrorCode, ex.Message, CancellationToken.None);
             await notifier.AuditAsync(actor, AuditActions.GrantActivate, GrantTarget(grantId), $"{ex.Service} {ex.Operation} answered {ex.ErrorCode}: the grant is approved but not active; retry it", AuditOutcome.Failed);
+            return;
+        }
+        catch (AccessException ex)
+        {
+            await store.ErrorAsync(grantId, GrantBoundary.MissingCode, ex.Message, CancellationToken.None);
+            await notifier.AuditAsync(actor, AuditActions.GrantActivate, GrantTarget(grantId), $"refused: {ex.Message}", AuditOutcome.Failed);
             return;
         }
 
@@ -281,17 +287,13 @@ internal sealed partial class AccessGrants(
         }
     }
 
+    /// <summary>Writes the grant's policy onto its user, checked first to carry the boundary (IAM would refuse the portal otherwise).</summary>
+    /// <exception cref="AccessException">A group, or a user without the boundary: nothing was written.</exception>
     private async Task PutPolicyAsync(GrantRecord grant, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
+        await boundary.EnsureAsync(grant.PrincipalType, grant.PrincipalName, cancellationToken);
         var document = await DocumentAsync(grant, expiresAt, cancellationToken);
-        if (grant.PrincipalType == PrincipalType.User)
-        {
-            await iam.PutUserPolicyAsync(grant.PrincipalName, GrantPolicy.NameOf(grant.Id), document, cancellationToken);
-        }
-        else
-        {
-            await iam.PutGroupPolicyAsync(grant.PrincipalName, GrantPolicy.NameOf(grant.Id), document, cancellationToken);
-        }
+        await iam.PutUserPolicyAsync(grant.PrincipalName, GrantPolicy.NameOf(grant.Id), document, cancellationToken);
     }
 
     private async Task<bool> IsOwnAsync(AccessPerson person, string iamUser, CancellationToken cancellationToken) =>

@@ -73,7 +73,10 @@ public enum PrincipalType
     [JsonStringEnumMemberName("user")]
     User,
 
-    /// <summary>An IAM group (every member may start sessions).</summary>
+    /// <summary>
+    /// An IAM group: no longer granted to (ADR 0015), since a group cannot carry the permissions boundary. A group grant
+    /// stored before is listed, expired and revoked as any other; it cannot be extended.
+    /// </summary>
     [JsonStringEnumMemberName("group")]
     Group,
 }

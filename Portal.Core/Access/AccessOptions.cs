@@ -41,6 +41,13 @@ public sealed class AccessOptions
     public IamMappingOptions IamMapping { get; set; } = new();
 
     /// <summary>
+    /// The managed policy every grantee must carry as their permissions boundary (ADR 0015), when no setup has been
+    /// applied (the wizard's choice takes precedence once it has). Defaults to <c>PortalBastionBoundary</c>.
+    /// </summary>
+    [RegularExpression(@"^[A-Za-z0-9_+=,.@-]{1,128}$", ErrorMessage = "must be an IAM policy name")]
+    public string PermissionsBoundary { get; set; } = Setup.SetupSettings.DefaultBoundaryPolicyName;
+
+    /// <summary>
     /// Bastions grants may target when no setup has been applied (the wizard's bastions take precedence once it has).
     /// </summary>
     public IList<string> Bastions { get; init; } = [];

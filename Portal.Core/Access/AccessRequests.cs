@@ -17,8 +17,8 @@ internal sealed class AccessRequests(
     IDbContextFactory<PortalDbContext> contexts,
     AccessGrants grants,
     GrantStore grantStore,
-    IIamClient iam,
     IIamUserMapper mapper,
+    GrantBoundary boundary,
     IBastionDirectory bastions,
     AccessNotifier notifier,
     TimeProvider time,
@@ -137,7 +137,8 @@ internal sealed class AccessRequests(
         comment = AccessInput.Comment(comment);
         var request = await LoadAsync(id, cancellationToken);
         Decidable(request, approver.Name);
-        await NotOwnAsync(approver, request.PrincipalType, request.IamUser, cancellationToken);
+        await NotOwnAsync(approver, request.IamUser, cancellationToken);
+        await boundary.EnsureAsync(request.PrincipalType, request.IamUser, cancellationToken);
         var (approved, grantId) = await RecordApprovalAsync(request, approver.Name, comment, breakGlass: false, cancellationToken);
         await notifier.AuditAsync(approver.Name, AuditActions.AccessApprove, RequestTarget(id), comment ?? (approved ? "approved" : "approval recorded; more are needed"));
         if (approved)
@@ -224,6 +225,7 @@ internal sealed class AccessRequests(
             throw new AccessException(AccessRefusal.Conflict, $"Request {id} is {AccessGrants.Name(request.State)} already.");
         }
 
+        await boundary.EnsureAsync(request.PrincipalType, request.IamUser, cancellationToken);
         var (_, grantId) = await RecordApprovalAsync(request, person.Name, $"break-glass: {why}", breakGlass: true, cancellationToken);
         var minutes = Math.Min(request.DurationMinutes, glass.MaxMinutes);
         await notifier.AuditAsync(person.Name, AuditActions.AccessBreakGlass, RequestTarget(id), $"approved own request for {minutes} min on {request.TargetInstanceId}: {why}", AuditOutcome.Succeeded);
@@ -242,17 +244,19 @@ internal sealed class AccessRequests(
         var errors = await CheckAsync(input.TargetInstanceId, input.DurationMinutes, input.Reason, cancellationToken);
         if (input.PrincipalType is null)
         {
-            errors["principalType"] = ["Grant to a user or a group."];
+            errors["principalType"] = ["Grant to an IAM user (principalType user)."];
         }
-        else if (input.PrincipalType == PrincipalType.User ? !IamNames.IsValidUserName(input.PrincipalName) : !IamNames.IsValidGroupName(input.PrincipalName))
+        else if (input.PrincipalType != PrincipalType.User)
         {
-            errors["principalName"] = [$"Name the IAM {AccessGrants.Name(input.PrincipalType.Value)} (letters, digits and +=,.@_-)."];
+            errors["principalType"] = [GrantBoundary.NoGroups];
         }
-        else if (input.PrincipalType == PrincipalType.User
-            ? await iam.GetUserAsync(input.PrincipalName!, cancellationToken) is null
-            : await iam.GetGroupAsync(input.PrincipalName!, cancellationToken) is null)
+        else if (!IamNames.IsValidUserName(input.PrincipalName))
         {
-            errors["principalName"] = [$"IAM has no {AccessGrants.Name(input.PrincipalType.Value)} named {input.PrincipalName}."];
+            errors["principalName"] = ["Name the IAM user (letters, digits and +=,.@_-)."];
+        }
+        else if (await boundary.ProblemAsync(input.PrincipalName!, cancellationToken) is { } problem)
+        {
+            errors["principalName"] = [problem];
         }
 
         if (errors.Count > 0)
@@ -262,9 +266,9 @@ internal sealed class AccessRequests(
 
         var type = input.PrincipalType!.Value;
         var principal = input.PrincipalName!;
-        await NotOwnAsync(approver, type, principal, cancellationToken);
+        await NotOwnAsync(approver, principal, cancellationToken);
         var now = time.GetUtcNow();
-        var who = $"{(type == PrincipalType.User ? "user" : "group")}/{principal}";
+        var who = $"user/{principal}";
         if (options.Value.RequiredApprovals <= 1)
         {
             var grant = await grants.CreateAsync(
@@ -415,21 +419,16 @@ internal sealed class AccessRequests(
     }
 
     /// <summary>
-    /// Refuses when the principal is the approver's own IAM user, or a group that holds it. Identities are compared as
-    /// IAM users (the approver's mapping, and their sign-in name, since IAM user names are unique in an account).
+    /// Refuses when the principal is the approver's own IAM user. Identities are compared as IAM users (the approver's
+    /// mapping, and their sign-in name, since IAM user names are unique in an account).
     /// </summary>
-    private async Task NotOwnAsync(AccessPerson approver, PrincipalType type, string principal, CancellationToken cancellationToken)
+    private async Task NotOwnAsync(AccessPerson approver, string principal, CancellationToken cancellationToken)
     {
         var mapped = (await mapper.MapAsync(approver, cancellationToken)).UserName;
         var own = new[] { mapped, approver.Name }.OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
-        if (type == PrincipalType.User && own.Contains(principal))
+        if (own.Contains(principal))
         {
             throw new AccessException(AccessRefusal.Conflict, $"{principal} is your own IAM user: nobody grants access to themselves; another approver must decide.");
-        }
-
-        if (type == PrincipalType.Group && (await iam.GetGroupMembersAsync(principal, cancellationToken)).FirstOrDefault(u => own.Contains(u.UserName)) is { } member)
-        {
-            throw new AccessException(AccessRefusal.Conflict, $"Your IAM user {member.UserName} is in the group {principal}: nobody grants access to themselves; another approver must decide.");
         }
     }
 
@@ -451,7 +450,8 @@ internal sealed class AccessRequests(
     private async Task<string> IamUserOfAsync(AccessPerson person, CancellationToken cancellationToken)
     {
         var mapping = await mapper.MapAsync(person, cancellationToken);
-        return mapping.UserName ?? throw AccessException.Invalid("iamUser", mapping.Problem ?? "You are not mapped to an IAM user.");
+        var user = mapping.UserName ?? throw AccessException.Invalid("iamUser", mapping.Problem ?? "You are not mapped to an IAM user.");
+        return await boundary.ProblemAsync(user, cancellationToken) is { } problem ? throw AccessException.Invalid("iamUser", problem) : user;
     }
 
     private async Task<Dictionary<string, string[]>> CheckAsync(string? instanceId, int? minutes, string? reason, CancellationToken cancellationToken)

@@ -83,6 +83,34 @@ public static class GrantPolicy
         ]);
     }
 
+    /// <summary>
+    /// The permissions boundary of the people who use the bastions (ADR 0015): the most any grant can give, and all
+    /// that any policy on such a user can give. Starting sessions on the bastions through the preferences document,
+    /// resuming, ending and carrying one's own sessions on them, and reading the preferences; nothing else in AWS,
+    /// whoever writes an inline policy onto the user. The portal writes grants only onto users that carry it.
+    /// </summary>
+    public static PolicyDocument Boundary(string partition, string region, string accountId, IReadOnlyList<string> instanceIds)
+    {
+        ArgumentNullException.ThrowIfNull(instanceIds);
+        var document = $"arn:{partition}:ssm:{region}:{accountId}:document/{SessionPreferences.DocumentName}";
+        return new PolicyDocument(
+        [
+            new PolicyStatement("StartOnBastions", "Allow", ["ssm:StartSession"], [.. instanceIds.Select(id => $"arn:{partition}:ec2:{region}:{accountId}:instance/{id}"), document]),
+            new PolicyStatement("OwnSessionsOnBastions", "Allow", ["ssm:ResumeSession", "ssm:TerminateSession", "ssmmessages:OpenDataChannel"], [$"arn:{partition}:ssm:{region}:{accountId}:session/*"])
+            {
+                Condition = new Dictionary<string, IReadOnlyDictionary<string, object>>
+                {
+                    ["StringEquals"] = new Dictionary<string, object>
+                    {
+                        [SessionIdTag] = "${aws:userid}",
+                        [TargetIdTag] = instanceIds,
+                    },
+                },
+            },
+            new PolicyStatement("ReadPreferences", "Allow", ["ssm:GetDocument", "ssm:DescribeDocument"], [document]),
+        ]);
+    }
+
     /// <summary>A grant's length as people read it: <c>30 min</c>, <c>2 h</c>, <c>1 h 30 min</c>.</summary>
     public static string Duration(int minutes) =>
         minutes < 60 ? $"{minutes} min" : minutes % 60 == 0 ? $"{minutes / 60} h" : $"{minutes / 60} h {minutes % 60} min";

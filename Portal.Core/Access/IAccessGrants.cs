@@ -1,10 +1,5 @@
 namespace Portal.Core.Access;
 
-/// <summary>The IAM users and groups a direct grant may name.</summary>
-/// <param name="Users">IAM user names.</param>
-/// <param name="Groups">IAM group names.</param>
-public sealed record GrantPrincipals(IReadOnlyList<string> Users, IReadOnlyList<string> Groups);
-
 /// <summary>The grant that allowed a session, and the policy the portal put in IAM for it.</summary>
 /// <param name="Grant">The grant.</param>
 /// <param name="PolicyDocument">The inline policy document as the portal wrote it (its last window, after any extension).</param>
@@ -42,9 +37,9 @@ public interface IAccessGrants
     /// <summary>Break-glass grants waiting for another approver's acknowledgement, oldest first.</summary>
     Task<IReadOnlyList<AccessGrant>> AwaitingReviewAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>The IAM users and groups a direct grant may name.</summary>
+    /// <summary>The IAM users a direct grant may name, in order (each must carry the bastion users' boundary: ADR 0015).</summary>
     /// <exception cref="Aws.AwsApiException">IAM could not be read.</exception>
-    Task<GrantPrincipals> PrincipalsAsync(CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<string>> GranteesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The grant whose window held <paramref name="at"/> for <paramref name="iamUser"/> on <paramref name="target"/>

@@ -23,12 +23,12 @@ internal sealed partial class SandboxSeeder(
     IAccessRequests requests,
     IAccessGrants grants,
     IOptions<SandboxOptions> options,
+    IOptions<AccessOptions> access,
     IOptions<PortalAwsOptions> aws,
     TimeProvider time,
     ILogger<SandboxSeeder> logger) : ISandboxSeeder
 {
     internal const string Prefix = "sessionmanager/";
-    internal const string OperatorsGroup = "operators";
     internal static readonly string[] InstanceNames = ["bastion", "app-server-1", "db-server-1"];
 
     public Task<SandboxSeedResult> SeedAsync(CancellationToken cancellationToken = default) =>
@@ -36,13 +36,13 @@ internal sealed partial class SandboxSeeder(
         {
             var (instanceIds, instancesCreated) = await EnsureInstancesAsync(cancellationToken);
             var usersCreated = await EnsureUsersAsync(cancellationToken);
-            var groupCreated = await EnsureGroupAsync(cancellationToken);
+            var boundaryCreated = await EnsureBoundaryAsync(instanceIds[0], cancellationToken);
             var bucketCreated = await EnsureBucketAsync(cancellationToken);
             await EnsureDigestKeyAsync(cancellationToken);
             var (uploaded, transcripts) = await EnsureTranscriptsAsync(instanceIds, cancellationToken);
             await EnsureSessionsAsync(instanceIds[0], transcripts, cancellationToken);
             LogSeeded(logger, instancesCreated, usersCreated, uploaded, options.Value.LogBucket);
-            return new SandboxSeedResult(instancesCreated, usersCreated, groupCreated, bucketCreated, uploaded);
+            return new SandboxSeedResult(instancesCreated, usersCreated, boundaryCreated, bucketCreated, uploaded);
         });
 
     /// <summary>The bastion first, then the other instances; ids are looked up by their Name tag.</summary>
@@ -112,20 +112,32 @@ internal sealed partial class SandboxSeeder(
         return created;
     }
 
-    private async Task<bool> EnsureGroupAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The bastion users' permissions boundary, as the wizard would create it for the sandbox's bastion, on every
+    /// sandbox person: the portal grants only to users that carry it (ADR 0015).
+    /// </summary>
+    private async Task<bool> EnsureBoundaryAsync(string bastion, CancellationToken cancellationToken)
     {
-        if (await iam.GetGroupAsync(OperatorsGroup, cancellationToken) is not null)
+        var region = aws.Value.Region;
+        var account = SessionOwner.Account((await iam.GetUserAsync(SandboxPeople.All[0].Name, cancellationToken))!.Arn) ?? "123456789012";
+        var partition = AwsPartition.Of(region);
+        var arn = $"arn:{partition}:iam::{account}:policy/{access.Value.PermissionsBoundary}";
+        var created = false;
+        if (await iam.GetPolicyAsync(arn, cancellationToken) is null)
         {
-            return false;
+            await iam.CreatePolicyAsync(access.Value.PermissionsBoundary, GrantPolicy.Boundary(partition, region, account, [bastion]).ToJson(), "The sandbox's bastion users' permissions boundary", cancellationToken);
+            created = true;
         }
 
-        await iam.CreateGroupAsync(OperatorsGroup, cancellationToken);
-        foreach (var member in new[] { "dave", "erin" })
+        foreach (var person in SandboxPeople.All)
         {
-            await iam.AddUserToGroupAsync(OperatorsGroup, member, cancellationToken);
+            if (await iam.GetUserAsync(person.Name, cancellationToken) is { } user && user.PermissionsBoundaryArn != arn)
+            {
+                await iam.PutUserPermissionsBoundaryAsync(person.Name, arn, cancellationToken);
+            }
         }
 
-        return true;
+        return created;
     }
 
     private async Task<bool> EnsureBucketAsync(CancellationToken cancellationToken)
@@ -188,8 +200,8 @@ internal sealed partial class SandboxSeeder(
 
     /// <summary>
     /// Session Manager's own record of the seeded sessions: the transcripts' sessions as history (so the sessions list
-    /// has durations and owners), and live sessions of dave and erin on the bastion, under a grant bob gave their
-    /// group (so the portal's sweeper, which ends sessions no grant covers, leaves them running).
+    /// has durations and owners), and live sessions of dave and erin on the bastion, under the grants bob gave each of
+    /// them (so the portal's sweeper, which ends sessions no grant covers, leaves them running).
     /// </summary>
     private async Task EnsureSessionsAsync(string bastion, IReadOnlyList<GeneratedTranscript> transcripts, CancellationToken cancellationToken)
     {
@@ -216,10 +228,13 @@ internal sealed partial class SandboxSeeder(
         var fresh = (await grants.ListAsync(cancellationToken: cancellationToken)).Count == 0;
         if (fresh)
         {
-            await requests.GrantDirectlyAsync(
-                new AccessPerson("bob", IamUserClaim: "bob"),
-                new NewGrant(Access.PrincipalType.Group, OperatorsGroup, bastion, 480, "Sandbox: the operators' on-call shift"),
-                cancellationToken);
+            foreach (var onCall in new[] { "dave", "erin" })
+            {
+                await requests.GrantDirectlyAsync(
+                    new AccessPerson("bob", IamUserClaim: "bob"),
+                    new NewGrant(Access.PrincipalType.User, onCall, bastion, 480, "Sandbox: the on-call shift"),
+                    cancellationToken);
+            }
         }
 
         var now = time.GetUtcNow();

@@ -10,8 +10,11 @@ using Portal.Core.Aws;
 
 namespace Portal.Core.Setup;
 
-internal sealed class AwsEnvironment(IAmazonSecurityTokenService sts, IAmazonEC2 ec2, IAmazonSimpleSystemsManagement ssm, IOptions<PortalAwsOptions> options) : IAwsEnvironment
+internal sealed class AwsEnvironment(IAmazonSecurityTokenService sts, IAmazonEC2 ec2, IAmazonSimpleSystemsManagement ssm, Aws.Iam.IIamClient iam, IOptions<PortalAwsOptions> options) : IAwsEnvironment
 {
+    public async Task<IReadOnlyList<string>> ListUserNamesAsync(CancellationToken cancellationToken = default) =>
+        [.. (await iam.ListUsersAsync(cancellationToken)).Select(u => u.UserName).Order(StringComparer.Ordinal)];
+
     public Task<AwsCallerIdentity> GetCallerIdentityAsync(CancellationToken cancellationToken = default) =>
         AwsSdkCall.RunAsync("sts", "GetCallerIdentity", async () =>
         {

@@ -11,6 +11,10 @@ public interface IAwsEnvironment
     /// <exception cref="Aws.AwsApiException">EC2 refused the call (ec2:DescribeInstances).</exception>
     Task<IReadOnlyList<Ec2InstanceSummary>> ListInstancesAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The account's IAM users by name, in order: who the wizard can put the bastion users' boundary on.</summary>
+    /// <exception cref="Aws.AwsApiException">IAM refused the call (iam:ListUsers).</exception>
+    Task<IReadOnlyList<string>> ListUserNamesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The Session Manager preferences in force, or <see langword="null"/> when the account has none yet.</summary>
     /// <exception cref="Aws.AwsApiException">SSM refused the call (ssm:GetDocument).</exception>
     Task<SessionPreferences?> GetSessionPreferencesAsync(CancellationToken cancellationToken = default);

@@ -12,8 +12,8 @@ namespace Portal.Core.Setup;
 /// <remarks>
 /// A template creates; it does not adopt. Resources the account already has (a bucket, the preferences document,
 /// a trail) make the stack fail on create, so the template is for accounts where the plan shows them missing.
-/// Associating the instance profile with an existing instance is not a CloudFormation resource: the template's
-/// outputs carry the command for it.
+/// Associating the instance profile with an existing instance, and setting an existing user's permissions boundary, are
+/// not CloudFormation resources: the template's outputs carry the commands for them.
 /// </remarks>
 public static class SetupCloudFormation
 {
@@ -76,6 +76,12 @@ public static class SetupCloudFormation
                 ["Description"] = "For the people who use the bastions: grants no access (the Bastion Portal's time-bound grants do), reads the session preferences and denies AWS's unrecorded session documents.",
                 ["PolicyDocument"] = Policy(documents.EndUserPolicy),
             }),
+            ["BastionUsersBoundary"] = Resource("AWS::IAM::ManagedPolicy", new JsonObject
+            {
+                ["ManagedPolicyName"] = settings.BoundaryPolicyName,
+                ["Description"] = "The permissions boundary of the people who use the bastions: Session Manager on the bastions and nothing else. The Bastion Portal writes grants only onto users that carry it.",
+                ["PolicyDocument"] = Policy(documents.BoundaryPolicy),
+            }),
             ["DigestKey"] = Resource("AWS::KMS::Key", new JsonObject
             {
                 ["Description"] = "Signs the Bastion Portal digests of session transcripts",
@@ -123,6 +129,19 @@ public static class SetupCloudFormation
             ["EndUserPolicyArn"] = Output("The policy for the people who use the bastions (it grants no access).", Ref("EndUserPolicy")),
             ["DigestKeyArn"] = Output("The key that signs the portal's digests; only the portal may sign with it.", new JsonObject { ["Fn::GetAtt"] = new JsonArray("DigestKey", "Arn") }),
         };
+        outputs["BoundaryPolicyArn"] = Output("The bastion users' permissions boundary; the portal grants only to users that carry it.", Ref("BastionUsersBoundary"));
+        var userIndex = 0;
+        foreach (var user in settings.BastionUsers)
+        {
+            userIndex++;
+            outputs[$"BoundBastionUser{userIndex}"] = Output(
+                $"Run once the stack is created: CloudFormation does not change the existing user {user}.",
+                new JsonObject
+                {
+                    ["Fn::Sub"] = $"aws iam put-user-permissions-boundary --user-name {user} --permissions-boundary ${{BastionUsersBoundary}}",
+                });
+        }
+
         var index = 0;
         foreach (var instance in settings.BastionInstanceIds)
         {

@@ -172,6 +172,12 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
         new("NoUnrecordedSessions", "Deny", ["ssm:StartSession"], [$"arn:{Partition}:ssm:*::document/*"]),
     ]);
 
+    /// <summary>The permissions boundary of the bastion users: Session Manager on the bastions, nothing else (ADR 0015).</summary>
+    public PolicyDocument BoundaryPolicy => Access.GrantPolicy.Boundary(Partition, Region, AccountId, Settings.BastionInstanceIds);
+
+    /// <summary>The boundary's ARN, as the portal's IAM permissions name it.</summary>
+    public string BoundaryPolicyArn => $"arn:{Partition}:iam::{AccountId}:policy/{Settings.BoundaryPolicyName}";
+
     /// <summary>The statement the topic's policy needs: EventBridge may publish to it.</summary>
     public PolicyStatement EventBridgePublish => new(EventBridgePublishSid, "Allow", ["sns:Publish"], [TopicArn])
     {

@@ -74,6 +74,7 @@ internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetu
     private async Task<SetupContext> ContextAsync(SetupSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        settings = settings.Normalized();
         if (SetupSettingsValidator.Validate(settings) is { Count: > 0 } errors)
         {
             throw new SetupValidationException(errors);

@@ -10,6 +10,9 @@ namespace Portal.Core.Setup;
 /// </summary>
 public static partial class SetupSettingsValidator
 {
+    /// <summary>The most users one apply puts the boundary on (a call or two each).</summary>
+    public const int MaxBastionUsers = 200;
+
     /// <summary>Every problem, by setting name (the record's property names); empty when the settings are good.</summary>
     public static IReadOnlyDictionary<string, string[]> Validate(SetupSettings settings)
     {
@@ -79,6 +82,21 @@ public static partial class SetupSettingsValidator
         if (!IamNames.IsValidPolicyName(settings.EndUserPolicyName))
         {
             Add(nameof(settings.EndUserPolicyName), IamNameRule("A policy name", 128));
+        }
+
+        if (!IamNames.IsValidPolicyName(settings.BoundaryPolicyName))
+        {
+            Add(nameof(settings.BoundaryPolicyName), IamNameRule("A policy name", 128));
+        }
+
+        if (settings.BastionUsers is { Count: > MaxBastionUsers })
+        {
+            Add(nameof(settings.BastionUsers), $"The wizard puts the boundary on up to {MaxBastionUsers} users at a time.");
+        }
+
+        foreach (var user in (settings.BastionUsers ?? []).Where(u => !IamNames.IsValidUserName(u)))
+        {
+            Add(nameof(settings.BastionUsers), $"'{user}' is not an IAM user name (1 to 64 letters, digits and '+=,.@_-').");
         }
 
         if (settings.IdleSessionTimeoutMinutes is < 1 or > 60)

@@ -31,6 +31,8 @@ internal sealed class SetupWizard(ISetupEngine engine, ISetupStore store, IAudit
     public async Task<SetupApplyResult> ApplyAsync(SetupSettings settings, string actor, IProgress<SetupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(actor);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings = settings.Normalized();
         SetupApplyResult result;
         try
         {

@@ -10,7 +10,10 @@ namespace Portal.Web.Api;
 
 /// <summary>
 /// The setup wizard's engine for automation, Admins only: <c>GET /api/setup</c> (saved settings and status),
-/// <c>POST /api/setup/plan</c>, <c>/export</c> (the plan as a shell script), <c>/apply</c> and <c>/verify</c>.
+/// <c>POST /api/setup/plan</c>, <c>/export</c> (the plan as a shell script), <c>/apply</c> (with its progress as
+/// NDJSON on request) and <c>/verify</c>. Every body is the one settings shape the page edits and the portal saves
+/// (<see cref="SetupSettings"/>, camelCase): missing values take the wizard's defaults, and the validator names
+/// each bad one in a 400.
 /// </summary>
 internal static class SetupApi
 {
@@ -19,7 +22,7 @@ internal static class SetupApi
         var setup = api.MapGroup("/setup").RequireAuthorization(PortalPolicies.Admin);
         setup.MapGet("/", GetAsync).WithName("GetSetup").WithSummary("The saved setup settings and what the last apply or verify found.");
         setup.MapPost("/plan", PlanAsync).WithName("PlanSetup").WithSummary("What exists and what apply would change, step by step, with documents and CLI commands.");
-        setup.MapPost("/apply", ApplyAsync).WithName("ApplySetup").WithSummary("Applies the settings step by step; each step is created, updated, unchanged, failed or skipped.");
+        setup.MapPost("/apply", ApplyAsync).WithName("ApplySetup").WithSummary("Applies the settings step by step; each step is created, updated, unchanged, failed or skipped. With Accept: application/x-ndjson, a {\"progress\"} line per change as it is made, then {\"result\"}.");
         setup.MapPost("/export", ExportAsync).WithName("ExportSetup").WithSummary("The plan as a shell script of AWS CLI commands, its documents written first (format=shell), or the settings as a CloudFormation template (format=cloudformation).");
         setup.MapPost("/verify", VerifyAsync).WithName("VerifySetup").WithSummary("Reads everything again for the saved settings and reports drift.");
         return api;
@@ -30,41 +33,62 @@ internal static class SetupApi
             ? new SetupState(true, saved.Settings, saved.Status, saved.SavedAt, saved.SavedBy, saved.CheckedAt)
             : new SetupState(false, null, SetupStatus.Incomplete, null, null, null));
 
-    private static async Task<IResult> PlanAsync(SetupRequest request, ISetupEngine engine, CancellationToken cancellationToken)
+    private static Task<IResult> PlanAsync(SetupSettings settings, ISetupEngine engine, CancellationToken cancellationToken) =>
+        RunAsync(async () => TypedResults.Ok(await engine.PlanAsync(settings, cancellationToken)));
+
+    private static Task<IResult> ExportAsync(SetupSettings settings, ISetupEngine engine, TimeProvider time, CancellationToken cancellationToken, string? format = null) =>
+        format is not (null or "shell" or "cloudformation")
+            ? Task.FromResult<IResult>(TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["Export as shell (the default) or cloudformation."] }))
+            : RunAsync(async () => format == "cloudformation"
+                ? TypedResults.File(Encoding.UTF8.GetBytes(SetupCloudFormation.ToTemplate(await engine.DocumentsAsync(settings, cancellationToken))), "application/json", "bastion-portal-setup.template.json")
+                : TypedResults.File(Encoding.UTF8.GetBytes(SetupExport.ToShellScript(await engine.PlanAsync(settings, cancellationToken), time.GetUtcNow())), "text/x-shellscript", "bastion-portal-setup.sh"));
+
+    private static Task<IResult> ApplyAsync(SetupSettings settings, ISetupWizard wizard, ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken) =>
+        http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(NdJson, StringComparison.OrdinalIgnoreCase))
+            ? StreamApplyAsync(settings, wizard, user.ActorOf(), http, cancellationToken)
+            : RunAsync(async () => TypedResults.Ok(await wizard.ApplyAsync(settings, user.ActorOf(), cancellationToken: cancellationToken)));
+
+    /// <summary>
+    /// Apply with its progress as it happens, for <c>Accept: application/x-ndjson</c>: a line <c>{"progress": ...}</c>
+    /// per change (the page's own events), then <c>{"result": ...}</c>. Settings refused before any change still answer
+    /// 400, and an AWS failure before any step 502, as without streaming.
+    /// </summary>
+    private static async Task<IResult> StreamApplyAsync(SetupSettings settings, ISetupWizard wizard, string actor, HttpContext http, CancellationToken cancellationToken)
     {
-        if (Settings(request) is not { } settings)
+        var events = System.Threading.Channels.Channel.CreateUnbounded<SetupProgress>(new() { SingleReader = true });
+        var apply = wizard.ApplyAsync(settings, actor, new ChannelProgress(events.Writer), cancellationToken);
+        _ = apply.ContinueWith(_ => events.Writer.TryComplete(), TaskScheduler.Default);
+
+        // Nothing is written until the first event: a refusal before any change is still a plain problem.
+        if (!await events.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            return Missing(request);
+            return await RunAsync(async () => TypedResults.Ok(await apply));
         }
 
-        return await RunAsync(async () => TypedResults.Ok(await engine.PlanAsync(settings, cancellationToken)));
+        var json = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        http.Response.ContentType = NdJson;
+        await foreach (var progress in events.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            await WriteLineAsync(http.Response, new { progress }, json, cancellationToken);
+        }
+
+        await WriteLineAsync(http.Response, new { result = await apply }, json, cancellationToken);
+        return TypedResults.Empty;
     }
 
-    private static async Task<IResult> ExportAsync(SetupRequest request, ISetupEngine engine, TimeProvider time, CancellationToken cancellationToken, string? format = null)
+    private static async Task WriteLineAsync<T>(HttpResponse response, T value, JsonSerializerOptions json, CancellationToken cancellationToken)
     {
-        if (format is not (null or "shell" or "cloudformation"))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["Export as shell (the default) or cloudformation."] });
-        }
-
-        if (Settings(request) is not { } settings)
-        {
-            return Missing(request);
-        }
-
-        return await RunAsync(async () => format == "cloudformation"
-            ? TypedResults.File(Encoding.UTF8.GetBytes(SetupCloudFormation.ToTemplate(await engine.DocumentsAsync(settings, cancellationToken))), "application/json", "bastion-portal-setup.template.json")
-            : TypedResults.File(Encoding.UTF8.GetBytes(SetupExport.ToShellScript(await engine.PlanAsync(settings, cancellationToken), time.GetUtcNow())), "text/x-shellscript", "bastion-portal-setup.sh"));
+        await JsonSerializer.SerializeAsync(response.Body, value, json, cancellationToken);
+        await response.Body.WriteAsync("\n"u8.ToArray(), cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
     }
 
-    private static async Task<IResult> ApplyAsync(SetupRequest request, ISetupWizard wizard, ClaimsPrincipal user, CancellationToken cancellationToken)
-    {
-        if (Settings(request) is not { } settings)
-        {
-            return Missing(request);
-        }
+    private const string NdJson = "application/x-ndjson";
 
-        return await RunAsync(async () => TypedResults.Ok(await wizard.ApplyAsync(settings, user.ActorOf(), cancellationToken: cancellationToken)));
+    /// <summary>Passes events on in the order they are reported (<see cref="Progress{T}"/> would post them to the thread pool, unordered).</summary>
+    private sealed class ChannelProgress(System.Threading.Channels.ChannelWriter<SetupProgress> writer) : IProgress<SetupProgress>
+    {
+        public void Report(SetupProgress value) => writer.TryWrite(value);
     }
 
     private static Task<IResult> VerifyAsync(ISetupWizard wizard, ClaimsPrincipal user, CancellationToken cancellationToken) =>
@@ -88,118 +112,6 @@ internal static class SetupApi
             return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: $"{ex.Service} answered {ex.ErrorCode}", detail: ex.AwsMessage);
         }
     }
-
-    private static SetupSettings? Settings(SetupRequest request)
-    {
-        var bastions = (request.BastionInstanceIds ?? []).ToList();
-        if (!string.IsNullOrEmpty(request.BastionInstanceId) && !bastions.Contains(request.BastionInstanceId, StringComparer.Ordinal))
-        {
-            bastions.Insert(0, request.BastionInstanceId);
-        }
-
-        if (bastions.Count == 0 || request.BucketName is null || request.TopicName is null || request.NotificationEmails is null)
-        {
-            return null;
-        }
-
-        var defaults = new SetupSettings { BastionInstanceIds = bastions, BucketName = request.BucketName, TopicName = request.TopicName, NotificationEmails = request.NotificationEmails };
-        return defaults with
-        {
-            Encryption = request.Encryption ?? defaults.Encryption,
-            KmsKeyArn = request.KmsKeyArn,
-            Versioning = request.Versioning ?? defaults.Versioning,
-            RetentionDays = request.RetentionDays,
-            RoleName = request.RoleName ?? defaults.RoleName,
-            InstanceProfileName = request.InstanceProfileName ?? defaults.InstanceProfileName,
-            LoggingPolicyName = request.LoggingPolicyName ?? defaults.LoggingPolicyName,
-            ReplaceExistingInstanceProfile = request.ReplaceExistingInstanceProfile ?? defaults.ReplaceExistingInstanceProfile,
-            IdleSessionTimeoutMinutes = request.IdleSessionTimeoutMinutes ?? defaults.IdleSessionTimeoutMinutes,
-            MaxSessionDurationMinutes = request.MaxSessionDurationMinutes ?? defaults.MaxSessionDurationMinutes,
-            TopicDisplayName = request.TopicDisplayName ?? defaults.TopicDisplayName,
-            RuleName = request.RuleName ?? defaults.RuleName,
-            CreateTrailIfMissing = request.CreateTrailIfMissing ?? defaults.CreateTrailIfMissing,
-            TrailName = request.TrailName ?? defaults.TrailName,
-            EndUserPolicyName = request.EndUserPolicyName ?? defaults.EndUserPolicyName,
-            DigestKeyAlias = request.DigestKeyAlias ?? defaults.DigestKeyAlias,
-        };
-    }
-
-    private static ValidationProblem Missing(SetupRequest request)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrEmpty(request.BastionInstanceId) && request.BastionInstanceIds is not { Count: > 0 })
-        {
-            errors["bastionInstanceId"] = ["Choose the bastion instance."];
-        }
-
-        if (request.BucketName is null)
-        {
-            errors["bucketName"] = ["Name the log bucket."];
-        }
-
-        if (request.TopicName is null)
-        {
-            errors["topicName"] = ["Name the topic login notices go to."];
-        }
-
-        if (request.NotificationEmails is null)
-        {
-            errors["notificationEmails"] = ["Give the addresses to mail logins to."];
-        }
-
-        return TypedResults.ValidationProblem(errors);
-    }
-
-}
-
-/// <summary>
-/// The body of plan and apply: <c>bastionInstanceId</c> (or <c>bastionInstanceIds</c>), <c>bucketName</c>,
-/// <c>topicName</c> and <c>notificationEmails</c>; every other setting is optional, with the wizard's default.
-/// </summary>
-internal sealed record SetupRequest
-{
-    public string? BastionInstanceId { get; init; }
-
-    public IReadOnlyList<string>? BastionInstanceIds { get; init; }
-
-    public string? BucketName { get; init; }
-
-    public string? TopicName { get; init; }
-
-    public IReadOnlyList<string>? NotificationEmails { get; init; }
-
-    public BucketEncryption? Encryption { get; init; }
-
-    public string? KmsKeyArn { get; init; }
-
-    public bool? Versioning { get; init; }
-
-    public int? RetentionDays { get; init; }
-
-    public string? RoleName { get; init; }
-
-    public string? InstanceProfileName { get; init; }
-
-    public string? LoggingPolicyName { get; init; }
-
-    public bool? ReplaceExistingInstanceProfile { get; init; }
-
-    public int? IdleSessionTimeoutMinutes { get; init; }
-
-    public int? MaxSessionDurationMinutes { get; init; }
-
-    public string? TopicDisplayName { get; init; }
-
-    public string? RuleName { get; init; }
-
-    public bool? CreateTrailIfMissing { get; init; }
-
-    public string? TrailName { get; init; }
-
-    public string? EndUserPolicyName { get; init; }
-
-    /// <summary>The alias of the KMS key that signs digests (<c>alias/bastion-portal-digests</c>).</summary>
-    public string? DigestKeyAlias { get; init; }
 }
 
 /// <summary>What <c>GET /api/setup</c> answers.</summary>

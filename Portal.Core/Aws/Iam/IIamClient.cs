@@ -17,6 +17,9 @@ public interface IIamClient
     /// <summary>CreateUser.</summary>
     Task<IamUser> CreateUserAsync(string userName, IEnumerable<KeyValuePair<string, string>>? tags = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Sets the user's permissions boundary to the managed policy <paramref name="policyArn"/>, replacing any other.</summary>
+    Task PutUserPermissionsBoundaryAsync(string userName, string policyArn, CancellationToken cancellationToken = default);
+
     /// <summary>TagUser.</summary>
     Task TagUserAsync(string userName, IEnumerable<KeyValuePair<string, string>> tags, CancellationToken cancellationToken = default);
 

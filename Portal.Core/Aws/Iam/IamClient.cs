@@ -21,6 +21,9 @@ internal sealed class IamClient(AwsQueryClient query, IOptions<PortalAwsOptions>
     public async Task<IamUser> CreateUserAsync(string userName, IEnumerable<KeyValuePair<string, string>>? tags = null, CancellationToken cancellationToken = default) =>
         ToUser((await CallAsync("CreateUser", new QueryParameters().Add("UserName", userName).AddTags("Tags", tags), cancellationToken)).Find("User")!);
 
+    public Task PutUserPermissionsBoundaryAsync(string userName, string policyArn, CancellationToken cancellationToken = default) =>
+        CallAsync("PutUserPermissionsBoundary", new QueryParameters().Add("UserName", userName).Add("PermissionsBoundary", policyArn), cancellationToken);
+
     public Task TagUserAsync(string userName, IEnumerable<KeyValuePair<string, string>> tags, CancellationToken cancellationToken = default) =>
         CallAsync("TagUser", new QueryParameters().Add("UserName", userName).AddTags("Tags", tags), cancellationToken);
 
@@ -225,7 +228,7 @@ internal sealed class IamClient(AwsQueryClient query, IOptions<PortalAwsOptions>
         document is null ? null : document.TrimStart().StartsWith('{') ? document : Uri.UnescapeDataString(document);
 
     private static IamUser ToUser(XElement e) =>
-        new(e.Required("UserName"), e.Required("UserId"), e.Required("Arn"), e.Child("Path") ?? "/", e.ChildDate("CreateDate"));
+        new(e.Required("UserName"), e.Required("UserId"), e.Required("Arn"), e.Child("Path") ?? "/", e.ChildDate("CreateDate"), e.Find("PermissionsBoundary")?.Child("PermissionsBoundaryArn"));
 
     private static IamGroup ToGroup(XElement e) =>
         new(e.Required("GroupName"), e.Required("GroupId"), e.Required("Arn"), e.Child("Path") ?? "/");

@@ -6,7 +6,7 @@ using Portal.Core.Sessions.Integrity;
 namespace Portal.Core.Setup.Steps;
 
 /// <summary>
-/// Step 6: the asymmetric KMS key that signs the portal's digests of the log bucket (RSA 3072, SIGN_VERIFY), found by
+/// Step 8: the asymmetric KMS key that signs the portal's digests of the log bucket (RSA 3072, SIGN_VERIFY), found by
 /// its alias: created with a key policy that keeps the account's administration and lets nobody but the portal sign;
 /// adopted when the alias exists (an RSA signing key, enabled), its key policy given that statement, the rest kept.
 /// </summary>

@@ -137,6 +137,8 @@ public sealed class SetupEngineTests
 
         public Task<IReadOnlyList<Ec2InstanceSummary>> ListInstancesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+        public Task<IReadOnlyList<string>> ListUserNamesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
         public Task<SessionPreferences?> GetSessionPreferencesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyDictionary<string, string>> GetAgentStatusAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();

@@ -132,7 +132,7 @@ public sealed class RequestAccessPageTests : PortalBunitContext
 
         public Task<IReadOnlyList<AccessGrant>> AwaitingReviewAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<AccessGrant>>([]);
 
-        public Task<GrantPrincipals> PrincipalsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<string>> GranteesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<CoveringGrant?> CoveringAsync(string iamUser, string target, DateTimeOffset at, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }

@@ -205,6 +205,8 @@ public sealed class SetupPageTests : PortalBunitContext
                 new("i-0123456789abcdef0", "bastion", "running", "Linux/UNIX", "t3.micro", null, null),
             ]);
 
+        public Task<IReadOnlyList<string>> ListUserNamesAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<string>>(["dave", "erin"]);
+
         public Task<SessionPreferences?> GetSessionPreferencesAsync(CancellationToken cancellationToken = default) => Task.FromResult<SessionPreferences?>(null);
 
         public Task<IReadOnlyDictionary<string, string>> GetAgentStatusAsync(CancellationToken cancellationToken = default) =>

@@ -1,6 +1,6 @@
 """Loaded by the Python that runs the sandbox's moto_server (the portal puts this folder first on PYTHONPATH).
 
-It makes five changes, all for the sandbox and the tests only.
+It makes six changes, all for the sandbox and the tests only.
 
 1. Session Manager's session API (StartSession, ResumeSession, TerminateSession, DescribeSessions), which moto
    lacks: see bastion_portal_sessions.py beside this file.
@@ -13,7 +13,10 @@ It makes five changes, all for the sandbox and the tests only.
 4. ListObjectVersions with a KeyMarker alone lists the keys after it, as S3 does (moto drops the first): see
    bastion_portal_s3.py.
 
-5. moto evaluates a bucket policy without any request context: a statement with a Condition is applied as if the
+5. IAM users' permissions boundaries (PutUserPermissionsBoundary, GetUser's PermissionsBoundary), which moto keeps
+   for roles only: see bastion_portal_iam.py.
+
+6. moto evaluates a bucket policy without any request context: a statement with a Condition is applied as if the
 condition held. AWS applies it only when it holds. So the TLS-only statement the setup wizard adds to the log
 bucket ("Deny s3:* when aws:SecureTransport is false") makes moto refuse every object read, although the portal
 would reach real S3 over TLS. Here a bucket-policy statement whose condition needs request context moto does not
@@ -81,3 +84,10 @@ try:
     bastion_portal_s3.install()
 except Exception as error:  # an incompatible moto: run it as it is, and say so
     print(f"bastion-portal sandbox: ListObjectVersions KeyMarker not adjusted ({error!r})", file=sys.stderr)
+
+try:
+    import bastion_portal_iam
+
+    bastion_portal_iam.install()
+except Exception as error:  # an incompatible moto: run it without user boundaries, and say so
+    print(f"bastion-portal sandbox: no IAM user permissions boundaries ({error!r})", file=sys.stderr)

@@ -16,7 +16,6 @@ public partial class AccessPage
     private IReadOnlyList<AccessGrant>? _allGrants;
     private IReadOnlyList<string> _bastions = [];
     private IReadOnlyList<string> _users = [];
-    private IReadOnlyList<string> _groups = [];
     private IReadOnlyDictionary<string, string[]> _directErrors = new Dictionary<string, string[]>();
     private readonly DirectGrant _direct = new();
     private bool _showEnded;
@@ -69,8 +68,7 @@ public partial class AccessPage
         try
         {
             _bastions = await Bastions.ListAsync();
-            var principals = await Grants.PrincipalsAsync();
-            (_users, _groups) = (principals.Users, principals.Groups);
+            _users = await Grants.GranteesAsync();
         }
         catch (AwsApiException ex)
         {
@@ -152,7 +150,7 @@ public partial class AccessPage
     {
         try
         {
-            var result = await Requests.GrantDirectlyAsync(_person, new NewGrant(_direct.Type, _direct.Name, _direct.Bastion, _direct.Minutes, _direct.Reason));
+            var result = await Requests.GrantDirectlyAsync(_person, new NewGrant(PrincipalType.User, _direct.Name, _direct.Bastion, _direct.Minutes, _direct.Reason));
             _directErrors = new Dictionary<string, string[]>();
             if (result.Grant is { } grant)
             {
@@ -250,8 +248,6 @@ public partial class AccessPage
 
     private sealed class DirectGrant
     {
-        public PrincipalType Type { get; set; } = PrincipalType.User;
-
         public string? Name { get; set; }
 
         public string? Bastion { get; set; }

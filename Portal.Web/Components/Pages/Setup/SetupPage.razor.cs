@@ -8,7 +8,6 @@ using Portal.Core.Aws;
 using Portal.Core.Sessions;
 using Portal.Core.Setup;
 using Portal.Web.Auth;
-using Portal.Web.Components.Setup;
 
 namespace Portal.Web.Components.Pages.Setup;
 
@@ -24,7 +23,9 @@ public sealed partial class SetupPage : IAsyncDisposable
     private readonly List<LogLine> _log = [];
     private readonly Dictionary<string, StepOutcome> _outcomes = new(StringComparer.Ordinal);
 
-    private SetupForm _form = new();
+    private SetupSettings _form = new();
+    private string _emails = string.Empty;
+    private IReadOnlyList<string>? _users;
     private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
     private AwsCallerIdentity? _identity;
     private IReadOnlyList<Ec2InstanceSummary>? _instances;
@@ -116,8 +117,16 @@ public sealed partial class SetupPage : IAsyncDisposable
             _error = ex;
         }
 
-        _form = _saved is not null ? SetupForm.From(_saved.Settings) : new SetupForm { BucketName = SuggestedBucket() };
-        _errors = SetupSettingsValidator.Validate(_form.ToSettings());
+        Edit(_saved?.Settings ?? new SetupSettings { BucketName = SuggestedBucket() });
+        try
+        {
+            _users = await Environment.ListUserNamesAsync(token);
+        }
+        catch (AwsApiException)
+        {
+            _users = null; // the field says so; the names already chosen stay
+        }
+
         try
         {
             _agents = await Environment.GetAgentStatusAsync(token);
@@ -134,23 +143,35 @@ public sealed partial class SetupPage : IAsyncDisposable
         : _identity is not null ? $"session-logs-{_identity.Account}"
         : string.Empty;
 
+    /// <summary>Edits a copy of <paramref name="settings"/>: the saved ones stay as they were until an apply.</summary>
+    private void Edit(SetupSettings settings)
+    {
+        _form = settings with { };
+        _emails = string.Join('\n', settings.NotificationEmails);
+        _errors = SetupSettingsValidator.Validate(_form.Normalized());
+    }
+
     private void ToggleBastion(string instanceId, bool on)
     {
-        if (on)
-        {
-            _form.Bastions.Add(instanceId);
-        }
-        else
-        {
-            _form.Bastions.Remove(instanceId);
-        }
+        _form.BastionInstanceIds = on ? [.. _form.BastionInstanceIds, instanceId] : [.. _form.BastionInstanceIds.Where(id => id != instanceId)];
+        _errors = SetupSettingsValidator.Validate(_form.Normalized());
+    }
 
-        _errors = SetupSettingsValidator.Validate(_form.ToSettings());
+    private void EmailsChanged(string text)
+    {
+        _emails = text;
+        _form.NotificationEmails = SetupSettings.SplitAddresses(text);
+    }
+
+    private void BastionUsersChanged(IEnumerable<string>? users)
+    {
+        _form.BastionUsers = [.. users ?? []];
+        _errors = SetupSettingsValidator.Validate(_form.Normalized());
     }
 
     private async Task PlanAsync()
     {
-        var settings = _form.ToSettings();
+        var settings = _form.Normalized();
         _errors = SetupSettingsValidator.Validate(settings);
         if (_errors.Count > 0)
         {
@@ -167,7 +188,7 @@ public sealed partial class SetupPage : IAsyncDisposable
 
     private async Task ApplyAsync()
     {
-        var settings = _form.ToSettings();
+        var settings = _form.Normalized();
         _errors = SetupSettingsValidator.Validate(settings);
         if (_errors.Count > 0)
         {
@@ -221,8 +242,8 @@ public sealed partial class SetupPage : IAsyncDisposable
             if (await Wizard.VerifyAsync(actor, token) is { } plan)
             {
                 _plan = plan;
-                _form = SetupForm.From((await Store.GetAsync(token))!.Settings);
                 _saved = await Store.GetAsync(token);
+                Edit(_saved!.Settings);
                 Snackbar.Add(plan.IsComplete ? "Verified: everything is as applied." : "Drift found: the steps say what differs.", plan.IsComplete ? Severity.Success : Severity.Warning);
             }
         });
@@ -236,7 +257,7 @@ public sealed partial class SetupPage : IAsyncDisposable
 
     private async Task ExportAsync(string fileName, string contentType, Func<SetupSettings, CancellationToken, Task<string>> build)
     {
-        var settings = _form.ToSettings();
+        var settings = _form.Normalized();
         _errors = SetupSettingsValidator.Validate(settings);
         if (_errors.Count > 0)
         {
