@@ -27,7 +27,7 @@ public sealed class AccessFlowTests(PortalE2EFixture fixture) : IClassFixture<Po
         await pending.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await bob.GetByTestId("decision-comment").FillAsync("go ahead");
         await bob.GetByTestId("decision-confirm").ClickAsync();
-        var grant = bob.GetByTestId("grants").Locator("tr", new() { HasText = "user/dave" });
+        var grant = bob.GetByTestId("grants").Locator("tr", new() { HasText = "user/dave · dave" });
         await Assertions.Expect(grant).ToContainTextAsync("active");
         var grantId = (await grant.Locator("td").First.InnerTextAsync()).Trim();
 
@@ -44,7 +44,7 @@ public sealed class AccessFlowTests(PortalE2EFixture fixture) : IClassFixture<Po
 
         await grant.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await bob.GetByTestId("decision-confirm").ClickAsync();
-        await Assertions.Expect(bob.GetByTestId("grants").Locator("tr", new() { HasText = "user/dave" })).ToHaveCountAsync(0);
+        await Assertions.Expect(bob.GetByTestId("grants").Locator("tr", new() { HasText = "user/dave · dave" })).ToHaveCountAsync(0);
         var left = await TestSupport.AwsCli.RunAsync(fixture.MotoEndpoint, "iam", "list-user-policies", "--user-name", "dave");
         Assert.DoesNotContain($"portal-grant-{grantId}", left.GetProperty("PolicyNames").EnumerateArray().Select(p => p.GetString()));
 

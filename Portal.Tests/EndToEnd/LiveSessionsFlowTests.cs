@@ -25,7 +25,7 @@ public sealed class LiveSessionsFlowTests(PortalE2EFixture fixture) : IClassFixt
         var pending = bob.GetByTestId("pending-requests").Locator("tr", new() { HasText = "Restart the app server" });
         await pending.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await bob.GetByTestId("decision-confirm").ClickAsync();
-        await Assertions.Expect(bob.GetByTestId("grants").Locator("tr", new() { HasText = "user/dave" })).ToContainTextAsync("active");
+        await Assertions.Expect(bob.GetByTestId("grants").Locator("tr", new() { HasText = "user/dave · dave" })).ToContainTextAsync("active");
         var bastion = (await AwsCli.RunAsync(fixture.MotoEndpoint, "ec2", "describe-instances", "--filters", "Name=tag:Name,Values=bastion"))
             .GetProperty("Reservations")[0].GetProperty("Instances")[0].GetProperty("InstanceId").GetString()!;
         var session = await SessionManagerUsers.StartSessionAsync(fixture.MotoEndpoint, "dave", bastion);

@@ -58,10 +58,13 @@ public sealed class SandboxSeederTests : IAsyncLifetime
 
         var users = (await AwsCli.RunAsync(_moto.Endpoint, "iam", "list-users")).GetProperty("Users").EnumerateArray().Select(u => u.GetProperty("UserName").GetString()).ToHashSet();
         Assert.Superset(new HashSet<string?> { "alice", "bob", "carol", "dave", "erin" }, users);
-        var group = await AwsCli.RunAsync(_moto.Endpoint, "iam", "get-group", "--group-name", "operators");
-        Assert.Equal(2, group.GetProperty("Users").GetArrayLength());
+        foreach (var person in new[] { "alice", "bob", "carol", "dave", "erin" })
+        {
+            var boundary = (await AwsCli.RunAsync(_moto.Endpoint, "iam", "get-user", "--user-name", person)).GetProperty("User").GetProperty("PermissionsBoundary");
+            Assert.Equal("arn:aws:iam::123456789012:policy/PortalBastionBoundary", boundary.GetProperty("PermissionsBoundaryArn").GetString());
+        }
 
-        // Session Manager's record: the transcripts' sessions ended, dave and erin live under bob's grant to their group.
+        // Session Manager's record: the transcripts' sessions ended, dave and erin live under bob's grants to each.
         var bastion = instances.GetProperty("Reservations")[0].GetProperty("Instances")[0].GetProperty("InstanceId").GetString();
         var live = (await AwsCli.RunAsync(_moto.Endpoint, "ssm", "describe-sessions", "--state", "Active")).GetProperty("Sessions").EnumerateArray().ToList();
         Assert.Equal(["arn:aws:iam::123456789012:user/dave", "arn:aws:iam::123456789012:user/erin"], live.Select(s => s.GetProperty("Owner").GetString()).Order(StringComparer.Ordinal));
@@ -81,8 +84,9 @@ public sealed class SandboxSeederTests : IAsyncLifetime
         var firstVersions = dated.GetProperty("Versions").EnumerateArray().GroupBy(v => v.GetProperty("Key").GetString()).Select(g => g.Last()).ToList();
         Assert.Equal(33, firstVersions.Count);
         Assert.True(firstVersions.Count(v => v.GetProperty("LastModified").GetDateTimeOffset() < DateTimeOffset.UtcNow.AddHours(-1)) >= 30); // at their sessions' ends, over 30 days
-        var grant = (await AwsCli.RunAsync(_moto.Endpoint, "iam", "list-group-policies", "--group-name", "operators")).GetProperty("PolicyNames");
-        Assert.Equal("portal-grant-1", Assert.Single(grant.EnumerateArray()).GetString());
+        var daves = (await AwsCli.RunAsync(_moto.Endpoint, "iam", "list-user-policies", "--user-name", "dave")).GetProperty("PolicyNames");
+        var erins = (await AwsCli.RunAsync(_moto.Endpoint, "iam", "list-user-policies", "--user-name", "erin")).GetProperty("PolicyNames");
+        Assert.Equal(("portal-grant-1", "portal-grant-2"), (Assert.Single(daves.EnumerateArray()).GetString(), Assert.Single(erins.EnumerateArray()).GetString()));
     }
 
     public async Task DisposeAsync()

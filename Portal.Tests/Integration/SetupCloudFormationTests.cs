@@ -31,6 +31,8 @@ public sealed class SetupCloudFormationTests(MotoServerFixture moto)
             InstanceProfileName = $"stack-bastion-{_suffix}",
             LoggingPolicyName = $"stack-logging-{_suffix}",
             EndUserPolicyName = $"stack-users-{_suffix}",
+            BoundaryPolicyName = $"stack-boundary-{_suffix}",
+            BastionUsers = ["ops-anna"],
             RuleName = $"stack-logins-{_suffix}",
             IdleSessionTimeoutMinutes = 15,
             DigestKeyAlias = $"alias/stack-digests-{_suffix}",
@@ -67,6 +69,9 @@ public sealed class SetupCloudFormationTests(MotoServerFixture moto)
         Assert.Equal(settings.RoleName, profile.GetProperty("Roles")[0].GetProperty("RoleName").GetString());
         var endUser = (await CliAsync("iam", "get-policy-version", "--policy-arn", $"arn:aws:iam::{account}:policy/{settings.EndUserPolicyName}", "--version-id", "v1")).GetProperty("PolicyVersion").GetProperty("Document");
         Assert.Contains("NoUnrecordedSessions", endUser.ValueKind == JsonValueKind.String ? endUser.GetString() : endUser.GetRawText(), StringComparison.Ordinal);
+        var boundary = (await CliAsync("iam", "get-policy-version", "--policy-arn", $"arn:aws:iam::{account}:policy/{settings.BoundaryPolicyName}", "--version-id", "v1")).GetProperty("PolicyVersion").GetProperty("Document");
+        Assert.Contains("StartOnBastions", boundary.ValueKind == JsonValueKind.String ? boundary.GetString() : boundary.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains(stack.GetProperty("Outputs").EnumerateArray(), o => o.GetProperty("OutputValue").GetString() == $"aws iam put-user-permissions-boundary --user-name ops-anna --permissions-boundary arn:aws:iam::{account}:policy/{settings.BoundaryPolicyName}");
         var preferences = await CliAsync("ssm", "get-document", "--name", SessionPreferences.DocumentName);
         Assert.Equal("Session", preferences.GetProperty("DocumentType").GetString());
         var content = preferences.GetProperty("Content"); // moto hands back the template's object as it was given

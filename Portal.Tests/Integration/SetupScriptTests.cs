@@ -19,7 +19,7 @@ public sealed class SetupScriptTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _moto.InitializeAsync();
-        _services = SetupServices.For(_moto, typeof(LogBucketStep), typeof(BastionRoleStep), typeof(PreferencesStep), typeof(NotificationsStep), typeof(EndUserPolicyStep), typeof(DigestKeyStep));
+        _services = SetupServices.For(_moto, typeof(LogBucketStep), typeof(BastionRoleStep), typeof(PreferencesStep), typeof(NotificationsStep), typeof(EndUserPolicyStep), typeof(BoundaryStep), typeof(DigestKeyStep));
     }
 
     public async Task DisposeAsync()
@@ -32,9 +32,12 @@ public sealed class SetupScriptTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task ExportedScript_RunWithTheAwsCli_LeavesNothingForThePlanToChange()
     {
         var engine = _services.GetRequiredService<ISetupEngine>();
+        await AwsCli.RunAsync(_moto.Endpoint, "iam", "create-user", "--user-name", "ops-anna");
+        await AwsCli.RunAsync(_moto.Endpoint, "iam", "create-user", "--user-name", "ops-ben", "--path", "/bastion-users/");
         var settings = new SetupSettings
         {
             BastionInstanceIds = [await SetupServices.RunInstanceAsync(_services)],
+            BastionUsers = ["ops-anna", "ops-ben"],
             BucketName = "script-session-logs",
             TopicName = "bastion-logins",
             NotificationEmails = ["ops@example.com"],
@@ -101,6 +104,7 @@ public sealed class SetupScriptTests(ITestOutputHelper output) : IAsyncLifetime
         {
             BastionInstanceIds = ["i-0123456789abcdef0"],
             BucketName = "lint-session-logs",
+            BastionUsers = ["ops-anna"],
             TopicName = "bastion-logins",
             NotificationEmails = ["ops@example.com"],
             CreateTrailIfMissing = true,

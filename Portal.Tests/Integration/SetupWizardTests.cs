@@ -12,7 +12,7 @@ namespace Portal.Tests.Integration;
 [Collection(MotoGroup.Name)]
 public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper output) : IDisposable
 {
-    private readonly ServiceProvider _services = SetupServices.For(moto, typeof(LogBucketStep), typeof(BastionRoleStep), typeof(PreferencesStep), typeof(NotificationsStep), typeof(EndUserPolicyStep), typeof(DigestKeyStep));
+    private readonly ServiceProvider _services = SetupServices.For(moto, typeof(LogBucketStep), typeof(BastionRoleStep), typeof(PreferencesStep), typeof(NotificationsStep), typeof(EndUserPolicyStep), typeof(BoundaryStep), typeof(DigestKeyStep));
 
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
 
@@ -38,7 +38,7 @@ public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper o
         Assert.Contains("bucket-encryption.json", plan.Steps[0].Documents.Keys);
         Assert.Contains("lifecycle.json", plan.Steps[0].Documents.Keys);
         Assert.True(first.Succeeded, string.Join("; ", first.Steps.Select(s => $"{s.Name} {s.Outcome} {s.Message}")));
-        Assert.Equal(["logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy", "digestKey"], first.Steps.Select(s => s.Name));
+        Assert.Equal(["logBucket", "bastionRole", "preferences", "notifications", "endUserPolicy", "boundary", "digestKey"], first.Steps.Select(s => s.Name));
         Assert.All(second.Steps, s => Assert.Equal(StepOutcome.Unchanged, s.Outcome));
 
         var versioning = await CliAsync("s3api", "get-bucket-versioning", "--bucket", settings.BucketName);
@@ -109,6 +109,42 @@ public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper o
 
     public void Dispose() => _services.Dispose();
 
+    [Fact]
+    public async Task Boundary_IsPutOnTheChosenUsers_ReplacingAnother_AndAnUnknownUserIsNamed()
+    {
+        using var services = SetupServices.For(moto, typeof(BoundaryStep));
+        var engine = services.GetRequiredService<ISetupEngine>();
+        var (plain, bounded) = ($"ops-plain-{_suffix}", $"ops-other-{_suffix}");
+        await CliAsync("iam", "create-user", "--user-name", plain);
+        await CliAsync("iam", "create-user", "--user-name", bounded, "--path", "/bastion-users/");
+        var other = (await CliAsync("iam", "create-policy", "--policy-name", $"Other-{_suffix}", "--policy-document", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"""))
+            .GetProperty("Policy").GetProperty("Arn").GetString()!;
+        await CliAsync("iam", "put-user-permissions-boundary", "--user-name", bounded, "--permissions-boundary", other);
+        var settings = (await SettingsAsync()) with { BastionUsers = [plain, bounded] };
+
+        var plan = (await engine.PlanAsync(settings)).Steps.Single();
+        var applied = (await engine.ApplyAsync(settings)).Steps.Single();
+        var after = (await engine.PlanAsync(settings)).Steps.Single();
+        var unknown = (await engine.PlanAsync(settings with { BastionUsers = [plain, $"nobody-{_suffix}"] })).Steps.Single();
+
+        var arn = $"arn:aws:iam::123456789012:policy/{settings.BoundaryPolicyName}";
+        Assert.Equal(
+            [$"Create the policy {settings.BoundaryPolicyName}.", $"Replace {bounded}'s permissions boundary with {settings.BoundaryPolicyName}.", $"Set {settings.BoundaryPolicyName} as {plain}'s permissions boundary."],
+            plan.Changes.Select(c => c.Description)); // users in name order
+        Assert.Equal($"aws iam put-user-permissions-boundary --user-name {plain} --permissions-boundary {arn}", plan.Changes[2].CliCommand);
+        Assert.Equal(StepOutcome.Created, applied.Outcome);
+        Assert.Empty(after.Changes);
+        foreach (var user in new[] { plain, bounded })
+        {
+            Assert.Equal(arn, (await CliAsync("iam", "get-user", "--user-name", user)).GetProperty("User").GetProperty("PermissionsBoundary").GetProperty("PermissionsBoundaryArn").GetString());
+        }
+
+        var document = (await CliAsync("iam", "get-policy-version", "--policy-arn", arn, "--version-id", "v1")).GetProperty("PolicyVersion").GetProperty("Document").GetRawText();
+        Assert.Contains(settings.BastionInstanceIds[0], document, StringComparison.Ordinal);
+        Assert.Equal("NoSuchEntity", unknown.ErrorCode);
+        Assert.Contains($"nobody-{_suffix}", unknown.Message, StringComparison.Ordinal);
+    }
+
     private async Task<SetupSettings> SettingsAsync()
     {
         var instance = await SetupServices.RunInstanceAsync(_services);
@@ -122,6 +158,7 @@ public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper o
             InstanceProfileName = $"bastion-{_suffix}",
             LoggingPolicyName = $"session-logging-{_suffix}",
             EndUserPolicyName = $"bastion-users-{_suffix}",
+            BoundaryPolicyName = $"bastion-boundary-{_suffix}",
             RuleName = $"session-logins-{_suffix}",
             CreateTrailIfMissing = true,
             TrailName = $"management-{_suffix}",

@@ -26,13 +26,15 @@ public sealed class SetupCloudFormationTests
         var resources = template["Resources"]!.AsObject();
 
         Assert.Equal(
-            ["AWS::S3::Bucket", "AWS::S3::BucketPolicy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role", "AWS::IAM::InstanceProfile", "AWS::SSM::Document", "AWS::SNS::Topic", "AWS::SNS::TopicPolicy", "AWS::IAM::ManagedPolicy", "AWS::KMS::Key", "AWS::KMS::Alias", "AWS::Events::Rule", "AWS::Events::Rule", "AWS::Events::Rule"],
+            ["AWS::S3::Bucket", "AWS::S3::BucketPolicy", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role", "AWS::IAM::InstanceProfile", "AWS::SSM::Document", "AWS::SNS::Topic", "AWS::SNS::TopicPolicy", "AWS::IAM::ManagedPolicy", "AWS::IAM::ManagedPolicy", "AWS::KMS::Key", "AWS::KMS::Alias", "AWS::Events::Rule", "AWS::Events::Rule", "AWS::Events::Rule"],
             resources.Select(r => r.Value!["Type"]!.GetValue<string>()));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Documents.DigestKeyPolicy.ToJson()), resources["DigestKey"]!["Properties"]!["KeyPolicy"]));
         Assert.Equal(("RSA_3072", "SIGN_VERIFY"), (resources["DigestKey"]!["Properties"]!["KeySpec"]!.GetValue<string>(), resources["DigestKey"]!["Properties"]!["KeyUsage"]!.GetValue<string>()));
         Assert.Equal("alias/bastion-portal-digests", resources["DigestKeyAlias"]!["Properties"]!["AliasName"]!.GetValue<string>());
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Documents.LoggingPolicy.ToJson()), resources["LoggingPolicy"]!["Properties"]!["PolicyDocument"]));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Documents.EndUserPolicy.ToJson()), resources["EndUserPolicy"]!["Properties"]!["PolicyDocument"]));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Documents.BoundaryPolicy.ToJson()), resources["BastionUsersBoundary"]!["Properties"]!["PolicyDocument"]));
+        Assert.Equal("PortalBastionBoundary", resources["BastionUsersBoundary"]!["Properties"]!["ManagedPolicyName"]!.GetValue<string>());
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(SetupDocuments.BastionTrustPolicy.ToJson()), resources["BastionRole"]!["Properties"]!["AssumeRolePolicyDocument"]));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Documents.PreferencesDocument), resources["SessionPreferences"]!["Properties"]!["Content"]));
         Assert.All(Documents.LoginRules.Zip(["LoginRule", "LoginSessionsRule", "LoginDeniedRule"]), pair =>

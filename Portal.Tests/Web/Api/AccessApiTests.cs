@@ -82,7 +82,7 @@ public sealed class AccessApiTests(MotoServerFixture moto) : IDisposable
         using var bob = _portal.CreateBearerClient("sandbox-bob");
         using var dave = _portal.CreateBearerClient("sandbox-dave");
         var bastion = (await bob.GetFromJsonAsync<string[]>("/api/access/bastions"))!.Single();
-        var session = await SessionManagerUsers.StartSessionAsync(moto.Endpoint, "erin", bastion); // under the seeded grant to operators
+        var session = await SessionManagerUsers.StartSessionAsync(moto.Endpoint, "erin", bastion); // under her seeded on-call grant
 
         var listed = await carol.GetFromJsonAsync<JsonElement>("/api/access/sessions");
         using var asRequester = await dave.GetAsync("/api/access/sessions");
@@ -106,10 +106,11 @@ public sealed class AccessApiTests(MotoServerFixture moto) : IDisposable
     }
 
     [Fact]
-    public async Task DirectGrant_ToOneself_Is409()
+    public async Task DirectGrant_ToOneself_Is409_AndToAGroup_Is400()
     {
         using var erin = _portal.CreateBearerClient("sandbox-erin");
         var bastion = (await erin.GetFromJsonAsync<string[]>("/api/access/bastions"))!.Single();
+        var before = await AwsCli.RunAsync(moto.Endpoint, "iam", "list-user-policies", "--user-name", "erin"); // her seeded on-call grant
 
         using var self = await erin.PostAsJsonAsync("/api/access/grants", new { principalType = "user", principalName = "erin", targetInstanceId = bastion, durationMinutes = 60, reason = "I need it" });
         using var group = await erin.PostAsJsonAsync("/api/access/grants", new { principalType = "group", principalName = "operators", targetInstanceId = bastion, durationMinutes = 60, reason = "We need it" });
@@ -117,8 +118,9 @@ public sealed class AccessApiTests(MotoServerFixture moto) : IDisposable
 
         Assert.Equal(HttpStatusCode.Conflict, self.StatusCode);
         Assert.Contains("your own IAM user", (await self.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Conflict, group.StatusCode);
-        Assert.Empty(policies.GetProperty("PolicyNames").EnumerateArray());
+        Assert.Equal(HttpStatusCode.BadRequest, group.StatusCode);
+        Assert.Contains("a group cannot carry a permissions boundary", (await group.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("principalType")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(before.GetRawText(), policies.GetRawText());
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class CoverageApiTests(MotoServerFixture moto)
         using var carol = portal.CreateBearerClient("sandbox-carol");
         using var bob = portal.CreateBearerClient("sandbox-bob");
         var bastion = (await bob.GetFromJsonAsync<string[]>("/api/access/bastions"))!.Single();
-        var session = await SessionManagerUsers.StartSessionAsync(moto.Endpoint, "erin", bastion); // under the seeded grant to operators
+        var session = await SessionManagerUsers.StartSessionAsync(moto.Endpoint, "erin", bastion); // under her seeded on-call grant
         await AwsCli.RunAsync(moto.Endpoint, "ssm", "terminate-session", "--session-id", session); // and no transcript ever comes
 
         string? StateOf(JsonElement report) =>
