@@ -202,18 +202,7 @@ public sealed class TranscriptDigestTests(MotoServerFixture moto) : IAsyncLifeti
 
     /// <summary>docs/verify-digests.sh, with the real AWS CLI pointed at moto.</summary>
     private Task<(int ExitCode, string Output)> VerifyScriptAsync() =>
-        AwsScripts.RunAsync(moto.Endpoint, Path.Combine(RepositoryRoot(), "docs", "verify-digests.sh"), _bucket);
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Portal.sln not found above the test binaries.");
-    }
+        AwsScripts.RunAsync(moto.Endpoint, Repository.File("docs/verify-digests.sh"), _bucket);
 
     private static string Sha256(string text) => Sha256(Encoding.UTF8.GetBytes(text));
 
