@@ -31,7 +31,10 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<IAuditTrail, AuditTrail>();
         services.TryAddSingleton<IApiTokenService, ApiTokenService>();
         services.TryAddSingleton<IAwsEnvironment, AwsEnvironment>();
-        services.TryAddSingleton<ISetupEngine, SetupEngine>();
+        services.AddPortalOptions<SetupOptions>(SetupOptions.SectionName);
+        services.TryAddSingleton<PortalIdentity>();
+        services.TryAddSingleton<SetupScope>();
+        services.TryAddSingleton<ISetupEngine>(sp => sp.GetRequiredService<SetupScope>().Engine);
         services.TryAddSingleton<ISetupStore, SetupStore>();
         services.TryAddSingleton<ISetupWizard, SetupWizard>();
         services.AddPortalOptions<AccessOptions>(AccessOptions.SectionName)
@@ -47,14 +50,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<IIamUserMapper, IamUserMapper>();
         services.AddPortalAccess();
 
-        // The wizard's steps, in the order they run.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, LogBucketStep>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, BastionRoleStep>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, PreferencesStep>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, NotificationsStep>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, EndUserPolicyStep>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, BoundaryStep>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, DigestKeyStep>());
+        services.AddSetupSteps();
 
         services.AddPortalOptions<SessionLogOptions>(SessionLogOptions.SectionName)
             .PostConfigure<IOptions<PortalAwsOptions>, IOptions<SandboxOptions>>((sessions, aws, sandbox) =>
@@ -151,5 +147,18 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddDbContextFactory<PortalDbContext>((sp, options) =>
             options.UseSqlite(sp.GetRequiredService<DatabaseLocation>().ConnectionString));
         services.TryAddSingleton<IPortalDatabase, PortalDatabase>();
+    }
+
+    /// <summary>The wizard's steps, in the order they run.</summary>
+    internal static IServiceCollection AddSetupSteps(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, LogBucketStep>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, BastionRoleStep>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, PreferencesStep>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, NotificationsStep>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, EndUserPolicyStep>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, BoundaryStep>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, DigestKeyStep>());
+        return services;
     }
 }

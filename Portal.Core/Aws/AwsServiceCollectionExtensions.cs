@@ -30,11 +30,20 @@ public static class AwsServiceCollectionExtensions
     /// Binds <see cref="PortalAwsOptions"/>, builds <see cref="AWSOptions"/> from them, and registers S3, SSM, EC2, STS and KMS
     /// through AWSSDK.Extensions.NETCore.Setup plus the portal's own clients.
     /// </summary>
-    public static IServiceCollection AddPortalAws(this IServiceCollection services)
+    /// <param name="services">The services.</param>
+    /// <param name="credentials">Other credentials than the options give (the setup role's), for every client alike.</param>
+    public static IServiceCollection AddPortalAws(this IServiceCollection services, Func<IServiceProvider, AWSCredentials>? credentials = null)
     {
         services.AddPortalOptions<PortalAwsOptions>(PortalAwsOptions.SectionName);
 
-        services.AddDefaultAWSOptions(sp => ToAwsOptions(sp.GetRequiredService<IOptions<PortalAwsOptions>>().Value), ServiceLifetime.Singleton);
+        services.AddDefaultAWSOptions(
+            sp =>
+            {
+                var aws = ToAwsOptions(sp.GetRequiredService<IOptions<PortalAwsOptions>>().Value);
+                aws.Credentials = credentials?.Invoke(sp) ?? aws.Credentials;
+                return aws;
+            },
+            ServiceLifetime.Singleton);
         services.TryAddAWSService<IAmazonS3>();
         services.TryAddAWSService<IAmazonSimpleSystemsManagement>();
         services.TryAddAWSService<IAmazonEC2>();

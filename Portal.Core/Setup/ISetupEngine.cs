@@ -7,6 +7,9 @@ namespace Portal.Core.Setup;
 /// </summary>
 public interface ISetupEngine
 {
+    /// <summary>The account as the wizard reads it: with the setup role's credentials when it assumes one (<see cref="SetupOptions.RoleArn"/>).</summary>
+    IAwsEnvironment Environment { get; }
+
     /// <summary>The steps, in the order they run: what the page lists and the API reports.</summary>
     IReadOnlyList<SetupStepInfo> Steps { get; }
 

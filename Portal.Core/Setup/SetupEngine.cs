@@ -3,9 +3,11 @@ using Portal.Core.Setup.Steps;
 
 namespace Portal.Core.Setup;
 
-internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetupStep> steps) : ISetupEngine
+internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetupStep> steps, PortalIdentity portal) : ISetupEngine
 {
     private readonly IReadOnlyList<ISetupStep> _steps = [.. steps];
+
+    public IAwsEnvironment Environment => environment;
 
     public IReadOnlyList<SetupStepInfo> Steps => [.. _steps.Select(s => new SetupStepInfo(s.Name, s.Title))];
 
@@ -90,7 +92,9 @@ internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetu
             });
         }
 
-        return new SetupContext(settings, new SetupDocuments(settings, caller.Region, caller.Account) { PortalPrincipalArn = caller.Arn });
+        // The wizard may run as the setup role; the digest key still lets only the portal itself sign.
+        var portalArn = (await portal.GetAsync(cancellationToken)).Arn;
+        return new SetupContext(settings, new SetupDocuments(settings, caller.Region, caller.Account) { PortalPrincipalArn = portalArn });
     }
 
     /// <summary>A step's own progress lines, passed on as they come under the step's name.</summary>

@@ -20,6 +20,7 @@ internal static class SetupServices
             services.AddSingleton(typeof(ISetupStep), step);
         }
 
+        services.AddSingleton<PortalIdentity>();
         services.AddSingleton<ISetupEngine, SetupEngine>();
         replace(services);
     });

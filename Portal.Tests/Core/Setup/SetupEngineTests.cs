@@ -20,7 +20,7 @@ public sealed class SetupEngineTests
         var first = new FakeStep("first", "a", "b");
         var second = new FakeStep("second", "c", "d", "e") { FailOnce = "d" };
         var third = new FakeStep("third", "f");
-        var engine = new SetupEngine(new FakeEnvironment(), [first, second, third]);
+        var engine = Engine([first, second, third]);
         var log = new List<SetupProgress>();
 
         var failed = await engine.ApplyAsync(Settings, new SyncProgress(log.Add));
@@ -43,7 +43,7 @@ public sealed class SetupEngineTests
     [Fact]
     public async Task Plan_ListsEveryStepsChanges_AndAReadFailureAsThatStepsError()
     {
-        var engine = new SetupEngine(new FakeEnvironment(), [new FakeStep("first", "a"), new FakeStep("second", "b") { FailReads = true }]);
+        var engine = Engine([new FakeStep("first", "a"), new FakeStep("second", "b") { FailReads = true }]);
 
         var plan = await engine.PlanAsync(Settings);
 
@@ -57,7 +57,7 @@ public sealed class SetupEngineTests
     public async Task Apply_WithABadSetting_CallsNothing()
     {
         var step = new FakeStep("first", "a");
-        var engine = new SetupEngine(new FakeEnvironment(), [step]);
+        var engine = Engine([step]);
 
         var refused = await Assert.ThrowsAsync<SetupValidationException>(() => engine.ApplyAsync(Settings with { BucketName = "Bad_Name" }));
 
@@ -68,7 +68,7 @@ public sealed class SetupEngineTests
     [Fact]
     public async Task Steps_AreTheRegisteredOnes_InOrder_AndEachEndsWithATypedOutcome()
     {
-        var engine = new SetupEngine(new FakeEnvironment(), [new FakeStep("first", "a"), new FakeStep("second")]);
+        var engine = Engine([new FakeStep("first", "a"), new FakeStep("second")]);
         var lines = new List<SetupProgress>();
 
         await engine.ApplyAsync(Settings, new Collect(lines));
@@ -82,7 +82,7 @@ public sealed class SetupEngineTests
     public async Task Plan_WithAKmsKeyInAnotherRegion_IsRefused_BeforeAnyRead()
     {
         var step = new FakeStep("first", "a");
-        var engine = new SetupEngine(new FakeEnvironment(), [step]);
+        var engine = Engine([step]);
         var elsewhere = Settings with { Encryption = BucketEncryption.SseKms, KmsKeyArn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" };
 
         var refused = await Assert.ThrowsAsync<SetupValidationException>(() => engine.PlanAsync(elsewhere));
@@ -128,6 +128,12 @@ public sealed class SetupEngineTests
             }));
             return Task.FromResult(new StepInspection(_made.Count > 0, [], [.. missing], new Dictionary<string, string>()));
         }
+    }
+
+    private static SetupEngine Engine(IEnumerable<ISetupStep> steps)
+    {
+        var environment = new FakeEnvironment();
+        return new SetupEngine(environment, steps, new PortalIdentity(environment));
     }
 
     private sealed class FakeEnvironment : IAwsEnvironment

@@ -80,6 +80,8 @@ public sealed class SetupWizardTests
 
     private sealed class Engine : ISetupEngine
     {
+        public IAwsEnvironment Environment => throw new NotSupportedException();
+
         public IReadOnlyList<SetupStepInfo> Steps { get; } = [];
 
         public SetupApplyResult? Result { get; set; }

@@ -15,15 +15,15 @@ namespace Portal.Tests.Web.Components;
 public sealed class SetupPageTests : PortalBunitContext
 {
     private readonly FakeEnvironment _environment = new();
-    private readonly FakeEngine _engine = new();
+    private readonly FakeEngine _engine;
     private readonly InMemorySetupStore _store = new();
     private readonly FakeWizard _wizard;
 
     public SetupPageTests()
     {
+        _engine = new FakeEngine(_environment);
         _wizard = new FakeWizard(_store);
         SignIn("alice", "Admin");
-        Services.AddSingleton<IAwsEnvironment>(_environment);
         Services.AddSingleton<ISetupEngine>(_engine);
         Services.AddSingleton<ISetupWizard>(_wizard);
         Services.AddSingleton<ISetupStore>(_store);
@@ -213,8 +213,10 @@ public sealed class SetupPageTests : PortalBunitContext
             throw new AwsApiException("ssm", "DescribeInstanceInformation", "NotImplemented", "not here", null, null);
     }
 
-    private sealed class FakeEngine : ISetupEngine
+    private sealed class FakeEngine(IAwsEnvironment environment) : ISetupEngine
     {
+        public IAwsEnvironment Environment => environment;
+
         public IReadOnlyList<SetupStepInfo> Steps { get; } =
             [new("logBucket", "Log bucket"), new("bastionRole", "Bastion role"), new("preferences", "Preferences"), new("notifications", "Notifications"), new("endUserPolicy", "End-user policy")];
 

@@ -45,10 +45,10 @@ public sealed partial class SetupPage : IAsyncDisposable
     private bool _disposed;
 
     [Inject]
-    private IAwsEnvironment Environment { get; set; } = default!;
-
-    [Inject]
     private ISetupEngine Engine { get; set; } = default!;
+
+    /// <summary>The account as the wizard reads it (as the setup role, when the portal assumes one).</summary>
+    private IAwsEnvironment Environment => Engine.Environment;
 
     [Inject]
     private ISetupWizard Wizard { get; set; } = default!;
