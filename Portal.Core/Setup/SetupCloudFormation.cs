@@ -128,31 +128,14 @@ public static class SetupCloudFormation
             ["LoginTopicArn"] = Output("The topic login notices are mailed from; each address must confirm its subscription.", Ref("LoginTopic")),
             ["EndUserPolicyArn"] = Output("The policy for the people who use the bastions (it grants no access).", Ref("EndUserPolicy")),
             ["DigestKeyArn"] = Output("The key that signs the portal's digests; only the portal may sign with it.", new JsonObject { ["Fn::GetAtt"] = new JsonArray("DigestKey", "Arn") }),
+            ["BoundaryPolicyArn"] = Output("The bastion users' permissions boundary; the portal grants only to users that carry it.", Ref("BastionUsersBoundary")),
         };
-        outputs["BoundaryPolicyArn"] = Output("The bastion users' permissions boundary; the portal grants only to users that carry it.", Ref("BastionUsersBoundary"));
-        var userIndex = 0;
-        foreach (var user in settings.BastionUsers)
-        {
-            userIndex++;
-            outputs[$"BoundBastionUser{userIndex}"] = Output(
-                $"Run once the stack is created: CloudFormation does not change the existing user {user}.",
-                new JsonObject
-                {
-                    ["Fn::Sub"] = $"aws iam put-user-permissions-boundary --user-name {user} --permissions-boundary ${{BastionUsersBoundary}}",
-                });
-        }
-
-        var index = 0;
-        foreach (var instance in settings.BastionInstanceIds)
-        {
-            index++;
-            outputs[$"AssociateBastion{index}"] = Output(
-                $"Run once the stack is created: CloudFormation cannot attach a profile to the existing instance {instance}.",
-                new JsonObject
-                {
-                    ["Fn::Sub"] = $"aws ec2 associate-iam-instance-profile --region {documents.Region} --instance-id {instance} --iam-instance-profile Name=${{BastionInstanceProfile}}",
-                });
-        }
+        AddCommands(outputs, "BoundBastionUser", settings.BastionUsers, user => (
+            $"Run once the stack is created: CloudFormation does not change the existing user {user}.",
+            $"aws iam put-user-permissions-boundary --user-name {user} --permissions-boundary ${{BastionUsersBoundary}}"));
+        AddCommands(outputs, "AssociateBastion", settings.BastionInstanceIds, instance => (
+            $"Run once the stack is created: CloudFormation cannot attach a profile to the existing instance {instance}.",
+            $"aws ec2 associate-iam-instance-profile --region {documents.Region} --instance-id {instance} --iam-instance-profile Name=${{BastionInstanceProfile}}"));
 
         var template = new JsonObject
         {
@@ -243,6 +226,17 @@ public static class SetupCloudFormation
                 ["InputTemplate"] = target.InputTransformer.InputTemplate,
             },
         };
+    }
+
+    /// <summary>An output per item (<c>Prefix1</c>, <c>Prefix2</c>, ...) holding a command for what a stack cannot do to an existing resource.</summary>
+    private static void AddCommands(JsonObject outputs, string prefix, IEnumerable<string> items, Func<string, (string Description, string Command)> command)
+    {
+        var index = 0;
+        foreach (var item in items)
+        {
+            var (description, text) = command(item);
+            outputs[$"{prefix}{++index}"] = Output(description, new JsonObject { ["Fn::Sub"] = text });
+        }
     }
 
     private static JsonObject Resource(string type, JsonObject properties) => new() { ["Type"] = type, ["Properties"] = properties };

@@ -99,6 +99,22 @@ public sealed class SetupPageTests : PortalBunitContext
     }
 
     [Fact]
+    public async Task BastionUsers_ChosenFromIamsUsers_ArePlanned()
+    {
+        var page = RenderWithBastionAndMail();
+        GoTo(page, "Bastion users");
+        page.WaitForAssertion(() => page.Find("[data-testid=field-bastion-users]"));
+        var users = page.FindComponents<MudBlazor.MudSelect<string>>().Single(c => c.Instance.Label == "Put it on these IAM users");
+        Assert.Contains("so choose the people's bastion users", page.Markup, StringComparison.Ordinal);
+
+        await page.InvokeAsync(() => users.Instance.SelectedValuesChanged.InvokeAsync(["erin", "dave"]));
+        GoTo(page, "Review and apply");
+
+        page.WaitForAssertion(() => Assert.Equal(["dave", "erin"], _engine.Planned[^1].BastionUsers));
+        Assert.Equal("PortalBastionBoundary", _engine.Planned[^1].BoundaryPolicyName);
+    }
+
+    [Fact]
     public void Field_WithABadValue_ShowsTheRuleUnderIt()
     {
         var page = RenderWithBastionAndMail();
