@@ -144,8 +144,7 @@ public static class PortalCoreServiceCollectionExtensions
     {
         services.AddPortalOptions<PersistenceOptions>(PersistenceOptions.SectionName);
         services.TryAddSingleton<DatabaseLocation>();
-        services.AddDbContextFactory<PortalDbContext>((sp, options) =>
-            options.UseSqlite(sp.GetRequiredService<DatabaseLocation>().ConnectionString));
+        services.TryAddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory>();
         services.TryAddSingleton<IPortalDatabase, PortalDatabase>();
     }
 

@@ -8,7 +8,7 @@ internal sealed partial class PortalDatabase(DatabaseLocation location, IDbConte
 {
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
-        if (Path.GetDirectoryName(location.FilePath) is { Length: > 0 } directory)
+        if (location.FilePath is not null && Path.GetDirectoryName(location.FilePath) is { Length: > 0 } directory)
         {
             Directory.CreateDirectory(directory);
         }
@@ -16,12 +16,12 @@ internal sealed partial class PortalDatabase(DatabaseLocation location, IDbConte
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         await db.Database.MigrateAsync(cancellationToken);
-        LogMigrated(logger, location.FilePath, pending.Count);
+        LogMigrated(logger, location.Description, pending.Count);
     }
 
     public Task ResetSandboxAsync(CancellationToken cancellationToken = default)
     {
-        if (!location.IsSandbox)
+        if (!location.IsSandbox || location.FilePath is null)
         {
             throw new InvalidOperationException("Only the sandbox database can be reset.");
         }
@@ -39,8 +39,8 @@ internal sealed partial class PortalDatabase(DatabaseLocation location, IDbConte
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database {Path} is up to date ({Applied} migration(s) applied)")]
-    private static partial void LogMigrated(ILogger logger, string path, int applied);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database {Location} is up to date ({Applied} migration(s) applied)")]
+    private static partial void LogMigrated(ILogger logger, string location, int applied);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox database {Path} reset to match a fresh sandbox")]
     private static partial void LogReset(ILogger logger, string path);

@@ -5,9 +5,23 @@ using Portal.Core.Audit;
 
 namespace Portal.Core.Persistence;
 
-/// <summary>The portal's own state. AWS stays the source of truth for everything AWS holds.</summary>
-internal sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options)
+/// <summary>
+/// The portal's own state. AWS stays the source of truth for everything AWS holds. This type is the SQLite context
+/// (its migrations in Migrations/); <see cref="PostgreSqlPortalDbContext"/> is the same model with PostgreSQL's
+/// migrations (PostgreSql/Migrations), since one set of migrations cannot serve two providers.
+/// </summary>
+internal class PortalDbContext : DbContext
 {
+    public PortalDbContext(DbContextOptions<PortalDbContext> options)
+        : base(options)
+    {
+    }
+
+    protected PortalDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
@@ -38,10 +52,15 @@ internal sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite has no date type that sorts or compares; UTC ticks do both. Other providers keep their native type.
+        // SQLite has no date type that sorts or compares; UTC ticks do both. PostgreSQL keeps timestamptz, which Npgsql
+        // writes only with a zero offset: every value goes in as UTC.
         if (Database.IsSqlite())
         {
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        }
+        else
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
         }
     }
 
@@ -148,6 +167,8 @@ internal sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
             throw new InvalidOperationException("The audit trail is append-only: entries cannot be changed or deleted.");
         }
     }
+
+    private sealed class UtcConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(at => at.ToUniversalTime(), at => at);
 
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
         value => value.UtcTicks,

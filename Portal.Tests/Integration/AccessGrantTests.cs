@@ -16,9 +16,15 @@ namespace Portal.Tests.Integration;
 /// <c>aws ssm describe-sessions</c>; a wrapper fails DescribeSessions on demand for the error paths.
 /// </summary>
 [Collection(MotoGroup.Name)]
-public sealed class AccessGrantTests(MotoServerFixture moto) : IAsyncLifetime
+public sealed class SqliteAccessGrantTests(MotoServerFixture moto) : AccessGrantTests(moto, Portal.Core.Persistence.DatabaseProvider.Sqlite);
+
+/// <summary>The same, with the portal's state on PostgreSQL (a throwaway cluster).</summary>
+[Collection(MotoGroup.Name)]
+public sealed class PostgreSqlAccessGrantTests(MotoServerFixture moto) : AccessGrantTests(moto, Portal.Core.Persistence.DatabaseProvider.PostgreSql);
+
+public abstract class AccessGrantTests(MotoServerFixture moto, Portal.Core.Persistence.DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    private readonly TestDatabase _database = new(provider);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
     private readonly FailingLiveSessions _sessions = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Exception> _iamFaults = new();

@@ -4,19 +4,27 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Core.ApiTokens;
 using Portal.Core.Audit;
 using Portal.Core.Identity;
+using Portal.Core.Persistence;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Core.ApiTokens;
 
-public sealed class ApiTokenServiceTests : IDisposable
+/// <summary>API tokens on SQLite.</summary>
+public sealed class SqliteApiTokenServiceTests() : ApiTokenServiceTests(DatabaseProvider.Sqlite);
+
+/// <summary>API tokens on PostgreSQL (a throwaway cluster).</summary>
+public sealed class PostgreSqlApiTokenServiceTests() : ApiTokenServiceTests(DatabaseProvider.PostgreSql);
+
+public abstract class ApiTokenServiceTests : IDisposable
 {
-    private readonly TestDatabase _database = new();
+    private readonly TestDatabase _database;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero));
     private readonly AuditTrail _audit;
     private readonly ApiTokenService _tokens;
 
-    public ApiTokenServiceTests()
+    private protected ApiTokenServiceTests(DatabaseProvider provider)
     {
+        _database = new TestDatabase(provider);
         _audit = new AuditTrail(_database, _time, NullLogger<AuditTrail>.Instance);
         _tokens = new ApiTokenService(_database, _audit, _time);
     }

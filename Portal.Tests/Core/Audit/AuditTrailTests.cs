@@ -1,19 +1,31 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Audit;
+using Portal.Core.Persistence;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Core.Audit;
 
-public sealed class AuditTrailTests : IDisposable
+/// <summary>The audit trail on SQLite.</summary>
+public sealed class SqliteAuditTrailTests() : AuditTrailTests(DatabaseProvider.Sqlite);
+
+/// <summary>The audit trail on PostgreSQL (a throwaway cluster).</summary>
+public sealed class PostgreSqlAuditTrailTests() : AuditTrailTests(DatabaseProvider.PostgreSql);
+
+/// <summary>The audit trail, the same on each provider: queries, and a trail nobody can change, not even with raw SQL.</summary>
+public abstract class AuditTrailTests : IDisposable
 {
-    private readonly TestDatabase _database = new();
+    private readonly TestDatabase _database;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero));
     private readonly AuditTrail _audit;
 
-    public AuditTrailTests() => _audit = new AuditTrail(_database, _time, NullLogger<AuditTrail>.Instance);
+    private protected AuditTrailTests(DatabaseProvider provider)
+    {
+        _database = new TestDatabase(provider);
+        _audit = new AuditTrail(_database, _time, NullLogger<AuditTrail>.Instance);
+    }
 
     [Fact]
     public async Task QueryAsync_NoFilters_NewestFirstWithTotal()
@@ -69,8 +81,8 @@ public sealed class AuditTrailTests : IDisposable
         await _audit.RecordAsync(new AuditRecord("alice", "auth.sign-in", null, AuditOutcome.Succeeded));
         await using var db = _database.CreateDbContext();
 
-        var update = await Assert.ThrowsAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync("UPDATE AuditEvents SET Actor = 'mallory'"));
-        var delete = await Assert.ThrowsAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM AuditEvents"));
+        var update = await Assert.ThrowsAnyAsync<DbException>(() => db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEvents" SET "Actor" = 'mallory'"""));
+        var delete = await Assert.ThrowsAnyAsync<DbException>(() => db.Database.ExecuteSqlRawAsync("""DELETE FROM "AuditEvents" """));
 
         Assert.Contains("append-only", update.Message, StringComparison.Ordinal);
         Assert.Contains("append-only", delete.Message, StringComparison.Ordinal);
