@@ -49,7 +49,7 @@ public abstract class AccessGrantTests(MotoServerFixture moto, Portal.Core.Persi
         _bastion = await SetupServices.RunInstanceAsync(_services);
         await CliAsync("iam", "create-user", "--user-name", Dave, "--path", "/bastion-users/");
         await CliAsync("iam", "create-user", "--user-name", Erin);
-        await AwsCli.BoundAsync(moto.Endpoint, Dave, Erin);
+        await Boundaries.PutAsync(_services.GetRequiredService<Portal.Core.Aws.Iam.IIamClient>(), "123456789012", Dave, Erin);
     }
 
     public async Task DisposeAsync()

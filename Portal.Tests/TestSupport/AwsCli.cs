@@ -19,30 +19,6 @@ internal static class AwsCli
 
     public static Task<JsonElement> RunAsAsync(Uri endpoint, AwsTestCredentials credentials, params string[] args) => RunAsync(endpoint, MotoServerFixture.Region, credentials, args);
 
-    /// <summary>
-    /// Puts the default bastion users' boundary (created when the account lacks it) on <paramref name="users"/>, as the
-    /// wizard or an Admin would: the portal grants only to users that carry it (ADR 0015).
-    /// </summary>
-    public static async Task BoundAsync(Uri endpoint, params string[] users)
-    {
-        var account = (await RunAsync(endpoint, "sts", "get-caller-identity")).GetProperty("Account").GetString();
-        var arn = $"arn:aws:iam::{account}:policy/{Portal.Core.Setup.SetupSettings.DefaultBoundaryPolicyName}";
-        try
-        {
-            var document = Portal.Core.Access.GrantPolicy.Boundary("aws", MotoServerFixture.Region, account!, ["i-0123456789abcdef0"]).ToJson();
-            await RunAsync(endpoint, "iam", "create-policy", "--policy-name", Portal.Core.Setup.SetupSettings.DefaultBoundaryPolicyName, "--policy-document", document);
-        }
-        catch (InvalidOperationException ex) when (ex.Message.Contains("EntityAlreadyExists", StringComparison.Ordinal))
-        {
-            // Another test, or the sandbox's seeder, made it first.
-        }
-
-        foreach (var user in users)
-        {
-            await RunAsync(endpoint, "iam", "put-user-permissions-boundary", "--user-name", user, "--permissions-boundary", arn);
-        }
-    }
-
     private static async Task<JsonElement> RunAsync(Uri endpoint, string region, AwsTestCredentials? credentials, string[] args)
     {
         var start = new ProcessStartInfo("aws") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -53,6 +53,7 @@ internal sealed class PostgresCluster
     private static PostgresCluster Start()
     {
         var bin = FindBin() ?? throw new InvalidOperationException("PostgreSQL is not installed (no initdb in PATH or /usr/lib/postgresql/*/bin): .ci/run installs it, or apt-get install postgresql.");
+        RemoveStale();
         var folder = Path.Combine(Path.GetTempPath(), $"portal-pg-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         var asRoot = Environment.UserName == "root";
@@ -79,7 +80,35 @@ internal sealed class PostgresCluster
         }
         finally
         {
-            Directory.Delete(_folder, recursive: true);
+            TryDelete(_folder);
+        }
+    }
+
+    /// <summary>Clusters of earlier runs that were killed before they could clean up: no server runs in them any more.</summary>
+    private static void RemoveStale()
+    {
+        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), "portal-pg-*"))
+        {
+            if (!File.Exists(Path.Combine(folder, "data", "postmaster.pid")) && Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddMinutes(-10))
+            {
+                TryDelete(folder);
+            }
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The server may still be letting go of a file: the next run removes what is left.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
         }
     }
 

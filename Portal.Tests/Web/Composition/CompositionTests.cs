@@ -13,6 +13,7 @@ using Portal.Core.Persistence;
 using Portal.Core.Sandbox;
 using Portal.Core.Sessions;
 using Portal.Core.Setup;
+using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Web.Composition;
 
@@ -73,6 +74,48 @@ public sealed class CompositionTests
         using var host = Build(new() { ["Portal:Aws:Mode"] = "Aws" });
 
         Assert.Null(host.Services.GetRequiredService<IOptions<SessionLogOptions>>().Value.Bucket);
+    }
+
+    [Fact]
+    public async Task PostgreSql_MigratesWithItsOwnMigrations_AndKeepsTheAuditTrail()
+    {
+        var cluster = PostgresCluster.Shared;
+        var database = cluster.CreateDatabase();
+        try
+        {
+            using var host = Build(new() { ["Portal:Aws:Mode"] = "Aws", ["Portal:Database:Provider"] = "PostgreSQL", ["Portal:Database:ConnectionString"] = cluster.ConnectionString(database) });
+
+            await host.Services.GetRequiredService<IPortalDatabase>().MigrateAsync();
+            await host.Services.GetRequiredService<IPortalDatabase>().MigrateAsync(); // again: nothing to apply
+            var audit = host.Services.GetRequiredService<IAuditTrail>();
+            await audit.RecordAsync(new AuditRecord("alice", "setup.apply", "123456789012/ap-northeast-1", AuditOutcome.Succeeded));
+            await using var db = await host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+
+            Assert.IsType<PostgreSqlPortalDbContext>(db);
+            Assert.Equal("alice", Assert.Single((await audit.QueryAsync(new AuditQuery())).Items).Actor);
+            Assert.Empty(await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetPendingMigrationsAsync(db.Database));
+        }
+        finally
+        {
+            cluster.DropDatabase(database);
+        }
+    }
+
+    [Fact]
+    public void PostgreSql_WithoutAConnectionString_OrInTheSandbox_IsRefusedWithTheReason()
+    {
+        using var missing = Build(new() { ["Portal:Aws:Mode"] = "Aws", ["Portal:Database:Provider"] = "PostgreSQL" });
+        using var sandbox = Build(new() { ["Portal:Aws:Mode"] = "Sandbox", ["Portal:Database:Provider"] = "PostgreSQL", ["Portal:Database:ConnectionString"] = "Host=127.0.0.1;Database=x" });
+        using var unknown = Build(new() { ["Portal:Aws:Mode"] = "Aws", ["Portal:Database:Provider"] = "Oracle" });
+
+        var noConnection = Assert.Throws<OptionsValidationException>(() => missing.Services.GetRequiredService<IOptions<PersistenceOptions>>().Value);
+        var inSandbox = Assert.Throws<OptionsValidationException>(() => sandbox.Services.GetRequiredService<IPortalDatabase>());
+        var oracle = Assert.Throws<OptionsValidationException>(() => unknown.Services.GetRequiredService<IOptions<PersistenceOptions>>().Value);
+
+        Assert.Contains("ConnectionString", noConnection.Message, StringComparison.Ordinal);
+        Assert.Contains("is required with Provider PostgreSQL", noConnection.Message, StringComparison.Ordinal);
+        Assert.Contains("the sandbox resets its database", inSandbox.Message, StringComparison.Ordinal);
+        Assert.Contains("must be Sqlite or PostgreSQL", oracle.Message, StringComparison.Ordinal);
     }
 
     private static IHost Build(Dictionary<string, string?> settings)
