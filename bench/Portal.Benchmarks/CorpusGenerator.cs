@@ -11,6 +11,7 @@ namespace Portal.Benchmarks;
 internal static class CorpusGenerator
 {
     private const string Esc = "\u001b";
+    private const char EscChar = '\u001b';
     private static readonly string[] Users = [.. Enumerable.Range(0, 40).Select(i => $"user{i:D2}"), "deploy.bot", "j.smith@example.com", "ops-oncall"];
     private static readonly string[] Instances = [.. Enumerable.Range(0, 12).Select(i => $"i-0{i:x2}{i * 7919 + 0x1000000:x14}")];
     private static readonly string[] Words = "alpha beta gamma delta request response timeout connection refused accepted session token cache miss hit worker queue job retry backoff upstream downstream payload commit rollback deploy release config reload signal healthy unhealthy disk memory cpu latency throughput".Split(' ');
@@ -69,7 +70,7 @@ internal static class CorpusGenerator
                 case 14: Docker(w, random); break;
                 case 15: Command(w, $"cd /var/www/{Words[random.Next(Words.Length)]}"); break;
                 case 16: Command(w, $"sudo tail -n 20 /var/log/secure"); Log(w, random, host, 20); break;
-                case 17: Command(w, "history | tail -5"); for (var i = 0; i < 5; i++) Line(w, $"  {random.Next(100, 999)}  {Words[random.Next(Words.Length)]} {random.Next(10000)}"); break;
+                case 17: Command(w, "history | tail -5"); for (var i = 0; i < 5; i++) { Line(w, $"  {random.Next(100, 999)}  {Words[random.Next(Words.Length)]} {random.Next(10000)}"); } break;
                 case 18 when random.Next(40) == 0: Command(w, $"sudo rm -rf /var/tmp/build-{random.Next(1 << 30):x8}"); break;
                 default: Command(w, "uptime"); Line(w, $" {random.Next(24):D2}:{random.Next(60):D2}:{random.Next(60):D2} up {random.Next(400)} days,  load average: 0.{random.Next(99):D2}, 0.{random.Next(99):D2}, 0.{random.Next(99):D2}"); break;
             }
@@ -84,7 +85,7 @@ internal static class CorpusGenerator
 
     private static void Prompt(StringBuilder w, string host) => w.Append(CultureInfo.InvariantCulture, $"{Esc}]0;ssm-user@{host}:~\a{Esc}[?2004h[ssm-user@{host} ~]$ ");
 
-    private static void Command(StringBuilder w, string command) => w.Append(command).Append("\r\r\n").Append(Esc).Append("[?2004l\r");
+    private static void Command(StringBuilder w, string command) => w.Append(command).Append("\r\r\n").Append(EscChar).Append("[?2004l\r");
 
     private static void Line(StringBuilder w, string text) => w.Append(text).Append("\r\r\n");
 
@@ -162,10 +163,10 @@ internal static class CorpusGenerator
     private static void Top(StringBuilder w, Random r)
     {
         Command(w, "top");
-        w.Append(Esc).Append("[?1049h").Append(Esc).Append("[22;0;0t").Append(Esc).Append("[1;24r").Append(Esc).Append("(B").Append(Esc).Append("[m");
+        w.Append(EscChar).Append("[?1049h").Append(EscChar).Append("[22;0;0t").Append(EscChar).Append("[1;24r").Append(EscChar).Append("(B").Append(EscChar).Append("[m");
         for (var frame = 0; frame < 3; frame++)
         {
-            w.Append(Esc).Append("[H").Append(Esc).Append("[2J");
+            w.Append(EscChar).Append("[H").Append(EscChar).Append("[2J");
             w.Append(CultureInfo.InvariantCulture, $"top - {r.Next(24):D2}:{r.Next(60):D2}:{r.Next(60):D2} up {r.Next(300)} days,  1 user,  load average: 0.{r.Next(99):D2}, 0.{r.Next(99):D2}, 0.{r.Next(99):D2}");
             for (var i = 2; i <= 22; i++)
             {
@@ -173,21 +174,21 @@ internal static class CorpusGenerator
             }
         }
 
-        w.Append(Esc).Append("[?1049l").Append(Esc).Append("[?1l").Append(Esc).Append('>');
+        w.Append(EscChar).Append("[?1049l").Append(EscChar).Append("[?1l").Append(EscChar).Append('>');
     }
 
     private static void Vim(StringBuilder w, Random r)
     {
         Command(w, "sudo vim /etc/hosts");
-        w.Append(Esc).Append("[?1049h").Append(Esc).Append("[H").Append(Esc).Append("[2J");
+        w.Append(EscChar).Append("[?1049h").Append(EscChar).Append("[H").Append(EscChar).Append("[2J");
         w.Append("127.0.0.1   localhost\r\n");
         w.Append(CultureInfo.InvariantCulture, $"10.0.{r.Next(256)}.{r.Next(256)}  db.internal\r\n");
         for (var i = 3; i < 24; i++)
         {
-            w.Append(Esc).Append("[94m~").Append(Esc).Append("[0m\r\n");
+            w.Append(EscChar).Append("[94m~").Append(EscChar).Append("[0m\r\n");
         }
 
-        w.Append(":wq\r").Append(Esc).Append("[?1049l");
+        w.Append(":wq\r").Append(EscChar).Append("[?1049l");
     }
 
     private static void Systemctl(StringBuilder w, Random r)

@@ -65,7 +65,7 @@ internal static class IndexBench
             new Objects(keys, now, corpus),
             new CommandExtractor(Options.Create(flags)),
             new NoHistory(),
-            Options.Create(new SessionLogOptions { Bucket = "bench-bucket" }),
+            new FixedLocation(new SessionLogSource("bench-bucket", "sessionmanager/")),
             Options.Create(new SessionIndexOptions()),
             Options.Create(flags),
             TimeProvider.System,
@@ -141,6 +141,15 @@ internal static class IndexBench
                 ? CorpusGenerator.Session(keys[key], now).Content
                 : await File.ReadAllBytesAsync(Path.Combine(corpus, keys[key].ToString(CultureInfo.InvariantCulture)), cancellationToken);
             return new TranscriptContent(key, content, content.Length, $"\"{key}\"", CorpusGenerator.Ended(keys[key], now));
+        }
+    }
+
+    private sealed class FixedLocation(SessionLogSource source) : ISessionLogLocation
+    {
+        public ValueTask<SessionLogSource?> GetAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult<SessionLogSource?>(source);
+
+        public void Refresh()
+        {
         }
     }
 
