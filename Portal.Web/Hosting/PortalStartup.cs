@@ -12,6 +12,7 @@ namespace Portal.Web.Hosting;
 /// </summary>
 internal sealed partial class PortalStartup(
     IOptions<PortalAwsOptions> aws,
+    IHostEnvironment environment,
     IPortalDatabase database,
     MotoServer moto,
     IServiceProvider services,
@@ -20,6 +21,13 @@ internal sealed partial class PortalStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var sandbox = aws.Value.Mode == AwsMode.Sandbox;
+        if (sandbox && !environment.IsDevelopment())
+        {
+            // Its sign-in needs no password and its tokens are public: never on a deployed portal.
+            throw new SandboxUnavailableException(
+                $"Portal:Aws:Mode is Sandbox in the {environment.EnvironmentName} environment: the sandbox (password-free sign-in, public tokens) runs only in Development. Set Portal:Aws:Mode to Aws, or ASPNETCORE_ENVIRONMENT to Development on a developer's machine.");
+        }
+
         if (sandbox && await moto.EnsureRunningAsync(cancellationToken))
         {
             await database.ResetSandboxAsync(cancellationToken);
