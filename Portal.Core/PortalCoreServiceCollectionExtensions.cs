@@ -97,6 +97,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<AwsHealthCheck>("aws");
+        services.TryAddSingleton<AwsHealthCheck>(); // one instance, so its cached answer outlives a request
         return services;
     }
 
