@@ -1,6 +1,7 @@
 using Portal.Web.Api;
 using Portal.Web.Auth;
 using Portal.Web.Components;
+using Portal.Web.Hosting;
 using Serilog;
 
 namespace Portal.Web;
@@ -10,6 +11,7 @@ internal static class PortalWebApplicationExtensions
 {
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
