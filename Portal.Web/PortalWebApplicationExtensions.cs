@@ -20,6 +20,7 @@ internal static class PortalWebApplicationExtensions
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseSerilogRequestLogging();
+        BadTokenGuard.Use(app);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Portal.Core.ApiTokens;
-using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Sandbox;
 
@@ -19,7 +18,7 @@ internal sealed class ApiTokenAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IApiTokenService tokens,
-    IAuditTrail audit,
+    BadTokenGuard guard,
     IOptions<PortalAwsOptions> aws)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -43,7 +42,7 @@ internal sealed class ApiTokenAuthenticationHandler(
         {
             // The token itself is never written anywhere; its first characters are enough to trace a mistake.
             var shown = token.Length <= 8 ? "(short)" : token[..8] + "…";
-            await audit.RecordAsync(new AuditRecord("anonymous", "auth.api-token", shown, AuditOutcome.Denied, "invalid, expired or revoked token"), Context.RequestAborted);
+            await guard.FailedAsync(BadTokenGuard.AddressOf(Context), shown, Context.RequestAborted);
             return AuthenticateResult.Fail("The bearer token is invalid, expired or revoked.");
         }
 

@@ -22,6 +22,7 @@ internal static class AuthServiceCollectionExtensions
             .PostConfigure<IOptions<PortalAwsOptions>>((auth, aws) => auth.SandboxSignIn ??= aws.Value.Mode == AwsMode.Sandbox)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PortalAuthOptions>, PortalAuthOptionsValidator>();
+        services.AddSingleton<BadTokenGuard>();
 
         // Which schemes exist is decided once, from configuration; the values themselves are validated above.
         var oidc = configuration.GetSection($"{PortalAuthOptions.SectionName}:Oidc").Get<OidcSettings>() ?? new OidcSettings();

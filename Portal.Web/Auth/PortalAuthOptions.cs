@@ -14,4 +14,10 @@ public sealed class PortalAuthOptions
 
     /// <summary>The OpenID Connect provider, required outside the sandbox.</summary>
     public OidcSettings Oidc { get; set; } = new();
+
+    /// <summary>
+    /// How many invalid bearer tokens one client address may send in a minute before its requests to <c>/api</c> and
+    /// <c>/auth</c> answer 429 until the minute is over. Defaults to 60.
+    /// </summary>
+    public int BadTokensPerMinute { get; set; } = 60;
 }

@@ -18,6 +18,11 @@ internal sealed class PortalAuthOptionsValidator(IOptions<PortalAwsOptions> aws)
             failures.Add($"{Section}:SandboxSignIn: the sandbox sign-in page exists only in Sandbox mode ({PortalAwsOptions.SectionName}:Mode is {aws.Value.Mode}); remove the setting.");
         }
 
+        if (options.BadTokensPerMinute is < 1 or > 100_000)
+        {
+            failures.Add($"{Section}:BadTokensPerMinute: allow 1 to 100,000 invalid tokens per client address and minute.");
+        }
+
         var oidc = options.Oidc;
         if (!sandbox && !oidc.IsConfigured)
         {
