@@ -29,7 +29,7 @@ internal static class SessionsApi
     /// </summary>
     public static IEndpointRouteBuilder MapSessionDownloads(this IEndpointRouteBuilder endpoints)
     {
-        MapDownloads(endpoints.MapGroup("/downloads/sessions/{sessionId}"), "Page");
+        MapDownloads(endpoints.MapGroup("/downloads/sessions/{sessionId}").AddEndpointFilter<SameSiteOnly>(), "Page");
         return endpoints;
     }
 

@@ -22,9 +22,9 @@ internal static class AuthEndpoints
                     : Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOrRoot(returnUrl) }, [AuthServiceCollectionExtensions.OidcScheme]))
             .WithName("Login");
 
-        group.MapPost("/sandbox-signin", SandboxSignInAsync).WithName("SandboxSignIn");
+        group.MapPost("/sandbox-signin", SandboxSignInAsync).WithName("SandboxSignIn").AddEndpointFilter<SameSiteOnly>();
 
-        group.MapPost("/signout", SignOutAsync).WithName("SignOut");
+        group.MapPost("/signout", SignOutAsync).WithName("SignOut").AddEndpointFilter<SameSiteOnly>();
         return endpoints;
     }
 

@@ -148,6 +148,31 @@ public sealed partial class SignInFlowTests(MotoServerFixture moto) : IDisposabl
         ]));
     }
 
+    [Fact]
+    public async Task CrossSiteRequests_ToSignOutAndCookieDownloads_AreRefused()
+    {
+        using var client = _portal.CreateClient(NoRedirects);
+        await SignInAsync(client, "carol", "/");
+
+        using var crossSiteDownload = await SendAsync(client, HttpMethod.Get, "/downloads/sessions/no-such-session/raw", ("Sec-Fetch-Site", "cross-site"));
+        using var crossOriginSignOut = await SendAsync(client, HttpMethod.Post, "/auth/signout", ("Origin", "https://evil.example"));
+        using var sameSiteDownload = await SendAsync(client, HttpMethod.Get, "/downloads/sessions/no-such-session/raw", ("Sec-Fetch-Site", "same-origin"));
+        using var typedDownload = await SendAsync(client, HttpMethod.Get, "/downloads/sessions/no-such-session/raw", ("Sec-Fetch-Site", "none"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, crossSiteDownload.StatusCode);
+        Assert.Equal("application/problem+json", crossSiteDownload.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Forbidden, crossOriginSignOut.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, sameSiteDownload.StatusCode); // still signed in, and let through to the download
+        Assert.Equal(HttpStatusCode.NotFound, typedDownload.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, (string Name, string Value) header)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add(header.Name, header.Value);
+        return await client.SendAsync(request);
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 
