@@ -37,7 +37,7 @@ internal sealed class GrantBoundary(ISetupStore setups, IIamClient iam, IAwsEnvi
 
         var name = await NameAsync(cancellationToken);
         var caller = _caller ??= await environment.GetCallerIdentityAsync(cancellationToken);
-        var arn = $"arn:{AwsPartition.Of(caller.Region)}:iam::{caller.Account}:policy/{name}";
+        var arn = IamNames.PolicyArn(AwsPartition.Of(caller.Region), caller.Account, name);
         if (string.Equals(user.PermissionsBoundaryArn, arn, StringComparison.Ordinal))
         {
             return null;

@@ -121,7 +121,7 @@ internal sealed partial class SandboxSeeder(
         var region = aws.Value.Region;
         var account = SessionOwner.Account((await iam.GetUserAsync(SandboxPeople.All[0].Name, cancellationToken))!.Arn) ?? "123456789012";
         var partition = AwsPartition.Of(region);
-        var arn = $"arn:{partition}:iam::{account}:policy/{access.Value.PermissionsBoundary}";
+        var arn = IamNames.PolicyArn(partition, account, access.Value.PermissionsBoundary);
         var created = false;
         if (await iam.GetPolicyAsync(arn, cancellationToken) is null)
         {

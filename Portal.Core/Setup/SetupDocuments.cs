@@ -176,7 +176,7 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
     public PolicyDocument BoundaryPolicy => Access.GrantPolicy.Boundary(Partition, Region, AccountId, Settings.BastionInstanceIds);
 
     /// <summary>The boundary's ARN, as the portal's IAM permissions name it.</summary>
-    public string BoundaryPolicyArn => $"arn:{Partition}:iam::{AccountId}:policy/{Settings.BoundaryPolicyName}";
+    public string BoundaryPolicyArn => Aws.Iam.IamNames.PolicyArn(Partition, AccountId, Settings.BoundaryPolicyName);
 
     /// <summary>The statement the topic's policy needs: EventBridge may publish to it.</summary>
     public PolicyStatement EventBridgePublish => new(EventBridgePublishSid, "Allow", ["sns:Publish"], [TopicArn])

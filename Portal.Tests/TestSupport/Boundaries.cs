@@ -10,7 +10,7 @@ internal static class Boundaries
     /// <summary>Puts the default boundary (created when the account lacks it) on <paramref name="users"/>.</summary>
     public static async Task PutAsync(IIamClient iam, string account, params string[] users)
     {
-        var arn = $"arn:aws:iam::{account}:policy/{SetupSettings.DefaultBoundaryPolicyName}";
+        var arn = IamNames.PolicyArn("aws", account, SetupSettings.DefaultBoundaryPolicyName);
         if (await iam.GetPolicyAsync(arn) is null)
         {
             try

@@ -5,6 +5,9 @@ namespace Portal.Core.Aws.Iam;
 /// <summary>IAM's own rules for names, checked before a name from a claim, a form or configuration reaches AWS.</summary>
 public static partial class IamNames
 {
+    /// <summary>The ARN of the customer-managed policy <paramref name="name"/> in an account.</summary>
+    public static string PolicyArn(string partition, string accountId, string name) => $"arn:{partition}:iam::{accountId}:policy/{name}";
+
     /// <summary>True for a valid IAM user name: 1 to 64 of letters, digits and <c>+=,.@_-</c>.</summary>
     public static bool IsValidUserName(string? name) => name is not null && UserOrGroup().IsMatch(name);
 

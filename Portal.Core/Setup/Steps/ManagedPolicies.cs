@@ -49,5 +49,5 @@ internal static class ManagedPolicies
     }
 
     /// <summary>The ARN of the account's customer-managed policy <paramref name="name"/>.</summary>
-    public static string Arn(SetupDocuments documents, string name) => $"arn:{documents.Partition}:iam::{documents.AccountId}:policy/{name}";
+    public static string Arn(SetupDocuments documents, string name) => IamNames.PolicyArn(documents.Partition, documents.AccountId, name);
 }

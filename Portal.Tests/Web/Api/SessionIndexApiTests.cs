@@ -15,7 +15,7 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
     public async Task List_AsAuditor_PagesTheIndexedSessions()
     {
         using var carol = _portal.CreateBearerClient("sandbox-carol");
-        var total = await IndexedAsync(carol);
+        var total = await SeededSessions.IndexedAsync(carol);
 
         var page = await carol.GetFromJsonAsync<JsonElement>("/api/sessions?limit=2&sort=size&descending=false");
 
@@ -31,7 +31,7 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
     public async Task Coverage_ShowsEveryState_TheSandboxSeeds()
     {
         using var carol = _portal.CreateBearerClient("sandbox-carol");
-        await IndexedAsync(carol, all: 7); // every seeded transcript (five, one cut short, one forged), or coverage would call the rest missing
+        await SeededSessions.IndexedAsync(carol, all: 7); // every seeded transcript (five, one cut short, one forged), or coverage would call the rest missing
 
         var report = await carol.GetFromJsonAsync<JsonElement>("/api/sessions/coverage");
         using var badDays = await carol.GetAsync("/api/sessions/coverage?days=91");
@@ -73,7 +73,7 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
     public async Task Evidence_OfTheTamperedSession_HoldsTheAgentsBytes_WhoseHashSha256sumConfirms()
     {
         using var carol = _portal.CreateBearerClient("sandbox-carol");
-        await IndexedAsync(carol, all: 7);
+        await SeededSessions.IndexedAsync(carol, all: 7);
         var tampered = (await carol.GetFromJsonAsync<JsonElement>("/api/sessions?integrity=modified")).GetProperty("items")[0].GetProperty("sessionId").GetString()!;
         await DigestedAsync(carol, tampered);
 
@@ -187,7 +187,7 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
     public async Task Get_ReturnsMetadataAndCommands_AndIsAudited()
     {
         using var carol = _portal.CreateBearerClient("sandbox-carol");
-        await IndexedAsync(carol);
+        await SeededSessions.IndexedAsync(carol);
         var sessionId = (await carol.GetFromJsonAsync<JsonElement>("/api/sessions?limit=1&sort=commands")).GetProperty("items")[0].GetProperty("sessionId").GetString();
 
         var detail = await carol.GetFromJsonAsync<JsonElement>($"/api/sessions/{sessionId}");
@@ -217,7 +217,7 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
     public async Task Search_FindsLinesAndSaysWhenItScanned()
     {
         using var carol = _portal.CreateBearerClient("sandbox-carol");
-        var total = await IndexedAsync(carol);
+        var total = await SeededSessions.IndexedAsync(carol);
 
         var exit = await carol.GetFromJsonAsync<JsonElement>("/api/search?q=exit&limit=100");
         var shortQuery = await carol.GetFromJsonAsync<JsonElement>("/api/search?q=ex&limit=100");
@@ -248,23 +248,6 @@ public sealed class SessionIndexApiTests(MotoServerFixture moto) : IDisposable
         }
 
         throw new TimeoutException($"No digest covered {sessionId} within two minutes.");
-    }
-
-    /// <summary>Waits for the indexer's first pass over the seeded bucket; returns the session count.</summary>
-    private static async Task<int> IndexedAsync(HttpClient client, int all = 5)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var page = await client.GetFromJsonAsync<JsonElement>("/api/sessions?limit=1");
-            if (page.GetProperty("total").GetInt32() >= all)
-            {
-                return page.GetProperty("total").GetInt32();
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("The indexer did not index the seeded transcripts within 20 s.");
     }
 
     public void Dispose() => _portal.Dispose();

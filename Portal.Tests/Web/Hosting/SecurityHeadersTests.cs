@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Web.Hosting;
@@ -16,7 +14,7 @@ public sealed class SecurityHeadersTests(MotoServerFixture moto) : IDisposable
     {
         using var anonymous = _portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         using var carol = _portal.CreateBearerClient("sandbox-carol");
-        var id = await FirstSessionAsync(carol);
+        var id = await SeededSessions.FirstAsync(carol);
 
         var responses = new Dictionary<string, HttpResponseMessage>
         {
@@ -53,23 +51,6 @@ public sealed class SecurityHeadersTests(MotoServerFixture moto) : IDisposable
                 response.Dispose();
             }
         }
-    }
-
-    /// <summary>A session of the seeded bucket, once the indexer has seen one.</summary>
-    private static async Task<string> FirstSessionAsync(HttpClient client)
-    {
-        for (var i = 0; i < 150; i++)
-        {
-            var page = await client.GetFromJsonAsync<JsonElement>("/api/sessions?limit=1");
-            if (page.GetProperty("items").GetArrayLength() > 0)
-            {
-                return page.GetProperty("items")[0].GetProperty("sessionId").GetString()!;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("The indexer did not index the seeded transcripts within 30 s.");
     }
 
     public void Dispose() => _portal.Dispose();
