@@ -11,6 +11,7 @@ internal static class PortalWebApplicationExtensions
 {
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
+        app.UseForwardedHeaders(); // first: every later step sees the client's address and scheme
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {

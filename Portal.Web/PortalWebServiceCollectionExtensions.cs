@@ -18,6 +18,10 @@ internal static class PortalWebServiceCollectionExtensions
             .SetApplicationName("bastion-portal")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
 
+        // TLS ends at the load balancer: believe its X-Forwarded-For and -Proto, and nobody else's (loopback by default).
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((options, config) =>
+            (config.GetSection(ProxyOptions.SectionName).Get<ProxyOptions>() ?? new ProxyOptions()).ApplyTo(options));
+
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddProblemDetails();

@@ -43,9 +43,9 @@ internal static class SetupApi
                 ? TypedResults.File(Encoding.UTF8.GetBytes(SetupCloudFormation.ToTemplate(await engine.DocumentsAsync(settings, cancellationToken))), "application/json", "bastion-portal-setup.template.json")
                 : TypedResults.File(Encoding.UTF8.GetBytes(SetupExport.ToShellScript(await engine.PlanAsync(settings, cancellationToken), time.GetUtcNow())), "text/x-shellscript", "bastion-portal-setup.sh"));
 
-    private static Task<IResult> ApplyAsync(SetupSettings settings, ISetupWizard wizard, ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken) =>
+    private static Task<IResult> ApplyAsync(SetupSettings settings, ISetupWizard wizard, ClaimsPrincipal user, HttpContext http, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken cancellationToken) =>
         http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(NdJson, StringComparison.OrdinalIgnoreCase))
-            ? StreamApplyAsync(settings, wizard, user.ActorOf(), http, cancellationToken)
+            ? StreamApplyAsync(settings, wizard, user.ActorOf(), http, json.Value.SerializerOptions, cancellationToken)
             : RunAsync(async () => TypedResults.Ok(await wizard.ApplyAsync(settings, user.ActorOf(), cancellationToken: cancellationToken)));
 
     /// <summary>
@@ -53,7 +53,7 @@ internal static class SetupApi
     /// per change (the page's own events), then <c>{"result": ...}</c>. Settings refused before any change still answer
     /// 400, and an AWS failure before any step 502, as without streaming.
     /// </summary>
-    private static async Task<IResult> StreamApplyAsync(SetupSettings settings, ISetupWizard wizard, string actor, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> StreamApplyAsync(SetupSettings settings, ISetupWizard wizard, string actor, HttpContext http, JsonSerializerOptions json, CancellationToken cancellationToken)
     {
         var events = System.Threading.Channels.Channel.CreateUnbounded<SetupProgress>(new() { SingleReader = true });
         var apply = wizard.ApplyAsync(settings, actor, new ChannelProgress(events.Writer), cancellationToken);
@@ -65,7 +65,6 @@ internal static class SetupApi
             return await RunAsync(async () => TypedResults.Ok(await apply));
         }
 
-        var json = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         http.Response.ContentType = NdJson;
         await foreach (var progress in events.Reader.ReadAllAsync(CancellationToken.None))
         {

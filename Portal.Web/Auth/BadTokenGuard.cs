@@ -68,7 +68,7 @@ internal sealed partial class BadTokenGuard : IDisposable
         await next(context);
     });
 
-    /// <summary>The client's address as the connection (or a trusted proxy's forwarded header) gives it.</summary>
+    /// <summary>The client's address: the connection's, or a trusted proxy's <c>X-Forwarded-For</c> (<see cref="Hosting.ProxyOptions"/>).</summary>
     public static string AddressOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     public void Dispose() => _failures.Dispose();
