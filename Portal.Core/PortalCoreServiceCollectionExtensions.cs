@@ -7,6 +7,7 @@ using Portal.Core.ApiTokens;
 using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Health;
+using Portal.Core.Hosting;
 using Portal.Core.Notifications;
 using Portal.Core.Options;
 using Portal.Core.Persistence;
@@ -27,6 +28,7 @@ public static class PortalCoreServiceCollectionExtensions
     {
         services.AddPortalAws();
         services.AddPortalPersistence();
+        services.AddPortalReplicas();
 
         services.TryAddSingleton<IAuditTrail, AuditTrail>();
         services.TryAddSingleton<IApiTokenService, ApiTokenService>();
@@ -119,6 +121,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<IAccessFindings>(sp => sp.GetRequiredService<AccessFindings>());
         services.TryAddSingleton<AccessMaintenance>();
         services.AddHostedService(sp => sp.GetRequiredService<AccessMaintenance>());
+        services.AddSingleton<LeasedJob>(sp => sp.GetRequiredService<AccessMaintenance>());
     }
 
     /// <summary>Signed digests of the log bucket: the writer (a hosted service), verification and evidence.</summary>
@@ -138,7 +141,20 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<IDigestSigner, KmsDigestSigner>();
         services.TryAddSingleton<DigestWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<DigestWriter>());
+        services.AddSingleton<LeasedJob>(sp => sp.GetRequiredService<DigestWriter>());
         services.TryAddSingleton<ITranscriptDigests, TranscriptDigests>();
+    }
+
+    /// <summary>What several replicas share: this one's name, the jobs' leases, and changes that open pages follow.</summary>
+    internal static void AddPortalReplicas(this IServiceCollection services)
+    {
+        services.AddPortalOptions<ReplicaOptions>(ReplicaOptions.SectionName);
+        services.TryAddSingleton<ReplicaIdentity>();
+        services.TryAddSingleton<JobLeases>();
+        services.TryAddSingleton<IPortalWorkers, PortalWorkers>();
+        services.TryAddSingleton<PortalChanges>();
+        services.TryAddSingleton<IPortalChanges>(sp => sp.GetRequiredService<PortalChanges>());
+        services.AddHostedService(sp => sp.GetRequiredService<PortalChanges>());
     }
 
     private static void AddPortalPersistence(this IServiceCollection services)

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
-using Portal.Core.Persistence;
+using Portal.Core.Persistence.KeyRing;
 using Portal.Web.Auth;
 using Portal.Web.Hosting;
 using Portal.Web.Sandbox;
@@ -12,11 +12,11 @@ internal static class PortalWebServiceCollectionExtensions
 {
     public static IServiceCollection AddPortalWeb(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        // Sign-in cookies must survive restarts and new containers: keep the keys beside the database.
-        var dataDirectory = Path.GetFullPath(configuration[$"{PersistenceOptions.SectionName}:DataDirectory"] ?? "data", environment.ContentRootPath);
+        // Sign-in cookies must survive restarts and work on every replica: the keys live in the database, encrypted
+        // with KMS when Portal:KeyRing:KmsKeyId names a key (ADR 0017).
         services.AddDataProtection()
             .SetApplicationName("bastion-portal")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+            .PersistKeysToPortalDatabase();
 
         // TLS ends at the load balancer: believe its X-Forwarded-For and -Proto, and nobody else's (loopback by default).
         services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((options, config) =>

@@ -7,6 +7,11 @@ Log.Logger = new LoggerConfiguration().WriteTo.Console(formatProvider: System.Gl
 
 try
 {
+    if (TokensCommand.Matches(args))
+    {
+        return await TokensCommand.RunAsync(args, Console.Out, Console.Error);
+    }
+
     var builder = WebApplication.CreateBuilder(args);
     builder.AddPortalHosting();
     builder.Services.AddPortalCore();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Aws;
 using Portal.Core.Aws.Sns;
+using Portal.Core.Hosting;
 using Portal.Core.Persistence;
 using Portal.Core.Setup;
 
@@ -62,6 +63,7 @@ internal sealed partial class PortalNotifications(
     IAwsEnvironment environment,
     TimeProvider time,
     IOptions<NotificationOptions> options,
+    PortalChanges changes,
     ILogger<PortalNotifications> logger) : INotifications
 {
     private AwsCallerIdentity? _caller;
@@ -76,6 +78,8 @@ internal sealed partial class PortalNotifications(
             db.Notices.Add(new NoticeRecord { Audience = audience, Text = text.Length <= 1000 ? text : text[..1000], Link = link, At = now });
             await db.SaveChangesAsync(cancellationToken);
         }
+
+        await changes.TouchAsync(ChangeTopic.Notices, cancellationToken);
 
         if (!options.Value.Mail || await TopicAsync(cancellationToken) is not { } topic)
         {

@@ -3,6 +3,9 @@ namespace Portal.Core.Persistence;
 /// <summary>Creates and upgrades the portal's database.</summary>
 public interface IPortalDatabase
 {
+    /// <summary>Which database the portal keeps its state in.</summary>
+    DatabaseProvider Provider { get; }
+
     /// <summary>Creates the data folder and applies pending migrations.</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);
 

@@ -6,6 +6,8 @@ namespace Portal.Core.Persistence;
 
 internal sealed partial class PortalDatabase(DatabaseLocation location, IDbContextFactory<PortalDbContext> contexts, ILogger<PortalDatabase> logger) : IPortalDatabase
 {
+    public DatabaseProvider Provider => location.Provider;
+
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         if (location.FilePath is not null && Path.GetDirectoryName(location.FilePath) is { Length: > 0 } directory)

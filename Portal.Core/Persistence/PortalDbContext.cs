@@ -38,6 +38,12 @@ internal class PortalDbContext : DbContext
 
     public DbSet<Notifications.NoticeReadRecord> NoticeReads => Set<Notifications.NoticeReadRecord>();
 
+    public DbSet<Hosting.JobLease> Leases => Set<Hosting.JobLease>();
+
+    public DbSet<Hosting.ChangeCounter> Changes => Set<Hosting.ChangeCounter>();
+
+    public DbSet<KeyRing.DataProtectionKeyRecord> DataProtectionKeys => Set<KeyRing.DataProtectionKeyRecord>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardAppendOnly();
@@ -83,7 +89,9 @@ internal class PortalDbContext : DbContext
         {
             token.ToTable("ApiTokens");
             token.Property(e => e.Name).HasMaxLength(64);
-            token.Property(e => e.Role).HasMaxLength(32);
+            token.Property(e => e.Roles).HasMaxLength(128);
+            token.Property(e => e.Person).HasMaxLength(256);
+            token.Property(e => e.IamUser).HasMaxLength(128);
             token.Property(e => e.TokenHash).HasMaxLength(64);
             token.Property(e => e.Prefix).HasMaxLength(16);
             token.Property(e => e.IssuedBy).HasMaxLength(256);
@@ -157,6 +165,28 @@ internal class PortalDbContext : DbContext
             read.ToTable("NoticeReads");
             read.HasKey(e => e.Person);
             read.Property(e => e.Person).HasMaxLength(256);
+        });
+
+        modelBuilder.Entity<Hosting.JobLease>(lease =>
+        {
+            lease.ToTable("Leases");
+            lease.HasKey(e => e.Name);
+            lease.Property(e => e.Name).HasMaxLength(64);
+            lease.Property(e => e.Holder).HasMaxLength(128);
+            lease.Property(e => e.LastError).HasMaxLength(2000);
+        });
+
+        modelBuilder.Entity<Hosting.ChangeCounter>(change =>
+        {
+            change.ToTable("Changes");
+            change.HasKey(e => e.Topic);
+            change.Property(e => e.Topic).HasConversion<string>().HasMaxLength(32);
+        });
+
+        modelBuilder.Entity<KeyRing.DataProtectionKeyRecord>(key =>
+        {
+            key.ToTable("DataProtectionKeys");
+            key.Property(e => e.FriendlyName).HasMaxLength(256);
         });
     }
 

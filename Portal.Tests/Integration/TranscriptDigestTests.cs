@@ -7,6 +7,7 @@ using Amazon.S3.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Core;
 using Portal.Core.Sessions;
 using Portal.Core.Sessions.Integrity;
 using Portal.Tests.TestSupport;
@@ -28,6 +29,7 @@ public sealed class TranscriptDigestTests(MotoServerFixture moto) : IAsyncLifeti
     private readonly string _bucket = $"digests-{Guid.NewGuid():N}"[..24];
     private readonly string _alias = $"alias/digests-{Guid.NewGuid():N}";
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow.AddMinutes(-5));
+    private readonly TestDatabase _database = new(); // the writer's lease
     private ServiceProvider _services = default!;
 
     private IAmazonS3 S3 => _services.GetRequiredService<IAmazonS3>();
@@ -51,6 +53,8 @@ public sealed class TranscriptDigestTests(MotoServerFixture moto) : IAsyncLifeti
             services.AddSingleton<IHostApplicationLifetime, NoLifetime>();
             services.AddSingleton<DigestStore>();
             services.AddSingleton<IDigestSigner, KmsDigestSigner>();
+            services.AddSingleton<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Core.Persistence.PortalDbContext>>(_database);
+            services.AddPortalReplicas();
             services.AddSingleton<DigestWriter>();
             services.AddSingleton<ITranscriptDigests, TranscriptDigests>();
         });
@@ -67,6 +71,7 @@ public sealed class TranscriptDigestTests(MotoServerFixture moto) : IAsyncLifeti
     public Task DisposeAsync()
     {
         _services.Dispose();
+        _database.Dispose();
         return Task.CompletedTask;
     }
 

@@ -36,6 +36,8 @@ internal static class AccessServices
         services.AddSingleton<INotifications, PortalNotifications>();
         services.AddSingleton<IIamUserMapper, IamUserMapper>();
 
+        services.AddPortalReplicas();
+
         // The rest as the portal registers it (what is registered above stays: it only adds what is missing).
         services.AddPortalAccess();
         return services;

@@ -14,6 +14,7 @@ internal static class ApiEndpoints
         api.MapSetupApi();
         api.MapAccessApi();
         api.MapIntegrityApi();
+        api.MapSystemApi();
         return endpoints;
     }
 }

@@ -65,7 +65,7 @@ internal sealed class ApiTokenAuthenticationHandler(
 
     private async Task<ClaimsPrincipal?> IssuedTokenPrincipalAsync(string token) =>
         await tokens.ValidateAsync(token, Context.RequestAborted) is { } identity
-            ? PortalClaims.Create($"token:{identity.Name}", identity.Name, [identity.Role], null, "api-token", SchemeName)
+            ? PortalClaims.Create(identity.Actor, identity.Person ?? identity.Name, identity.Roles, identity.IamUser, "api-token", SchemeName)
             : null;
 
     private Task WriteProblemAsync(int status, string title, string detail)

@@ -15,6 +15,17 @@ internal static class PortalHostingExtensions
     /// </summary>
     public static WebApplicationBuilder AddPortalHosting(this WebApplicationBuilder builder)
     {
+        builder.AddPortalConfiguration();
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext());
+        return builder;
+    }
+
+    /// <summary>The portal's configuration sources and defaults, without its logging (the command line logs to stderr).</summary>
+    public static WebApplicationBuilder AddPortalConfiguration(this WebApplicationBuilder builder)
+    {
         var sources = builder.Configuration.Sources;
         sources.Insert(0, new JsonConfigurationSource
         {
@@ -33,10 +44,6 @@ internal static class PortalHostingExtensions
             });
         }
 
-        builder.Services.AddSerilog((services, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(services)
-            .Enrich.FromLogContext());
         return builder;
     }
 }

@@ -30,12 +30,18 @@ internal sealed partial class DigestWriter(
     ISetupStore setups,
     TimeProvider time,
     IOptions<IntegrityOptions> options,
+    JobLeases leases,
+    IOptions<ReplicaOptions> replica,
     IHostApplicationLifetime lifetime,
-    ILogger<DigestWriter> logger) : BackgroundService
+    ILogger<DigestWriter> logger) : LeasedJob(leases, time, replica, lifetime, logger)
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(20);
-
     private LastDigest? _last;
+
+    public override string Name => "digests";
+
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(20);
+
+    protected override bool Enabled => options.Value.Enabled;
 
     /// <summary>What the writer last did.</summary>
     public DigestStatus Status { get; private set; } = new(null, null, null, null, null);
@@ -48,7 +54,7 @@ internal sealed partial class DigestWriter(
     /// <exception cref="AwsApiException">S3 or KMS refused; nothing was written.</exception>
     public async Task<string?> WriteDueAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         if (await location.GetAsync(cancellationToken) is not { } source)
         {
             Status = Status with { LastRunAt = now, LastError = "No log bucket is set up yet." };
@@ -97,7 +103,7 @@ internal sealed partial class DigestWriter(
         var digestKey = DigestFile.KeyFor(end);
         if (!await store.WriteAsync(source.Bucket, digestKey, bytes, Convert.ToHexStringLower(signature), cancellationToken))
         {
-            // Another replica wrote this interval: read the chain again next time.
+            // Another replica wrote this interval: read the chain again next Time.
             _last = null;
             Status = Status with { LastRunAt = now, KeyArn = key.Arn, LastError = null };
             return null;
@@ -109,44 +115,17 @@ internal sealed partial class DigestWriter(
         return digestKey;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.Enabled)
+        try
         {
-            return;
+            await WriteDueAsync(cancellationToken);
         }
-
-        // The host starts first: the saved setup, and in the sandbox moto with its bucket and key.
-        if (!await lifetime.WaitForStartAsync(stoppingToken))
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await WriteDueAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                // Tried again on the next tick; the verify page shows the error and how late digests are.
-                Status = Status with { LastRunAt = time.GetUtcNow(), LastError = ex is AwsApiException aws ? $"{aws.Service} {aws.Operation}: {aws.ErrorCode}: {aws.AwsMessage}" : ex.Message };
-                LogFailed(logger, ex);
-            }
-
-            try
-            {
-                await Task.Delay(Tick, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+            // Tried again on the next pass; the verify page shows the error and how late digests are.
+            Status = Status with { LastRunAt = Time.GetUtcNow(), LastError = Describe(ex) };
+            throw;
         }
     }
 
@@ -161,7 +140,7 @@ internal sealed partial class DigestWriter(
     private async Task<LastDigest?> LatestAsync(string bucket, CancellationToken cancellationToken)
     {
         // Look at the last two days first; list everything only when they hold none.
-        var recent = DigestFile.KeyFor(time.GetUtcNow().AddDays(-2))[..(DigestFile.KeyPrefix.Length + 10)];
+        var recent = DigestFile.KeyFor(Time.GetUtcNow().AddDays(-2))[..(DigestFile.KeyPrefix.Length + 10)];
         var newest = await NewestAsync(bucket, recent, cancellationToken) ?? await NewestAsync(bucket, null, cancellationToken);
         if (newest is null)
         {
@@ -217,7 +196,4 @@ internal sealed partial class DigestWriter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote the digest {Key} of {Count} transcript version(s) from {Start} to {End}")]
     private static partial void LogWritten(ILogger logger, string key, int count, DateTimeOffset start, DateTimeOffset end);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing a transcript digest failed; trying again shortly")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -37,8 +37,11 @@ public abstract class ApiTokenServiceTests : IDisposable
         var identity = await _tokens.ValidateAsync(issued.Token);
 
         Assert.StartsWith(ApiTokenService.TokenPrefix, issued.Token, StringComparison.Ordinal);
-        Assert.Equal(PortalRoles.Auditor, identity!.Role);
+        Assert.NotNull(identity);
+        Assert.Equal([PortalRoles.Auditor], identity.Roles);
         Assert.Equal("ci-export", identity.Name);
+        Assert.Equal("token:ci-export", identity.Actor);
+        Assert.Null(identity.IamUser);
         Assert.Equal(_time.GetUtcNow().AddDays(7), issued.Info.ExpiresAt);
         Assert.Contains((await _audit.QueryAsync(new AuditQuery { Action = "token.issue" })).Items, e => e.Actor == "alice" && e.Target == "ci-export");
     }
@@ -95,6 +98,52 @@ public abstract class ApiTokenServiceTests : IDisposable
         var refused = await Assert.ThrowsAsync<ArgumentException>(() => _tokens.IssueAsync(new ApiTokenRequest { Name = "take-approver", Role = PortalRoles.Approver }, "alice", [PortalRoles.Admin]));
 
         Assert.Contains("only with a role you hold (Admin)", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await _tokens.ListAsync());
+    }
+
+    [Fact]
+    public async Task IssueForPersonAsync_ActsAsThePersonWithEveryRole_AndTheirNameAsIamUser()
+    {
+        var issued = await _tokens.IssueForPersonAsync(new PersonTokenRequest("alice", ["approver", "Admin"], 7), "cli:root@host");
+
+        var identity = await _tokens.ValidateAsync(issued.Token);
+
+        Assert.NotNull(identity);
+        Assert.Equal([PortalRoles.Admin, PortalRoles.Approver], identity.Roles);
+        Assert.Equal("alice", identity.Actor);
+        Assert.Equal("alice", identity.IamUser);
+        Assert.Equal("alice-cli", issued.Info.Name);
+        Assert.Equal(_time.GetUtcNow().AddDays(7), issued.Info.ExpiresAt);
+        var audited = Assert.Single((await _audit.QueryAsync(new AuditQuery { Action = "token.issue" })).Items);
+        Assert.Equal("cli:root@host", audited.Actor);
+        Assert.Contains("acts as alice (IAM user alice), roles Admin,Approver", audited.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IssueForPersonAsync_WithAnIamUser_KeepsIt()
+    {
+        var issued = await _tokens.IssueForPersonAsync(new PersonTokenRequest("Dave Ops", [PortalRoles.Requester], 1, "dave", "deploy-bot"), "cli:root@host");
+
+        var identity = await _tokens.ValidateAsync(issued.Token);
+
+        Assert.Equal("dave", identity!.IamUser);
+        Assert.Equal("Dave Ops", identity.Actor);
+        Assert.Equal("deploy-bot", identity.Name);
+    }
+
+    [Theory]
+    [InlineData("", "Admin", 7, null, "--person")]
+    [InlineData("token:x", "Admin", 7, null, "--person")]
+    [InlineData("alice", "", 7, null, "--roles")]
+    [InlineData("alice", "Admin,Root", 7, null, "'Root' is not a portal role")]
+    [InlineData("alice", "Admin", 0, null, "1 to 365 days")]
+    [InlineData("Alice Smith", "Admin", 7, null, "--iam-user: 'Alice Smith'")]
+    [InlineData("alice", "Admin", 7, "bad user", "--iam-user: 'bad user'")]
+    public async Task IssueForPersonAsync_Invalid_NamesTheOptionAndStoresNothing(string person, string roles, int days, string? iamUser, string message)
+    {
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => _tokens.IssueForPersonAsync(new PersonTokenRequest(person, roles.Split(',', StringSplitOptions.RemoveEmptyEntries), days, iamUser), "cli:root@host"));
+
+        Assert.Contains(message, refused.Message, StringComparison.Ordinal);
         Assert.Empty(await _tokens.ListAsync());
     }
 
