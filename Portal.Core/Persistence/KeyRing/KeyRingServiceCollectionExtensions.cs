@@ -30,7 +30,7 @@ public static class KeyRingServiceCollectionExtensions
                 {
                     options.XmlEncryptor = new KmsXmlEncryptor(services.GetRequiredService<IAmazonKeyManagementService>(), keyId);
                 }
-                else if (services.GetRequiredService<DatabaseLocation>().Provider == DatabaseProvider.PostgreSql
+                else if (services.GetRequiredService<IOptions<PersistenceOptions>>().Value.ProviderKind == DatabaseProvider.PostgreSql
                     && !services.GetRequiredService<IHostEnvironment>().IsDevelopment())
                 {
                     throw new OptionsValidationException(
