@@ -45,12 +45,8 @@ public sealed class PortalProcess : IAsyncDisposable
     public static PortalProcess Start(IReadOnlyDictionary<string, string> settings, string environment = "Development", int? port = null, string? dataDirectory = null)
     {
         port ??= FreePort.Next();
-        var webDirectory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Portal.Web", "bin", Configuration, "net10.0"));
+        var webDirectory = WebDirectory();
         var dll = Path.Combine(webDirectory, "Portal.Web.dll");
-        if (!File.Exists(dll))
-        {
-            throw new FileNotFoundException("Portal.Web is not built for this configuration.", dll);
-        }
 
         dataDirectory ??= Path.Combine(Path.GetTempPath(), $"portal-e2e-{Guid.NewGuid():N}");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = webDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -65,6 +61,42 @@ public sealed class PortalProcess : IAsyncDisposable
         }
 
         return new PortalProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/"), dataDirectory);
+    }
+
+    /// <summary>
+    /// Runs the built portal's command line (such as <c>tokens issue ...</c>) with these settings and waits for it;
+    /// returns its exit code, standard output and standard error.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(IReadOnlyDictionary<string, string> settings, string environment, string dataDirectory, params string[] args)
+    {
+        var webDirectory = WebDirectory();
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = webDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(webDirectory, "Portal.Web.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        start.Environment["Portal__Database__DataDirectory"] = dataDirectory;
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Sends a signal (STOP, CONT, TERM) to the portal's process, as an orchestrator or a hung host would.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", $"-{signal} {_process.Id}")!;
+        await kill.WaitForExitAsync();
     }
 
     /// <summary>Waits until /healthz answers 200, or fails with what the portal printed.</summary>
@@ -128,6 +160,13 @@ public sealed class PortalProcess : IAsyncDisposable
         {
             Directory.Delete(_dataDirectory, recursive: true);
         }
+    }
+
+    private static string WebDirectory()
+    {
+        var directory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Portal.Web", "bin", Configuration, "net10.0"));
+        var dll = Path.Combine(directory, "Portal.Web.dll");
+        return File.Exists(dll) ? directory : throw new FileNotFoundException("Portal.Web is not built for this configuration.", dll);
     }
 
     private void Append(string? line)

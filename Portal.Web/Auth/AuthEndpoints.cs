@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Portal.Core.Audit;
@@ -7,25 +8,52 @@ using Portal.Core.Sandbox;
 namespace Portal.Web.Auth;
 
 /// <summary>Sign-in and sign-out endpoints. Form posts carry an antiforgery token, checked by the framework.</summary>
-internal static class AuthEndpoints
+internal static partial class AuthEndpoints
 {
     public const string SandboxSignInPath = "/signin";
     public const string LoginPath = "/auth/login";
+
+    /// <summary>The sign-in page's <c>error</c> when the OpenID Connect provider does not answer.</summary>
+    public const string ProviderUnavailable = "unavailable";
 
     public static IEndpointRouteBuilder MapPortalAuth(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/auth").AllowAnonymous();
 
-        group.MapGet("/login", (string? returnUrl, IOptions<PortalAuthOptions> auth) =>
-                auth.Value.SandboxSignIn == true || !auth.Value.Oidc.IsConfigured
-                    ? Results.LocalRedirect($"{SandboxSignInPath}?returnUrl={Uri.EscapeDataString(LocalOrRoot(returnUrl))}")
-                    : Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOrRoot(returnUrl) }, [AuthServiceCollectionExtensions.OidcScheme]))
-            .WithName("Login");
+        group.MapGet("/login", LoginAsync).WithName("Login");
 
         group.MapPost("/sandbox-signin", SandboxSignInAsync).WithName("SandboxSignIn").AddEndpointFilter<SameSiteOnly>();
 
         group.MapPost("/signout", SignOutAsync).WithName("SignOut").AddEndpointFilter<SameSiteOnly>();
         return endpoints;
+    }
+
+    /// <summary>
+    /// Sends the person to the provider, once its metadata can be read: a provider that does not answer yet (the
+    /// portal started first) gets a page that says so, not an error, and the API keeps working with tokens.
+    /// </summary>
+    private static async Task<IResult> LoginAsync(string? returnUrl, IOptions<PortalAuthOptions> auth, IOptionsMonitor<OpenIdConnectOptions> oidc, ILoggerFactory logging, CancellationToken cancellationToken)
+    {
+        var back = Uri.EscapeDataString(LocalOrRoot(returnUrl));
+        if (auth.Value.SandboxSignIn == true || !auth.Value.Oidc.IsConfigured)
+        {
+            return Results.LocalRedirect($"{SandboxSignInPath}?returnUrl={back}");
+        }
+
+        try
+        {
+            if (oidc.Get(AuthServiceCollectionExtensions.OidcScheme).ConfigurationManager is { } metadata)
+            {
+                await metadata.GetConfigurationAsync(cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogProviderUnavailable(logging.CreateLogger(typeof(AuthEndpoints)), auth.Value.Oidc.Authority, ex);
+            return Results.LocalRedirect($"{SandboxSignInPath}?error={ProviderUnavailable}&returnUrl={back}");
+        }
+
+        return Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOrRoot(returnUrl) }, [AuthServiceCollectionExtensions.OidcScheme]);
     }
 
     private static async Task<IResult> SandboxSignInAsync(
@@ -75,4 +103,7 @@ internal static class AuthEndpoints
         !string.IsNullOrEmpty(returnUrl) && returnUrl[0] == '/' && (returnUrl.Length == 1 || (returnUrl[1] != '/' && returnUrl[1] != '\\'))
             ? returnUrl
             : "/";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in is unavailable: the OpenID Connect provider {Authority} does not answer")]
+    private static partial void LogProviderUnavailable(ILogger logger, string? authority, Exception exception);
 }
