@@ -7,6 +7,9 @@
 #           -e Portal__Auth__Oidc__ClientId=bastion-portal -e Portal__Auth__Oidc__ClientSecret=... \
 #           bastion-portal
 # Credentials come from the AWS default chain: an ECS task role, EC2 instance profile, or AWS_* variables.
+# Several replicas on PostgreSQL behind a load balancer: docs/DEPLOYMENT.md (with a compose file for two replicas).
+# The first Admin's token, without a browser:
+#   docker run --rm -e ... bastion-portal tokens issue --person alice --roles Admin,Approver --days 1
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -31,4 +34,7 @@ COPY --from=build --chown=app:app /app ./
 USER app
 VOLUME ["/data"]
 EXPOSE 8080
+# /healthz checks the database and AWS (at most one AWS call per 30 s); the image has no curl, so the portal asks itself.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["dotnet", "Portal.Web.dll", "health", "http://127.0.0.1:8080/healthz"]
 ENTRYPOINT ["dotnet", "Portal.Web.dll"]

@@ -12,6 +12,11 @@ try
         return await TokensCommand.RunAsync(args, Console.Out, Console.Error);
     }
 
+    if (HealthCommand.Matches(args))
+    {
+        return await HealthCommand.RunAsync(args, Console.Out);
+    }
+
     var builder = WebApplication.CreateBuilder(args);
     builder.AddPortalHosting();
     builder.Services.AddPortalCore();
