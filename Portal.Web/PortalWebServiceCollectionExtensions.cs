@@ -12,6 +12,9 @@ internal static class PortalWebServiceCollectionExtensions
 {
     public static IServiceCollection AddPortalWeb(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        // First of the hosted services: migrations run before data protection reads its key ring from the database.
+        services.AddHostedService<PortalStartup>();
+
         // Sign-in cookies must survive restarts and work on every replica: the keys live in the database, encrypted
         // with KMS when Portal:KeyRing:KmsKeyId names a key (ADR 0017).
         services.AddDataProtection()
@@ -25,11 +28,13 @@ internal static class PortalWebServiceCollectionExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddProblemDetails();
-        services.AddPortalAuthentication(configuration);
+        services.AddPortalAuthentication(configuration, environment);
+        // The antiforgery cookie stays as the request came: it refuses plain-HTTP requests outside Development
+        // otherwise, and behind the balancer every request arrives as HTTPS (X-Forwarded-Proto), so it is Secure there.
         services.AddAntiforgery();
+        services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
 
         services.AddSingleton<MotoServer>();
-        services.AddHostedService<PortalStartup>();
         return services;
     }
 }

@@ -20,7 +20,8 @@ public sealed class OidcFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _moto.InitializeAsync();
-        var portalAddress = new Uri($"http://127.0.0.1:{_portalPort}/");
+        // localhost, a secure context for Chromium: the portal's Production cookies are Secure.
+        var portalAddress = new Uri($"http://localhost:{_portalPort}/");
         _provider = await LocalOidcProvider.StartAsync(portalAddress);
         _portal = PortalProcess.Start(
             new Dictionary<string, string>
@@ -35,7 +36,8 @@ public sealed class OidcFixture : IAsyncLifetime
                 ["Portal:Auth:Oidc:RequireHttpsMetadata"] = "false",
             },
             environment: "Production",
-            port: _portalPort);
+            port: _portalPort,
+            host: "localhost");
         await _portal.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
         _playwright = await Playwright.CreateAsync();
         _browser = await HeadlessChromium.LaunchAsync(_playwright);

@@ -43,6 +43,11 @@ public sealed class OidcSignInTests(OidcFixture fixture) : IClassFixture<OidcFix
         await page.WaitForURLAsync(fixture.Portal.BaseAddress.ToString());
 
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("Jane Audit · Auditor");
+        // Production: the sign-in cookie is Secure (and HttpOnly, SameSite=Lax) even on this plain-HTTP localhost.
+        var cookie = (await page.Context.CookiesAsync([fixture.Portal.BaseAddress.ToString()])).Single(c => c.Name.StartsWith("portal.auth", StringComparison.Ordinal));
+        Assert.True(cookie.Secure);
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
         await Assertions.Expect(page.GetByTestId("nav-audit")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("nav-setup")).ToHaveCountAsync(0);
         // The dashboard reads the trail while it renders; run from the build output in Production the portal has no

@@ -42,7 +42,11 @@ public sealed class PortalProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static PortalProcess Start(IReadOnlyDictionary<string, string> settings, string environment = "Development", int? port = null, string? dataDirectory = null)
+    /// <summary>
+    /// Starts the portal. With <paramref name="host"/> <c>localhost</c> browsers treat it as a secure context, so the
+    /// Secure cookies of the Production environment work over plain HTTP, as they do over TLS behind a balancer.
+    /// </summary>
+    public static PortalProcess Start(IReadOnlyDictionary<string, string> settings, string environment = "Development", int? port = null, string? dataDirectory = null, string host = "127.0.0.1")
     {
         port ??= FreePort.Next();
         var webDirectory = WebDirectory();
@@ -52,7 +56,7 @@ public sealed class PortalProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = webDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.ArgumentList.Add($"http://{host}:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         start.Environment["Portal__Database__DataDirectory"] = dataDirectory;
         foreach (var (key, value) in settings)
@@ -60,7 +64,7 @@ public sealed class PortalProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        return new PortalProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/"), dataDirectory);
+        return new PortalProcess(Process.Start(start)!, new Uri($"http://{host}:{port}/"), dataDirectory);
     }
 
     /// <summary>

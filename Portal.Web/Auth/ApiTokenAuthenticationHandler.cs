@@ -4,13 +4,12 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Portal.Core.ApiTokens;
-using Portal.Core.Aws;
 using Portal.Core.Sandbox;
 
 namespace Portal.Web.Auth;
 
 /// <summary>
-/// Bearer tokens for the HTTP API: Admin-issued tokens (stored hashed) and, in the sandbox only,
+/// Bearer tokens for the HTTP API: issued tokens (stored hashed) and, where the sandbox sign-in is on,
 /// <c>sandbox-&lt;name&gt;</c> acting as a seeded person. Answers 401 and 403 with problem details.
 /// </summary>
 internal sealed class ApiTokenAuthenticationHandler(
@@ -19,7 +18,7 @@ internal sealed class ApiTokenAuthenticationHandler(
     UrlEncoder encoder,
     IApiTokenService tokens,
     BadTokenGuard guard,
-    IOptions<PortalAwsOptions> aws)
+    IOptions<PortalAuthOptions> auth)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "PortalApiToken";
@@ -34,7 +33,8 @@ internal sealed class ApiTokenAuthenticationHandler(
         }
 
         var token = header["Bearer ".Length..].Trim();
-        var principal = aws.Value.Mode == AwsMode.Sandbox && token.StartsWith(SandboxTokenPrefix, StringComparison.Ordinal)
+        // Sandbox tokens exist exactly when the sandbox's sign-in page does (only ever in Sandbox mode).
+        var principal = auth.Value.SandboxSignIn == true && token.StartsWith(SandboxTokenPrefix, StringComparison.Ordinal)
             ? SandboxPrincipal(token[SandboxTokenPrefix.Length..])
             : await IssuedTokenPrincipalAsync(token);
 

@@ -15,8 +15,10 @@ internal static class AuthServiceCollectionExtensions
     public const string OidcScheme = OpenIdConnectDefaults.AuthenticationScheme;
     public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
 
-    public static IServiceCollection AddPortalAuthentication(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPortalAuthentication(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        // TLS ends at the balancer, which says so in X-Forwarded-Proto: outside Development every cookie is Secure.
+        var secure = CookieSecurity(environment);
         services.AddOptions<PortalAuthOptions>()
             .BindConfiguration(PortalAuthOptions.SectionName)
             .PostConfigure<IOptions<PortalAwsOptions>>((auth, aws) => auth.SandboxSignIn ??= aws.Value.Mode == AwsMode.Sandbox)
@@ -42,7 +44,7 @@ internal static class AuthServiceCollectionExtensions
                 options.Cookie.Name = "portal.auth";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
-                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.Cookie.SecurePolicy = secure;
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
                 options.LoginPath = AuthEndpoints.LoginPath;
@@ -59,7 +61,7 @@ internal static class AuthServiceCollectionExtensions
         {
             authentication.AddOpenIdConnect(OidcScheme, "Single sign-on", _ => { });
             services.AddOptions<OpenIdConnectOptions>(OidcScheme)
-                .Configure<IOptions<PortalAuthOptions>>((options, auth) => ConfigureOidc(options, auth.Value.Oidc));
+                .Configure<IOptions<PortalAuthOptions>>((options, auth) => ConfigureOidc(options, auth.Value.Oidc, secure));
         }
 
         services.AddAuthorization(PortalPolicies.Configure);
@@ -67,7 +69,11 @@ internal static class AuthServiceCollectionExtensions
         return services;
     }
 
-    private static void ConfigureOidc(OpenIdConnectOptions options, OidcSettings settings)
+    /// <summary>Secure cookies outside Development; on a developer's plain-HTTP machine, as the request came.</summary>
+    public static CookieSecurePolicy CookieSecurity(IHostEnvironment environment) =>
+        environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+
+    private static void ConfigureOidc(OpenIdConnectOptions options, OidcSettings settings, CookieSecurePolicy secure)
     {
         options.SignInScheme = CookieScheme;
         options.Authority = settings.Authority;
@@ -78,12 +84,12 @@ internal static class AuthServiceCollectionExtensions
         options.UsePkce = true;
 
         // The code comes back on a top-level GET (the spec's default for the code flow), so the correlation and
-        // nonce cookies can stay SameSite=Lax instead of None, and work on plain HTTP in development.
+        // nonce cookies can stay SameSite=Lax instead of None, and work on plain HTTP in Development.
         options.ResponseMode = OpenIdConnectResponseMode.Query;
         options.CorrelationCookie.SameSite = SameSiteMode.Lax;
-        options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        options.CorrelationCookie.SecurePolicy = secure;
         options.NonceCookie.SameSite = SameSiteMode.Lax;
-        options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        options.NonceCookie.SecurePolicy = secure;
         // The ID token rides in the encrypted cookie so sign-out can send id_token_hint, which providers require.
         options.SaveTokens = true;
         options.MapInboundClaims = false;

@@ -51,6 +51,17 @@ public sealed class ApiAuthorizationTests(MotoServerFixture moto) : IDisposable
     }
 
     [Fact]
+    public async Task SandboxTokens_FollowTheSandboxSignIn_AndAreRefusedWhenItIsOff()
+    {
+        using var closed = new PortalWebFactory(moto.Endpoint, new Dictionary<string, string?> { ["Portal:Auth:SandboxSignIn"] = "false" });
+        using var client = closed.CreateBearerClient("sandbox-carol");
+
+        using var response = await client.GetAsync("/api/audit");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
     public async Task GetAudit_UnknownSandboxPerson_Is401AndAudited()
     {
         using var client = _portal.CreateBearerClient("sandbox-mallory");
