@@ -44,7 +44,7 @@ public sealed class OidcSignInTests(OidcFixture fixture) : IClassFixture<OidcFix
 
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync("Jane Audit · Auditor");
         // Production: the sign-in cookie is Secure (and HttpOnly, SameSite=Lax) even on this plain-HTTP localhost.
-        var cookie = (await page.Context.CookiesAsync([fixture.Portal.BaseAddress.ToString()])).Single(c => c.Name.StartsWith("portal.auth", StringComparison.Ordinal));
+        var cookie = (await page.Context.CookiesAsync([fixture.Portal.BaseAddress.ToString()])).Single(c => c.Name == "portal.auth");
         Assert.True(cookie.Secure);
         Assert.True(cookie.HttpOnly);
         Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
