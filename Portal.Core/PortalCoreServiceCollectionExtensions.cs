@@ -32,6 +32,7 @@ public static class PortalCoreServiceCollectionExtensions
 
         services.TryAddSingleton<IAuditTrail, AuditTrail>();
         services.TryAddSingleton<IApiTokenService, ApiTokenService>();
+        services.TryAddSingleton<Identity.IPeople, Identity.People>();
         services.TryAddSingleton<IAwsEnvironment, AwsEnvironment>();
         services.AddPortalOptions<SetupOptions>(SetupOptions.SectionName);
         services.TryAddSingleton<PortalIdentity>();

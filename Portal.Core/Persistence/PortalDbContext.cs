@@ -44,6 +44,8 @@ internal class PortalDbContext : DbContext
 
     public DbSet<KeyRing.DataProtectionKeyRecord> DataProtectionKeys => Set<KeyRing.DataProtectionKeyRecord>();
 
+    public DbSet<Identity.PersonRecord> People => Set<Identity.PersonRecord>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardAppendOnly();
@@ -181,6 +183,17 @@ internal class PortalDbContext : DbContext
             change.ToTable("Changes");
             change.HasKey(e => e.Topic);
             change.Property(e => e.Topic).HasConversion<string>().HasMaxLength(32);
+        });
+
+        modelBuilder.Entity<Identity.PersonRecord>(person =>
+        {
+            person.ToTable("People");
+            person.Property(e => e.Issuer).HasMaxLength(512);
+            person.Property(e => e.Subject).HasMaxLength(256);
+            person.Property(e => e.Name).HasMaxLength(256);
+            person.Property(e => e.Roles).HasMaxLength(128);
+            person.HasIndex(e => new { e.Issuer, e.Subject }).IsUnique();
+            person.HasIndex(e => e.Name).IsUnique();
         });
 
         modelBuilder.Entity<KeyRing.DataProtectionKeyRecord>(key =>

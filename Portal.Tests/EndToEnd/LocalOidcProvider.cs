@@ -26,13 +26,14 @@ public sealed class LocalOidcProvider : IAsyncDisposable
     public const string ClientSecret = "portal-test-secret";
     private const string LoginScheme = "idp";
 
-    /// <summary>The provider's people: user name, display name, groups.</summary>
-    public static readonly IReadOnlyDictionary<string, (string Name, string[] Groups)> People = new Dictionary<string, (string, string[])>
+    /// <summary>The provider's people: user name, display name, groups. A test may change someone's groups.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Name, string[] Groups)> People = new(new Dictionary<string, (string, string[])>
     {
         ["ops.admin"] = ("Olivia Ops", ["portal-admins", "staff"]),
         ["audit.jane"] = ("Jane Audit", ["portal-auditors"]),
+        ["audit.raj"] = ("Raj Audit", ["portal-auditors"]),
         ["guest"] = ("Gus Guest", ["staff"]),
-    };
+    });
 
     private readonly WebApplication _app;
     private readonly SqliteConnection _connection;

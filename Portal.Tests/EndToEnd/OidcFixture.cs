@@ -34,6 +34,7 @@ public sealed class OidcFixture : IAsyncLifetime
                 ["Portal:Auth:Oidc:ClientId"] = LocalOidcProvider.ClientId,
                 ["Portal:Auth:Oidc:ClientSecret"] = LocalOidcProvider.ClientSecret,
                 ["Portal:Auth:Oidc:RequireHttpsMetadata"] = "false",
+                ["Portal:Auth:RoleCheckInterval"] = "00:00:05",
             },
             environment: "Production",
             port: _portalPort,

@@ -68,4 +68,37 @@ public sealed class OidcSignInTests(OidcFixture fixture) : IClassFixture<OidcFix
         await page.WaitForURLAsync("**/access-denied*");
         await Assertions.Expect(page.GetByTestId("access-denied")).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task RemovedFromTheAuditorsGroup_LosesTheRoleWithinTheCheckInterval()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/audit");
+        await page.FillAsync("#username", "audit.raj");
+        await page.ClickAsync("#login");
+        await page.WaitForURLAsync($"{fixture.Portal.BaseAddress}audit");
+        await Assertions.Expect(page.GetByTestId("nav-audit")).ToBeVisibleAsync();
+
+        LocalOidcProvider.People["audit.raj"] = ("Raj Audit", ["staff"]);
+        try
+        {
+            // Roles are read again every 5 s here (RoleCheckInterval). This fixture serves pages without their
+            // interactive assets, so there is no circuit: the next request is where the role goes (open circuits run
+            // the same check; see SignInValidityTests).
+            await Task.Delay(TimeSpan.FromSeconds(6));
+            using var api = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = fixture.Portal.BaseAddress };
+            var cookies = await page.Context.CookiesAsync([fixture.Portal.BaseAddress.ToString()]);
+            api.DefaultRequestHeaders.Add("Cookie", string.Join("; ", cookies.Select(c => $"{c.Name}={c.Value}")));
+            using var audit = await api.GetAsync("/audit");
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, audit.StatusCode);
+            Assert.Contains("access-denied", audit.Headers.Location!.ToString(), StringComparison.Ordinal);
+            await page.ReloadAsync();
+            await Assertions.Expect(page.GetByTestId("access-denied")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("nav-audit")).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            LocalOidcProvider.People["audit.raj"] = ("Raj Audit", ["portal-auditors"]);
+        }
+    }
 }

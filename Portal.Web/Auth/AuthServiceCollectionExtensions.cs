@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Portal.Core.Audit;
 using Portal.Core.Aws;
+using Portal.Core.Identity;
+using System.Security.Claims;
 
 namespace Portal.Web.Auth;
 
@@ -25,6 +27,9 @@ internal static class AuthServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PortalAuthOptions>, PortalAuthOptionsValidator>();
         services.AddSingleton<BadTokenGuard>();
+        services.AddSingleton<OidcRoleCheck>();
+        services.AddHttpClient(OidcRoleCheck.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<SignInValidity>();
 
         // Which schemes exist is decided once, from configuration; the values themselves are validated above.
         var oidc = configuration.GetSection($"{PortalAuthOptions.SectionName}:Oidc").Get<OidcSettings>() ?? new OidcSettings();
@@ -49,6 +54,17 @@ internal static class AuthServiceCollectionExtensions
                 options.SlidingExpiration = true;
                 options.LoginPath = AuthEndpoints.LoginPath;
                 options.AccessDeniedPath = "/access-denied";
+                options.Events.OnSigningIn = context =>
+                {
+                    // The start of the sign-in's absolute lifetime; the cookie's sliding renewals keep it.
+                    if (context.Principal?.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == PortalClaims.SignedInAt))
+                    {
+                        identity.AddClaim(new Claim(PortalClaims.SignedInAt, TimeProvider.System.GetUtcNow().ToString("o", System.Globalization.CultureInfo.InvariantCulture)));
+                    }
+
+                    return Task.CompletedTask;
+                };
+                options.Events.OnValidatePrincipal = ValidatePrincipalAsync;
                 options.Events.OnSignedIn = async context =>
                 {
                     var audit = context.HttpContext.RequestServices.GetRequiredService<IAuditTrail>();
@@ -66,7 +82,30 @@ internal static class AuthServiceCollectionExtensions
 
         services.AddAuthorization(PortalPolicies.Configure);
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAuthenticationState>();
         return services;
+    }
+
+    /// <summary>
+    /// Every request with a cookie: the sign-in must be within its absolute lifetime and, for OpenID Connect, carry the
+    /// roles the provider gives now; a sign-in that is over is signed out (the page sends the person to sign in again).
+    /// </summary>
+    private static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        var verdict = await services.GetRequiredService<SignInValidity>().CheckAsync(context.Principal!, context.Properties.IssuedUtc, context.HttpContext.RequestAborted);
+        if (verdict.Principal is null)
+        {
+            var who = context.Principal!.ActorOf();
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme);
+            await services.GetRequiredService<IAuditTrail>().RecordAsync(new AuditRecord(who, "auth.sign-out", null, AuditOutcome.Succeeded, $"signed out by the portal: {verdict.Why}"));
+        }
+        else if (verdict.RolesChanged)
+        {
+            context.ReplacePrincipal(verdict.Principal);
+            context.ShouldRenew = true;
+        }
     }
 
     /// <summary>Secure cookies outside Development; on a developer's plain-HTTP machine, as the request came.</summary>
@@ -105,10 +144,23 @@ internal static class AuthServiceCollectionExtensions
         // Roles may arrive in the ID token or only from the userinfo endpoint: keep both, then map once.
         options.ClaimActions.MapJsonKey(settings.RoleClaimType, settings.RoleClaimType);
         options.ClaimActions.MapJsonKey(settings.NameClaimType, settings.NameClaimType);
-        options.Events.OnTicketReceived = context =>
+        options.Events.OnTicketReceived = async context =>
         {
-            context.Principal = RoleClaimMapper.Map(context.Principal!, settings, CookieScheme);
-            return Task.CompletedTask;
+            var external = context.Principal!;
+            var mapped = RoleClaimMapper.Map(external, settings, CookieScheme);
+            // The person is their issuer and subject: the people directory gives the portal's name for them, which a
+            // later user with the same user name never inherits.
+            var subject = external.FindFirst("sub")?.Value ?? external.FindFirst(ClaimTypes.NameIdentifier)?.Value;
+            if (string.IsNullOrEmpty(subject))
+            {
+                context.Fail("The provider's ID token has no subject (sub).");
+                return;
+            }
+
+            var issuer = external.FindFirst("iss")?.Value ?? settings.Authority!;
+            var people = context.HttpContext.RequestServices.GetRequiredService<IPeople>();
+            var name = await people.SignedInAsync(issuer, subject, mapped.ActorOf(), mapped.Roles(), OidcRoleCheck.TokensOf(context.Properties!), context.HttpContext.RequestAborted);
+            context.Principal = name == mapped.ActorOf() ? mapped : mapped.Renamed(name);
         };
     }
 }

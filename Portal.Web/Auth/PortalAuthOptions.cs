@@ -20,4 +20,17 @@ public sealed class PortalAuthOptions
     /// <c>/auth</c> answer 429 until the minute is over. Defaults to 60.
     /// </summary>
     public int BadTokensPerMinute { get; set; } = 60;
+
+    /// <summary>
+    /// How often a signed-in person's roles are read again from the provider (its userinfo endpoint, with a refreshed
+    /// token when it has expired), for requests and for open pages alike. Someone removed from a group loses the role
+    /// within this. Defaults to 5 minutes; between 5 seconds and 1 hour.
+    /// </summary>
+    public TimeSpan RoleCheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The longest a sign-in lasts, however active the person is (the cookie's 8 hours slide; this does not). Defaults
+    /// to 12 hours.
+    /// </summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
 }

@@ -23,6 +23,16 @@ internal sealed class PortalAuthOptionsValidator(IOptions<PortalAwsOptions> aws)
             failures.Add($"{Section}:BadTokensPerMinute: allow 1 to 100,000 invalid tokens per client address and minute.");
         }
 
+        if (options.RoleCheckInterval < TimeSpan.FromSeconds(5) || options.RoleCheckInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{Section}:RoleCheckInterval: between 00:00:05 and 01:00:00 (roles are read again from the provider this often).");
+        }
+
+        if (options.SessionLifetime < TimeSpan.FromMinutes(5) || options.SessionLifetime > TimeSpan.FromDays(7))
+        {
+            failures.Add($"{Section}:SessionLifetime: between 00:05:00 and 7.00:00:00.");
+        }
+
         var oidc = options.Oidc;
         if (!sandbox && !oidc.IsConfigured)
         {

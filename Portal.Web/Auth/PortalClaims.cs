@@ -9,6 +9,7 @@ internal static class PortalClaims
     public const string IamUser = "portal:iam_user";
     public const string DisplayName = "portal:display_name";
     public const string Method = "portal:auth_method";
+    public const string SignedInAt = "portal:signed_in_at";
 
     public static ClaimsPrincipal Create(string name, string displayName, IEnumerable<string> roles, string? iamUser, string method, string authenticationType, string? email = null)
     {
@@ -32,6 +33,27 @@ internal static class PortalClaims
             identity.AddClaim(new Claim(ClaimTypes.Role, role));
         }
 
+        return new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>The same person with other portal roles (read again from the provider).</summary>
+    public static ClaimsPrincipal WithRoles(this ClaimsPrincipal user, IEnumerable<string> roles) =>
+        Rebuilt(user, c => c.Type != ClaimTypes.Role, roles.Select(PortalRoles.Normalize).OfType<string>().Distinct(StringComparer.Ordinal).Select(r => new Claim(ClaimTypes.Role, r)));
+
+    /// <summary>The same person under the portal's name for them (the people directory's, by issuer and subject).</summary>
+    public static ClaimsPrincipal Renamed(this ClaimsPrincipal user, string name) =>
+        Rebuilt(user, c => c.Type != ClaimTypes.Name, [new Claim(ClaimTypes.Name, name)]);
+
+    /// <summary>When the person signed in (for the sign-in's absolute lifetime), or <see langword="null"/>.</summary>
+    public static DateTimeOffset? SignedInAtOf(this ClaimsPrincipal user) =>
+        DateTimeOffset.TryParse(user.FindFirst(SignedInAt)?.Value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
+    private static ClaimsPrincipal Rebuilt(ClaimsPrincipal user, Func<Claim, bool> keep, IEnumerable<Claim> added)
+    {
+        var from = user.Identity as ClaimsIdentity;
+        var identity = new ClaimsIdentity(from?.AuthenticationType, ClaimTypes.Name, ClaimTypes.Role);
+        identity.AddClaims(user.Claims.Where(keep).Select(c => new Claim(c.Type, c.Value, c.ValueType, c.Issuer)));
+        identity.AddClaims(added);
         return new ClaimsPrincipal(identity);
     }
 
