@@ -64,6 +64,7 @@ public static class PortalCoreServiceCollectionExtensions
                 }
             });
         services.TryAddSingleton<ISessionLogLocation, SessionLogLocation>();
+        services.TryAddSingleton(sp => new Sessions.Terminal.RenderBudget(sp.GetRequiredService<IOptions<SessionLogOptions>>().Value.RenderBudgetBytes));
         services.TryAddSingleton<ISessionLogStore, S3SessionLogStore>();
         services.TryAddSingleton<S3SessionTranscripts>();
         services.TryAddSingleton<ISessionTranscripts>(sp => sp.GetRequiredService<S3SessionTranscripts>());

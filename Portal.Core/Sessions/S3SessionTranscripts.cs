@@ -4,13 +4,15 @@ using Amazon.S3.Model;
 using Microsoft.Extensions.Options;
 using Portal.Core.Aws;
 
+using Portal.Core.Sessions.Terminal;
+
 namespace Portal.Core.Sessions;
 
 /// <summary>
 /// Transcripts from the log bucket: the first version unless another is asked for, judged with every version S3 holds
 /// and, where Session Manager still has the session (<paramref name="history"/>), when it ended.
 /// </summary>
-internal sealed partial class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOptions> options, ISessionLogLocation location, ISessionHistory? history = null) : ISessionTranscripts, ITranscriptObjects
+internal sealed partial class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOptions> options, ISessionLogLocation location, ISessionHistory? history = null, RenderBudget? budget = null) : ISessionTranscripts, ITranscriptObjects
 {
     public async Task<TranscriptContent?> ReadAsync(string key, long maxBytes, string? versionId = null, CancellationToken cancellationToken = default)
     {
@@ -43,7 +45,7 @@ internal sealed partial class S3SessionTranscripts(IAmazonS3 s3, IOptions<Sessio
 
         var content = transcript.Content;
         var size = transcript.Size;
-        var render = TranscriptRender.Render(content, columns);
+        var render = TranscriptRender.Render(content, columns, budget);
         var ended = await EndedAtAsync(sessionId, cancellationToken);
         return new RenderedTranscript(
             sessionId,

@@ -23,4 +23,17 @@ public sealed class SessionLogOptions
     /// </summary>
     [Range(1024, 1L << 30)]
     public long MaxRenderBytes { get; set; } = 64L << 20;
+
+    /// <summary>
+    /// Megabytes every rendering in the process may hold together (the indexer's workers, open transcripts and
+    /// exports). A render that would go past it stops and says so; the indexer tries that transcript again later.
+    /// 0 (the default) takes half the memory the runtime may use, between 256 MB and 4 GB.
+    /// </summary>
+    [Range(0, 1 << 20)]
+    public int RenderBudgetMegabytes { get; set; }
+
+    /// <summary>The render budget in bytes, as configured or from the memory the runtime may use.</summary>
+    public long RenderBudgetBytes => RenderBudgetMegabytes > 0
+        ? (long)RenderBudgetMegabytes << 20
+        : Math.Clamp(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2, 256L << 20, 4L << 30);
 }

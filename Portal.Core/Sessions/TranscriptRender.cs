@@ -27,14 +27,17 @@ internal sealed partial class TranscriptRender
     /// <summary>The instance the header's <c>script</c> command names, when it names one.</summary>
     public string? InstanceId { get; }
 
-    /// <summary>Renders <paramref name="content"/> (header, body, footer) at the given width or the detected one.</summary>
-    public static TranscriptRender Render(ReadOnlySpan<byte> content, int? columns)
+    /// <summary>
+    /// Renders <paramref name="content"/> (header, body, footer) at the given width or the detected one, its rows taken
+    /// from <paramref name="budget"/> when given (the document gives them back when released or collected).
+    /// </summary>
+    public static TranscriptRender Render(ReadOnlySpan<byte> content, int? columns, RenderBudget? budget = null)
     {
         CheckColumns(columns);
 
         var file = TranscriptFile.Parse(content);
         var body = content.Slice(file.BodyOffset, file.BodyLength);
-        var terminal = new TerminalEmulator(columns ?? TerminalWidth.Detect(body), 24);
+        var terminal = new TerminalEmulator(columns ?? TerminalWidth.Detect(body), 24, budget?.Reserve());
         terminal.Write(body);
         return new TranscriptRender(file, terminal.Finish(), InstanceOf(file.Header));
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Portal.Core.Sessions;
 using Portal.Core.Sessions.Index;
+using Portal.Core.Sessions.Terminal;
 
 namespace Portal.Benchmarks;
 
@@ -70,7 +71,8 @@ internal static class IndexBench
             Options.Create(flags),
             TimeProvider.System,
             new Lifetime(),
-            NullLogger<SessionIndexer>.Instance);
+            NullLogger<SessionIndexer>.Instance,
+            new RenderBudget(new SessionLogOptions().RenderBudgetBytes)); // as the portal runs it
 
         var clock = Stopwatch.StartNew();
         await indexer.RunPassAsync(CancellationToken.None);

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Aws;
 
+using Portal.Core.Sessions.Terminal;
+
 namespace Portal.Core.Sessions.Index;
 
 /// <summary>
@@ -24,7 +26,8 @@ internal sealed partial class SessionIndexer(
     IOptions<SessionFlagOptions> flagOptions,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
-    ILogger<SessionIndexer> logger) : BackgroundService, ISessionIndexStatus
+    ILogger<SessionIndexer> logger,
+    RenderBudget? budget = null) : BackgroundService, ISessionIndexStatus
 {
     private const int WriteBatch = TrigramSegments.MaxSegment;
     private static readonly TimeSpan BatchWait = TimeSpan.FromSeconds(2);
@@ -188,7 +191,7 @@ internal sealed partial class SessionIndexer(
         var parallelism = options.Value.Parallelism;
         // Room for two full batches, so the workers keep going while the writer writes one.
         var indexed = Channel.CreateBounded<IndexedTranscript>(new BoundedChannelOptions(WriteBatch * 2) { SingleReader = true });
-        var indexing = new TranscriptIndexing(commands, [.. flagOptions.Value.Flags.Keys]);
+        var indexing = new TranscriptIndexing(commands, [.. flagOptions.Value.Flags.Keys], budget);
         var next = -1;
         var workers = Enumerable.Range(0, parallelism).Select(_ => Task.Run(
             async () =>
@@ -197,12 +200,21 @@ internal sealed partial class SessionIndexer(
                 int i;
                 while ((i = Interlocked.Increment(ref next)) < todo.Count)
                 {
-                    if (await ReadAndIndexAsync(todo[i], indexing, trigrams, recent.GetValueOrDefault(todo[i].SessionId), cancellationToken) is { } transcript)
+                    var (transcript, deferred) = await ReadAndIndexAsync(todo[i], indexing, trigrams, recent.GetValueOrDefault(todo[i].SessionId), cancellationToken);
+                    if (transcript is not null)
                     {
                         await indexed.Writer.WriteAsync(transcript, cancellationToken);
                     }
                     else
                     {
+                        if (deferred)
+                        {
+                            // Every render together had spent the budget: not this transcript's doing, so it is not
+                            // recorded; the next pass (soon) indexes it.
+                            LogDeferred(logger, todo[i].Key);
+                            RequestPass();
+                        }
+
                         Progress(0, failed: false, gone: true);
                     }
                 }
@@ -228,18 +240,28 @@ internal sealed partial class SessionIndexer(
         await writer;
     }
 
-    private async Task<IndexedTranscript?> ReadAndIndexAsync(SessionLogObject item, TranscriptIndexing indexing, Trigrams trigrams, SessionHistoryEntry? entry, CancellationToken cancellationToken)
+    /// <summary>The object indexed; or none, because it is gone, or <paramref name="item"/> is deferred (the render budget was spent).</summary>
+    private async Task<(IndexedTranscript? Transcript, bool Deferred)> ReadAndIndexAsync(SessionLogObject item, TranscriptIndexing indexing, Trigrams trigrams, SessionHistoryEntry? entry, CancellationToken cancellationToken)
     {
         try
         {
             var content = await objects.ReadAsync(item.Key, options.Value.MaxTranscriptBytes, item.VersionId, cancellationToken);
-            return content is null ? null : indexing.Index(content, trigrams, entry, item);
+            if (content is null)
+            {
+                return (null, false);
+            }
+
+            return (indexing.Index(content, trigrams, entry, item), false);
+        }
+        catch (RenderBudgetExceededException)
+        {
+            return (null, true);
         }
         catch (AwsApiException ex)
         {
             // Listed but not readable (AccessDenied on one object, a KMS key it may not use): keep it visible.
             var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, entry?.Owner, entry?.Target, entry?.StartedAt, entry?.EndedAt ?? item.LastModified, item.Size, item.ETag, item.LastModified, 0, [], null, false, $"S3 answered {ex.ErrorCode}: {ex.AwsMessage}", item.Altered ? TranscriptIntegrity.Modified : TranscriptIntegrity.Intact, item.Versions);
-            return new IndexedTranscript(summary, [], [], []);
+            return (new IndexedTranscript(summary, [], [], []), false);
         }
     }
 
@@ -344,6 +366,9 @@ internal sealed partial class SessionIndexer(
         _wake.Dispose();
         base.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Indexing {Key} waits for a later pass: every render together had spent the render budget (Portal:Sessions:RenderBudgetMegabytes)")]
+    private static partial void LogDeferred(ILogger logger, string key);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session index pass: {Indexed} transcripts indexed ({Failed} failed) in {Seconds:F1} s")]
     private static partial void LogPass(ILogger logger, int indexed, int failed, double seconds);

@@ -2,12 +2,18 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
+using Portal.Core.Sessions.Terminal;
+
 namespace Portal.Core.Sessions.Index;
 
 /// <summary>Turns one transcript object into what the index stores: render once, then commands, flags, lines and trigrams.</summary>
-internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IReadOnlyList<string> flagOrder)
+internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IReadOnlyList<string> flagOrder, RenderBudget? budget = null)
 {
-    /// <summary>Indexes one object; a transcript that cannot be rendered still gets a row that says why.</summary>
+    /// <summary>
+    /// Indexes one object; a transcript that cannot be rendered still gets a row that says why, and so is not tried
+    /// again.
+    /// </summary>
+    /// <exception cref="RenderBudgetExceededException">Every render together had spent the <see cref="RenderBudget"/>: not the transcript's doing, so a later pass indexes it.</exception>
     /// <param name="transcript">The object's bytes (perhaps cut at the limit) and what S3 says of it.</param>
     /// <param name="trigrams">A scratch set, reused by one worker across transcripts.</param>
     /// <param name="history">What Session Manager reported about the session, when it did.</param>
@@ -21,8 +27,14 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
         var truncated = transcript.Size > transcript.Content.Length;
         try
         {
-            var render = TranscriptRender.Render(transcript.Content, null);
+            var render = TranscriptRender.Render(transcript.Content, null, budget);
             var document = render.Document;
+            using var release = new Release(document);
+            if (document.OverBudget)
+            {
+                throw new RenderBudgetExceededException();
+            }
+
             // One pass over the lines feeds the commands, the trigram set and the stored pack, making no string
             // per line.
             var found = new List<SessionCommand>();
@@ -65,12 +77,18 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
                 listed?.Versions ?? 1);
             return new IndexedTranscript(summary, found, pack.ToArray(), trigrams.Values());
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException and not RenderBudgetExceededException)
         {
             // One bad object must not stop the others: it is listed, with the reason, and left out of search.
             var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, history?.Owner, history?.Target, history?.StartedAt, history?.EndedAt ?? transcript.LastModified, transcript.Size, transcript.ETag, transcript.LastModified, 0, [], null, truncated, $"Could not render: {ex.Message}", listed?.Altered == true ? TranscriptIntegrity.Modified : TranscriptIntegrity.Truncated, listed?.Versions ?? 1);
             return new IndexedTranscript(summary, [], [], []);
         }
+    }
+
+    /// <summary>Gives a document's memory back to the budget once its lines are in the index.</summary>
+    private readonly struct Release(TranscriptDocument document) : IDisposable
+    {
+        public void Dispose() => document.Release();
     }
 
     /// <summary>

@@ -49,10 +49,12 @@ public sealed class TerminalEmulator : IVtHandler
     private int _liveFrom;
     private bool _finished;
     private bool _stopped;
+    private readonly RenderBudget.Reservation? _reservation;
 
-    /// <summary>Creates a terminal of the given size.</summary>
-    public TerminalEmulator(int columns = 80, int rows = 24)
+    /// <summary>Creates a terminal of the given size, its rows taken from <paramref name="reservation"/> when given.</summary>
+    public TerminalEmulator(int columns = 80, int rows = 24, RenderBudget.Reservation? reservation = null)
     {
+        _reservation = reservation;
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 2);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(columns, RowStore.MaxColumns);
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
@@ -81,6 +83,9 @@ public sealed class TerminalEmulator : IVtHandler
 
     /// <summary>True when the transcript reached <see cref="MaxTranscriptRows"/> or <see cref="MaxTranscriptChars"/> and the rest was not rendered.</summary>
     public bool IsTruncated => _stopped;
+
+    /// <summary>True when rendering stopped because the process-wide <see cref="RenderBudget"/> was spent.</summary>
+    public bool IsOverBudget { get; private set; }
 
     /// <summary>How often a program switched to the alternate screen.</summary>
     public int AlternateScreenEntries { get; private set; }
@@ -329,7 +334,7 @@ public sealed class TerminalEmulator : IVtHandler
             }
         }
 
-        return new TranscriptDocument(_history, Title, _stopped);
+        return new TranscriptDocument(_history, Title, _stopped, IsOverBudget, _reservation);
     }
 
     /// <summary>Logical lines of <see cref="Transcript"/>: soft-wrapped rows joined, trailing spaces trimmed.</summary>
@@ -771,6 +776,13 @@ public sealed class TerminalEmulator : IVtHandler
         if (_history.Count >= MaxTranscriptRows || _history.Chars >= MaxTranscriptChars)
         {
             _stopped = true;
+        }
+
+        // Two bytes a char and a word a row: taken from the budget a step at a time, so this is one comparison a row.
+        if (_reservation is not null && _history.Chars * 2 + (long)_history.Count * 8 is var bytes && bytes > _reservation.Held && !_reservation.TryGrowTo(bytes))
+        {
+            _stopped = true;
+            IsOverBudget = true;
         }
     }
 

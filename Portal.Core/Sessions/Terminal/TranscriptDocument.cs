@@ -14,11 +14,16 @@ public sealed class TranscriptDocument
     private readonly Dictionary<int, string> _css = [];
     private readonly Lock _cssGate = new();
 
-    internal TranscriptDocument(RowStore rows, string? title, bool truncated)
+    // Holds the document's share of the render budget for as long as the document lives.
+    private readonly RenderBudget.Reservation? _reservation;
+
+    internal TranscriptDocument(RowStore rows, string? title, bool truncated, bool overBudget = false, RenderBudget.Reservation? reservation = null)
     {
         _rows = rows;
         Title = title;
         Truncated = truncated;
+        OverBudget = overBudget;
+        _reservation = reservation;
         var starts = new List<int>(Math.Max(rows.Count, 1));
         for (var i = 0; i < rows.Count; i++)
         {
@@ -44,6 +49,15 @@ public sealed class TranscriptDocument
     /// <see cref="TerminalEmulator.MaxTranscriptChars"/> chars: the document holds the beginning.
     /// </summary>
     public bool Truncated { get; }
+
+    /// <summary>
+    /// True when rendering stopped because every render together had spent the portal's <see cref="RenderBudget"/>:
+    /// the document holds the beginning, and rendering again later may give the whole.
+    /// </summary>
+    public bool OverBudget { get; }
+
+    /// <summary>Gives the document's memory back to the render budget now, when nobody will read it again.</summary>
+    public void Release() => _reservation?.Dispose();
 
     /// <summary>Physical rows.</summary>
     public int RowCount => _rows.Count;
