@@ -20,7 +20,11 @@ public abstract class PortalBunitContext : BunitContext, IAsyncLifetime
         // The real authorization service, so AuthorizeView evaluates the portal's policies, not bUnit's placeholder.
         Services.AddSingleton<IAuthorizationService, DefaultAuthorizationService>();
         Services.AddCascadingAuthenticationState();
+        Services.AddSingleton<Portal.Core.Hosting.IPortalChanges>(Changes);
     }
+
+    /// <summary>Changes as another replica would report them: <see cref="ManualChanges.Raise"/> tells the pages.</summary>
+    protected ManualChanges Changes { get; } = new();
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
 
@@ -36,4 +40,12 @@ public abstract class PortalBunitContext : BunitContext, IAsyncLifetime
     {
         public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(user));
     }
+}
+
+/// <summary>Portal changes raised by a test.</summary>
+public sealed class ManualChanges : Portal.Core.Hosting.IPortalChanges
+{
+    public event Action<Portal.Core.Hosting.ChangeTopic>? Changed;
+
+    public void Raise(Portal.Core.Hosting.ChangeTopic topic) => Changed?.Invoke(topic);
 }

@@ -42,6 +42,22 @@ public sealed class NoticeBellTests : PortalBunitContext
         Assert.DoesNotContain("<b>go</b>", bell.Markup, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ANoticeWrittenOnAnotherReplica_ShowsOnTheBell_WhenTheChangeIsHeard()
+    {
+        _notifications.Notices = [new Notice(1, "person:dave", "Request 1 was denied by bob.", "/access/request", Now.AddHours(-2))];
+        Render<MudBlazor.MudPopoverProvider>();
+        var bell = Render<NoticeBell>();
+        bell.WaitForAssertion(() => Assert.Equal("1", bell.Find(".mud-badge").TextContent.Trim()));
+
+        _notifications.Notices = [new Notice(2, "person:dave", "Request 2 was approved by erin.", "/access/request", Now), .. _notifications.Notices];
+        Changes.Raise(Portal.Core.Hosting.ChangeTopic.Access); // not the bell's topic
+        Assert.Equal("1", bell.Find(".mud-badge").TextContent.Trim());
+        Changes.Raise(Portal.Core.Hosting.ChangeTopic.Notices);
+
+        bell.WaitForAssertion(() => Assert.Equal("2", bell.Find(".mud-badge").TextContent.Trim()));
+    }
+
     private sealed class FakeNotifications : INotifications
     {
         public IReadOnlyList<Notice> Notices { get; set; } = [];
