@@ -11,7 +11,7 @@ RENEW_EVERY=${RENEW_EVERY:-00:00:10}
 work=$(mktemp -d /tmp/portal-failover.XXXXXX)
 chmod 755 "$work"
 pids=()
-pgbin=$(dirname "$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb | tail -1)")
+pgbin=$(dirname "$(readlink -f "$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb | tail -1)")")
 cleanup() {
   for pid in "${pids[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
   runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
@@ -30,9 +30,9 @@ until curl -sf "http://127.0.0.1:$moto/moto-api/" >/dev/null; do sleep 0.2; done
 key=$(aws --endpoint-url "http://127.0.0.1:$moto" kms create-key --query KeyMetadata.KeyId --output text)
 
 pg=$(free_port)
-mkdir "$work/pg" && chown postgres "$work/pg"
+mkdir "$work/pg" && chown postgres "$work/pg" && chmod 700 "$work/pg"
 runuser -u postgres -- "$pgbin/initdb" -D "$work/pg" -A trust -U postgres >/dev/null
-runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -o "-p $pg -k $work -c fsync=off" -l "$work/pg.log" start >/dev/null
+runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -o "-p $pg -k $work/pg -c fsync=off" -l "$work/pg/server.log" start >/dev/null
 runuser -u postgres -- "$pgbin/psql" -h 127.0.0.1 -p "$pg" -U postgres -qc 'create database portal'
 
 export ASPNETCORE_ENVIRONMENT=Production Portal__Aws__Mode=Aws Portal__Aws__Region=ap-northeast-1 \
