@@ -47,9 +47,11 @@ public sealed class LocalOidcProvider : IAsyncDisposable
 
     public Uri Authority { get; }
 
-    public static async Task<LocalOidcProvider> StartAsync(Uri portal)
+    public static Task<LocalOidcProvider> StartAsync(Uri portal) => StartAsync([portal], FreePort.Next());
+
+    /// <summary>A provider on <paramref name="port"/> for every portal (replica) in <paramref name="portals"/>.</summary>
+    public static async Task<LocalOidcProvider> StartAsync(IReadOnlyList<Uri> portals, int port)
     {
-        var port = FreePort.Next();
         var authority = new Uri($"http://127.0.0.1:{port}/");
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(authority.ToString());
@@ -92,13 +94,11 @@ public sealed class LocalOidcProvider : IAsyncDisposable
         await using (var scope = app.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<DbContext>().Database.EnsureCreatedAsync();
-            await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(new OpenIddictApplicationDescriptor
+            var application = new OpenIddictApplicationDescriptor
             {
                 ClientId = ClientId,
                 ClientSecret = ClientSecret,
                 ClientType = ClientTypes.Confidential,
-                RedirectUris = { new Uri(portal, "signin-oidc") },
-                PostLogoutRedirectUris = { new Uri(portal, "signout-callback-oidc") },
                 Permissions =
                 {
                     Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession,
@@ -106,7 +106,14 @@ public sealed class LocalOidcProvider : IAsyncDisposable
                     Permissions.Scopes.Profile, Permissions.Scopes.Email,
                 },
                 Requirements = { Requirements.Features.ProofKeyForCodeExchange },
-            });
+            };
+            foreach (var portal in portals)
+            {
+                application.RedirectUris.Add(new Uri(portal, "signin-oidc"));
+                application.PostLogoutRedirectUris.Add(new Uri(portal, "signout-callback-oidc"));
+            }
+
+            await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(application);
         }
 
         await app.StartAsync();

@@ -15,7 +15,8 @@ namespace Portal.Tests.EndToEnd;
 /// <summary>
 /// Two replicas of the built portal in Production and Aws mode (moto as the AWS endpoint) on one PostgreSQL: tokens
 /// issued from the command line, a request made on one replica and approved on the other, one leader per job, and
-/// the job moving when its leader stops or hangs. The OpenID Connect provider is configured but does not answer.
+/// the job moving when its leader stops or hangs. The OpenID Connect provider is configured but does not answer at
+/// first; once it does, a person signs in on one replica and the cookie works on the other.
 /// </summary>
 public sealed class ReplicasTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -26,6 +27,8 @@ public sealed class ReplicasTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly string _database = PostgresCluster.Shared.CreateDatabase();
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"portal-replicas-{Guid.NewGuid():N}");
     private readonly List<PortalProcess> _replicas = [];
+    private readonly int _providerPort = FreePort.Next();
+    private LocalOidcProvider? _provider;
     private Dictionary<string, string> _settings = default!;
     private string _bastion = default!;
 
@@ -55,9 +58,10 @@ public sealed class ReplicasTests(ITestOutputHelper output) : IAsyncLifetime
             ["Portal:Access:Bastions:0"] = _bastion,
             ["Portal:Replica:LeaseTtl"] = LeaseTtl.ToString(),
             ["Portal:Replica:RenewEvery"] = RenewEvery.ToString(),
-            // Configured, but nothing listens there: the portal starts all the same and its API works with tokens.
-            ["Portal:Auth:Oidc:Authority"] = $"http://127.0.0.1:{FreePort.Next()}/",
-            ["Portal:Auth:Oidc:ClientId"] = "portal",
+            // Configured, but nothing listens there yet: the portal starts all the same and its API works with tokens.
+            ["Portal:Auth:Oidc:Authority"] = $"http://127.0.0.1:{_providerPort}/",
+            ["Portal:Auth:Oidc:ClientId"] = LocalOidcProvider.ClientId,
+            ["Portal:Auth:Oidc:ClientSecret"] = LocalOidcProvider.ClientSecret,
             ["Portal:Auth:Oidc:RequireHttpsMetadata"] = "false",
         };
     }
@@ -110,6 +114,30 @@ public sealed class ReplicasTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Contains("Sign-in is unavailable", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
+        // The provider comes up: a person signs in on one replica, and the cookie (its keys in the database, encrypted
+        // with KMS) works on the other. Both replicas are on localhost, so the browser sends it to both, as behind one
+        // balancer's name.
+        _provider = await LocalOidcProvider.StartAsync([a.BaseAddress, b.BaseAddress], _providerPort);
+        var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        try
+        {
+            await using var browser = await HeadlessChromium.LaunchAsync(playwright);
+            var signIn = await HeadlessChromium.NewPageAsync(browser, a.BaseAddress);
+            await signIn.GotoAsync("/setup");
+            await signIn.FillAsync("#username", "ops.admin");
+            await signIn.ClickAsync("#login");
+            await signIn.WaitForURLAsync($"{a.BaseAddress}setup");
+            await Microsoft.Playwright.Assertions.Expect(signIn.GetByTestId("signed-in-as")).ToContainTextAsync("Olivia Ops · Admin");
+
+            await signIn.GotoAsync($"{b.BaseAddress}setup");
+            Assert.Equal($"{b.BaseAddress}setup", signIn.Url);
+            await Microsoft.Playwright.Assertions.Expect(signIn.GetByTestId("signed-in-as")).ToContainTextAsync("Olivia Ops · Admin");
+        }
+        finally
+        {
+            playwright.Dispose();
+        }
+
         // The leader of "access" hangs (SIGSTOP): the other replica takes the job within the lease and a renewal.
         var (hung, other, otherClient) = leaders["access"] == "replica-a" ? (a, b, onB) : (b, a, onA);
         var clock = Stopwatch.StartNew();
@@ -141,6 +169,11 @@ public sealed class ReplicasTests(ITestOutputHelper output) : IAsyncLifetime
             }
 
             await replica.DisposeAsync();
+        }
+
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
         }
 
         await _moto.DisposeAsync();
@@ -214,7 +247,7 @@ public sealed class ReplicasTests(ITestOutputHelper output) : IAsyncLifetime
 
     private PortalProcess Start(string name)
     {
-        var replica = PortalProcess.Start(new Dictionary<string, string>(_settings) { ["Portal:Replica:Name"] = name }, environment: "Production", dataDirectory: Path.Combine(_data, name));
+        var replica = PortalProcess.Start(new Dictionary<string, string>(_settings) { ["Portal:Replica:Name"] = name }, environment: "Production", dataDirectory: Path.Combine(_data, name), host: "localhost");
         _replicas.Add(replica);
         return replica;
     }
