@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
 using Portal.Core.Persistence.KeyRing;
 using Portal.Web.Auth;
@@ -17,9 +16,7 @@ internal static class PortalWebServiceCollectionExtensions
 
         // Sign-in cookies must survive restarts and work on every replica: the keys live in the database, encrypted
         // with KMS when Portal:KeyRing:KmsKeyId names a key (ADR 0017).
-        services.AddDataProtection()
-            .SetApplicationName("bastion-portal")
-            .PersistKeysToPortalDatabase();
+        services.AddPortalDataProtection();
 
         // TLS ends at the load balancer: believe its X-Forwarded-For and -Proto, and nobody else's (loopback by default).
         services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((options, config) =>

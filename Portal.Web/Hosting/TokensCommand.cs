@@ -3,6 +3,7 @@ using Portal.Core;
 using Portal.Core.ApiTokens;
 using Portal.Core.Aws;
 using Portal.Core.Persistence;
+using Portal.Core.Persistence.KeyRing;
 using Serilog;
 using Serilog.Events;
 
@@ -57,6 +58,7 @@ internal static class TokensCommand
             .MinimumLevel.Warning()
             .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: CultureInfo.InvariantCulture));
         builder.Services.AddPortalCore();
+        builder.Services.AddPortalDataProtection();
         await using var app = builder.Build();
         var services = app.Services;
         if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalAwsOptions>>().Value.Mode == AwsMode.Sandbox)

@@ -13,6 +13,14 @@ namespace Portal.Core.Persistence.KeyRing;
 public static class KeyRingServiceCollectionExtensions
 {
     /// <summary>
+    /// The portal's data protection (sign-in cookies, antiforgery, the people directory's tokens): one application
+    /// name on every replica, the keys in the database (<see cref="PersistKeysToPortalDatabase"/>). The web host
+    /// registers it after its startup task, so migrations run before the ring is first read.
+    /// </summary>
+    public static IDataProtectionBuilder AddPortalDataProtection(this IServiceCollection services) =>
+        services.AddDataProtection().SetApplicationName("bastion-portal").PersistKeysToPortalDatabase();
+
+    /// <summary>
     /// Keeps the key ring in the database (the sandbox's in its own file, so the two never share keys) and, with
     /// <c>Portal:KeyRing:KmsKeyId</c>, encrypts each key with KMS. PostgreSQL outside Development requires the KMS key:
     /// the ring is shared with every replica and whoever can read the database.
