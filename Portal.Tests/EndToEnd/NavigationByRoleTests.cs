@@ -145,10 +145,21 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
         await page.GetByTestId("nav-search").ClickAsync();
         await Assertions.Expect(page.Locator("[data-interactive=true]")).ToHaveCountAsync(1);
 
-        await page.GetByTestId("search-input").FillAsync("rm -rf /var/lib");
-        await page.GetByTestId("search-submit").ClickAsync();
+        // Under load the circuit may attach to the search box after the first click: submit again until the search runs.
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.GetByTestId("search-input").FillAsync("rm -rf /var/lib");
+            await page.GetByTestId("search-submit").ClickAsync();
+            try
+            {
+                await page.WaitForURLAsync("**/search?q=rm*", new() { Timeout = 10_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 4)
+            {
+            }
+        }
 
-        await page.WaitForURLAsync("**/search?q=rm*");
         var hit = page.GetByTestId("search-line").First;
         await Assertions.Expect(hit.Locator("mark")).ToHaveTextAsync("rm -rf /var/lib");
         await Assertions.Expect(page.GetByTestId("search-summary")).ToContainTextAsync("sessions contain");
