@@ -148,4 +148,8 @@ public partial class SessionsPage
         _range = range;
         return ReloadAsync();
     }
+
+    /// <summary>A session's flags with the one the list is filtered by first.</summary>
+    private List<string> FlagsFirst(IReadOnlyList<string> flags) =>
+        _flag is { } wanted && flags.Contains(wanted) ? [wanted, .. flags.Where(f => f != wanted)] : [.. flags];
 }

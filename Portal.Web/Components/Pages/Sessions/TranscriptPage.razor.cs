@@ -22,7 +22,8 @@ public partial class TranscriptPage : IAsyncDisposable
     private IndexRange _lineItems = new(0);
     private List<int> _hits = [];
     private bool _hitsCapped;
-    private IReadOnlyList<SessionCommand> _commands = [];
+    private List<SessionCommand> _commands = [];
+    private int _flaggedCommands;
     private ElementReference _view;
     private IJSObjectReference? _module;
     private int? _pendingScroll;
@@ -94,7 +95,8 @@ public partial class TranscriptPage : IAsyncDisposable
                 : null;
             _rowItems = new IndexRange(_transcript?.Document.RowCount ?? 0);
             _lineItems = new IndexRange(_transcript?.Document.LineCount ?? 0);
-            _commands = _transcript is null ? [] : Commands.Extract(_transcript.Document);
+            _commands = _transcript is null ? [] : [.. Commands.Extract(_transcript.Document)];
+            _flaggedCommands = _commands.Count(c => c.Flags.Count > 0);
             _columns = _transcript?.Columns ?? _columns;
             _error = null;
             FindHits();

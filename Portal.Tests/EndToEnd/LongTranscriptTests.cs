@@ -1,0 +1,54 @@
+using System.Text;
+using Microsoft.Playwright;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.EndToEnd;
+
+/// <summary>
+/// A long session in Chromium: 30,000 commands in one transcript. The commands panel renders only what is in view
+/// (it used to render every command and the tab died), and the last command is reachable.
+/// </summary>
+public sealed class LongTranscriptTests(PortalE2EFixture fixture) : IClassFixture<PortalE2EFixture>
+{
+    private const int Commands = 30_000;
+
+    [Fact]
+    public async Task ThirtyThousandCommands_ThePanelIsVirtualized_AndTheLastIsReachable()
+    {
+        var sessionId = $"carol-{Guid.NewGuid():N}"[..23];
+        var file = Path.Combine(Path.GetTempPath(), sessionId + ".log");
+        var transcript = new StringBuilder("Script started on 2026-11-30 10:00:00+00:00 [COMMAND=\"cat /var/lib/amazon/ssm/i-0123456789abcdef0/session/orchestration/x/Standard_Stream/ipcTempFile.log\"]\n");
+        for (var i = 1; i <= Commands; i++)
+        {
+            transcript.Append("[ssm-user@ip-10-0-1-23 ~]$ echo step ").Append(i).Append("\r\nstep ").Append(i).Append("\r\n");
+        }
+
+        transcript.Append("[ssm-user@ip-10-0-1-23 ~]$ exit\r\nexit\r\n\nScript done on 2026-11-30 12:00:00+00:00 [COMMAND_EXIT_CODE=\"0\"]\n");
+        await File.WriteAllTextAsync(file, transcript.ToString());
+        try
+        {
+            await AwsCli.RunAsync(fixture.MotoEndpoint, "s3api", "put-object", "--bucket", "bastion-session-logs-sandbox", "--key", $"sessionmanager/{sessionId}.log", "--body", file, "--server-side-encryption", "AES256");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        var page = await fixture.SignedInAsync("carol");
+        await page.GotoAsync($"/sessions/{sessionId}");
+        var panel = page.GetByTestId("transcript-commands");
+        await Assertions.Expect(panel).ToContainTextAsync($"Commands ({Commands + 1:N0}", new() { Timeout = 60_000 });
+
+        var rendered = await page.GetByTestId("transcript-command").CountAsync();
+        Assert.InRange(rendered, 1, 200);
+
+        // Scrolled to its end, the panel shows the last command, and it links to its row.
+        await page.GetByTestId("transcript-command-list").EvaluateAsync("list => list.scrollTop = list.scrollHeight");
+        var last = page.GetByTestId("transcript-command").Filter(new() { HasText = "exit" });
+        await Assertions.Expect(last).ToHaveCountAsync(1);
+        await last.ClickAsync();
+        await page.WaitForFunctionAsync("""() => { const r = document.querySelector('.terminal .term-row:last-child'); return r && r.textContent.includes('Script done') || [...document.querySelectorAll('.terminal .term-row')].some(x => x.textContent.includes('$ exit')); }""");
+        Assert.InRange(await page.GetByTestId("transcript-command").CountAsync(), 1, 200);
+        await page.Context.CloseAsync();
+    }
+}
