@@ -9,6 +9,19 @@ public interface IBastionDirectory
     /// <summary>The applied setup's bastions, else <see cref="AccessOptions.Bastions"/>, else the instances with <see cref="AccessOptions.BastionNameTag"/>.</summary>
     /// <exception cref="Aws.AwsApiException">EC2 could not be read (only when the bastions are found by tag).</exception>
     Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The bastions with their Name tags, for people to pick from; without names when EC2 cannot be read.</summary>
+    /// <exception cref="Aws.AwsApiException">As <see cref="ListAsync"/>.</exception>
+    Task<IReadOnlyList<Bastion>> DescribeAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>A bastion as people know it: its Name tag, if any, and its instance id.</summary>
+/// <param name="InstanceId">The instance id.</param>
+/// <param name="Name">Its Name tag, or <see langword="null"/>.</param>
+public sealed record Bastion(string InstanceId, string? Name)
+{
+    /// <summary><c>Name (i-...)</c>, or the id alone.</summary>
+    public string Label => Name is { Length: > 0 } name ? $"{name} ({InstanceId})" : InstanceId;
 }
 
 internal sealed class BastionDirectory(ISetupStore setups, IAwsEnvironment environment, IOptions<AccessOptions> options) : IBastionDirectory
@@ -26,5 +39,22 @@ internal sealed class BastionDirectory(ISetupStore setups, IAwsEnvironment envir
         }
 
         return [.. (await environment.ListInstancesAsync(cancellationToken)).Where(i => i.Name == name).Select(i => i.InstanceId)];
+    }
+
+    public async Task<IReadOnlyList<Bastion>> DescribeAsync(CancellationToken cancellationToken = default)
+    {
+        var ids = await ListAsync(cancellationToken);
+        IReadOnlyDictionary<string, string?> names;
+        try
+        {
+            names = (await environment.ListInstancesAsync(cancellationToken)).ToDictionary(i => i.InstanceId, i => i.Name, StringComparer.Ordinal);
+        }
+        catch (Aws.AwsApiException)
+        {
+            // The ids are what matters; the names are a courtesy when EC2 answers.
+            names = new Dictionary<string, string?>();
+        }
+
+        return [.. ids.Select(id => new Bastion(id, names.GetValueOrDefault(id)))];
     }
 }

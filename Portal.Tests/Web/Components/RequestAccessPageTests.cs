@@ -27,6 +27,14 @@ public sealed class RequestAccessPageTests : PortalBunitContext
     }
 
     [Fact]
+    public void TheBastion_IsShownByItsNameTagAndId()
+    {
+        var page = RenderPage();
+
+        page.WaitForAssertion(() => Assert.Equal("bastion-tokyo (i-0123456789abcdef0)", page.Find("input[data-testid=request-bastion]").GetAttribute("value")));
+    }
+
+    [Fact]
     public void Submit_WithoutAReason_ShowsTheRuleUnderTheField_AndAMappingProblemAboveTheForm()
     {
         _access.Refusal = new AccessException(AccessRefusal.Invalid, "bad", new Dictionary<string, string[]> { ["reason"] = ["Say why you need access."] });
@@ -92,6 +100,8 @@ public sealed class RequestAccessPageTests : PortalBunitContext
         public (long GrantId, int Minutes, string Reason)? Extended { get; private set; }
 
         Task<IReadOnlyList<string>> IBastionDirectory.ListAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>(["i-0123456789abcdef0"]);
+
+        Task<IReadOnlyList<Bastion>> IBastionDirectory.DescribeAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Bastion>>([new("i-0123456789abcdef0", "bastion-tokyo")]);
 
         public Task<AccessRequest> RequestAsync(AccessPerson person, NewAccessRequest input, CancellationToken cancellationToken = default) =>
             Refusal is null ? throw new NotSupportedException() : Task.FromException<AccessRequest>(Refusal);

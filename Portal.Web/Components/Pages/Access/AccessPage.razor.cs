@@ -14,7 +14,7 @@ public partial class AccessPage
 {
     private IReadOnlyList<AccessRequest>? _pending;
     private IReadOnlyList<AccessGrant>? _allGrants;
-    private IReadOnlyList<string> _bastions = [];
+    private IReadOnlyList<Bastion> _bastions = [];
     private IReadOnlyList<string> _users = [];
     private IReadOnlyDictionary<string, string[]> _directErrors = new Dictionary<string, string[]>();
     private readonly DirectGrant _direct = new();
@@ -67,7 +67,7 @@ public partial class AccessPage
         await LoadAsync();
         try
         {
-            _bastions = await Bastions.ListAsync();
+            _bastions = await Bastions.DescribeAsync();
             _users = await Grants.GranteesAsync();
         }
         catch (AwsApiException ex)
@@ -256,4 +256,7 @@ public partial class AccessPage
 
         public string? Reason { get; set; }
     }
+
+    /// <summary>A bastion by its Name tag and id, as the picker shows it.</summary>
+    private string BastionLabel(string? instanceId) => _bastions.FirstOrDefault(b => b.InstanceId == instanceId)?.Label ?? instanceId ?? string.Empty;
 }

@@ -12,7 +12,7 @@ namespace Portal.Web.Components.Pages.Access;
 
 public partial class RequestAccessPage
 {
-    private IReadOnlyList<string> _bastions = [];
+    private IReadOnlyList<Bastion> _bastions = [];
     private IReadOnlyList<AccessRequest>? _requests;
     private Dictionary<long, AccessGrant> _grants = [];
     private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
@@ -51,14 +51,14 @@ public partial class RequestAccessPage
     {
         try
         {
-            _bastions = await Bastions.ListAsync();
+            _bastions = await Bastions.DescribeAsync();
         }
         catch (AwsApiException ex)
         {
             _formError = $"The bastions could not be listed: {ex.ErrorCode}.";
         }
 
-        _bastion = _bastions.Count == 1 ? _bastions[0] : null;
+        _bastion = _bastions.Count == 1 ? _bastions[0].InstanceId : null;
         await LoadAsync();
     }
 
@@ -160,4 +160,7 @@ public partial class RequestAccessPage
     private IEnumerable<int> Durations() => DurationChoices.Where(m => m <= Options.Value.MaxDurationMinutes);
 
     private static string Duration(int minutes) => minutes < 60 ? $"{minutes} minutes" : minutes % 60 == 0 ? $"{minutes / 60} hour{(minutes == 60 ? string.Empty : "s")}" : $"{minutes / 60} h {minutes % 60} min";
+
+    /// <summary>A bastion by its Name tag and id, as the picker shows it.</summary>
+    private string BastionLabel(string? instanceId) => _bastions.FirstOrDefault(b => b.InstanceId == instanceId)?.Label ?? instanceId ?? string.Empty;
 }
