@@ -40,7 +40,9 @@ public sealed class SetupPageTests : PortalBunitContext
         var instances = page.Find("[data-testid=setup-instances]").TextContent;
         Assert.Contains("i-0123456789abcdef0", instances, StringComparison.Ordinal);
         Assert.Contains("app-server", instances, StringComparison.Ordinal);
-        Assert.Contains("arn:aws:iam::123456789012:instance-profile/Old", instances, StringComparison.Ordinal);
+        // The profile by name, its ARN on hover.
+        var profile = page.Find("[data-testid=setup-instances] span[title='arn:aws:iam::123456789012:instance-profile/Old']");
+        Assert.Equal("Old", profile.TextContent);
         Assert.Contains("SSM agent status is not available here (NotImplemented", page.Markup, StringComparison.Ordinal);
         Assert.Contains("SSM-SessionManagerRunShell does not exist", page.Find("[data-testid=setup-preferences]").TextContent, StringComparison.Ordinal);
     }
