@@ -6,14 +6,15 @@ namespace Portal.Tests.EndToEnd;
 
 /// <summary>
 /// A long session in Chromium: 30,000 commands in one transcript. The commands panel renders only what is in view
-/// (it used to render every command and the tab died), and the last command is reachable.
+/// (it used to render every command and the tab died), the last command is reachable, and the timeline beside the
+/// transcript marks the flagged one and jumps to it.
 /// </summary>
 public sealed class LongTranscriptTests(PortalE2EFixture fixture) : IClassFixture<PortalE2EFixture>
 {
     private const int Commands = 30_000;
 
     [Fact]
-    public async Task ThirtyThousandCommands_ThePanelIsVirtualized_AndTheLastIsReachable()
+    public async Task ThirtyThousandCommands_ThePanelIsVirtualized_TheLastIsReachable_AndTheTimelineJumpsToTheFlaggedOne()
     {
         var sessionId = $"carol-{Guid.NewGuid():N}"[..23];
         var file = Path.Combine(Path.GetTempPath(), sessionId + ".log");
@@ -21,6 +22,10 @@ public sealed class LongTranscriptTests(PortalE2EFixture fixture) : IClassFixtur
         for (var i = 1; i <= Commands; i++)
         {
             transcript.Append("[ssm-user@ip-10-0-1-23 ~]$ echo step ").Append(i).Append("\r\nstep ").Append(i).Append("\r\n");
+            if (i == 20_000)
+            {
+                transcript.Append("[ssm-user@ip-10-0-1-23 ~]$ sudo rm -rf /tmp/cache\r\n");
+            }
         }
 
         transcript.Append("[ssm-user@ip-10-0-1-23 ~]$ exit\r\nexit\r\n\nScript done on 2026-11-30 12:00:00+00:00 [COMMAND_EXIT_CODE=\"0\"]\n");
@@ -37,7 +42,7 @@ public sealed class LongTranscriptTests(PortalE2EFixture fixture) : IClassFixtur
         var page = await fixture.SignedInAsync("carol");
         await page.GotoAsync($"/sessions/{sessionId}");
         var panel = page.GetByTestId("transcript-commands");
-        await Assertions.Expect(panel).ToContainTextAsync($"Commands ({Commands + 1:N0}", new() { Timeout = 60_000 });
+        await Assertions.Expect(panel).ToContainTextAsync($"Commands ({Commands + 2:N0}", new() { Timeout = 60_000 });
 
         var rendered = await page.GetByTestId("transcript-command").CountAsync();
         Assert.InRange(rendered, 1, 200);
@@ -49,6 +54,18 @@ public sealed class LongTranscriptTests(PortalE2EFixture fixture) : IClassFixtur
         await last.ClickAsync();
         await page.WaitForFunctionAsync("""() => { const r = document.querySelector('.terminal .term-row:last-child'); return r && r.textContent.includes('Script done') || [...document.querySelectorAll('.terminal .term-row')].some(x => x.textContent.includes('$ exit')); }""");
         Assert.InRange(await page.GetByTestId("transcript-command").CountAsync(), 1, 200);
+
+        // The timeline: the whole length in at most 300 slices; the flagged command's slice jumps to it.
+        var timeline = page.GetByTestId("transcript-timeline");
+        Assert.InRange(await timeline.Locator(".timeline-bin").CountAsync(), 100, 300);
+        var flagged = timeline.Locator(".timeline-bin.flagged");
+        await Assertions.Expect(flagged).ToHaveCountAsync(1);
+        var title = (await flagged.GetAttributeAsync("title"))!;
+        Assert.Contains("flagged command", title, StringComparison.Ordinal);
+        await flagged.DispatchEventAsync("click"); // a slice is under 2 px high in this viewport: click that very element
+        var target = page.Locator(".terminal .term-row", new() { HasText = "sudo rm -rf /tmp/cache" });
+        var id = (await target.GetAttributeAsync("id"))!;
+        await page.WaitForFunctionAsync(TranscriptPane.RowIsVisible, int.Parse(id[1..], System.Globalization.CultureInfo.InvariantCulture));
         await page.Context.CloseAsync();
     }
 }

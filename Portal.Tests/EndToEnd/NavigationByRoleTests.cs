@@ -1,5 +1,7 @@
 using Microsoft.Playwright;
 
+using Portal.Tests.TestSupport;
+
 namespace Portal.Tests.EndToEnd;
 
 /// <summary>Each seeded person signs in through Chromium and sees exactly the navigation their roles allow.</summary>
@@ -8,15 +10,6 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
     private static readonly string[] AllNav = ["dashboard", "sessions", "search", "access", "setup", "audit", "tokens"];
 
     // True when transcript row n (1-based) is drawn inside the transcript pane's visible area.
-    private const string RowIsVisible = """
-        n => {
-          const pane = document.querySelector('.terminal'), row = document.getElementById('L' + n);
-          if (!pane || !row) return false;
-          const a = pane.getBoundingClientRect(), b = row.getBoundingClientRect();
-          return b.top >= a.top - 1 && b.bottom <= a.bottom + 1;
-        }
-        """;
-
     [Theory]
     [InlineData("alice", "Alice Admin", "dashboard,sessions,search,access,setup,audit,tokens")]
     [InlineData("bob", "Bob Approver", "dashboard,access")]
@@ -168,7 +161,7 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
         await page.SetViewportSizeAsync(1280, 300);
         await hit.ClickAsync();
         await page.WaitForURLAsync("**/sessions/*#L*");
-        await page.WaitForFunctionAsync(RowIsVisible, row);
+        await page.WaitForFunctionAsync(TranscriptPane.RowIsVisible, row);
         await Assertions.Expect(page.Locator($"#L{row}")).ToContainTextAsync("rm -rf /var/lib");
 
         await page.GotoAsync("/search?q=rf");
@@ -211,11 +204,11 @@ public sealed class NavigationByRoleTests(PortalE2EFixture fixture) : IClassFixt
         var lastCommand = page.GetByTestId("transcript-command").Last;
         var row = int.Parse((await lastCommand.TextContentAsync())!.Split(':')[0].Trim(), System.Globalization.CultureInfo.InvariantCulture);
         await lastCommand.ClickAsync();
-        await page.WaitForFunctionAsync(RowIsVisible, row);
+        await page.WaitForFunctionAsync(TranscriptPane.RowIsVisible, row);
         var linked = await page.Context.NewPageAsync();
         await linked.SetViewportSizeAsync(1280, 300);
         await linked.GotoAsync($"/sessions/{sessionId}#L{row}");
-        await linked.WaitForFunctionAsync(RowIsVisible, row);
+        await linked.WaitForFunctionAsync(TranscriptPane.RowIsVisible, row);
         var download = await page.Context.APIRequest.GetAsync($"/downloads/sessions/{sessionId}/text");
         Assert.Equal(200, download.Status);
         Assert.Contains("exit", await download.TextAsync(), StringComparison.Ordinal);
