@@ -57,9 +57,10 @@ internal sealed partial class PortalChanges(
                 await db.SaveChangesAsync(cancellationToken);
             }
         }
-        catch (DbUpdateException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Two replicas made the first counter at once; either way pages elsewhere hear of a change.
+            // The change itself is saved: a counter that cannot be bumped (two replicas making the first one at once,
+            // the database briefly away) never fails the action; pages elsewhere hear of the next change.
             LogTouchFailed(logger, topic, ex);
         }
 
@@ -140,7 +141,7 @@ internal sealed partial class PortalChanges(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "The change counter of {Topic} could not be bumped")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The change counter of {Topic} could not be bumped; pages on other replicas follow at the next change")]
     private static partial void LogTouchFailed(ILogger logger, ChangeTopic topic, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the change counters failed; pages follow other replicas again when it answers")]

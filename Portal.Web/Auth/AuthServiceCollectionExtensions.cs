@@ -59,7 +59,8 @@ internal static class AuthServiceCollectionExtensions
                     // The start of the sign-in's absolute lifetime; the cookie's sliding renewals keep it.
                     if (context.Principal?.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == PortalClaims.SignedInAt))
                     {
-                        identity.AddClaim(new Claim(PortalClaims.SignedInAt, TimeProvider.System.GetUtcNow().ToString("o", System.Globalization.CultureInfo.InvariantCulture)));
+                        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+                        identity.AddClaim(new Claim(PortalClaims.SignedInAt, now.ToString("o", System.Globalization.CultureInfo.InvariantCulture)));
                     }
 
                     return Task.CompletedTask;
