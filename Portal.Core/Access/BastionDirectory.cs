@@ -22,6 +22,10 @@ public sealed record Bastion(string InstanceId, string? Name)
 {
     /// <summary><c>Name (i-...)</c>, or the id alone.</summary>
     public string Label => Name is { Length: > 0 } name ? $"{name} ({InstanceId})" : InstanceId;
+
+    /// <summary>The label of the bastion with <paramref name="instanceId"/> among <paramref name="bastions"/>, else the id itself.</summary>
+    public static string LabelOf(IEnumerable<Bastion> bastions, string? instanceId) =>
+        bastions.FirstOrDefault(b => b.InstanceId == instanceId)?.Label ?? instanceId ?? string.Empty;
 }
 
 internal sealed class BastionDirectory(ISetupStore setups, IAwsEnvironment environment, IOptions<AccessOptions> options) : IBastionDirectory

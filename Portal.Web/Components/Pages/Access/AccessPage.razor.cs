@@ -258,5 +258,5 @@ public partial class AccessPage
     }
 
     /// <summary>A bastion by its Name tag and id, as the picker shows it.</summary>
-    private string BastionLabel(string? instanceId) => _bastions.FirstOrDefault(b => b.InstanceId == instanceId)?.Label ?? instanceId ?? string.Empty;
+    private string BastionLabel(string? instanceId) => Bastion.LabelOf(_bastions, instanceId);
 }

@@ -162,5 +162,5 @@ public partial class RequestAccessPage
     private static string Duration(int minutes) => minutes < 60 ? $"{minutes} minutes" : minutes % 60 == 0 ? $"{minutes / 60} hour{(minutes == 60 ? string.Empty : "s")}" : $"{minutes / 60} h {minutes % 60} min";
 
     /// <summary>A bastion by its Name tag and id, as the picker shows it.</summary>
-    private string BastionLabel(string? instanceId) => _bastions.FirstOrDefault(b => b.InstanceId == instanceId)?.Label ?? instanceId ?? string.Empty;
+    private string BastionLabel(string? instanceId) => Bastion.LabelOf(_bastions, instanceId);
 }
