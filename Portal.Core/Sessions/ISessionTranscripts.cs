@@ -14,6 +14,15 @@ public interface ISessionTranscripts
     Task<RenderedTranscript?> RenderAsync(string sessionId, int? columns = null, string? versionId = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Like <see cref="RenderAsync"/>, but returns once the object is read and its render has begun: the
+    /// <see cref="RenderedTranscript.Document"/> grows until its <see cref="Terminal.TranscriptDocument.Completion"/>,
+    /// so a page shows the first rows of a huge transcript at once. Readers of the same version share one render.
+    /// </summary>
+    /// <exception cref="ArgumentException">The session id, width or version id is invalid.</exception>
+    /// <exception cref="Aws.AwsApiException">S3 refused.</exception>
+    Task<RenderedTranscript?> OpenAsync(string sessionId, int? columns = null, string? versionId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The raw object as S3 holds it (the first version, unless <paramref name="versionId"/> names another), or
     /// <see langword="null"/> when there is none. The caller disposes the stream.
     /// </summary>

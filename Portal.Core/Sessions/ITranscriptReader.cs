@@ -27,6 +27,14 @@ public interface ITranscriptReader
     /// <exception cref="AwsApiException">S3 refused; audited as a failed read.</exception>
     Task<RenderedTranscript?> RenderAsync(string actor, string sessionId, TranscriptUse use, int? columns = null, string? versionId = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Opens a transcript on the page for <paramref name="actor"/> (audited as a view): returns once its render has
+    /// begun, the document growing until it completes (see <see cref="ISessionTranscripts.OpenAsync"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The session id, width or version id is invalid (not audited: nothing was read).</exception>
+    /// <exception cref="AwsApiException">S3 refused; audited as a failed read.</exception>
+    Task<RenderedTranscript?> OpenAsync(string actor, string sessionId, int? columns = null, string? versionId = null, CancellationToken cancellationToken = default);
+
     /// <summary>Opens the raw object for <paramref name="actor"/>'s download; the caller disposes the stream.</summary>
     /// <exception cref="ArgumentException">The session id or version id is invalid.</exception>
     /// <exception cref="AwsApiException">S3 refused; audited as a failed download.</exception>
@@ -48,6 +56,9 @@ internal sealed class AuditedTranscriptReader(ISessionTranscripts transcripts, I
             Describe(use switch { TranscriptUse.View => null, TranscriptUse.Text => "text", _ => "html" }, columns, versionId),
             () => transcripts.RenderAsync(sessionId, columns, versionId, cancellationToken),
             rendered => rendered is not null);
+
+    public Task<RenderedTranscript?> OpenAsync(string actor, string sessionId, int? columns = null, string? versionId = null, CancellationToken cancellationToken = default) =>
+        AuditedAsync(actor, AuditActions.SessionView, sessionId, Describe(null, columns, versionId), () => transcripts.OpenAsync(sessionId, columns, versionId, cancellationToken), rendered => rendered is not null);
 
     public Task<(Stream Content, long Length, string? VersionId)?> OpenRawAsync(string actor, string sessionId, string? versionId = null, CancellationToken cancellationToken = default) =>
         AuditedAsync(actor, AuditActions.SessionDownload, sessionId, Describe("raw", null, versionId), () => transcripts.OpenRawAsync(sessionId, versionId, cancellationToken), raw => raw is not null);

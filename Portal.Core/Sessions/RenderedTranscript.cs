@@ -11,7 +11,7 @@ namespace Portal.Core.Sessions;
 /// <param name="Header">The <c>Script started on</c> line, when present.</param>
 /// <param name="Footer">The <c>Script done on</c> line; none means the transcript was cut short.</param>
 /// <param name="Document">The rows and logical lines, packed; text and HTML are made per row on demand.</param>
-/// <param name="Truncated">True when only the first <see cref="SessionLogOptions.MaxRenderBytes"/> were rendered.</param>
+/// <param name="PartlyRead">True when the object is larger than <see cref="SessionLogOptions.MaxRenderBytes"/> and only that much was read.</param>
 /// <param name="VersionId">The S3 version rendered (the first, unless another was asked for).</param>
 /// <param name="Versions">Every version S3 holds of the object, oldest first.</param>
 /// <param name="Integrity">Whether the transcript is as the agent wrote it.</param>
@@ -24,7 +24,7 @@ public sealed record RenderedTranscript(
     string? Header,
     string? Footer,
     TranscriptDocument Document,
-    bool Truncated,
+    bool PartlyRead,
     string? VersionId = null,
     IReadOnlyList<TranscriptVersion>? Versions = null,
     TranscriptIntegrity Integrity = TranscriptIntegrity.Intact)
@@ -37,6 +37,9 @@ public sealed record RenderedTranscript(
 
     /// <summary>Whether what is shown is the first version, the one the agent wrote.</summary>
     public bool IsFirstVersion => Versions is not { Count: > 0 } all || all.FirstOrDefault(v => !v.IsDeleteMarker)?.VersionId == VersionId;
+
+    /// <summary>True when the document holds only the beginning: the object was read in part, or its render stopped.</summary>
+    public bool Truncated => PartlyRead || Document.Truncated;
 
     /// <summary>The last terminal title the session set.</summary>
     public string? Title => Document.Title;

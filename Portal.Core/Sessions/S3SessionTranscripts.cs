@@ -12,8 +12,10 @@ namespace Portal.Core.Sessions;
 /// Transcripts from the log bucket: the first version unless another is asked for, judged with every version S3 holds
 /// and, where Session Manager still has the session (<paramref name="history"/>), when it ended.
 /// </summary>
-internal sealed partial class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOptions> options, ISessionLogLocation location, ISessionHistory? history = null, RenderBudget? budget = null) : ISessionTranscripts, ITranscriptObjects
+internal sealed partial class S3SessionTranscripts(IAmazonS3 s3, IOptions<SessionLogOptions> options, ISessionLogLocation location, ISessionHistory? history = null, RenderBudget? budget = null, SharedRenders? shared = null) : ISessionTranscripts, ITranscriptObjects
 {
+    private readonly SharedRenders _renders = shared ?? new SharedRenders();
+
     public async Task<TranscriptContent?> ReadAsync(string key, long maxBytes, string? versionId = null, CancellationToken cancellationToken = default)
     {
         using var response = await GetAsync(key, versionId, cancellationToken);
@@ -28,6 +30,17 @@ internal sealed partial class S3SessionTranscripts(IAmazonS3 s3, IOptions<Sessio
 
     public async Task<RenderedTranscript?> RenderAsync(string sessionId, int? columns = null, string? versionId = null, CancellationToken cancellationToken = default)
     {
+        var transcript = await OpenAsync(sessionId, columns, versionId, cancellationToken);
+        if (transcript is not null)
+        {
+            await transcript.Document.Completion.WaitAsync(cancellationToken);
+        }
+
+        return transcript;
+    }
+
+    public async Task<RenderedTranscript?> OpenAsync(string sessionId, int? columns = null, string? versionId = null, CancellationToken cancellationToken = default)
+    {
         TranscriptRender.CheckColumns(columns);
         CheckVersion(versionId);
         var key = await KeyOfAsync(sessionId, cancellationToken);
@@ -38,25 +51,34 @@ internal sealed partial class S3SessionTranscripts(IAmazonS3 s3, IOptions<Sessio
             return null;
         }
 
-        if (await ReadAsync(key, options.Value.MaxRenderBytes, chosen, cancellationToken) is not { } transcript)
+        // One download and one render for every reader of this version at this width (see SharedRenders).
+        var bucket = (await SourceAsync(cancellationToken)).Bucket;
+        var etag = versions.FirstOrDefault(v => v.VersionId == chosen)?.ETag;
+        var maxBytes = options.Value.MaxRenderBytes;
+        var render = await _renders.GetOrRenderAsync(
+            new SharedRenders.Key(bucket, key, chosen, etag, columns),
+            async () => await ReadAsync(key, maxBytes, chosen, CancellationToken.None) is { } content
+                ? TranscriptRender.RenderInBackground(content.Content, columns, budget)
+                : null,
+            cancellationToken);
+        if (render is null)
         {
             return null;
         }
 
-        var content = transcript.Content;
-        var size = transcript.Size;
-        var render = TranscriptRender.Render(content, columns, budget);
+        var stored = versions.FirstOrDefault(v => v.VersionId == chosen);
+        var size = stored?.Size ?? 0;
         var ended = await EndedAtAsync(sessionId, cancellationToken);
         return new RenderedTranscript(
             sessionId,
             key,
             size,
-            transcript.ETag,
-            transcript.LastModified,
+            stored?.ETag,
+            stored?.LastModified,
             render.File.Header,
             render.File.Footer,
             render.Document,
-            size > content.Length || render.Document.Truncated,
+            size > maxBytes,
             chosen,
             versions,
             TranscriptIntegrityRules.Judge(versions.Count, versions.Any(v => v.IsDeleteMarker), render.File.Footer is not null, FirstOf(versions)?.LastModified, ended))

@@ -18,11 +18,12 @@ public sealed class SessionLogOptions
 
     /// <summary>
     /// The most bytes of one transcript rendered on a page; a larger one shows its beginning and says so (the raw
-    /// download stays whole). A rendered transcript is packed (a 50 MB one takes about 100 MB), so this bounds a
-    /// circuit's memory. Defaults to 64 MiB.
+    /// download stays whole). A rendered transcript is packed (a 50 MB one takes about 150 MB, shared by every reader
+    /// of it) and every render draws on the render budget. Defaults to 256 MiB: any session Session Manager records
+    /// in practice is shown whole.
     /// </summary>
     [Range(1024, 1L << 30)]
-    public long MaxRenderBytes { get; set; } = 64L << 20;
+    public long MaxRenderBytes { get; set; } = 256L << 20;
 
     /// <summary>
     /// Megabytes every rendering in the process may hold together (the indexer's workers, open transcripts and

@@ -16,7 +16,14 @@ internal sealed partial class TranscriptRender
         InstanceId = instanceId;
     }
 
+    // The first piece is small so the first screen is ready at once; later pieces are published as they are done.
+    private const int FirstPiece = 64 << 10;
+    private const int Piece = 1 << 20;
+
     public const int MinColumns = 20;
+
+    /// <summary>A render already made, for another reader of it.</summary>
+    public static TranscriptRender Of(TranscriptFile file, TranscriptDocument document, string? instanceId) => new(file, document, instanceId);
     public const int MaxColumns = 500;
 
     public TranscriptFile File { get; }
@@ -40,6 +47,45 @@ internal sealed partial class TranscriptRender
         var terminal = new TerminalEmulator(columns ?? TerminalWidth.Detect(body), 24, budget?.Reserve());
         terminal.Write(body);
         return new TranscriptRender(file, terminal.Finish(), InstanceOf(file.Header));
+    }
+
+    /// <summary>
+    /// Starts rendering <paramref name="content"/> on a thread of its own and returns at once: the document grows a
+    /// piece at a time (what <see cref="Render"/> would give, row for row) and its <see cref="TranscriptDocument.Completion"/>
+    /// says when it is whole. The content is held until then.
+    /// </summary>
+    public static TranscriptRender RenderInBackground(ReadOnlyMemory<byte> content, int? columns, RenderBudget? budget = null)
+    {
+        CheckColumns(columns);
+
+        var file = TranscriptFile.Parse(content.Span);
+        var body = content.Slice(file.BodyOffset, file.BodyLength);
+        var terminal = new TerminalEmulator(columns ?? TerminalWidth.Detect(body.Span), 24, budget?.Reserve());
+        _ = Task.Factory.StartNew(() => RenderPieces(terminal, body), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return new TranscriptRender(file, terminal.Document, InstanceOf(file.Header));
+    }
+
+    private static void RenderPieces(TerminalEmulator terminal, ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            var piece = FirstPiece;
+            while (!body.IsEmpty && !terminal.IsTruncated)
+            {
+                var length = Math.Min(piece, body.Length);
+                terminal.Write(body.Span[..length]);
+                terminal.Publish();
+                body = body[length..];
+                piece = Piece;
+            }
+
+            terminal.Finish();
+        }
+        catch (Exception ex)
+        {
+            // Whoever reads the document learns of it from its completion; the rows published stay readable.
+            terminal.Fail(ex);
+        }
     }
 
     /// <summary>Refuses a width outside <see cref="MinColumns"/> to <see cref="MaxColumns"/>, before anything is downloaded.</summary>

@@ -128,6 +128,19 @@ public sealed class SessionTranscriptsTests(MotoServerFixture moto) : IAsyncLife
         Assert.StartsWith("Script started on", await reader.ReadToEndAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Readers_OfTheSameVersionAtTheSameWidth_ShareOneRender()
+    {
+        var opened = await Transcripts.OpenAsync("bob-0123456789abcdef0");
+        var exported = await Transcripts.RenderAsync("bob-0123456789abcdef0");
+        var wider = await Transcripts.OpenAsync("bob-0123456789abcdef0", columns: 120);
+
+        Assert.Same(opened!.Document, exported!.Document);
+        Assert.NotSame(opened.Document, wider!.Document);
+        Assert.Equal(120, wider.Columns);
+        Assert.True(exported.Document.IsComplete);
+    }
+
     private ISessionTranscripts Transcripts => _services.GetRequiredService<ISessionTranscripts>();
 
     private Task<PutObjectResponse> PutAsync(string sessionId, string content) =>

@@ -4,6 +4,9 @@ namespace Portal.Core.Sessions.Terminal;
 /// Rows that will not change again, in transcript order, packed for size: the text of all rows lives in large
 /// shared char chunks (see <see cref="TerminalRow.Encode"/>) and each row costs one 64-bit word besides, so a
 /// transcript of millions of short lines stays a few large arrays instead of millions of objects.
+/// One thread appends; others may read every row below a count the writer published (see
+/// <see cref="TranscriptDocument"/>): nothing a reader can reach is ever moved, only the chunk directories are
+/// copied when they grow, and a row's word is written before it is published.
 /// </summary>
 internal sealed class RowStore
 {
@@ -28,10 +31,18 @@ internal sealed class RowStore
     /// <summary>The widest terminal a row can be stored for (nine bits of cell count).</summary>
     public const int MaxColumns = 511;
 
-    private readonly List<char[]> _chunks = [];
+    // Row words in chunks of 8,192 (64 KB, under the large-object threshold too).
+    private const int RowChunkBits = 13;
+    private const int RowChunkSize = 1 << RowChunkBits;
+
+    private char[][] _chunks = new char[16][];
+    private int _chunkCount;
     private char[] _current = [];
-    private ulong[] _rows = new ulong[4096];
+    private ulong[][] _rows = new ulong[16][];
     private int _position;
+
+    // The lowest row whose kind changed, or that was removed, since TakeLowestChanged was last called.
+    private int _lowestChanged = int.MaxValue;
 
     public RowStore(int columns, StyleTable styles)
     {
@@ -49,12 +60,28 @@ internal sealed class RowStore
     /// <summary>Chars held, for memory accounting.</summary>
     public long Chars { get; private set; }
 
+    /// <summary>Roughly what the store holds in memory, in bytes (row words are allocated a chunk at a time).</summary>
+    public long ApproximateBytes => (Chars * 2) + ((long)(Count + RowChunkSize - 1) / RowChunkSize * RowChunkSize * 8);
+
+    /// <summary>Returns (and forgets) the lowest row changed since the last call; <see cref="int.MaxValue"/> for none.</summary>
+    public int TakeLowestChanged()
+    {
+        var lowest = _lowestChanged;
+        _lowestChanged = int.MaxValue;
+        return lowest;
+    }
+
     public void Append(TerminalRow row, RowKind kind)
     {
         if (_position + row.EncodedLengthBound > _current.Length)
         {
             _current = new char[Math.Max(ChunkChars, row.EncodedLengthBound)];
-            _chunks.Add(_current);
+            if (_chunkCount == _chunks.Length)
+            {
+                Volatile.Write(ref _chunks, [.. _chunks, .. new char[_chunks.Length][]]);
+            }
+
+            _chunks[_chunkCount++] = _current;
             _position = 0;
         }
 
@@ -99,15 +126,17 @@ internal sealed class RowStore
             length = row.Encode(destination, out cells, out styled, out firstWide, out lastBlank);
         }
 
-        var offset = ((ulong)(_chunks.Count - 1) << ChunkBits) | (uint)_position;
+        var offset = ((ulong)(_chunkCount - 1) << ChunkBits) | (uint)_position;
         _position += length;
         Chars += length;
-        if (Count == _rows.Length)
+        var chunk = Count >> RowChunkBits;
+        if (chunk == _rows.Length)
         {
-            Array.Resize(ref _rows, _rows.Length * 2);
+            Volatile.Write(ref _rows, [.. _rows, .. new ulong[_rows.Length][]]);
         }
 
-        _rows[Count++] = offset
+        _rows[chunk] ??= new ulong[RowChunkSize];
+        _rows[chunk][Count++ & (RowChunkSize - 1)] = offset
             | ((ulong)length << LengthShift)
             | ((ulong)cells << CellsShift)
             | ((ulong)kind << KindShift)
@@ -132,32 +161,41 @@ internal sealed class RowStore
         {
             if (KindOf(i) == kind)
             {
-                _rows[i] = (_rows[i] & ~(3UL << KindShift)) | ((ulong)to << KindShift);
+                // One aligned 64-bit write: a reader sees the row's old kind or its new one.
+                ref var word = ref _rows[i >> RowChunkBits][i & (RowChunkSize - 1)];
+                word = (word & ~(3UL << KindShift)) | ((ulong)to << KindShift);
+                _lowestChanged = Math.Min(_lowestChanged, i);
             }
         }
     }
 
     /// <summary>Drops the last row.</summary>
-    public void RemoveLast() => Count--;
+    public void RemoveLast()
+    {
+        Count--;
+        _lowestChanged = Math.Min(_lowestChanged, Count);
+    }
 
-    public RowKind KindOf(int index) => (RowKind)((_rows[index] >> KindShift) & 3);
+    private ulong Word(int index) => Volatile.Read(ref _rows)[index >> RowChunkBits][index & (RowChunkSize - 1)];
 
-    public bool IsWrapped(int index) => (_rows[index] & WrappedBit) != 0;
+    public RowKind KindOf(int index) => (RowKind)((Word(index) >> KindShift) & 3);
 
-    public bool FirstCellWide(int index) => (_rows[index] & FirstWideBit) != 0;
+    public bool IsWrapped(int index) => (Word(index) & WrappedBit) != 0;
 
-    public bool LastCellBlank(int index) => (_rows[index] & LastBlankBit) != 0;
+    public bool FirstCellWide(int index) => (Word(index) & FirstWideBit) != 0;
 
-    public bool IsStyled(int index) => (_rows[index] & StyledBit) != 0;
+    public bool LastCellBlank(int index) => (Word(index) & LastBlankBit) != 0;
 
-    public int Cells(int index) => (int)((_rows[index] >> CellsShift) & 511);
+    public bool IsStyled(int index) => (Word(index) & StyledBit) != 0;
+
+    public int Cells(int index) => (int)((Word(index) >> CellsShift) & 511);
 
     /// <summary>The row as encoded: runs (when styled) then text.</summary>
     public ReadOnlySpan<char> Data(int index)
     {
-        var row = _rows[index];
+        var row = Word(index);
         var offset = row & OffsetMask;
-        return _chunks[(int)(offset >> ChunkBits)].AsSpan((int)(offset & (ChunkSize - 1)), (int)((row >> LengthShift) & 0x7FFF));
+        return Volatile.Read(ref _chunks)[(int)(offset >> ChunkBits)].AsSpan((int)(offset & (ChunkSize - 1)), (int)((row >> LengthShift) & 0x7FFF));
     }
 
     /// <summary>The row's text part: one char (or pair) per cell, blanks as NUL, combining marks inline.</summary>

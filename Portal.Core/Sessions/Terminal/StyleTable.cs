@@ -9,7 +9,11 @@ internal sealed class StyleTable
     public const int MaxStyles = 1 << 16;
 
     private readonly Dictionary<CellStyle, int> _ids = new() { [CellStyle.Default] = 0 };
-    private readonly List<CellStyle> _styles = [CellStyle.Default];
+
+    // Read by a document's viewers while its render still adds styles: grown by copying, published by the field, so a
+    // reader of any id that a published row holds finds it (the id was interned before the row was published).
+    private CellStyle[] _styles = [CellStyle.Default, .. new CellStyle[15]];
+    private int _count = 1;
 
     public int IdOf(CellStyle style)
     {
@@ -18,16 +22,24 @@ internal sealed class StyleTable
             return id;
         }
 
-        if (_styles.Count >= MaxStyles)
+        if (_count >= MaxStyles)
         {
             return 0;
         }
 
-        id = _styles.Count;
-        _styles.Add(style);
+        id = _count;
+        if (id == _styles.Length)
+        {
+            var grown = new CellStyle[_styles.Length * 2];
+            _styles.CopyTo(grown, 0);
+            Volatile.Write(ref _styles, grown);
+        }
+
+        _styles[id] = style;
+        _count++;
         _ids[style] = id;
         return id;
     }
 
-    public CellStyle this[int id] => _styles[id];
+    public CellStyle this[int id] => Volatile.Read(ref _styles)[id];
 }

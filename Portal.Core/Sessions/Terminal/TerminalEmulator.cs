@@ -14,13 +14,14 @@ public sealed class TerminalEmulator : IVtHandler
     private const int SlowChunk = 256;
 
     /// <summary>
-    /// The most rows and chars a transcript keeps. A few bytes can make many rows (line feeds, scrolls, REP), so a
-    /// hostile transcript could otherwise ask for gigabytes; past either limit rendering stops and says so.
+    /// Rows a transcript may make beyond two per byte read. Output needs a byte per row (a line feed) and a byte per
+    /// char, so no real session comes near the limits; a few bytes of scrolling or REP can ask for millions, and past
+    /// either limit rendering stops and says so. The limits grow with the input, so no transcript is cut for its size.
     /// </summary>
-    public const int MaxTranscriptRows = 5_000_000;
+    public const int BaseTranscriptRows = 1 << 20;
 
-    /// <summary>The most chars of row text a transcript keeps (see <see cref="MaxTranscriptRows"/>).</summary>
-    public const long MaxTranscriptChars = 64L << 20;
+    /// <summary>Chars of row text a transcript may make beyond four per byte read (tabs and cursor moves make blanks).</summary>
+    public const long BaseTranscriptChars = 64L << 20;
 
     private readonly VtParser _parser;
     private readonly Utf8Decoder _decoder = new();
@@ -50,6 +51,7 @@ public sealed class TerminalEmulator : IVtHandler
     private bool _finished;
     private bool _stopped;
     private readonly RenderBudget.Reservation? _reservation;
+    private long _written;
 
     /// <summary>Creates a terminal of the given size, its rows taken from <paramref name="reservation"/> when given.</summary>
     public TerminalEmulator(int columns = 80, int rows = 24, RenderBudget.Reservation? reservation = null)
@@ -61,6 +63,7 @@ public sealed class TerminalEmulator : IVtHandler
         Columns = columns;
         Rows = rows;
         _history = new RowStore(columns, _styles);
+        Document = new TranscriptDocument(_history);
         _normal = new ScreenBuffer(columns, rows, _styles, ToHistory);
         _alternate = new ScreenBuffer(columns, rows, _styles, null);
         _active = _normal;
@@ -72,6 +75,12 @@ public sealed class TerminalEmulator : IVtHandler
     /// <summary>Columns.</summary>
     public int Columns { get; }
 
+    /// <summary>
+    /// What the auditor reads, growing while the terminal is written to: rows that left the screen are readable once
+    /// <see cref="Publish"/> is called, the rest when <see cref="Finish"/> is.
+    /// </summary>
+    public TranscriptDocument Document { get; }
+
     /// <summary>Screen rows.</summary>
     public int Rows { get; }
 
@@ -81,7 +90,7 @@ public sealed class TerminalEmulator : IVtHandler
     /// <summary>True while a full-screen program has the alternate screen.</summary>
     public bool IsAlternateScreen => _active == _alternate;
 
-    /// <summary>True when the transcript reached <see cref="MaxTranscriptRows"/> or <see cref="MaxTranscriptChars"/> and the rest was not rendered.</summary>
+    /// <summary>True when the transcript made far more rows or chars than its bytes could (see <see cref="BaseTranscriptRows"/>) and the rest was not rendered.</summary>
     public bool IsTruncated => _stopped;
 
     /// <summary>True when rendering stopped because the process-wide <see cref="RenderBudget"/> was spent.</summary>
@@ -125,6 +134,8 @@ public sealed class TerminalEmulator : IVtHandler
         {
             throw new InvalidOperationException("The transcript is finished; create a new terminal to write more.");
         }
+
+        _written += bytes.Length;
 
         // Printable ASCII in the ground state (most of any transcript) goes straight from the bytes to the cells;
         // everything else is decoded to code points and stepped through the parser.
@@ -332,9 +343,21 @@ public sealed class TerminalEmulator : IVtHandler
             {
                 _history.RemoveLast();
             }
+
+            Document.Complete(Title, _stopped, IsOverBudget, _reservation);
         }
 
-        return new TranscriptDocument(_history, Title, _stopped, IsOverBudget, _reservation);
+        return Document;
+    }
+
+    /// <summary>Makes the rows that left the screen so far readable in <see cref="Document"/>, while writing goes on.</summary>
+    public void Publish() => Document.Publish();
+
+    /// <summary>Ends a render that failed: what was published stays readable, and the document's completion faults.</summary>
+    public void Fail(Exception error)
+    {
+        _finished = true;
+        Document.Fail(error, _reservation);
     }
 
     /// <summary>Logical lines of <see cref="Transcript"/>: soft-wrapped rows joined, trailing spaces trimmed.</summary>
@@ -773,7 +796,7 @@ public sealed class TerminalEmulator : IVtHandler
             _history.AppendRange(kept);
         }
 
-        if (_history.Count >= MaxTranscriptRows || _history.Chars >= MaxTranscriptChars)
+        if (_history.Count >= BaseTranscriptRows + (2 * _written) || _history.Chars >= BaseTranscriptChars + (4 * _written))
         {
             _stopped = true;
         }
@@ -1067,7 +1090,7 @@ public sealed class TerminalEmulator : IVtHandler
             return;
         }
 
-        // REP can ask for 65535 characters in a few bytes, as xterm.js prints them; MaxTranscriptChars bounds a flood.
+        // REP can ask for 65535 characters in a few bytes, as xterm.js prints them; BaseTranscriptChars bounds a flood.
         Span<int> run = stackalloc int[256];
         run.Fill(_lastPrinted);
         for (var left = count; left > 0; left -= run.Length)

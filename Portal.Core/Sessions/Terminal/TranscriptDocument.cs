@@ -5,68 +5,136 @@ namespace Portal.Core.Sessions.Terminal;
 /// <summary>
 /// A rendered transcript, packed: every row an auditor reads (live, kept from full-screen programs, wiped by
 /// clear), and its logical lines (soft wraps joined). Text and HTML are made per row on demand, so a page shows a
-/// transcript of millions of rows by asking only for the rows on screen. Read-only and safe to share.
+/// transcript of millions of rows by asking only for the rows on screen. Safe to share.
+/// While its render runs the document grows: the renderer publishes rows as it goes (<see cref="RowCount"/> and
+/// <see cref="LineCount"/> only grow, but for a `clear` that marks published rows as wiped, which can join two lines),
+/// and <see cref="Completion"/> finishes when the last row is in; after that it never changes.
 /// </summary>
 public sealed class TranscriptDocument
 {
+    private const int LineChunkBits = 14;
+    private const int LineChunkSize = 1 << LineChunkBits;
+
     private readonly RowStore _rows;
-    private readonly int[] _lineStarts;
     private readonly Dictionary<int, string> _css = [];
     private readonly Lock _cssGate = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Line starts in chunks that never move (see RowStore); written by the renderer only.
+    private int[][] _lineStarts = new int[16][];
+    private int _lineStartCount;
+    private int _linesUpTo;
+
+    // What readers may read: rows and lines below these. Written by the renderer with release semantics.
+    private int _publishedRows;
+    private int _publishedLines;
 
     // Holds the document's share of the render budget for as long as the document lives.
-    private readonly RenderBudget.Reservation? _reservation;
+    private RenderBudget.Reservation? _reservation;
 
-    internal TranscriptDocument(RowStore rows, string? title, bool truncated, bool overBudget = false, RenderBudget.Reservation? reservation = null)
+    internal TranscriptDocument(RowStore rows)
     {
         _rows = rows;
-        Title = title;
-        Truncated = truncated;
-        OverBudget = overBudget;
-        _reservation = reservation;
-        var starts = new List<int>(Math.Max(rows.Count, 1));
-        for (var i = 0; i < rows.Count; i++)
-        {
-            // A row continues the line above when it is a soft wrap of a row of the same kind.
-            if (i == 0 || !rows.IsWrapped(i) || rows.KindOf(i) != rows.KindOf(i - 1))
-            {
-                starts.Add(i);
-            }
-        }
-
-        starts.Add(rows.Count);
-        _lineStarts = [.. starts];
     }
 
     /// <summary>The width the transcript was rendered at.</summary>
     public int Columns => _rows.Columns;
 
-    /// <summary>The last window title the session set.</summary>
-    public string? Title { get; }
+    /// <summary>The last window title the session set (known once complete).</summary>
+    public string? Title { get; private set; }
 
     /// <summary>
-    /// True when rendering stopped at <see cref="TerminalEmulator.MaxTranscriptRows"/> rows or
-    /// <see cref="TerminalEmulator.MaxTranscriptChars"/> chars: the document holds the beginning.
+    /// True when rendering stopped because the transcript made far more rows or chars than its bytes could (see
+    /// <see cref="TerminalEmulator.BaseTranscriptRows"/>): the document holds the beginning.
     /// </summary>
-    public bool Truncated { get; }
+    public bool Truncated { get; private set; }
 
     /// <summary>
     /// True when rendering stopped because every render together had spent the portal's <see cref="RenderBudget"/>:
     /// the document holds the beginning, and rendering again later may give the whole.
     /// </summary>
-    public bool OverBudget { get; }
+    public bool OverBudget { get; private set; }
+
+    /// <summary>True once every row is in.</summary>
+    public bool IsComplete => _completion.Task.IsCompleted;
+
+    /// <summary>Finishes when every row is in (faults when the render failed).</summary>
+    public Task Completion => _completion.Task;
 
     /// <summary>Gives the document's memory back to the render budget now, when nobody will read it again.</summary>
     public void Release() => _reservation?.Dispose();
 
-    /// <summary>Physical rows.</summary>
-    public int RowCount => _rows.Count;
+    /// <summary>Physical rows (so far, while rendering).</summary>
+    public int RowCount => Volatile.Read(ref _publishedRows);
 
-    /// <summary>Logical lines.</summary>
-    public int LineCount => _lineStarts.Length - 1;
+    /// <summary>Logical lines (so far, while rendering).</summary>
+    public int LineCount => Volatile.Read(ref _publishedLines);
 
     /// <summary>Roughly what the document holds in memory, in bytes.</summary>
-    public long ApproximateBytes => (_rows.Chars * 2) + (_rows.Count * 8L) + (_lineStarts.Length * 4L);
+    public long ApproximateBytes => _rows.ApproximateBytes + ((long)(_lineStartCount + LineChunkSize - 1) / LineChunkSize * LineChunkSize * 4);
+
+    /// <summary>Makes the rows the renderer has so far readable (the renderer's thread only).</summary>
+    internal void Publish()
+    {
+        var count = _rows.Count;
+
+        // A row whose kind changed (wiped by clear) or that was removed may start or continue a line differently.
+        var changed = _rows.TakeLowestChanged();
+        if (changed < _linesUpTo)
+        {
+            while (_lineStartCount > 0 && LineStart(_lineStartCount - 1) >= changed)
+            {
+                _lineStartCount--;
+            }
+
+            _linesUpTo = Math.Min(changed, count);
+        }
+
+        for (var i = _linesUpTo; i < count; i++)
+        {
+            // A row continues the line above when it is a soft wrap of a row of the same kind.
+            if (i == 0 || !_rows.IsWrapped(i) || _rows.KindOf(i) != _rows.KindOf(i - 1))
+            {
+                AddLineStart(i);
+            }
+        }
+
+        _linesUpTo = count;
+        Volatile.Write(ref _publishedRows, count);
+        Volatile.Write(ref _publishedLines, _lineStartCount);
+    }
+
+    /// <summary>Publishes the last rows and says the document is whole (the renderer's thread only).</summary>
+    internal void Complete(string? title, bool truncated, bool overBudget, RenderBudget.Reservation? reservation)
+    {
+        Title = title;
+        Truncated = truncated;
+        OverBudget = overBudget;
+        _reservation = reservation;
+        Publish();
+        _completion.TrySetResult();
+    }
+
+    /// <summary>Says the render failed: the rows published so far stay readable.</summary>
+    internal void Fail(Exception error, RenderBudget.Reservation? reservation)
+    {
+        _reservation = reservation;
+        _completion.TrySetException(error);
+    }
+
+    private int LineStart(int line) => Volatile.Read(ref _lineStarts)[line >> LineChunkBits][line & (LineChunkSize - 1)];
+
+    private void AddLineStart(int row)
+    {
+        var chunk = _lineStartCount >> LineChunkBits;
+        if (chunk == _lineStarts.Length)
+        {
+            Volatile.Write(ref _lineStarts, [.. _lineStarts, .. new int[_lineStarts.Length][]]);
+        }
+
+        _lineStarts[chunk] ??= new int[LineChunkSize];
+        _lineStarts[chunk][_lineStartCount++ & (LineChunkSize - 1)] = row;
+    }
 
     /// <summary>Where row <paramref name="row"/> comes from.</summary>
     public RowKind RowKind(int row) => _rows.KindOf(row);
@@ -131,20 +199,37 @@ public sealed class TranscriptDocument
     public TerminalRow Row(int row) => _rows.Materialize(row);
 
     /// <summary>The first row of line <paramref name="line"/>.</summary>
-    public int LineFirstRow(int line) => _lineStarts[line];
+    public int LineFirstRow(int line) => LineStart(line);
 
     /// <summary>How many rows line <paramref name="line"/> spans.</summary>
-    public int LineRowCount(int line) => _lineStarts[line + 1] - _lineStarts[line];
+    public int LineRowCount(int line) => LineEnd(line) - LineStart(line);
 
     /// <summary>Where line <paramref name="line"/> comes from.</summary>
-    public RowKind LineKind(int line) => _rows.KindOf(_lineStarts[line]);
+    public RowKind LineKind(int line) => _rows.KindOf(LineStart(line));
 
     /// <summary>The line that row <paramref name="row"/> belongs to.</summary>
     public int LineOfRow(int row)
     {
-        var i = Array.BinarySearch(_lineStarts, 0, LineCount, row);
-        return i >= 0 ? i : ~i - 1;
+        // The last line whose first row is at or before the row.
+        int low = 0, high = LineCount - 1;
+        while (low < high)
+        {
+            var middle = low + ((high - low + 1) / 2);
+            if (LineStart(middle) <= row)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return low;
     }
+
+    /// <summary>The row after line <paramref name="line"/>'s last.</summary>
+    private int LineEnd(int line) => line + 1 < LineCount ? LineStart(line + 1) : RowCount;
 
     /// <summary>
     /// The line's text, as xterm.js's search joins it: rows before a soft wrap count at full width (less the empty
@@ -179,8 +264,8 @@ public sealed class TranscriptDocument
     public void AppendLineText(StringBuilder builder, int line)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var first = _lineStarts[line];
-        var last = _lineStarts[line + 1] - 1;
+        var first = LineStart(line);
+        var last = LineEnd(line) - 1;
         for (var row = first; row < last; row++)
         {
             var dropLast = _rows.FirstCellWide(row + 1) && _rows.LastCellBlank(row);

@@ -70,6 +70,9 @@ public sealed class AuditedTranscriptReaderTests
         public Task<RenderedTranscript?> RenderAsync(string sessionId, int? columns = null, string? versionId = null, CancellationToken cancellationToken = default) =>
             Failure is null ? Task.FromResult<RenderedTranscript?>(null) : throw Failure;
 
+        public Task<RenderedTranscript?> OpenAsync(string sessionId, int? columns = null, string? versionId = null, CancellationToken cancellationToken = default) =>
+            RenderAsync(sessionId, columns, versionId, cancellationToken);
+
         public Task<(Stream Content, long Length, string? VersionId)?> OpenRawAsync(string sessionId, string? versionId = null, CancellationToken cancellationToken = default) =>
             Failure is null ? Task.FromResult<(Stream, long, string?)?>(null) : throw Failure;
 

@@ -100,13 +100,28 @@ public sealed class HostileTranscriptTests
         var document = TranscriptRender.Render(input, 80).Document;
 
         Assert.True(document.Truncated);
-        Assert.InRange(document.ApproximateBytes, 1, (TerminalEmulator.MaxTranscriptChars * 2) + (TerminalEmulator.MaxTranscriptRows * 12L));
+        var bound = TerminalEmulator.BaseTranscriptChars + (4L * input.Length);
+        Assert.InRange(document.ApproximateBytes, 1, (bound * 2) + ((TerminalEmulator.BaseTranscriptRows + (2L * input.Length)) * 12L));
     }
 
     [Fact]
-    public void LineFeedFlood_StopsAtTheRowLimitAndSaysSo()
+    public void ScrollFlood_StopsAtTheRowLimitAndSaysSo()
     {
-        var input = new byte[(TerminalEmulator.MaxTranscriptRows + 1000) * 3];
+        // Each CSI 24 S scrolls a whole screen into history from 5 bytes: 250,000 of them would be 6 million rows.
+        var input = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("x\u001b[24S", 250_000)));
+
+        var document = TranscriptRender.Render(input, 80).Document;
+
+        Assert.True(document.Truncated);
+        var limit = TerminalEmulator.BaseTranscriptRows + (2 * input.Length);
+        Assert.InRange(document.RowCount, limit - 1, limit + 24);
+    }
+
+    [Fact]
+    public void ALongOrdinaryTranscript_IsNeverCutForItsSize()
+    {
+        // 6 million short lines: past the old 5-million-row cap, and each row needs its own bytes, so it is whole.
+        var input = new byte[6_000_000 * 3];
         for (var i = 0; i < input.Length; i += 3)
         {
             input[i] = (byte)'x';
@@ -116,8 +131,9 @@ public sealed class HostileTranscriptTests
 
         var document = TranscriptRender.Render(input, 80).Document;
 
-        Assert.True(document.Truncated);
-        Assert.InRange(document.RowCount, TerminalEmulator.MaxTranscriptRows - 1, TerminalEmulator.MaxTranscriptRows + 24);
+        Assert.False(document.Truncated);
+        Assert.Equal(6_000_000, document.RowCount);
+        Assert.Equal("x", document.RowText(document.RowCount - 1));
     }
 
     [Fact]

@@ -1,0 +1,147 @@
+using Portal.Core.Sessions.Terminal;
+
+namespace Portal.Core.Sessions;
+
+/// <summary>
+/// Renders that someone still reads, by object version and width: every reader of the same transcript (pages, exports,
+/// evidence) shares one document, one download and one render, even while it is still rendering. A document is held
+/// only by its readers (and its render while that runs); once nobody holds it the collector takes it and its render
+/// budget, and the next reader renders anew.
+/// </summary>
+internal sealed class SharedRenders
+{
+    private readonly Dictionary<Key, Entry> _entries = [];
+    private readonly Lock _gate = new();
+
+    /// <summary>The render of one object version at one width (null: detected).</summary>
+    internal readonly record struct Key(string Bucket, string ObjectKey, string? VersionId, string? ETag, int? Columns);
+
+    /// <summary>How many renders are shared now (held by a reader or still running).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                Sweep();
+                return _entries.Count;
+            }
+        }
+    }
+
+    /// <summary>The shared render for <paramref name="key"/>, or a new one from <paramref name="render"/> that later readers share.</summary>
+    /// <remarks>The download is not cancelled when the reader who started it leaves: others may be waiting for it.</remarks>
+    public async Task<TranscriptRender?> GetOrRenderAsync(Key key, Func<Task<TranscriptRender?>> render, CancellationToken cancellationToken)
+    {
+        Task<TranscriptRender?> pending;
+        lock (_gate)
+        {
+            Sweep();
+            if (_entries.TryGetValue(key, out var entry) && entry.TryTake(out var shared, out var running))
+            {
+                if (shared is not null)
+                {
+                    return shared;
+                }
+
+                pending = running!;
+            }
+            else
+            {
+                pending = render();
+                _entries[key] = new Entry(pending);
+            }
+        }
+
+        try
+        {
+            var result = await pending.WaitAsync(cancellationToken);
+            lock (_gate)
+            {
+                // From now on only readers hold the document.
+                if (_entries.TryGetValue(key, out var entry) && entry.Holds(pending))
+                {
+                    entry.Settle();
+                }
+            }
+
+            return result;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            lock (_gate)
+            {
+                if (_entries.TryGetValue(key, out var failed) && failed.Holds(pending))
+                {
+                    _entries.Remove(key);
+                }
+            }
+
+            throw;
+        }
+    }
+
+    private void Sweep()
+    {
+        List<Key>? dead = null;
+        foreach (var (key, entry) in _entries)
+        {
+            if (!entry.TryTake(out _, out _))
+            {
+                (dead ??= []).Add(key);
+            }
+        }
+
+        foreach (var key in dead ?? [])
+        {
+            _entries.Remove(key);
+        }
+    }
+
+    /// <summary>A download in flight (held strongly), then its render (its document held weakly).</summary>
+    private sealed class Entry(Task<TranscriptRender?> pending)
+    {
+        private Task<TranscriptRender?>? _pending = pending;
+        private TranscriptFile? _file;
+        private string? _instanceId;
+        private WeakReference<TranscriptDocument>? _document;
+
+        public bool Holds(Task<TranscriptRender?> task) => ReferenceEquals(_pending, task);
+
+        /// <summary>Lets go of a finished download, keeping its render weakly.</summary>
+        public void Settle()
+        {
+            if (_pending is { IsCompleted: true } done)
+            {
+                _pending = null;
+                if (done.IsCompletedSuccessfully && done.Result is { } result)
+                {
+                    (_file, _instanceId, _document) = (result.File, result.InstanceId, new WeakReference<TranscriptDocument>(result.Document));
+                }
+            }
+        }
+
+        /// <summary>The render to share, or the download to wait for; false when there is nothing worth sharing.</summary>
+        public bool TryTake(out TranscriptRender? render, out Task<TranscriptRender?>? running)
+        {
+            render = null;
+            running = null;
+            if (_pending is { IsCompleted: false })
+            {
+                running = _pending;
+                return true;
+            }
+
+            Settle();
+
+            // A render that failed, or stopped at the budget, is not shared: the next reader tries again.
+            if (_document is null || !_document.TryGetTarget(out var document) || document.Completion.IsFaulted || (document.IsComplete && document.OverBudget))
+            {
+                return false;
+            }
+
+            render = TranscriptRender.Of(_file!, document, _instanceId);
+            return true;
+        }
+    }
+}
