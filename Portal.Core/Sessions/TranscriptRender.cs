@@ -70,12 +70,15 @@ internal sealed partial class TranscriptRender
         try
         {
             var piece = FirstPiece;
-            while (!body.IsEmpty && !terminal.IsTruncated)
+            var total = (double)Math.Max(1, body.Length);
+            var done = 0;
+            while (done < body.Length && !terminal.IsTruncated)
             {
-                var length = Math.Min(piece, body.Length);
-                terminal.Write(body.Span[..length]);
+                var length = Math.Min(piece, body.Length - done);
+                terminal.Write(body.Span.Slice(done, length));
                 terminal.Publish();
-                body = body[length..];
+                done += length;
+                terminal.Document.ReportProgress(done / total);
                 piece = Piece;
             }
 

@@ -28,6 +28,7 @@ public sealed class TranscriptDocument
     // What readers may read: rows and lines below these. Written by the renderer with release semantics.
     private int _publishedRows;
     private int _publishedLines;
+    private double _renderedFraction;
 
     // Holds the document's share of the render budget for as long as the document lives.
     private RenderBudget.Reservation? _reservation;
@@ -57,6 +58,9 @@ public sealed class TranscriptDocument
 
     /// <summary>True once every row is in.</summary>
     public bool IsComplete => _completion.Task.IsCompleted;
+
+    /// <summary>How much of the transcript's bytes the render has been through, 0 to 1 (1 once complete).</summary>
+    public double RenderedFraction => IsComplete ? 1 : Volatile.Read(ref _renderedFraction);
 
     /// <summary>Finishes when every row is in (faults when the render failed).</summary>
     public Task Completion => _completion.Task;
@@ -103,6 +107,9 @@ public sealed class TranscriptDocument
         Volatile.Write(ref _publishedRows, count);
         Volatile.Write(ref _publishedLines, _lineStartCount);
     }
+
+    /// <summary>Says how far the render has come (the renderer's thread only).</summary>
+    internal void ReportProgress(double fraction) => Volatile.Write(ref _renderedFraction, Math.Clamp(fraction, 0, 1));
 
     /// <summary>Publishes the last rows and says the document is whole (the renderer's thread only).</summary>
     internal void Complete(string? title, bool truncated, bool overBudget, RenderBudget.Reservation? reservation)

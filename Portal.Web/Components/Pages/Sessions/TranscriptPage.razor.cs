@@ -1,31 +1,26 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.JSInterop;
 using MudBlazor;
 using Portal.Core.Aws;
 using Portal.Core.Sessions;
 using Portal.Core.Sessions.Terminal;
 using Portal.Web.Auth;
-using Portal.Web.Components.Common;
 using Portal.Web.Components.Sessions;
 
 namespace Portal.Web.Components.Pages.Sessions;
 
 public partial class TranscriptPage : IAsyncDisposable
 {
-    private const int RowHeight = 18;
     private static readonly int[] StandardWidths = [80, 100, 120, 132, 160, 200];
     private readonly List<BreadcrumbItem> _breadcrumbs = [new("Sessions", "/sessions"), new("Transcript", null, disabled: true)];
     private RenderedTranscript? _transcript;
     private const int MaxHits = 10_000;
-    private IndexRange _rowItems = new(0);
-    private IndexRange _lineItems = new(0);
     private List<int> _hits = [];
     private bool _hitsCapped;
     private List<SessionCommand> _commands = [];
     private int _flaggedCommands;
-    private ElementReference _view;
-    private IJSObjectReference? _module;
+    private TerminalViewport? _viewport;
+    private readonly CancellationTokenSource _closed = new();
     private int? _pendingScroll;
     private HashSet<int> _hitSet = [];
     private TranscriptChanges? _changes;
@@ -34,6 +29,7 @@ public partial class TranscriptPage : IAsyncDisposable
     private bool _loading = true;
     private bool _invalid;
     private bool _notConfigured;
+    private bool _renderFailed;
     private bool _showLines;
     private int? _columns;
     private string? _query;
@@ -50,9 +46,6 @@ public partial class TranscriptPage : IAsyncDisposable
 
     [Inject]
     private ICommandExtractor Commands { get; set; } = default!;
-
-    [Inject]
-    private IJSRuntime JS { get; set; } = default!;
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
@@ -89,17 +82,19 @@ public partial class TranscriptPage : IAsyncDisposable
         {
             // Each read is audited by Core, a width change included; the agent's version read to compare is too.
             var actor = (await AuthenticationState).User.ActorOf();
-            _transcript = await Transcripts.RenderAsync(actor, SessionId, TranscriptUse.View, _columns, Version);
-            _changes = _transcript is { IsFirstVersion: false } && await Transcripts.RenderAsync(actor, SessionId, TranscriptUse.View, _transcript.Columns) is { } first
-                ? TranscriptChanges.Between(first.Document, _transcript.Document)
-                : null;
-            _rowItems = new IndexRange(_transcript?.Document.RowCount ?? 0);
-            _lineItems = new IndexRange(_transcript?.Document.LineCount ?? 0);
-            _commands = _transcript is null ? [] : [.. Commands.Extract(_transcript.Document)];
-            _flaggedCommands = _commands.Count(c => c.Flags.Count > 0);
+
+            // Opened, not rendered: the first rows show at once and the rest arrive while the auditor reads.
+            _transcript = await Transcripts.OpenAsync(actor, SessionId, _columns, Version);
+            _changes = null;
+            _commands = [];
+            _flaggedCommands = 0;
             _columns = _transcript?.Columns ?? _columns;
             _error = null;
             FindHits();
+            if (_transcript is not null)
+            {
+                _ = FollowRenderAsync(actor, _transcript);
+            }
         }
         catch (AwsApiException ex)
         {
@@ -119,6 +114,60 @@ public partial class TranscriptPage : IAsyncDisposable
         }
     }
 
+    /// <summary>Shows the rows as they are rendered, then what needs all of them: commands, matches, the timeline, changes.</summary>
+    private async Task FollowRenderAsync(string actor, RenderedTranscript transcript)
+    {
+        var document = transcript.Document;
+        var closed = _closed.Token;
+        try
+        {
+            while (!document.IsComplete)
+            {
+                await Task.WhenAny(document.Completion, Task.Delay(250, closed));
+                closed.ThrowIfCancellationRequested();
+                await InvokeAsync(StateHasChanged);
+            }
+
+            await document.Completion;
+            var changes = transcript is { IsFirstVersion: false } && await Transcripts.RenderAsync(actor, SessionId, TranscriptUse.View, transcript.Columns, cancellationToken: closed) is { } first
+                ? TranscriptChanges.Between(first.Document, document)
+                : null;
+            var commands = await Task.Run(() => Commands.Extract(document).ToList(), closed);
+            await InvokeAsync(() =>
+            {
+                if (_transcript != transcript)
+                {
+                    return; // a width change replaced it meanwhile
+                }
+
+                (_changes, _commands) = (changes, commands);
+                _flaggedCommands = commands.Count(c => c.Flags.Count > 0);
+                FindHits();
+                StateHasChanged();
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            // The page was closed.
+        }
+        catch (AwsApiException ex)
+        {
+            await InvokeAsync(() =>
+            {
+                _error = ex;
+                StateHasChanged();
+            });
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            await InvokeAsync(() =>
+            {
+                _renderFailed = true;
+                StateHasChanged();
+            });
+        }
+    }
+
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (_pendingScroll is { } row && _transcript is not null && !_loading)
@@ -131,9 +180,16 @@ public partial class TranscriptPage : IAsyncDisposable
     /// <summary>Brings a row (1-based) into view; deep links (#L120) land here too.</summary>
     private async Task ScrollToAsync(int row)
     {
-        _showLines = false;
-        _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./js/transcript.js");
-        await _module.InvokeVoidAsync("scrollToRow", _view, row, RowHeight);
+        if (_showLines)
+        {
+            _showLines = false;
+            StateHasChanged();
+        }
+
+        if (_viewport is not null)
+        {
+            await _viewport.ScrollToAsync(row);
+        }
     }
 
     private int? RowFromFragment()
@@ -211,17 +267,10 @@ public partial class TranscriptPage : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
-        if (_module is not null)
-        {
-            try
-            {
-                await _module.DisposeAsync();
-            }
-            catch (JSDisconnectedException)
-            {
-                // The circuit is gone; so is the module.
-            }
-        }
+
+        // Stops following the render; the render itself goes on for whoever else reads the transcript.
+        await _closed.CancelAsync();
+        _closed.Dispose();
     }
 
     private static string? KindClass(RowKind kind) => kind switch
