@@ -8,27 +8,32 @@ namespace Portal.Core.Sessions;
 /// <param name="Size">Object size in bytes.</param>
 /// <param name="ETag">The object's ETag.</param>
 /// <param name="LastModified">When S3 stored it.</param>
-/// <param name="Header">The <c>Script started on</c> line, when present.</param>
-/// <param name="Footer">The <c>Script done on</c> line; none means the transcript was cut short.</param>
 /// <param name="Document">The rows and logical lines, packed; text and HTML are made per row on demand.</param>
 /// <param name="PartlyRead">True when the object is larger than <see cref="SessionLogOptions.MaxRenderBytes"/> and only that much was read.</param>
 /// <param name="VersionId">The S3 version rendered (the first, unless another was asked for).</param>
 /// <param name="Versions">Every version S3 holds of the object, oldest first.</param>
-/// <param name="Integrity">Whether the transcript is as the agent wrote it.</param>
 public sealed record RenderedTranscript(
     string SessionId,
     string Key,
     long Size,
     string? ETag,
     DateTimeOffset? LastModified,
-    string? Header,
-    string? Footer,
     TranscriptDocument Document,
     bool PartlyRead,
     string? VersionId = null,
-    IReadOnlyList<TranscriptVersion>? Versions = null,
-    TranscriptIntegrity Integrity = TranscriptIntegrity.Intact)
+    IReadOnlyList<TranscriptVersion>? Versions = null)
 {
+    /// <summary>The <c>Script started on</c> line, when present.</summary>
+    public string? Header => Document.Header;
+
+    /// <summary>The <c>Script done on</c> line (known once the document is complete); none means the transcript was cut short.</summary>
+    public string? Footer => Document.Footer;
+
+    /// <summary>Whether the transcript is as the agent wrote it; final once the document is complete (the footer is at its end).</summary>
+    public TranscriptIntegrity Integrity => Versions is { Count: > 0 } versions
+        ? TranscriptIntegrityRules.Judge(versions.Count, versions.Any(v => v.IsDeleteMarker), Footer is not null, versions.FirstOrDefault(v => !v.IsDeleteMarker)?.LastModified, SessionEndedAt)
+        : TranscriptIntegrityRules.Judge(1, false, Footer is not null, LastModified, SessionEndedAt);
+
     /// <summary>When Session Manager says the session ended, where it still knows.</summary>
     public DateTimeOffset? SessionEndedAt { get; init; }
 

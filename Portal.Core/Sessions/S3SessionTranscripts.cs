@@ -51,14 +51,16 @@ internal sealed partial class S3SessionTranscripts(IAmazonS3 s3, IOptions<Sessio
             return null;
         }
 
-        // One download and one render for every reader of this version at this width (see SharedRenders).
+        // One download and one render for every reader of this version at this width (see SharedRenders), streamed:
+        // the first rows show while the rest downloads. Session Manager is asked when the session ended meanwhile.
+        var ended = EndedAtAsync(sessionId, cancellationToken);
         var bucket = (await SourceAsync(cancellationToken)).Bucket;
-        var etag = versions.FirstOrDefault(v => v.VersionId == chosen)?.ETag;
+        var stored = versions.FirstOrDefault(v => v.VersionId == chosen);
         var maxBytes = options.Value.MaxRenderBytes;
         var render = await _renders.GetOrRenderAsync(
-            new SharedRenders.Key(bucket, key, chosen, etag, columns),
-            async () => await ReadAsync(key, maxBytes, chosen, CancellationToken.None) is { } content
-                ? TranscriptRender.RenderInBackground(content.Content, columns, budget)
+            new SharedRenders.Key(bucket, key, chosen, stored?.ETag, columns),
+            async () => await GetAsync(key, chosen, CancellationToken.None) is { } response
+                ? await TranscriptRender.StartAsync(response.ResponseStream, response.ContentLength, maxBytes, columns, budget, response)
                 : null,
             cancellationToken);
         if (render is null)
@@ -66,24 +68,10 @@ internal sealed partial class S3SessionTranscripts(IAmazonS3 s3, IOptions<Sessio
             return null;
         }
 
-        var stored = versions.FirstOrDefault(v => v.VersionId == chosen);
         var size = stored?.Size ?? 0;
-        var ended = await EndedAtAsync(sessionId, cancellationToken);
-        return new RenderedTranscript(
-            sessionId,
-            key,
-            size,
-            stored?.ETag,
-            stored?.LastModified,
-            render.File.Header,
-            render.File.Footer,
-            render.Document,
-            size > maxBytes,
-            chosen,
-            versions,
-            TranscriptIntegrityRules.Judge(versions.Count, versions.Any(v => v.IsDeleteMarker), render.File.Footer is not null, FirstOf(versions)?.LastModified, ended))
+        return new RenderedTranscript(sessionId, key, size, stored?.ETag, stored?.LastModified, render.Document, size > maxBytes, chosen, versions)
         {
-            SessionEndedAt = ended,
+            SessionEndedAt = await ended,
         };
     }
 

@@ -102,8 +102,6 @@ internal sealed class SharedRenders
     private sealed class Entry(Task<TranscriptRender?> pending)
     {
         private Task<TranscriptRender?>? _pending = pending;
-        private TranscriptFile? _file;
-        private string? _instanceId;
         private WeakReference<TranscriptDocument>? _document;
 
         public bool Holds(Task<TranscriptRender?> task) => ReferenceEquals(_pending, task);
@@ -116,7 +114,7 @@ internal sealed class SharedRenders
                 _pending = null;
                 if (done.IsCompletedSuccessfully && done.Result is { } result)
                 {
-                    (_file, _instanceId, _document) = (result.File, result.InstanceId, new WeakReference<TranscriptDocument>(result.Document));
+                    _document = new WeakReference<TranscriptDocument>(result.Document);
                 }
             }
         }
@@ -140,7 +138,7 @@ internal sealed class SharedRenders
                 return false;
             }
 
-            render = TranscriptRender.Of(_file!, document, _instanceId);
+            render = TranscriptRender.Of(document);
             return true;
         }
     }

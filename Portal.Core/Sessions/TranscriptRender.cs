@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using Portal.Core.Sessions.Terminal;
 
@@ -5,90 +6,95 @@ namespace Portal.Core.Sessions;
 
 /// <summary>
 /// One transcript rendered the way every reader of it sees it: the transcript page, the downloads and the search
-/// index all go through here, so a line number in a search hit is the line the page shows.
+/// index all go through here (and through <see cref="TranscriptRenderer"/>), so a line number in a search hit is the
+/// line the page shows.
 /// </summary>
 internal sealed partial class TranscriptRender
 {
-    private TranscriptRender(TranscriptFile file, TranscriptDocument document, string? instanceId)
-    {
-        File = file;
-        Document = document;
-        InstanceId = instanceId;
-    }
-
-    // The first piece is small so the first screen is ready at once; later pieces are published as they are done.
-    private const int FirstPiece = 64 << 10;
+    // Read from a stream a megabyte at a time: each piece is rendered and published before the next is read.
     private const int Piece = 1 << 20;
 
-    public const int MinColumns = 20;
+    private TranscriptRender(TranscriptDocument document) => Document = document;
 
-    /// <summary>A render already made, for another reader of it.</summary>
-    public static TranscriptRender Of(TranscriptFile file, TranscriptDocument document, string? instanceId) => new(file, document, instanceId);
+    public const int MinColumns = 20;
     public const int MaxColumns = 500;
 
-    public TranscriptFile File { get; }
-
-    /// <summary>The rows and lines an auditor reads, packed.</summary>
+    /// <summary>The rows and lines an auditor reads, packed (still growing while a streamed render runs).</summary>
     public TranscriptDocument Document { get; }
 
     /// <summary>The instance the header's <c>script</c> command names, when it names one.</summary>
-    public string? InstanceId { get; }
+    public string? InstanceId => InstanceOf(Document.Header);
+
+    /// <summary>A render already made, for another reader of it.</summary>
+    public static TranscriptRender Of(TranscriptDocument document) => new(document);
 
     /// <summary>
-    /// Renders <paramref name="content"/> (header, body, footer) at the given width or the detected one, its rows taken
+    /// Renders <paramref name="content"/> (header, body, footer) at the given width or the inferred size, its rows taken
     /// from <paramref name="budget"/> when given (the document gives them back when released or collected).
     /// </summary>
     public static TranscriptRender Render(ReadOnlySpan<byte> content, int? columns, RenderBudget? budget = null)
     {
         CheckColumns(columns);
 
-        var file = TranscriptFile.Parse(content);
-        var body = content.Slice(file.BodyOffset, file.BodyLength);
-        var terminal = new TerminalEmulator(columns ?? TerminalWidth.Detect(body), 24, budget?.Reserve());
-        terminal.Write(body);
-        return new TranscriptRender(file, terminal.Finish(), InstanceOf(file.Header));
+        var renderer = new TranscriptRenderer(columns, budget);
+        renderer.Push(content);
+        return new TranscriptRender(renderer.Complete());
     }
 
     /// <summary>
-    /// Starts rendering <paramref name="content"/> on a thread of its own and returns at once: the document grows a
-    /// piece at a time (what <see cref="Render"/> would give, row for row) and its <see cref="TranscriptDocument.Completion"/>
-    /// says when it is whole. The content is held until then.
+    /// Starts rendering a transcript as it is read from <paramref name="content"/>, and returns once its first piece is
+    /// rendered: the document grows as the rest arrives (row for row what <see cref="Render"/> gives) and its
+    /// <see cref="TranscriptDocument.Completion"/> says when it is whole, or why it stopped. At most
+    /// <paramref name="maxBytes"/> are read. <paramref name="owner"/> (the response behind the stream) is disposed at the end.
     /// </summary>
-    public static TranscriptRender RenderInBackground(ReadOnlyMemory<byte> content, int? columns, RenderBudget? budget = null)
+    public static async Task<TranscriptRender> StartAsync(Stream content, long length, long maxBytes, int? columns, RenderBudget? budget, IDisposable? owner = null)
     {
         CheckColumns(columns);
 
-        var file = TranscriptFile.Parse(content.Span);
-        var body = content.Slice(file.BodyOffset, file.BodyLength);
-        var terminal = new TerminalEmulator(columns ?? TerminalWidth.Detect(body.Span), 24, budget?.Reserve());
-        _ = Task.Factory.StartNew(() => RenderPieces(terminal, body), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        return new TranscriptRender(file, terminal.Document, InstanceOf(file.Header));
-    }
-
-    private static void RenderPieces(TerminalEmulator terminal, ReadOnlyMemory<byte> body)
-    {
-        try
+        var renderer = new TranscriptRenderer(columns, budget);
+        renderer.Document.ExpectedBytes = Math.Min(length, maxBytes);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = Task.Run(async () =>
         {
-            var piece = FirstPiece;
-            var total = (double)Math.Max(1, body.Length);
-            var done = 0;
-            while (done < body.Length && !terminal.IsTruncated)
+            var buffer = ArrayPool<byte>.Shared.Rent(Piece);
+            try
             {
-                var length = Math.Min(piece, body.Length - done);
-                terminal.Write(body.Span.Slice(done, length));
-                terminal.Publish();
-                done += length;
-                terminal.Document.ReportProgress(done / total);
-                piece = Piece;
-            }
+                // Nobody's cancellation stops it: other readers may share this render (SharedRenders).
+                var read = 0L;
+                while (read < maxBytes)
+                {
+                    var n = await content.ReadAtLeastAsync(buffer.AsMemory(0, (int)Math.Min(Piece, maxBytes - read)), 1, throwOnEndOfStream: false);
+                    if (n == 0)
+                    {
+                        break;
+                    }
 
-            terminal.Finish();
-        }
-        catch (Exception ex)
-        {
-            // Whoever reads the document learns of it from its completion; the rows published stay readable.
-            terminal.Fail(ex);
-        }
+                    read += n;
+                    renderer.Push(buffer.AsSpan(0, n));
+                    if (renderer.Rendered > 0)
+                    {
+                        started.TrySetResult(); // the first rows are in
+                    }
+                }
+
+                renderer.Complete();
+            }
+            catch (Exception ex)
+            {
+                // Whoever reads the document learns of it from its completion; the rows published stay readable.
+                renderer.Fail(ex);
+            }
+            finally
+            {
+                started.TrySetResult();
+                ArrayPool<byte>.Shared.Return(buffer);
+                await content.DisposeAsync();
+                owner?.Dispose();
+            }
+        });
+
+        await started.Task;
+        return new TranscriptRender(renderer.Document);
     }
 
     /// <summary>Refuses a width outside <see cref="MinColumns"/> to <see cref="MaxColumns"/>, before anything is downloaded.</summary>

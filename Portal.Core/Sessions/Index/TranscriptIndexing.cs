@@ -64,7 +64,7 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
                 history?.Owner,
                 history?.Target ?? render.InstanceId,
                 history?.StartedAt,
-                history?.EndedAt ?? EndOf(render.File.Footer) ?? EndOf(render.File.Header) ?? transcript.LastModified,
+                history?.EndedAt ?? EndOf(render.Document.Footer) ?? EndOf(render.Document.Header) ?? transcript.LastModified,
                 transcript.Size,
                 transcript.ETag,
                 transcript.LastModified,
@@ -73,7 +73,7 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
                 document.Title,
                 truncated || document.Truncated || trigrams.IsFull,
                 null,
-                TranscriptIntegrityRules.Judge(listed?.Versions ?? 1, listed?.Altered ?? false, render.File.Footer is not null, transcript.LastModified, history?.EndedAt),
+                TranscriptIntegrityRules.Judge(listed?.Versions ?? 1, listed?.Altered ?? false, render.Document.Footer is not null, transcript.LastModified, history?.EndedAt),
                 listed?.Versions ?? 1);
             return new IndexedTranscript(summary, found, pack.ToArray(), trigrams.Values());
         }

@@ -44,14 +44,20 @@ internal sealed class RowStore
     // The lowest row whose kind changed, or that was removed, since TakeLowestChanged was last called.
     private int _lowestChanged = int.MaxValue;
 
+    // Where the width changes (the terminal grew): the first row at each width, in order; read like the chunks.
+    private (int FirstRow, int Columns)[] _widths;
+    private int _widthCount = 1;
+
     public RowStore(int columns, StyleTable styles)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(columns, MaxColumns);
         Columns = columns;
         Styles = styles;
+        _widths = [(0, columns), .. new (int, int)[3]];
     }
 
-    public int Columns { get; }
+    /// <summary>The widest row's width.</summary>
+    public int Columns { get; private set; }
 
     public StyleTable Styles { get; }
 
@@ -73,6 +79,19 @@ internal sealed class RowStore
 
     public void Append(TerminalRow row, RowKind kind)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(row.Columns, MaxColumns);
+        if (row.Columns != _widths[_widthCount - 1].Columns)
+        {
+            if (_widthCount == _widths.Length)
+            {
+                Volatile.Write(ref _widths, [.. _widths, .. new (int, int)[_widths.Length]]);
+            }
+
+            _widths[_widthCount] = (Count, row.Columns);
+            Volatile.Write(ref _widthCount, _widthCount + 1);
+            Columns = Math.Max(Columns, row.Columns);
+        }
+
         if (_position + row.EncodedLengthBound > _current.Length)
         {
             _current = new char[Math.Max(ChunkChars, row.EncodedLengthBound)];
@@ -119,7 +138,7 @@ internal sealed class RowStore
 
             length = cells = used;
             styled = firstWide = false;
-            lastBlank = used < Columns || source[Columns - 1] == 0;
+            lastBlank = used < row.Columns || source[row.Columns - 1] == 0;
         }
         else
         {
@@ -219,5 +238,20 @@ internal sealed class RowStore
         return true;
     }
 
-    public TerminalRow Materialize(int index) => TerminalRow.Decode(Data(index), IsStyled(index), IsWrapped(index), Columns, Styles);
+    public TerminalRow Materialize(int index) => TerminalRow.Decode(Data(index), IsStyled(index), IsWrapped(index), ColumnsOf(index), Styles);
+
+    /// <summary>The terminal's width when row <paramref name="index"/> was written.</summary>
+    public int ColumnsOf(int index)
+    {
+        // The count first: an entry it covers was written, into the array read after it, before the count was.
+        var count = Volatile.Read(ref _widthCount);
+        var widths = Volatile.Read(ref _widths);
+        var i = count - 1;
+        while (i > 0 && widths[i].FirstRow > index)
+        {
+            i--;
+        }
+
+        return widths[i].Columns;
+    }
 }

@@ -9,7 +9,7 @@ internal sealed class ScreenBuffer
 {
     private readonly StyleTable _styles;
     private readonly Action<TerminalRow>? _toHistory;
-    private readonly TerminalRow[] _ring;
+    private TerminalRow[] _ring;
     private int _top;
 
     public ScreenBuffer(int columns, int rows, StyleTable styles, Action<TerminalRow>? toHistory)
@@ -38,9 +38,9 @@ internal sealed class ScreenBuffer
         }
     }
 
-    public int Columns { get; }
+    public int Columns { get; private set; }
 
-    public int Rows { get; }
+    public int Rows { get; private set; }
 
     /// <summary>Cursor column; equals <see cref="Columns"/> while a wrap is pending (as in xterm.js).</summary>
     public int X { get; set; }
@@ -111,6 +111,30 @@ internal sealed class ScreenBuffer
 
             Set(from, fresh);
         }
+    }
+
+    /// <summary>
+    /// Grows the screen (the terminal was made larger): rows keep their objects and get blank cells on the right, and
+    /// blank rows come in below. A scroll region that was the whole screen stays the whole screen.
+    /// </summary>
+    public void Grow(int columns, int rows)
+    {
+        columns = Math.Max(columns, Columns);
+        rows = Math.Max(rows, Rows);
+        var ring = new TerminalRow[rows];
+        for (var y = 0; y < rows; y++)
+        {
+            var row = y < Rows ? Row(y) : new TerminalRow(columns, _styles);
+            row.Widen(columns);
+            ring[y] = row;
+        }
+
+        if (ScrollBottom == Rows - 1)
+        {
+            ScrollBottom = rows - 1;
+        }
+
+        (_ring, _top, Columns, Rows) = (ring, 0, columns, rows);
     }
 
     public void Reset()

@@ -27,7 +27,7 @@ public sealed class TerminalEmulator : IVtHandler
     private readonly Utf8Decoder _decoder = new();
     private readonly ScreenBuffer _normal;
     private readonly ScreenBuffer _alternate;
-    private readonly bool[] _tabStops;
+    private bool[] _tabStops;
     private readonly StyleTable _styles = new();
     private ScreenBuffer _active;
     private CellStyle _style = CellStyle.Default;
@@ -73,7 +73,7 @@ public sealed class TerminalEmulator : IVtHandler
     }
 
     /// <summary>Columns.</summary>
-    public int Columns { get; }
+    public int Columns { get; private set; }
 
     /// <summary>
     /// What the auditor reads, growing while the terminal is written to: rows that left the screen are readable once
@@ -82,7 +82,7 @@ public sealed class TerminalEmulator : IVtHandler
     public TranscriptDocument Document { get; }
 
     /// <summary>Screen rows.</summary>
-    public int Rows { get; }
+    public int Rows { get; private set; }
 
     /// <summary>The last window title set with OSC 0 or 2, if any.</summary>
     public string? Title { get; private set; }
@@ -344,10 +344,40 @@ public sealed class TerminalEmulator : IVtHandler
                 _history.RemoveLast();
             }
 
-            Document.Complete(Title, _stopped, IsOverBudget, _reservation);
+            Document.Complete(Title, Rows, _stopped, IsOverBudget, _reservation);
         }
 
         return Document;
+    }
+
+    /// <summary>
+    /// Makes the terminal larger, as when the user enlarged the window: rows get blank cells on the right and blank
+    /// rows come in below; nothing moves and nothing already written changes. It never shrinks.
+    /// </summary>
+    public void Grow(int columns, int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(columns, RowStore.MaxColumns);
+        if (columns <= Columns && rows <= Rows)
+        {
+            return;
+        }
+
+        _normal.Grow(columns, rows);
+        _alternate.Grow(columns, rows);
+        if (columns > Columns)
+        {
+            var stops = new bool[columns];
+            _tabStops.CopyTo(stops, 0);
+            for (var i = Columns; i < columns; i++)
+            {
+                stops[i] = i % 8 == 0;
+            }
+
+            _tabStops = stops;
+        }
+
+        Columns = Math.Max(columns, Columns);
+        Rows = Math.Max(rows, Rows);
     }
 
     /// <summary>Makes the rows that left the screen so far readable in <see cref="Document"/>, while writing goes on.</summary>

@@ -17,7 +17,7 @@ public sealed class TerminalRow
     private const ulong SecondHalf = 2UL << WidthShift;
 
     private readonly StyleTable _styles;
-    private readonly ulong[] _cells;
+    private ulong[] _cells;
 
     // Cells at and after _used are all zero (blank, default style): scrolling and packing touch only the rest.
     private int _used;
@@ -36,7 +36,7 @@ public sealed class TerminalRow
     }
 
     /// <summary>The terminal's width when the row was written.</summary>
-    public int Columns { get; }
+    public int Columns { get; private set; }
 
     /// <summary>True when this row continues the previous one.</summary>
     public bool IsWrapped { get; internal set; }
@@ -467,6 +467,20 @@ public sealed class TerminalRow
 
         _combining = null;
         IsWrapped = isWrapped;
+    }
+
+    /// <summary>Makes the row wider in place (the terminal grew): the new cells are blank.</summary>
+    internal void Widen(int columns)
+    {
+        if (columns <= Columns)
+        {
+            return;
+        }
+
+        var cells = new ulong[columns];
+        Array.Copy(_cells, cells, _cells.Length);
+        _cells = cells;
+        Columns = columns;
     }
 
     internal TerminalRow Copy()

@@ -38,8 +38,20 @@ public sealed class TranscriptDocument
         _rows = rows;
     }
 
-    /// <summary>The width the transcript was rendered at.</summary>
+    /// <summary>The width the transcript was rendered at (the widest, when the terminal grew along the way).</summary>
     public int Columns => _rows.Columns;
+
+    /// <summary>The terminal's height at the end (inferred from the transcript, see <see cref="TerminalSizeScanner"/>).</summary>
+    public int Rows { get; private set; }
+
+    /// <summary>The terminal's width when row <paramref name="row"/> was written.</summary>
+    public int ColumnsOf(int row) => _rows.ColumnsOf(row);
+
+    /// <summary>The <c>Script started on</c> line, when the transcript has one (known once its first line is read).</summary>
+    public string? Header { get; internal set; }
+
+    /// <summary>The <c>Script done on</c> line (known once complete); none means the transcript was cut short.</summary>
+    public string? Footer { get; internal set; }
 
     /// <summary>The last window title the session set (known once complete).</summary>
     public string? Title { get; private set; }
@@ -111,10 +123,27 @@ public sealed class TranscriptDocument
     /// <summary>Says how far the render has come (the renderer's thread only).</summary>
     internal void ReportProgress(double fraction) => Volatile.Write(ref _renderedFraction, Math.Clamp(fraction, 0, 1));
 
+    /// <summary>Says how many of the bytes known so far the render has been through.</summary>
+    internal void ReportProgress(long rendered, long known)
+    {
+        if (ExpectedBytes > 0)
+        {
+            ReportProgress(rendered / (double)ExpectedBytes);
+        }
+        else if (known > 0)
+        {
+            ReportProgress(rendered / (double)known);
+        }
+    }
+
+    /// <summary>The body's size when known ahead (from the object's size), for progress.</summary>
+    internal long ExpectedBytes { get; set; }
+
     /// <summary>Publishes the last rows and says the document is whole (the renderer's thread only).</summary>
-    internal void Complete(string? title, bool truncated, bool overBudget, RenderBudget.Reservation? reservation)
+    internal void Complete(string? title, int rows, bool truncated, bool overBudget, RenderBudget.Reservation? reservation)
     {
         Title = title;
+        Rows = rows;
         Truncated = truncated;
         OverBudget = overBudget;
         _reservation = reservation;
@@ -276,7 +305,8 @@ public sealed class TranscriptDocument
         for (var row = first; row < last; row++)
         {
             var dropLast = _rows.FirstCellWide(row + 1) && _rows.LastCellBlank(row);
-            AppendText(builder, row, dropLast ? Columns - 1 : Columns);
+            var width = _rows.ColumnsOf(row);
+            AppendText(builder, row, dropLast ? width - 1 : width);
         }
 
         AppendText(builder, last, null);

@@ -42,7 +42,7 @@ public sealed class TranscriptFile
         {
             var lf = content.IndexOf((byte)'\n');
             start = lf < 0 ? content.Length : lf + 1;
-            header = Decode(content[..(lf < 0 ? content.Length : lf)]);
+            header = DecodeMetadata(content[..(lf < 0 ? content.Length : lf)]);
         }
 
         var end = content.Length;
@@ -60,13 +60,14 @@ public sealed class TranscriptFile
             if (lastLine.StartsWith("Script done on "u8))
             {
                 end = start + lastLf;
-                footer = Decode(lastLine);
+                footer = DecodeMetadata(lastLine);
             }
         }
 
         return new TranscriptFile(start, end - start, header, footer);
     }
 
-    private static string Decode(ReadOnlySpan<byte> line) =>
+    /// <summary>A header or footer line as text: UTF-8, cut to 4,096 bytes, without its CR.</summary>
+    internal static string DecodeMetadata(ReadOnlySpan<byte> line) =>
         Encoding.UTF8.GetString(line.Length > MaxMetadataLine ? line[..MaxMetadataLine] : line).TrimEnd('\r');
 }

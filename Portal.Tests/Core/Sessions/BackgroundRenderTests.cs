@@ -4,7 +4,7 @@ using Portal.Core.Sessions.Terminal;
 
 namespace Portal.Tests.Core.Sessions;
 
-/// <summary>A render on its own thread, read while it grows: the page's way to show a huge transcript at once.</summary>
+/// <summary>A render fed from a stream as it downloads, read while it grows: the page's way to show a huge transcript at once.</summary>
 public sealed class BackgroundRenderTests
 {
     private static readonly string DataDirectory = Path.Combine(AppContext.BaseDirectory, "Data", "Transcripts", "transcripts");
@@ -18,10 +18,11 @@ public sealed class BackgroundRenderTests
         var content = await File.ReadAllBytesAsync(Path.Combine(DataDirectory, sessionId + ".log"));
 
         var whole = TranscriptRender.Render(content, null).Document;
-        var background = TranscriptRender.RenderInBackground(content, null).Document;
+        var background = (await TranscriptRender.StartAsync(new TrickleStream(content, 7_919), content.Length, long.MaxValue, null, null)).Document;
         await background.Completion.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal((whole.Columns, whole.RowCount, whole.LineCount, whole.Title), (background.Columns, background.RowCount, background.LineCount, background.Title));
+        Assert.Equal((whole.Columns, whole.Rows, whole.RowCount, whole.LineCount, whole.Title), (background.Columns, background.Rows, background.RowCount, background.LineCount, background.Title));
+        Assert.Equal((whole.Header, whole.Footer), (background.Header, background.Footer));
         for (var row = 0; row < whole.RowCount; row++)
         {
             Assert.Equal((whole.RowKind(row), whole.RowHtml(row)), (background.RowKind(row), background.RowHtml(row)));
@@ -45,7 +46,8 @@ public sealed class BackgroundRenderTests
         }
 
         var content = Encoding.UTF8.GetBytes(builder.ToString());
-        var document = TranscriptRender.RenderInBackground(content, 80).Document;
+        var document = (await TranscriptRender.StartAsync(new TrickleStream(content, 256 << 10), content.Length, long.MaxValue, 80, null)).Document;
+        Assert.InRange(document.RowCount, 1, 1_000_000); // the first rows are in, long before the last
 
         var seen = new List<int>();
         while (!document.IsComplete)
@@ -80,6 +82,19 @@ public sealed class BackgroundRenderTests
     }
 
     [Fact]
+    public async Task AStreamThatBreaksPartway_KeepsWhatWasRendered_AndTheCompletionSaysWhy()
+    {
+        var content = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 400_000).Select(i => $"row {i}\r\n")));
+
+        var document = (await TranscriptRender.StartAsync(new TrickleStream(content, 64 << 10, failAfter: 3 << 20), content.Length, long.MaxValue, 80, null)).Document;
+
+        var error = await Assert.ThrowsAsync<IOException>(() => document.Completion);
+        Assert.Equal("the connection was reset", error.Message);
+        Assert.Equal("row 0", document.RowText(0));
+        Assert.InRange(document.RowCount, 1, 399_999);
+    }
+
+    [Fact]
     public async Task ARenderThatFails_KeepsWhatItPublished_AndSaysSoThroughItsCompletion()
     {
         var terminal = new TerminalEmulator(80, 24);
@@ -90,5 +105,47 @@ public sealed class BackgroundRenderTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => terminal.Document.Completion);
         Assert.Equal("boom", error.Message);
         Assert.Equal("one", terminal.Document.RowText(0));
+    }
+
+    /// <summary>Hands out a transcript a little at a time, as a slow download would, and can break partway.</summary>
+    private sealed class TrickleStream(byte[] content, int piece, long failAfter = long.MaxValue) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => content.Length;
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            if (_position >= failAfter)
+            {
+                throw new IOException("the connection was reset");
+            }
+
+            var n = (int)Math.Min(Math.Min(piece, buffer.Length), content.Length - _position);
+            content.AsMemory((int)_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -17,7 +17,7 @@ public sealed class HostileTranscriptTests
 
         Assert.Equal(1, render.Document.RowCount);
         Assert.Equal(string.Empty, render.Document.LineText(0));
-        Assert.Null(render.File.Header);
+        Assert.Null(render.Document.Header);
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class HostileTranscriptTests
         var render = TranscriptRender.Render([.. bytes[..^2], .. "\u001b[38;2;1"u8], null);
 
         Assert.Equal("$ echo 日本", render.Document.LineText(0));
-        Assert.Null(render.File.Footer);
+        Assert.Null(render.Document.Footer);
         Assert.False(render.Document.Truncated);
     }
 
@@ -113,8 +113,8 @@ public sealed class HostileTranscriptTests
         var document = TranscriptRender.Render(input, 80).Document;
 
         Assert.True(document.Truncated);
-        var limit = TerminalEmulator.BaseTranscriptRows + (2 * input.Length);
-        Assert.InRange(document.RowCount, limit - 1, limit + 24);
+        // The limit grows with the bytes read so far: the flood stops well short of its 6 million rows.
+        Assert.InRange(document.RowCount, TerminalEmulator.BaseTranscriptRows, TerminalEmulator.BaseTranscriptRows + (2 * input.Length) + 24);
     }
 
     [Fact]

@@ -49,6 +49,26 @@ public sealed class TerminalGoldenTests
         AssertLines(Golden(sessionId, "screen"), terminal.Screen.Select(r => r.ToText()).ToList());
     }
 
+    /// <summary>Recordings made at sizes other than 80x24 (see Data/Transcripts/recordings).</summary>
+    [Theory]
+    [InlineData("alice-3e3f56850d54790fe", 120, 40)] // top
+    [InlineData("bob-82d1269d38ca77d4c", 100, 30)] // watch
+    [InlineData("j.smith@example.com-c7fd24f3074d86a91", 132, 43)] // vim
+    public void AtTheInferredSize_ARecordingAtAnotherSize_RendersAsXtermJsAtItsRealSize(string sessionId, int columns, int rows)
+    {
+        var content = File.ReadAllBytes(Path.Combine(DataDirectory, "transcripts", sessionId + ".log"));
+
+        var document = Portal.Core.Sessions.TranscriptRender.Render(content, null).Document;
+
+        Assert.Equal((columns, rows), (document.Columns, document.Rows));
+        var live = Enumerable.Range(0, document.RowCount).Where(r => document.RowKind(r) == RowKind.Live).Select(document.RowText).ToList();
+        AssertLines(TrimBlankEnd(Golden(sessionId, "buffer")), TrimBlankEnd(live));
+        var lines = Enumerable.Range(0, document.LineCount).Where(l => document.LineKind(l) == RowKind.Live).Select(document.LineText).ToList();
+        AssertLines(TrimBlankEnd(Golden(sessionId, "lines")), TrimBlankEnd(lines));
+    }
+
+    private static List<string> TrimBlankEnd(List<string> lines) => [.. lines.Take(lines.Count - Enumerable.Reverse(lines).TakeWhile(l => l.Length == 0).Count())];
+
     [Theory]
     [InlineData("j.smith@example.com-0df6afc3430e6015d", RowKind.FullScreenSnapshot, "~")]
     [InlineData("bob-b77432816053b2a3f", RowKind.Cleared, "PackageKit")]

@@ -1,10 +1,16 @@
-"""Two S3 matters for the sandbox's moto: ListObjectVersions with a KeyMarker alone, and dating seeded objects.
+"""Three S3 matters for the sandbox's moto: ListObjectVersions with a KeyMarker alone, its cost, and dating seeded objects.
 
 Installed by sitecustomize.py beside this file, so only the Python that runs the sandbox's (or the tests') moto_server
 loads it. S3 lists the versions of the keys that sort after the KeyMarker. moto takes a lone KeyMarker for the last key
 of a previous page and drops the first version at or after it, so a marker that is not a key (as the portal's digest
 listing uses: "start after this time") loses the first key after it. Here a lone KeyMarker lists, as S3 does, every
 version of every key after it; pages (MaxKeys, NextKeyMarker, NextVersionIdMarker) work as before.
+
+moto's ListObjectVersions deep-copies every version of every key in the bucket on each call, content included (a
+FakeKey's copy reads its whole value and writes it to a new temporary file), so listing one key's versions costs as much
+as copying the bucket: a quarter of a second with a few 25 MB transcripts in it, more under load. S3 answers from its
+index in milliseconds. Here the listing copies each version without its content (it reads only the metadata and marks
+the copies latest or not); what it returns is unchanged.
 
 The seeder's route `POST /moto-api/bastion-portal/objects/backdate` dates seeded transcripts at their sessions' end, as
 the agent's upload would have been; it exists only here.
@@ -40,11 +46,52 @@ def install():
         )
 
     S3Backend.list_object_versions = list_object_versions
+    install_light_copies()
     install_routes()
 
 
+def install_light_copies():
+    import copy as std_copy
+
+    from moto.s3 import models
+
+    class LightCopies:
+        """moto.s3.models' `copy`, but a list of keys copies each key's metadata and shares its content."""
+
+        def __getattr__(self, name):
+            return getattr(std_copy, name)
+
+        @staticmethod
+        def deepcopy(value, memo=None):
+            if isinstance(value, list) and all(isinstance(item, (models.FakeKey, models.FakeDeleteMarker)) for item in value):
+                return [_light(item) for item in value]
+            return std_copy.deepcopy(value, memo)
+
+    models.copy = LightCopies()
+
+
+_TWINS = {}
+
+
+def _light(item):
+    """The item's metadata over the same content; the twin never closes that content (a key's __del__ does)."""
+    kind = type(item)
+    twin_type = _TWINS.get(kind)
+    if twin_type is None:
+        twin_type = _TWINS[kind] = type(kind.__name__, (kind,), {"__del__": lambda self: None, "dispose": lambda self, *args, **kwargs: None})
+    twin = object.__new__(twin_type)
+    twin.__dict__.update(item.__dict__)
+    return twin
+
+
 def backdate_objects(request, full_url, headers):
-    """The seeder's route: dates the newest version of each key as the agent's upload at the session's end would be.
+    """moto's ListObjectVersions deep-copies every version of every key in the bucket on each call, content included (a
+FakeKey's copy reads its whole value and writes it to a new temporary file), so listing one key's versions costs as much
+as copying the bucket: a quarter of a second with a few 25 MB transcripts in it, more under load. S3 answers from its
+index in milliseconds. Here the listing copies each version without its content (it reads only the metadata and marks
+the copies latest or not); what it returns is unchanged.
+
+The seeder's route: dates the newest version of each key as the agent's upload at the session's end would be.
 
     The sandbox's transcripts are written when it starts, for sessions that ended hours or days before; S3 dates an
     object by its upload. JSON: account, bucket and objects, each with Key and LastModified (ISO 8601, UTC).

@@ -10,7 +10,8 @@ It makes six changes, all for the sandbox and the tests only.
 
 3. KMS Sign with MessageType DIGEST, which moto signs as if it were a raw message: see bastion_portal_kms.py.
 
-4. ListObjectVersions with a KeyMarker alone lists the keys after it, as S3 does (moto drops the first): see
+4. ListObjectVersions with a KeyMarker alone lists the keys after it, as S3 does (moto drops the first), and
+   without copying every object's content on each call (moto's costs as much as copying the bucket): see
    bastion_portal_s3.py.
 
 5. IAM users' permissions boundaries (PutUserPermissionsBoundary, GetUser's PermissionsBoundary), which moto keeps

@@ -40,7 +40,8 @@ export function scrollToRow(pane, row, rows) {
 }
 
 const visibleRows = s => Math.max(1, Math.floor(s.pane.clientHeight / s.rowHeight));
-const maxPos = s => Math.max(0, s.rows - visibleRows(s));
+// Fractional, so that the last row ends exactly at the bottom of the pane.
+const maxPos = s => Math.max(0, s.rows - s.pane.clientHeight / s.rowHeight);
 const scaled = s => s.rows * s.rowHeight > MaxSpace;
 const space = s => (scaled(s) ? MaxSpace : s.rows * s.rowHeight);
 const maxScroll = s => Math.max(1, space(s) - s.pane.clientHeight);
