@@ -67,6 +67,7 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton(sp => new Sessions.Terminal.RenderBudget(sp.GetRequiredService<IOptions<SessionLogOptions>>().Value.RenderBudgetBytes));
         services.TryAddSingleton<ISessionLogStore, S3SessionLogStore>();
         services.TryAddSingleton<SharedRenders>();
+        services.TryAddSingleton<IRenderStatus, RenderStatusReader>();
         services.TryAddSingleton<S3SessionTranscripts>();
         services.TryAddSingleton<ISessionTranscripts>(sp => sp.GetRequiredService<S3SessionTranscripts>());
         services.TryAddSingleton<ITranscriptObjects>(sp => sp.GetRequiredService<S3SessionTranscripts>());

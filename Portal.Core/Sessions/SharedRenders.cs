@@ -143,3 +143,21 @@ internal sealed class SharedRenders
         }
     }
 }
+
+/// <summary>What rendering holds in this process now, for operators (<c>GET /api/system</c>) and the benches.</summary>
+/// <param name="Shared">Transcripts rendered and still read by someone (or still rendering).</param>
+/// <param name="BudgetInUseBytes">What every render together holds of the <see cref="RenderBudget"/>.</param>
+/// <param name="BudgetLimitBytes">The budget.</param>
+public sealed record RenderStatus(int Shared, long BudgetInUseBytes, long BudgetLimitBytes);
+
+/// <summary>Reads <see cref="RenderStatus"/>.</summary>
+public interface IRenderStatus
+{
+    /// <summary>The status now.</summary>
+    RenderStatus Current { get; }
+}
+
+internal sealed class RenderStatusReader(SharedRenders renders, RenderBudget budget) : IRenderStatus
+{
+    public RenderStatus Current => new(renders.Count, budget.InUse, budget.Limit);
+}

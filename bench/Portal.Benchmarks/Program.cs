@@ -11,6 +11,16 @@ if (args.Length >= 3 && args[0] == "index")
     return;
 }
 
+if (args.Length >= 2 && args[0] == "browser")
+{
+    // `browser <Portal.Web.dll> [megabytes] [runs]`: see BrowserOpenBench (and bench/transcript-open.sh).
+    await Portal.Benchmarks.BrowserOpenBench.RunAsync(
+        args[1],
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 50,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 if (args.Length >= 2 && args[0] == "open")
 {
     // `open <file.log> [repeat]`: what the transcript page does on the server for a large transcript: read it

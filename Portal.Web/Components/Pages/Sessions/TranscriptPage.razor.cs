@@ -12,6 +12,9 @@ namespace Portal.Web.Components.Pages.Sessions;
 public partial class TranscriptPage : IAsyncDisposable
 {
     private static readonly int[] StandardWidths = [80, 100, 120, 132, 160, 200];
+
+    // The width select's value for "as the transcript shows it" (no width chosen).
+    private const int Inferred = 0;
     private readonly List<BreadcrumbItem> _breadcrumbs = [new("Sessions", "/sessions"), new("Transcript", null, disabled: true)];
     private RenderedTranscript? _transcript;
     private const int MaxHits = 10_000;
@@ -44,6 +47,10 @@ public partial class TranscriptPage : IAsyncDisposable
     [Inject]
     private ITranscriptReader Transcripts { get; set; } = default!;
 
+    /// <summary>The same transcripts without an audit record, for the live page's read of a view its prerender recorded.</summary>
+    [Inject]
+    private ISessionTranscripts SharedTranscripts { get; set; } = default!;
+
     [Inject]
     private ICommandExtractor Commands { get; set; } = default!;
 
@@ -62,11 +69,12 @@ public partial class TranscriptPage : IAsyncDisposable
             return;
         }
 
-        // The transcript is read and rendered once, for the live page: prerendering would do it a second time (and
-        // audit a second view) only to show a page that is replaced a moment later.
+        // A page loaded in full is prerendered with its first rows, so they show before the circuit is up; the live page
+        // then reads the same render (shared, see SharedRenders) and follows it to the end.
         if (!RendererInfo.IsInteractive)
         {
-            _loading = true;
+            await LoadAsync();
+            ViewRecorded = _transcript is null ? null : ViewKey;
             return;
         }
 
@@ -74,6 +82,16 @@ public partial class TranscriptPage : IAsyncDisposable
         _pendingScroll = RowFromFragment();
         await LoadAsync();
     }
+
+    /// <summary>
+    /// Which view the prerender recorded on the audit trail (session, version, width), carried to the live page in the
+    /// prerendered state (protected by the key ring, so a browser cannot make one up): the live page's read of that same
+    /// view is the one already recorded, not a second.
+    /// </summary>
+    [PersistentState]
+    public string? ViewRecorded { get; set; }
+
+    private string ViewKey => $"{SessionId}|{Version}|{_columns}";
 
     private async Task LoadAsync()
     {
@@ -84,16 +102,24 @@ public partial class TranscriptPage : IAsyncDisposable
             var actor = (await AuthenticationState).User.ActorOf();
 
             // Opened, not rendered: the first rows show at once and the rest arrive while the auditor reads.
-            _transcript = await Transcripts.OpenAsync(actor, SessionId, _columns, Version);
+            var recorded = RendererInfo.IsInteractive && ViewRecorded == ViewKey;
+            ViewRecorded = null;
+            _transcript = recorded
+                ? await SharedTranscripts.OpenAsync(SessionId, _columns, Version)
+                : await Transcripts.OpenAsync(actor, SessionId, _columns, Version);
+            if (!RendererInfo.IsInteractive)
+            {
+                return; // the prerendered page shows the first rows; the live page follows the render
+            }
+
             _changes = null;
             _commands = [];
             _flaggedCommands = 0;
-            _columns = _transcript?.Columns ?? _columns;
             _error = null;
             FindHits();
             if (_transcript is not null)
             {
-                _ = FollowRenderAsync(actor, _transcript);
+                _ = FollowRenderAsync(actor, _transcript, _columns);
             }
         }
         catch (AwsApiException ex)
@@ -115,7 +141,7 @@ public partial class TranscriptPage : IAsyncDisposable
     }
 
     /// <summary>Shows the rows as they are rendered, then what needs all of them: commands, matches, the timeline, changes.</summary>
-    private async Task FollowRenderAsync(string actor, RenderedTranscript transcript)
+    private async Task FollowRenderAsync(string actor, RenderedTranscript transcript, int? columns)
     {
         var document = transcript.Document;
         var closed = _closed.Token;
@@ -129,7 +155,7 @@ public partial class TranscriptPage : IAsyncDisposable
             }
 
             await document.Completion;
-            var changes = transcript is { IsFirstVersion: false } && await Transcripts.RenderAsync(actor, SessionId, TranscriptUse.View, transcript.Columns, cancellationToken: closed) is { } first
+            var changes = transcript is { IsFirstVersion: false } && await Transcripts.RenderAsync(actor, SessionId, TranscriptUse.View, columns, cancellationToken: closed) is { } first
                 ? TranscriptChanges.Between(first.Document, document)
                 : null;
             var commands = await Task.Run(() => Commands.Extract(document).ToList(), closed);
@@ -198,12 +224,9 @@ public partial class TranscriptPage : IAsyncDisposable
         return fragment.StartsWith("#L", StringComparison.Ordinal) && int.TryParse(fragment[2..], out var row) && row > 0 ? row : null;
     }
 
-    /// <summary>The usual widths, plus the detected one when it is unusual.</summary>
-    private IEnumerable<int> Widths => _columns is { } current && !StandardWidths.Contains(current) ? StandardWidths.Append(current).Order() : StandardWidths;
-
     private async Task WidthChangedAsync(int columns)
     {
-        _columns = columns;
+        _columns = columns == Inferred ? null : columns;
         await LoadAsync();
     }
 
