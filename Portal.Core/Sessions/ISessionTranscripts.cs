@@ -23,6 +23,12 @@ public interface ISessionTranscripts
     Task<RenderedTranscript?> OpenAsync(string sessionId, int? columns = null, string? versionId = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The render <paramref name="handle"/> came from, if this process still holds it (it never reads S3 or waits), or
+    /// <see langword="null"/>. Not audited: the read that made the handle was.
+    /// </summary>
+    RenderedTranscript? FindOpen(TranscriptHandle handle);
+
+    /// <summary>
     /// The raw object as S3 holds it (the first version, unless <paramref name="versionId"/> names another), or
     /// <see langword="null"/> when there is none. The caller disposes the stream.
     /// </summary>

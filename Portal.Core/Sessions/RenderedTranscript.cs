@@ -34,6 +34,15 @@ public sealed record RenderedTranscript(
         ? TranscriptIntegrityRules.Judge(versions.Count, versions.Any(v => v.IsDeleteMarker), Footer is not null, versions.FirstOrDefault(v => !v.IsDeleteMarker)?.LastModified, SessionEndedAt)
         : TranscriptIntegrityRules.Judge(1, false, Footer is not null, LastModified, SessionEndedAt);
 
+    /// <summary>The log bucket it was read from.</summary>
+    public string? Bucket { get; init; }
+
+    /// <summary>The width that was asked for; none when the size was inferred.</summary>
+    public int? ColumnsAsked { get; init; }
+
+    /// <summary>Everything but the rows: enough to find the same render again (<see cref="ISessionTranscripts.FindOpen"/>).</summary>
+    public TranscriptHandle Handle => new(Bucket ?? string.Empty, SessionId, Key, Size, ETag, LastModified, VersionId, Versions ?? [], SessionEndedAt, ColumnsAsked, PartlyRead);
+
     /// <summary>When Session Manager says the session ended, where it still knows.</summary>
     public DateTimeOffset? SessionEndedAt { get; init; }
 
@@ -52,3 +61,20 @@ public sealed record RenderedTranscript(
     /// <summary>The width it was rendered at.</summary>
     public int Columns => Document.Columns;
 }
+
+/// <summary>
+/// A rendered transcript without its rows: what a prerendered page hands to its live page, which finds the same render
+/// again with <see cref="ISessionTranscripts.FindOpen"/> instead of reading it a second time.
+/// </summary>
+public sealed record TranscriptHandle(
+    string Bucket,
+    string SessionId,
+    string Key,
+    long Size,
+    string? ETag,
+    DateTimeOffset? LastModified,
+    string? VersionId,
+    IReadOnlyList<TranscriptVersion> Versions,
+    DateTimeOffset? SessionEndedAt,
+    int? Columns,
+    bool PartlyRead);

@@ -72,7 +72,22 @@ internal sealed partial class S3SessionTranscripts(IAmazonS3 s3, IOptions<Sessio
         return new RenderedTranscript(sessionId, key, size, stored?.ETag, stored?.LastModified, render.Document, size > maxBytes, chosen, versions)
         {
             SessionEndedAt = await ended,
+            Bucket = bucket,
+            ColumnsAsked = columns,
         };
+    }
+
+    public RenderedTranscript? FindOpen(TranscriptHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return _renders.Find(new SharedRenders.Key(handle.Bucket, handle.Key, handle.VersionId, handle.ETag, handle.Columns)) is { } render
+            ? new RenderedTranscript(handle.SessionId, handle.Key, handle.Size, handle.ETag, handle.LastModified, render.Document, handle.PartlyRead, handle.VersionId, handle.Versions)
+            {
+                SessionEndedAt = handle.SessionEndedAt,
+                Bucket = handle.Bucket,
+                ColumnsAsked = handle.Columns,
+            }
+            : null;
     }
 
     /// <summary>When Session Manager says the session ended; unknown when it no longer has it or cannot be asked.</summary>

@@ -81,6 +81,34 @@ internal sealed class SharedRenders
         }
     }
 
+    /// <summary>The render for <paramref name="key"/> if one is held and downloaded now; it never waits.</summary>
+    public TranscriptRender? Find(Key key)
+    {
+        lock (_gate)
+        {
+            return _entries.TryGetValue(key, out var entry) && entry.TryTake(out var render, out _) ? render : null;
+        }
+    }
+
+    /// <summary>The transcripts held now: their key, width asked for, rows so far and memory.</summary>
+    public IReadOnlyList<OpenTranscript> Open()
+    {
+        lock (_gate)
+        {
+            Sweep();
+            var open = new List<OpenTranscript>();
+            foreach (var (key, entry) in _entries)
+            {
+                if (entry.TryTake(out var render, out _) && render is not null)
+                {
+                    open.Add(new OpenTranscript(key.ObjectKey, key.VersionId, key.Columns, render.Document.RowCount, render.Document.ApproximateBytes, render.Document.IsComplete));
+                }
+            }
+
+            return open;
+        }
+    }
+
     private void Sweep()
     {
         List<Key>? dead = null;
@@ -148,7 +176,17 @@ internal sealed class SharedRenders
 /// <param name="Shared">Transcripts rendered and still read by someone (or still rendering).</param>
 /// <param name="BudgetInUseBytes">What every render together holds of the <see cref="RenderBudget"/>.</param>
 /// <param name="BudgetLimitBytes">The budget.</param>
-public sealed record RenderStatus(int Shared, long BudgetInUseBytes, long BudgetLimitBytes);
+/// <param name="Open">Each transcript held, however many read it.</param>
+public sealed record RenderStatus(int Shared, long BudgetInUseBytes, long BudgetLimitBytes, IReadOnlyList<OpenTranscript> Open);
+
+/// <summary>A transcript rendered and held in memory, shared by everyone who reads that version at that width.</summary>
+/// <param name="Key">Its S3 key.</param>
+/// <param name="VersionId">The S3 version rendered.</param>
+/// <param name="Columns">The width asked for; none when inferred.</param>
+/// <param name="Rows">Rows so far.</param>
+/// <param name="Bytes">What its document holds, roughly.</param>
+/// <param name="Complete">Whether its render is done.</param>
+public sealed record OpenTranscript(string Key, string? VersionId, int? Columns, int Rows, long Bytes, bool Complete);
 
 /// <summary>Reads <see cref="RenderStatus"/>.</summary>
 public interface IRenderStatus
@@ -159,5 +197,12 @@ public interface IRenderStatus
 
 internal sealed class RenderStatusReader(SharedRenders renders, RenderBudget budget) : IRenderStatus
 {
-    public RenderStatus Current => new(renders.Count, budget.InUse, budget.Limit);
+    public RenderStatus Current
+    {
+        get
+        {
+            var open = renders.Open();
+            return new(open.Count, budget.InUse, budget.Limit, open);
+        }
+    }
 }

@@ -49,14 +49,15 @@ internal static class SystemApi
 
     /// <summary>
     /// This replica's memory: transcripts rendered and still read (shared by every reader of the same version), what
-    /// renders hold of the render budget, the managed heap and the process's working set, in bytes.
+    /// renders hold of the render budget, the managed heap and the process's working set, in bytes; and each transcript
+    /// held (its key, rows and bytes).
     /// </summary>
-    internal sealed record MemoryBody(int SharedTranscripts, long RenderBudgetInUse, long RenderBudgetLimit, long ManagedHeap, long WorkingSet)
+    internal sealed record MemoryBody(int SharedTranscripts, long RenderBudgetInUse, long RenderBudgetLimit, long ManagedHeap, long WorkingSet, IReadOnlyList<OpenTranscript> Transcripts)
     {
         public static MemoryBody Now(RenderStatus renders)
         {
             using var process = System.Diagnostics.Process.GetCurrentProcess();
-            return new(renders.Shared, renders.BudgetInUseBytes, renders.BudgetLimitBytes, GC.GetTotalMemory(forceFullCollection: false), process.WorkingSet64);
+            return new(renders.Shared, renders.BudgetInUseBytes, renders.BudgetLimitBytes, GC.GetTotalMemory(forceFullCollection: false), process.WorkingSet64, renders.Open);
         }
     }
 }

@@ -95,7 +95,7 @@ internal static class BrowserOpenBench
 
             Console.WriteLine();
             Console.WriteLine("Times from navigation start, medians of the runs (first rows: worst too; longest task: the worst of any run).");
-            Console.WriteLine("Server memory: the render budget in use for the open transcript (its document's rows, in 4 MB steps), with one viewer and with a second viewer of the same transcript open beside it; and how much the portal process's resident memory grew from before the first viewer opened it to when both had it open (the managed heap does not give memory back at once, so this is an upper bound).");
+            Console.WriteLine("Server memory: what the transcript's document holds (rows, text and lines, from GET /api/system), with one viewer and with a second viewer of the same transcript open beside it (one render, shared); and how much the portal process's resident memory grew from before the first viewer opened it to when both had it open.");
         }
         finally
         {
@@ -124,15 +124,13 @@ internal static class BrowserOpenBench
 
     private static async Task<Run> OpenAsync(IBrowserContext context, HttpClient http, Process portal, string sessionId)
     {
-        await ForceCollectAsync(http);
-        var before = await BudgetInUseAsync(http);
         var rssBefore = ResidentBytes(portal);
 
         var page = await context.NewPageAsync();
         await page.AddInitScriptAsync(Probe);
         await page.GotoAsync($"/sessions/{sessionId}", new() { WaitUntil = WaitUntilState.Commit });
         await page.Locator("#L1").WaitForAsync(new() { Timeout = 120_000 });
-        await page.GetByTestId("transcript-rendering").WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 300_000 });
+        await page.GetByTestId("transcript-complete").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 300_000 });
         var complete = await page.EvaluateAsync<double>("performance.now()");
         var firstRow = await page.EvaluateAsync<double>("window.__bench.firstRow");
         var rows = int.Parse((await page.GetByTestId("transcript-metadata").Locator("tr", new() { HasText = "Rows" }).Locator("td").Nth(1).InnerTextAsync()).Replace(",", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture);
@@ -148,37 +146,31 @@ internal static class BrowserOpenBench
         var end = clock.Elapsed.TotalMilliseconds;
         var longest = await page.EvaluateAsync<double>("Math.max(0, ...window.__bench.longTasks)");
 
-        var one = await BudgetInUseAsync(http) - before;
+        var (oneCount, one) = await HeldAsync(http, sessionId);
         var second = await context.NewPageAsync();
         await second.GotoAsync($"/sessions/{sessionId}");
-        await second.Locator("#L1").WaitForAsync(new() { Timeout = 120_000 });
-        await second.GetByTestId("transcript-rendering").WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 300_000 });
-        var two = await BudgetInUseAsync(http) - before;
+        await second.GetByTestId("transcript-complete").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 300_000 });
+        var (twoCount, two) = await HeldAsync(http, sessionId);
+        if ((oneCount, twoCount) != (1, 1))
+        {
+            throw new InvalidOperationException($"Expected one shared render of {sessionId}, found {oneCount} with one viewer and {twoCount} with two.");
+        }
+
         var rss = ResidentBytes(portal) - rssBefore;
         await second.CloseAsync();
         await page.CloseAsync();
         return new Run(rows, firstRow, complete, longest, end, one / 1e6, two / 1e6, rss / 1e6);
     }
 
-    private static async Task<long> BudgetInUseAsync(HttpClient http)
+    /// <summary>How many renders of the transcript the portal holds, and their memory (GET /api/system).</summary>
+    private static async Task<(int Count, long Bytes)> HeldAsync(HttpClient http, string sessionId)
     {
         using var system = JsonDocument.Parse(await http.GetStringAsync("/api/system"));
-        return system.RootElement.GetProperty("memory").GetProperty("renderBudgetInUse").GetInt64();
-    }
-
-    /// <summary>Lets the portal collect documents nobody reads any more (they give their budget back when collected).</summary>
-    private static async Task ForceCollectAsync(HttpClient http)
-    {
-        for (var i = 0; i < 20; i++)
-        {
-            using var system = JsonDocument.Parse(await http.GetStringAsync("/api/system"));
-            if (system.RootElement.GetProperty("memory").GetProperty("sharedTranscripts").GetInt32() == 0)
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
+        var held = system.RootElement.GetProperty("memory").GetProperty("transcripts").EnumerateArray()
+            .Where(t => t.GetProperty("key").GetString()!.Contains(sessionId, StringComparison.Ordinal))
+            .Select(t => t.GetProperty("bytes").GetInt64())
+            .ToList();
+        return (held.Count, held.Sum());
     }
 
     private static async Task WaitForIndexAsync(HttpClient http, int added)

@@ -73,6 +73,8 @@ public sealed class AuditedTranscriptReaderTests
         public Task<RenderedTranscript?> OpenAsync(string sessionId, int? columns = null, string? versionId = null, CancellationToken cancellationToken = default) =>
             RenderAsync(sessionId, columns, versionId, cancellationToken);
 
+        public RenderedTranscript? FindOpen(TranscriptHandle handle) => null;
+
         public Task<(Stream Content, long Length, string? VersionId)?> OpenRawAsync(string sessionId, string? versionId = null, CancellationToken cancellationToken = default) =>
             Failure is null ? Task.FromResult<(Stream, long, string?)?>(null) : throw Failure;
 

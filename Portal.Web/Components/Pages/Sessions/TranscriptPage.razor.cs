@@ -33,6 +33,7 @@ public partial class TranscriptPage : IAsyncDisposable
     private bool _invalid;
     private bool _notConfigured;
     private bool _renderFailed;
+    private bool _followed;
     private bool _showLines;
     private int? _columns;
     private string? _query;
@@ -74,24 +75,35 @@ public partial class TranscriptPage : IAsyncDisposable
         if (!RendererInfo.IsInteractive)
         {
             await LoadAsync();
-            ViewRecorded = _transcript is null ? null : ViewKey;
+            Prerendered = _transcript?.Handle;
             return;
         }
 
         // A deep link (#L120) is honoured when the page opens, not again on every width change.
         _pendingScroll = RowFromFragment();
+
+        // The live page of a prerendered one takes the same render at once (no await, so its first render shows the
+        // same rows, without a flash of "loading"); the view is already on the audit trail.
+        if (Prerendered is { } handle && IsThisView(handle) && SharedTranscripts.FindOpen(handle) is { } open)
+        {
+            Prerendered = null;
+            Show(open, (await AuthenticationState).User.ActorOf());
+            return;
+        }
+
         await LoadAsync();
     }
 
     /// <summary>
-    /// Which view the prerender recorded on the audit trail (session, version, width), carried to the live page in the
-    /// prerendered state (protected by the key ring, so a browser cannot make one up): the live page's read of that same
-    /// view is the one already recorded, not a second.
+    /// The view the prerender read and recorded on the audit trail, carried to the live page in the prerendered state
+    /// (protected by the key ring, so a browser cannot make one up): the live page reads that same view without a
+    /// second record.
     /// </summary>
     [PersistentState]
-    public string? ViewRecorded { get; set; }
+    public TranscriptHandle? Prerendered { get; set; }
 
-    private string ViewKey => $"{SessionId}|{Version}|{_columns}";
+    private bool IsThisView(TranscriptHandle handle) =>
+        handle.SessionId == SessionId && handle.Columns == _columns && (Version is null || handle.VersionId == Version);
 
     private async Task LoadAsync()
     {
@@ -101,26 +113,14 @@ public partial class TranscriptPage : IAsyncDisposable
             // Each read is audited by Core, a width change included; the agent's version read to compare is too.
             var actor = (await AuthenticationState).User.ActorOf();
 
-            // Opened, not rendered: the first rows show at once and the rest arrive while the auditor reads.
-            var recorded = RendererInfo.IsInteractive && ViewRecorded == ViewKey;
-            ViewRecorded = null;
-            _transcript = recorded
+            // Opened, not rendered: the first rows show at once and the rest arrive while the auditor reads. The live
+            // page of a prerendered one whose render is gone (another replica, collected) reads the recorded view again.
+            var recorded = RendererInfo.IsInteractive && Prerendered is { } handle && IsThisView(handle);
+            Prerendered = null;
+            var transcript = recorded
                 ? await SharedTranscripts.OpenAsync(SessionId, _columns, Version)
                 : await Transcripts.OpenAsync(actor, SessionId, _columns, Version);
-            if (!RendererInfo.IsInteractive)
-            {
-                return; // the prerendered page shows the first rows; the live page follows the render
-            }
-
-            _changes = null;
-            _commands = [];
-            _flaggedCommands = 0;
-            _error = null;
-            FindHits();
-            if (_transcript is not null)
-            {
-                _ = FollowRenderAsync(actor, _transcript, _columns);
-            }
+            Show(transcript, actor);
         }
         catch (AwsApiException ex)
         {
@@ -137,6 +137,28 @@ public partial class TranscriptPage : IAsyncDisposable
         finally
         {
             _loading = false;
+        }
+    }
+
+    /// <summary>Shows a transcript; on the live page, follows its render.</summary>
+    private void Show(RenderedTranscript? transcript, string actor)
+    {
+        _transcript = transcript;
+        _changes = null;
+        _commands = [];
+        _flaggedCommands = 0;
+        _followed = false;
+        _error = null;
+        _loading = false;
+        if (!RendererInfo.IsInteractive)
+        {
+            return; // the prerendered page shows the first rows; the live page follows the render
+        }
+
+        FindHits();
+        if (transcript is not null)
+        {
+            _ = FollowRenderAsync(actor, transcript, _columns);
         }
     }
 
@@ -166,7 +188,7 @@ public partial class TranscriptPage : IAsyncDisposable
                     return; // a width change replaced it meanwhile
                 }
 
-                (_changes, _commands) = (changes, commands);
+                (_changes, _commands, _followed) = (changes, commands, true);
                 _flaggedCommands = commands.Count(c => c.Flags.Count > 0);
                 FindHits();
                 StateHasChanged();
