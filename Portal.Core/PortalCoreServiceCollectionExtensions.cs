@@ -73,6 +73,9 @@ public static class PortalCoreServiceCollectionExtensions
         services.TryAddSingleton<ITranscriptObjects>(sp => sp.GetRequiredService<S3SessionTranscripts>());
         services.TryAddSingleton<ITranscriptReader, AuditedTranscriptReader>();
         services.AddPortalOptions<SessionFlagOptions>(SessionFlagOptions.SectionName);
+        services.AddPortalOptions<Sessions.Redaction.RedactionOptions>(Sessions.Redaction.RedactionOptions.SectionName)
+            .Validate(Sessions.Redaction.SecretMasker.PatternsAreValid, $"{Sessions.Redaction.RedactionOptions.SectionName}:Patterns holds a pattern that is not a valid .NET regular expression.");
+        services.TryAddSingleton<Sessions.Redaction.SecretMasker>();
         services.TryAddSingleton<ICommandExtractor, CommandExtractor>();
         services.TryAddSingleton<ISessionHistory, SsmSessionHistory>();
         services.AddPortalOptions<Sessions.Coverage.CoverageOptions>(Sessions.Coverage.CoverageOptions.SectionName)

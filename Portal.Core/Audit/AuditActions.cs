@@ -9,6 +9,9 @@ public static class AuditActions
     /// <summary>A transcript was downloaded (raw, text or HTML).</summary>
     public const string SessionDownload = "session.download";
 
+    /// <summary>An Admin showed a transcript's secrets, which the page and downloads mask otherwise.</summary>
+    public const string SessionReveal = "session.reveal";
+
     /// <summary>A session's indexed metadata and commands were read.</summary>
     public const string SessionMetadata = "session.metadata";
 

@@ -40,6 +40,12 @@ public interface ITranscriptReader
     /// <exception cref="AwsApiException">S3 refused; audited as a failed download.</exception>
     Task<(Stream Content, long Length, string? VersionId)?> OpenRawAsync(string actor, string sessionId, string? versionId = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records that <paramref name="actor"/> (an Admin: the caller checks) showed the secrets of a transcript, on the page
+    /// or in a download (<paramref name="where"/>); the page and downloads mask them otherwise.
+    /// </summary>
+    Task RecordRevealAsync(string actor, string sessionId, string where, CancellationToken cancellationToken = default);
+
     /// <summary>Lists the transcript's S3 versions for <paramref name="actor"/>.</summary>
     /// <exception cref="ArgumentException">The session id is invalid.</exception>
     /// <exception cref="AwsApiException">S3 refused; audited.</exception>
@@ -62,6 +68,14 @@ internal sealed class AuditedTranscriptReader(ISessionTranscripts transcripts, I
 
     public Task<(Stream Content, long Length, string? VersionId)?> OpenRawAsync(string actor, string sessionId, string? versionId = null, CancellationToken cancellationToken = default) =>
         AuditedAsync(actor, AuditActions.SessionDownload, sessionId, Describe("raw", null, versionId), () => transcripts.OpenRawAsync(sessionId, versionId, cancellationToken), raw => raw is not null);
+
+    public Task RecordRevealAsync(string actor, string sessionId, string where, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        return SessionIds.IsValid(sessionId)
+            ? audit.RecordAsync(new AuditRecord(actor, AuditActions.SessionReveal, sessionId, AuditOutcome.Succeeded, $"secrets shown: {where}"), CancellationToken.None)
+            : throw new ArgumentException("Not a Session Manager session id.", nameof(sessionId));
+    }
 
     public Task<IReadOnlyList<TranscriptVersion>> VersionsAsync(string actor, string sessionId, CancellationToken cancellationToken = default) =>
         AuditedAsync(actor, AuditActions.SessionVersions, sessionId, null, () => transcripts.VersionsAsync(sessionId, cancellationToken), versions => versions.Count > 0);

@@ -3,6 +3,7 @@ using System.Text;
 using Portal.Core.Aws;
 using Portal.Core.Sessions;
 using Portal.Core.Sessions.Evidence;
+using Portal.Core.Sessions.Redaction;
 using Portal.Web.Auth;
 
 namespace Portal.Web.Api;
@@ -11,7 +12,8 @@ namespace Portal.Web.Api;
 /// Transcript downloads for Auditors and Admins, streamed over HTTP (never through a circuit), each audited by Core's
 /// <see cref="ITranscriptReader"/>: <c>GET /api/sessions/{id}/raw</c>, <c>/text</c> (logical lines), <c>/html</c> (a
 /// self-contained page) and <c>/evidence</c> (a zip). Each serves the first version the agent wrote, unless
-/// <c>?version=</c> names another S3 version of the object.
+/// <c>?version=</c> names another S3 version of the object. Text and HTML mask secrets unless an Admin asks
+/// <c>?reveal=true</c> (audited); raw and evidence are byte for byte.
 /// </summary>
 internal static class SessionsApi
 {
@@ -48,28 +50,28 @@ internal static class SessionsApi
                 ? Results.Stream(raw.Content, "text/plain; charset=utf-8", $"{sessionId}.log")
                 : null);
 
-    private static Task<IResult> TextAsync(string sessionId, int? columns, string? version, ITranscriptReader reader, ClaimsPrincipal user, CancellationToken ct) =>
-        ReadAsync(sessionId, async () =>
+    private static Task<IResult> TextAsync(string sessionId, int? columns, string? version, bool? reveal, ITranscriptReader reader, SecretMasker masker, ClaimsPrincipal user, CancellationToken ct) =>
+        ReadAsync(sessionId, reveal, user, reader, "the text download", async () =>
             await reader.RenderAsync(user.ActorOf(), sessionId, TranscriptUse.Text, columns, version, ct) is { } rendered
                 ? Results.Stream(
                     async body =>
                     {
                         await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
-                        await TranscriptExport.WriteTextAsync(writer, rendered, ct);
+                        await TranscriptExport.WriteTextAsync(writer, rendered, reveal == true ? null : masker, ct);
                         await writer.FlushAsync(ct);
                     },
                     "text/plain; charset=utf-8",
                     $"{sessionId}.txt")
                 : null);
 
-    private static Task<IResult> HtmlAsync(string sessionId, int? columns, string? version, ITranscriptReader reader, ClaimsPrincipal user, CancellationToken ct) =>
-        ReadAsync(sessionId, async () =>
+    private static Task<IResult> HtmlAsync(string sessionId, int? columns, string? version, bool? reveal, ITranscriptReader reader, SecretMasker masker, ClaimsPrincipal user, CancellationToken ct) =>
+        ReadAsync(sessionId, reveal, user, reader, "the HTML download", async () =>
             await reader.RenderAsync(user.ActorOf(), sessionId, TranscriptUse.Html, columns, version, ct) is { } rendered
                 ? Results.Stream(
                     async body =>
                     {
                         await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
-                        await TranscriptExport.WriteHtmlAsync(writer, rendered, ct);
+                        await TranscriptExport.WriteHtmlAsync(writer, rendered, reveal == true ? null : masker, ct);
                         await writer.FlushAsync(ct);
                     },
                     "text/html; charset=utf-8",
@@ -102,6 +104,31 @@ internal static class SessionsApi
             await zip.DisposeAsync();
             return null;
         });
+
+    /// <summary>
+    /// A masked download with <c>?reveal=true</c>: only for Admins (403 otherwise), and the reveal is on the audit trail
+    /// before anything is read.
+    /// </summary>
+    private static async Task<IResult> ReadAsync(string sessionId, bool? reveal, ClaimsPrincipal user, ITranscriptReader reader, string where, Func<Task<IResult?>> read)
+    {
+        if (reveal != true)
+        {
+            return await ReadAsync(sessionId, read);
+        }
+
+        if (!user.IsInRole(Portal.Core.Identity.PortalRoles.Admin))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only Admins may reveal secrets", detail: "Text and HTML downloads mask keys, tokens and passwords; an Admin may ask for them unmasked (reveal=true), and that is audited. The raw download and the evidence bundle are byte for byte.");
+        }
+
+        if (!SessionIds.IsValid(sessionId))
+        {
+            return await ReadAsync(sessionId, read);
+        }
+
+        await reader.RecordRevealAsync(user.ActorOf(), sessionId, where);
+        return await ReadAsync(sessionId, read);
+    }
 
     /// <summary>Checks the id, runs the (audited) read, and maps its outcome to HTTP: 404 for none, 502 with the AWS code, 400 for bad input.</summary>
     private static async Task<IResult> ReadAsync(string sessionId, Func<Task<IResult?>> read)

@@ -95,8 +95,8 @@ internal sealed class EvidenceBundles(
             await AddAsync(zip, $"versions/{Safe(later.VersionId)}.log", await ReadAllAsync(sessionId, later.VersionId, cancellationToken), cancellationToken);
         }
 
-        await AddTextAsync(zip, "transcript.txt", writer => TranscriptExport.WriteTextAsync(writer, rendered, cancellationToken));
-        await AddTextAsync(zip, "transcript.html", writer => TranscriptExport.WriteHtmlAsync(writer, rendered, cancellationToken));
+        await AddTextAsync(zip, "transcript.txt", writer => TranscriptExport.WriteTextAsync(writer, rendered, masker: null, cancellationToken)); // evidence: nothing masked
+        await AddTextAsync(zip, "transcript.html", writer => TranscriptExport.WriteHtmlAsync(writer, rendered, masker: null, cancellationToken));
         await AddJsonAsync(zip, "session.json", new
         {
             sessionId,
@@ -283,6 +283,8 @@ internal sealed class EvidenceBundles(
         ## 3. What the other files are
 
         - `transcript.txt`, `transcript.html`: the transcript rendered as the terminal showed it (the HTML loads nothing).
+          Nothing in this bundle is masked: the page and its text and HTML downloads mask secrets (keys, tokens,
+          passwords), but evidence is the transcript byte for byte, and its renderings show what was typed.
         - `session.json`: Session Manager's and the index's record of the session, its coverage state, commands and flags.
         - `access.json`: the portal grant that allowed the session, the policy document it put in IAM, and the request and
           decisions behind it; or that none did.

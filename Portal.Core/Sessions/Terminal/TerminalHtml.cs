@@ -17,7 +17,7 @@ public static class TerminalHtml
     /// Writes a self-contained HTML document of a transcript: metadata, then every row, with a content security
     /// policy that allows no script, no network and no frame. Rows go out in chunks, so a huge transcript streams.
     /// </summary>
-    public static async Task WriteDocumentAsync(TextWriter writer, string title, IReadOnlyList<KeyValuePair<string, string>> metadata, TranscriptDocument document, CancellationToken cancellationToken = default)
+    public static async Task WriteDocumentAsync(TextWriter writer, string title, IReadOnlyList<KeyValuePair<string, string>> metadata, TranscriptDocument document, Action<TextWriter, int>? writeRow = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -59,7 +59,14 @@ public static class TerminalHtml
                 chunk.Write("<span class=\"kept\">");
             }
 
-            document.WriteRowHtml(chunk, row);
+            if (writeRow is null)
+            {
+                document.WriteRowHtml(chunk, row);
+            }
+            else
+            {
+                writeRow(chunk, row);
+            }
             if (kind != RowKind.Live)
             {
                 chunk.Write("</span>");

@@ -196,18 +196,39 @@ public sealed class TranscriptDocument
     }
 
     /// <summary>Writes the row's HTML spans to <paramref name="writer"/>.</summary>
-    public void WriteRowHtml(TextWriter writer, int row)
+    public void WriteRowHtml(TextWriter writer, int row) => WriteRowHtml(writer, row, []);
+
+    /// <summary>
+    /// Writes the row's HTML spans with the characters in <paramref name="masked"/> (indexes into the row's text, as
+    /// <see cref="AppendLineText(StringBuilder, int)"/> lays it out) replaced by <paramref name="mask"/>.
+    /// </summary>
+    internal void WriteRowHtml(TextWriter writer, int row, ReadOnlySpan<(int Start, int Length)> masked, char mask = '•')
     {
         ArgumentNullException.ThrowIfNull(writer);
         var data = _rows.Data(row);
-        if (!_rows.IsStyled(row))
+        var styled = _rows.IsStyled(row);
+        int runs = styled ? data[0] : 0;
+        var text = styled ? data[(1 + (2 * runs))..] : data;
+        if (!masked.IsEmpty)
         {
-            TerminalHtml.WriteText(writer, data);
+            var copy = text.ToArray();
+            foreach (var (start, length) in masked)
+            {
+                for (var i = Math.Max(0, start); i < Math.Min(copy.Length, start + length); i++)
+                {
+                    copy[i] = copy[i] is '\0' or ' ' ? copy[i] : mask;
+                }
+            }
+
+            text = copy;
+        }
+
+        if (!styled)
+        {
+            TerminalHtml.WriteText(writer, text);
             return;
         }
 
-        int runs = data[0];
-        var text = data[(1 + (2 * runs))..];
         var at = 0;
         for (var r = 0; r < runs; r++)
         {
@@ -297,18 +318,23 @@ public sealed class TranscriptDocument
     }
 
     /// <summary>Appends the line's text (trailing spaces included) to <paramref name="builder"/>.</summary>
-    public void AppendLineText(StringBuilder builder, int line)
+    public void AppendLineText(StringBuilder builder, int line) => AppendLineText(builder, line, null);
+
+    /// <summary>Appends the line's text, and where each of its rows starts in it to <paramref name="rowStarts"/>.</summary>
+    internal void AppendLineText(StringBuilder builder, int line, List<int>? rowStarts)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var first = LineStart(line);
         var last = LineEnd(line) - 1;
         for (var row = first; row < last; row++)
         {
+            rowStarts?.Add(builder.Length);
             var dropLast = _rows.FirstCellWide(row + 1) && _rows.LastCellBlank(row);
             var width = _rows.ColumnsOf(row);
             AppendText(builder, row, dropLast ? width - 1 : width);
         }
 
+        rowStarts?.Add(builder.Length);
         AppendText(builder, last, null);
     }
 

@@ -32,6 +32,47 @@ public sealed class SessionDownloadTests(MotoServerFixture moto) : IDisposable
     }
 
     [Fact]
+    public async Task Secrets_AreMaskedInTextAndHtml_RawStaysByteForByte_AndOnlyAnAdminRevealsThem_Audited()
+    {
+        const string Key = "AKIAIOSFODNN7EXAMPLE";
+        const string Secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        var sessionId = $"carol-{Guid.NewGuid():N}"[..23];
+        var file = Path.Combine(Path.GetTempPath(), sessionId + ".log");
+        await File.WriteAllTextAsync(file, $"Script started on 2026-11-30 10:00:00+00:00 [COMMAND=\"cat x\"]\n$ export AWS_ACCESS_KEY_ID={Key}\r\r\n$ export AWS_SECRET_ACCESS_KEY={Secret}\r\r\n$ exit\r\r\n\nScript done on 2026-11-30 10:01:00+00:00 [COMMAND_EXIT_CODE=\"0\"]\n");
+        using var carol = _portal.CreateBearerClient("sandbox-carol");
+        using var alice = _portal.CreateBearerClient("sandbox-alice");
+        _ = await carol.GetAsync("/healthz");
+        try
+        {
+            await AwsCli.RunAsync(moto.Endpoint, "s3api", "put-object", "--bucket", "bastion-session-logs-sandbox", "--key", $"sessionmanager/{sessionId}.log", "--body", file, "--server-side-encryption", "AES256");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        var text = await carol.GetStringAsync($"/api/sessions/{sessionId}/text");
+        var html = await carol.GetStringAsync($"/api/sessions/{sessionId}/html");
+        var raw = await carol.GetStringAsync($"/api/sessions/{sessionId}/raw");
+        using var refused = await carol.GetAsync($"/api/sessions/{sessionId}/text?reveal=true");
+        var revealed = await alice.GetStringAsync($"/api/sessions/{sessionId}/text?reveal=true");
+        var reveals = await alice.GetFromJsonAsync<JsonElement>($"/api/audit?action=session.reveal&target={sessionId}");
+
+        Assert.Contains("$ export AWS_ACCESS_KEY_ID=••••••••••••••••••••", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, html, StringComparison.Ordinal);
+        Assert.Contains("masked", html, StringComparison.Ordinal);
+        Assert.Contains(Key, raw, StringComparison.Ordinal);
+        Assert.Contains(Secret, raw, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(Secret, revealed, StringComparison.Ordinal);
+        var entry = Assert.Single(reveals.GetProperty("items").EnumerateArray());
+        Assert.Equal("alice", entry.GetProperty("actor").GetString());
+    }
+
+    [Fact]
     public async Task Downloads_AsRequester_Are403()
     {
         using var dave = _portal.CreateBearerClient("sandbox-dave");

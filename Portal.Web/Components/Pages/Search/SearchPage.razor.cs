@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Portal.Core.Audit;
 using Portal.Core.Sessions.Index;
+using Portal.Core.Sessions.Redaction;
 using Portal.Web.Auth;
 
 namespace Portal.Web.Components.Pages.Search;
@@ -24,6 +25,12 @@ public partial class SearchPage
 
     [Inject]
     private IAuditTrail Audit { get; set; } = default!;
+
+    /// <summary>Masks secrets in the lines shown around each match, as the transcript page does.</summary>
+    [Inject]
+    private SecretMasker Masker { get; set; } = default!;
+
+    private string? Mask(string? line) => line is null ? null : Masker.MaskLine(line);
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using Portal.Core.Aws;
 using Portal.Core.Sessions;
+using Portal.Core.Sessions.Redaction;
 using Portal.Core.Sessions.Terminal;
 using Portal.Web.Auth;
 using Portal.Web.Components.Sessions;
@@ -34,6 +35,8 @@ public partial class TranscriptPage : IAsyncDisposable
     private bool _notConfigured;
     private bool _renderFailed;
     private bool _followed;
+    private bool _revealed;
+    private RedactedDocument? _redacted;
     private bool _showLines;
     private int? _columns;
     private string? _query;
@@ -54,6 +57,9 @@ public partial class TranscriptPage : IAsyncDisposable
 
     [Inject]
     private ICommandExtractor Commands { get; set; } = default!;
+
+    [Inject]
+    private SecretMasker Masker { get; set; } = default!;
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
@@ -144,6 +150,7 @@ public partial class TranscriptPage : IAsyncDisposable
     private void Show(RenderedTranscript? transcript, string actor)
     {
         _transcript = transcript;
+        _redacted = transcript is null ? null : new RedactedDocument(transcript.Document, Masker);
         _changes = null;
         _commands = [];
         _flaggedCommands = 0;
@@ -271,7 +278,9 @@ public partial class TranscriptPage : IAsyncDisposable
             var buffer = new char[256];
             for (var i = 0; i < Document.LineCount; i++)
             {
-                if (Document.LineText(i, scratch, ref buffer).Contains(_query, StringComparison.OrdinalIgnoreCase))
+                // Masked lines are searched as shown, so a search cannot find a secret it would not show.
+                var text = Masking ? _redacted!.LineText(i).AsSpan() : Document.LineText(i, scratch, ref buffer);
+                if (text.Contains(_query, StringComparison.OrdinalIgnoreCase))
                 {
                     if (_hits.Count == MaxHits)
                     {
@@ -293,6 +302,26 @@ public partial class TranscriptPage : IAsyncDisposable
 
     private bool IsHit(int lineIndex) => _hitSet.Contains(lineIndex);
 
+    /// <summary>True while secrets are masked: redaction is on and no Admin revealed them.</summary>
+    private bool Masking => Masker.Enabled && !_revealed && _redacted is not null;
+
+    private string RowHtml(int row) => Masking ? _redacted!.RowHtml(row) : Document.RowHtml(row);
+
+    private string LineText(int line) => Masking ? _redacted!.LineText(line) : Document.LineText(line);
+
+    private string LineDisplayText(int line) => Masking ? _redacted!.LineDisplayText(line) : Document.LineDisplayText(line);
+
+    private string Shown(string text) => Masking ? Masker.MaskLine(text) : text;
+
+    /// <summary>An Admin shows the secrets: recorded on the audit trail first.</summary>
+    private async Task RevealAsync()
+    {
+        var actor = (await AuthenticationState).User.ActorOf();
+        await Transcripts.RecordRevealAsync(actor, SessionId, "the transcript page");
+        _revealed = true;
+        FindHits();
+    }
+
     private string Download(string format)
     {
         var query = new List<string>();
@@ -304,6 +333,11 @@ public partial class TranscriptPage : IAsyncDisposable
         if (_transcript is { IsFirstVersion: false, VersionId: { } version })
         {
             query.Add($"version={Uri.EscapeDataString(version)}");
+        }
+
+        if (_revealed && format is "text" or "html")
+        {
+            query.Add("reveal=true"); // recorded again by the download
         }
 
         return $"/downloads/sessions/{Uri.EscapeDataString(SessionId)}/{format}" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query));
