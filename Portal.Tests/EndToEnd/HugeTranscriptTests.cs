@@ -73,10 +73,8 @@ public sealed class HugeTranscriptTests(PortalE2EFixture fixture) : IClassFixtur
 
     private static async Task<int> TopRowAsync(IPage page) => await page.EvaluateAsync<int>(TopRowScript);
 
-    private async Task UploadAsync(string sessionId)
-    {
-        var file = Path.Combine(Path.GetTempPath(), sessionId + ".log");
-        await using (var writer = new StreamWriter(file, append: false, new UTF8Encoding(false)))
+    private Task UploadAsync(string sessionId) =>
+        AwsCli.PutSandboxTranscriptAsync(fixture.MotoEndpoint, sessionId, async writer =>
         {
             await writer.WriteAsync($"Script started on 2026-11-30 10:00:00+00:00 [COMMAND=\"cat x\"]\n[ssm-user@ip-10-0-1-23 ~]$ seq {Numbers}\r\n");
             var chunk = new StringBuilder();
@@ -91,15 +89,5 @@ public sealed class HugeTranscriptTests(PortalE2EFixture fixture) : IClassFixtur
             }
 
             await writer.WriteAsync(chunk.Append("[ssm-user@ip-10-0-1-23 ~]$ exit\r\nexit\r\n\nScript done on 2026-11-30 12:00:00+00:00 [COMMAND_EXIT_CODE=\"0\"]\n"));
-        }
-
-        try
-        {
-            await AwsCli.RunAsync(fixture.MotoEndpoint, "s3api", "put-object", "--bucket", "bastion-session-logs-sandbox", "--key", $"sessionmanager/{sessionId}.log", "--body", file, "--server-side-encryption", "AES256");
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
+        });
 }

@@ -17,7 +17,6 @@ public sealed class LongTranscriptTests(PortalE2EFixture fixture) : IClassFixtur
     public async Task ThirtyThousandCommands_ThePanelIsVirtualized_TheLastIsReachable_AndTheTimelineJumpsToTheFlaggedOne()
     {
         var sessionId = $"carol-{Guid.NewGuid():N}"[..23];
-        var file = Path.Combine(Path.GetTempPath(), sessionId + ".log");
         var transcript = new StringBuilder("Script started on 2026-11-30 10:00:00+00:00 [COMMAND=\"cat /var/lib/amazon/ssm/i-0123456789abcdef0/session/orchestration/x/Standard_Stream/ipcTempFile.log\"]\n");
         for (var i = 1; i <= Commands; i++)
         {
@@ -29,21 +28,15 @@ public sealed class LongTranscriptTests(PortalE2EFixture fixture) : IClassFixtur
         }
 
         transcript.Append("[ssm-user@ip-10-0-1-23 ~]$ exit\r\nexit\r\n\nScript done on 2026-11-30 12:00:00+00:00 [COMMAND_EXIT_CODE=\"0\"]\n");
-        await File.WriteAllTextAsync(file, transcript.ToString());
-        try
-        {
-            await AwsCli.RunAsync(fixture.MotoEndpoint, "s3api", "put-object", "--bucket", "bastion-session-logs-sandbox", "--key", $"sessionmanager/{sessionId}.log", "--body", file, "--server-side-encryption", "AES256");
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        await AwsCli.PutSandboxTranscriptAsync(fixture.MotoEndpoint, sessionId, transcript.ToString());
 
         var page = await fixture.SignedInAsync("carol");
         await page.GotoAsync($"/sessions/{sessionId}");
         var panel = page.GetByTestId("transcript-commands");
         await Assertions.Expect(panel).ToContainTextAsync($"Commands ({Commands + 2:N0}", new() { Timeout = 60_000 });
 
+        // The list renders its items once it has measured itself, a moment after the count shows.
+        await Assertions.Expect(page.GetByTestId("transcript-command").First).ToBeVisibleAsync();
         var rendered = await page.GetByTestId("transcript-command").CountAsync();
         Assert.InRange(rendered, 1, 200);
 

@@ -12,16 +12,7 @@ public sealed class RedactionPageTests(PortalE2EFixture fixture) : IClassFixture
     public async Task AnAuditorSeesItMasked_AnAdminRevealsIt_AndTheRevealIsAudited()
     {
         var sessionId = $"carol-{Guid.NewGuid():N}"[..23];
-        var file = Path.Combine(Path.GetTempPath(), sessionId + ".log");
-        await File.WriteAllTextAsync(file, $"Script started on 2026-11-30 10:00:00+00:00 [COMMAND=\"cat x\"]\n[ssm-user@ip-10-0-1-23 ~]$ export AWS_ACCESS_KEY_ID={Key}\r\r\n[ssm-user@ip-10-0-1-23 ~]$ exit\r\r\n\nScript done on 2026-11-30 10:01:00+00:00 [COMMAND_EXIT_CODE=\"0\"]\n");
-        try
-        {
-            await AwsCli.RunAsync(fixture.MotoEndpoint, "s3api", "put-object", "--bucket", "bastion-session-logs-sandbox", "--key", $"sessionmanager/{sessionId}.log", "--body", file, "--server-side-encryption", "AES256");
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        await AwsCli.PutSandboxTranscriptAsync(fixture.MotoEndpoint, sessionId, $"Script started on 2026-11-30 10:00:00+00:00 [COMMAND=\"cat x\"]\n[ssm-user@ip-10-0-1-23 ~]$ export AWS_ACCESS_KEY_ID={Key}\r\r\n[ssm-user@ip-10-0-1-23 ~]$ exit\r\r\n\nScript done on 2026-11-30 10:01:00+00:00 [COMMAND_EXIT_CODE=\"0\"]\n");
 
         var carol = await fixture.SignedInAsync("carol");
         await carol.GotoAsync($"/sessions/{sessionId}");

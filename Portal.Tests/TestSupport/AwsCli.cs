@@ -17,6 +17,32 @@ internal static class AwsCli
         return new AwsTestCredentials(credentials.GetProperty("AccessKeyId").GetString()!, credentials.GetProperty("SecretAccessKey").GetString()!, credentials.GetProperty("SessionToken").GetString()!);
     }
 
+    /// <summary>
+    /// Puts a transcript into the sandbox's log bucket as the agent would (SSE-S3), written to a file by
+    /// <paramref name="write"/> and uploaded with the CLI.
+    /// </summary>
+    public static async Task PutSandboxTranscriptAsync(Uri endpoint, string sessionId, Func<StreamWriter, Task> write)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"{sessionId}-{Guid.NewGuid():N}.log");
+        try
+        {
+            await using (var writer = new StreamWriter(file, append: false, new System.Text.UTF8Encoding(false)))
+            {
+                await write(writer);
+            }
+
+            await RunAsync(endpoint, "s3api", "put-object", "--bucket", "bastion-session-logs-sandbox", "--key", $"sessionmanager/{sessionId}.log", "--body", file, "--server-side-encryption", "AES256");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Puts a transcript, given whole, into the sandbox's log bucket.</summary>
+    public static Task PutSandboxTranscriptAsync(Uri endpoint, string sessionId, string transcript) =>
+        PutSandboxTranscriptAsync(endpoint, sessionId, writer => writer.WriteAsync(transcript));
+
     public static Task<JsonElement> RunAsAsync(Uri endpoint, AwsTestCredentials credentials, params string[] args) => RunAsync(endpoint, MotoServerFixture.Region, credentials, args);
 
     private static async Task<JsonElement> RunAsync(Uri endpoint, string region, AwsTestCredentials? credentials, string[] args)

@@ -37,19 +37,11 @@ public sealed class SessionDownloadTests(MotoServerFixture moto) : IDisposable
         const string Key = "AKIAIOSFODNN7EXAMPLE";
         const string Secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
         var sessionId = $"carol-{Guid.NewGuid():N}"[..23];
-        var file = Path.Combine(Path.GetTempPath(), sessionId + ".log");
-        await File.WriteAllTextAsync(file, $"Script started on 2026-11-30 10:00:00+00:00 [COMMAND=\"cat x\"]\n$ export AWS_ACCESS_KEY_ID={Key}\r\r\n$ export AWS_SECRET_ACCESS_KEY={Secret}\r\r\n$ exit\r\r\n\nScript done on 2026-11-30 10:01:00+00:00 [COMMAND_EXIT_CODE=\"0\"]\n");
+        var transcript = $"Script started on 2026-11-30 10:00:00+00:00 [COMMAND=\"cat x\"]\n$ export AWS_ACCESS_KEY_ID={Key}\r\r\n$ export AWS_SECRET_ACCESS_KEY={Secret}\r\r\n$ exit\r\r\n\nScript done on 2026-11-30 10:01:00+00:00 [COMMAND_EXIT_CODE=\"0\"]\n";
         using var carol = _portal.CreateBearerClient("sandbox-carol");
         using var alice = _portal.CreateBearerClient("sandbox-alice");
-        _ = await carol.GetAsync("/healthz");
-        try
-        {
-            await AwsCli.RunAsync(moto.Endpoint, "s3api", "put-object", "--bucket", "bastion-session-logs-sandbox", "--key", $"sessionmanager/{sessionId}.log", "--body", file, "--server-side-encryption", "AES256");
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        _ = await carol.GetAsync("/healthz"); // the sandbox makes its bucket at startup
+        await AwsCli.PutSandboxTranscriptAsync(moto.Endpoint, sessionId, transcript);
 
         var text = await carol.GetStringAsync($"/api/sessions/{sessionId}/text");
         var html = await carol.GetStringAsync($"/api/sessions/{sessionId}/html");
