@@ -46,7 +46,6 @@ public sealed class TerminalEmulator : IVtHandler
     private readonly RowStore _history;
     private readonly Dictionary<TerminalRow, List<TranscriptRow>> _keptAfter = new(ReferenceEqualityComparer.Instance);
     private List<TranscriptRow> _pendingSnapshot = [];
-    private List<TranscriptRow> _pendingWipe = [];
     private int _liveFrom;
     private bool _finished;
     private bool _stopped;
@@ -236,11 +235,6 @@ public sealed class TerminalEmulator : IVtHandler
         var buffer = _active;
         var row = buffer.Row(buffer.Y);
         var style = _styleId;
-        if (_pendingWipe.Count > 0)
-        {
-            _pendingWipe = [];
-        }
-
         if (buffer.X > 0 && buffer.X < Columns && row.IsWideAt(buffer.X - 1))
         {
             row.SetBlank(buffer.X - 1, style);
@@ -1018,8 +1012,9 @@ public sealed class TerminalEmulator : IVtHandler
             case 2:
                 if (buffer == _normal)
                 {
-                    // Kept only if ED 3 follows (that is `clear`); top and others redraw with ED 2 alone.
-                    _pendingWipe = CopyScreen(buffer, RowKind.Cleared);
+                    // What the screen showed is kept, marked as wiped: the commands typed before `top` (which
+                    // clears the normal screen with ED 2 alone) are on the record as much as those before `clear`.
+                    _history.AppendRange(CopyScreen(buffer, RowKind.Cleared));
                 }
 
                 for (var y = 0; y < Rows; y++)
@@ -1033,8 +1028,6 @@ public sealed class TerminalEmulator : IVtHandler
                 {
                     // xterm.js forgets its scrollback here; the transcript keeps it, marked as wiped by clear.
                     _history.Reclassify(_liveFrom, RowKind.Live, RowKind.Cleared);
-                    _history.AppendRange(_pendingWipe);
-                    _pendingWipe = [];
                     _liveFrom = _history.Count;
                 }
 

@@ -110,15 +110,17 @@ public sealed class TerminalEmulatorTests
     }
 
     [Fact]
-    public void Transcript_Clear_KeepsWhatItWiped_ButRedrawsAloneAreNotKept()
+    public void Transcript_ClearAndScreenErases_KeepWhatTheyWiped_SoTheCommandBeforeTopIsOnRecord()
     {
         var terminal = Feed("before 1\r\nbefore 2\r\n$ clear\r\n\u001b[H\u001b[2J\u001b[3J$ top\r\n\u001b[H\u001b[2Jframe 1\u001b[H\u001b[2Jframe 2\r\n", rows: 3);
 
         var rows = terminal.Transcript().Where(r => r.Row.ToText().Length > 0).Select(r => (r.Row.ToText(), r.Kind)).ToList();
 
+        // xterm.js keeps only "frame 2"; the transcript keeps, marked as wiped, what clear and each ED 2 erased.
         Assert.Equal(
-            [("before 1", RowKind.Cleared), ("before 2", RowKind.Cleared), ("$ clear", RowKind.Cleared), ("frame 2", RowKind.Live)],
+            [("before 1", RowKind.Cleared), ("before 2", RowKind.Cleared), ("$ clear", RowKind.Cleared), ("$ top", RowKind.Cleared), ("frame 1", RowKind.Cleared), ("frame 2", RowKind.Live)],
             rows);
+        Assert.Equal(["frame 2"], terminal.NormalBuffer.Select(r => r.ToText()).Where(t => t.Length > 0));
     }
 
     [Fact]

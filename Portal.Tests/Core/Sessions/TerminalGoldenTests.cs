@@ -67,6 +67,18 @@ public sealed class TerminalGoldenTests
         AssertLines(TrimBlankEnd(Golden(sessionId, "lines")), TrimBlankEnd(lines));
     }
 
+    [Fact]
+    public void TopClearsTheNormalScreen_TheCommandsBeforeItStayOnRecord_MarkedAsWiped()
+    {
+        var content = File.ReadAllBytes(Path.Combine(DataDirectory, "transcripts", "alice-3e3f56850d54790fe.log"));
+
+        var document = Portal.Core.Sessions.TranscriptRender.Render(content, null).Document;
+
+        var wiped = Enumerable.Range(0, document.LineCount).Where(l => document.LineKind(l) == RowKind.Cleared).Select(document.LineText).ToList();
+        Assert.Contains("[ssm-user@ip-10-0-1-23 ~]$ uptime", wiped);
+        Assert.Contains("[ssm-user@ip-10-0-1-23 ~]$ top -d 0.4 -n 3", wiped);
+    }
+
     private static List<string> TrimBlankEnd(List<string> lines) => [.. lines.Take(lines.Count - Enumerable.Reverse(lines).TakeWhile(l => l.Length == 0).Count())];
 
     [Theory]

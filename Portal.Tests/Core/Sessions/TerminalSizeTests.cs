@@ -31,13 +31,14 @@ public sealed class TerminalSizeTests
     [Fact]
     public void ATopLikeScreen_PaddedLinesErasedToTheirEnd_GivesItsWidthAndHeight()
     {
-        var frame = new StringBuilder("\u001b[H\u001b[2J");
+        var frame = new StringBuilder();
         for (var row = 1; row <= 40; row++)
         {
             frame.Append($"{row,5} root      20   0".PadRight(120)).Append("\u001b[m\u001b[39;49m\u001b[K").Append(row < 40 ? "\r\n" : string.Empty);
         }
 
-        var document = TranscriptRender.Render(Encoding.UTF8.GetBytes(frame + "\u001b[H" + frame), null).Document;
+        // As top does: clear the screen once, then draw each frame from home.
+        var document = TranscriptRender.Render(Encoding.UTF8.GetBytes("\u001b[H\u001b[2J" + frame + "\u001b[H" + frame), null).Document;
 
         Assert.Equal((120, 40), (document.Columns, document.Rows));
         Assert.Equal(40, document.RowCount); // the second frame drew over the first: nothing scrolled away
