@@ -16,19 +16,6 @@ internal sealed class SharedRenders
     /// <summary>The render of one object version at one width (null: detected).</summary>
     internal readonly record struct Key(string Bucket, string ObjectKey, string? VersionId, string? ETag, int? Columns);
 
-    /// <summary>How many renders are shared now (held by a reader or still running).</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                Sweep();
-                return _entries.Count;
-            }
-        }
-    }
-
     /// <summary>The shared render for <paramref name="key"/>, or a new one from <paramref name="render"/> that later readers share.</summary>
     /// <remarks>The download is not cancelled when the reader who started it leaves: others may be waiting for it.</remarks>
     public async Task<TranscriptRender?> GetOrRenderAsync(Key key, Func<Task<TranscriptRender?>> render, CancellationToken cancellationToken)

@@ -68,11 +68,7 @@ public sealed class RedactedDocument
     }
 
     /// <summary>The line cut for display (as <see cref="TranscriptDocument.LineDisplayText"/>), secrets masked.</summary>
-    public string LineDisplayText(int line, int maxLength = 20_000)
-    {
-        var text = LineText(line);
-        return text.Length <= maxLength ? text : string.Concat(text.AsSpan(0, maxLength), $" … ({text.Length - maxLength:N0} more characters: see the rows view or the text download)");
-    }
+    public string LineDisplayText(int line, int maxLength = 20_000) => TranscriptDocument.CutForDisplay(LineText(line), maxLength);
 
     /// <summary>Where the row's text has secrets, in the row's own character positions.</summary>
     private (int Start, int Length)[] RowRanges(int row)

@@ -120,19 +120,13 @@ public sealed class TranscriptDocument
         Volatile.Write(ref _publishedLines, _lineStartCount);
     }
 
-    /// <summary>Says how far the render has come (the renderer's thread only).</summary>
-    internal void ReportProgress(double fraction) => Volatile.Write(ref _renderedFraction, Math.Clamp(fraction, 0, 1));
-
-    /// <summary>Says how many of the bytes known so far the render has been through.</summary>
+    /// <summary>Says how many of the body's bytes (expected, or known so far) the render has been through (the renderer's thread only).</summary>
     internal void ReportProgress(long rendered, long known)
     {
-        if (ExpectedBytes > 0)
+        var total = ExpectedBytes > 0 ? ExpectedBytes : known;
+        if (total > 0)
         {
-            ReportProgress(rendered / (double)ExpectedBytes);
-        }
-        else if (known > 0)
-        {
-            ReportProgress(rendered / (double)known);
+            Volatile.Write(ref _renderedFraction, Math.Clamp(rendered / (double)total, 0, 1));
         }
     }
 
@@ -313,9 +307,12 @@ public sealed class TranscriptDocument
             return LineText(line);
         }
 
-        var text = LineText(line);
-        return text.Length <= maxLength ? text : string.Concat(text.AsSpan(0, maxLength), $" … ({text.Length - maxLength:N0} more characters: see the rows view or the text download)");
+        return CutForDisplay(LineText(line), maxLength);
     }
+
+    /// <summary>A line's text cut to <paramref name="maxLength"/> characters, saying how much was left out.</summary>
+    internal static string CutForDisplay(string text, int maxLength) =>
+        text.Length <= maxLength ? text : string.Concat(text.AsSpan(0, maxLength), $" … ({text.Length - maxLength:N0} more characters: see the rows view or the text download)");
 
     /// <summary>Appends the line's text (trailing spaces included) to <paramref name="builder"/>.</summary>
     public void AppendLineText(StringBuilder builder, int line) => AppendLineText(builder, line, null);

@@ -35,7 +35,7 @@ public sealed class SharedRendersTests
         GC.Collect();
 
         Assert.False(dropped.TryGetTarget(out _));
-        Assert.Equal(0, shared.Count);
+        Assert.Empty(shared.Open());
         var calls = 0;
         var again = await shared.GetOrRenderAsync(Key, () => { calls++; return Task.FromResult<TranscriptRender?>(Render("again")); }, CancellationToken.None);
         Assert.Equal((1, "again"), (calls, again!.Document.RowText(0)));
