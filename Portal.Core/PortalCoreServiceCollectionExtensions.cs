@@ -88,6 +88,7 @@ public static class PortalCoreServiceCollectionExtensions
             });
         services.TryAddSingleton<Sessions.Coverage.CloudTrailSessions>();
         services.TryAddSingleton<Sessions.Coverage.ISessionCoverage, Sessions.Coverage.SessionCoverage>();
+        services.TryAddSingleton<Sessions.Annotations.ISessionAnnotations, Sessions.Annotations.SessionAnnotations>();
         services.TryAddSingleton<Sessions.Evidence.IEvidenceBundles, Sessions.Evidence.EvidenceBundles>();
         services.AddPortalIntegrity();
         services.AddPortalOptions<SessionIndexOptions>(SessionIndexOptions.SectionName);

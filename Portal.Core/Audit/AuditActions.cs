@@ -12,6 +12,12 @@ public static class AuditActions
     /// <summary>An Admin showed a transcript's secrets, which the page and downloads mask otherwise.</summary>
     public const string SessionReveal = "session.reveal";
 
+    /// <summary>An auditor tagged, bookmarked or commented on a session.</summary>
+    public const string SessionAnnotate = "session.annotate";
+
+    /// <summary>An annotation was removed (by its author or an Admin), or someone else tried.</summary>
+    public const string SessionAnnotationRemove = "session.annotation.remove";
+
     /// <summary>A session's indexed metadata and commands were read.</summary>
     public const string SessionMetadata = "session.metadata";
 

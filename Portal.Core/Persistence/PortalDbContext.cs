@@ -46,6 +46,8 @@ internal class PortalDbContext : DbContext
 
     public DbSet<Identity.PersonRecord> People => Set<Identity.PersonRecord>();
 
+    public DbSet<Sessions.Annotations.AnnotationRecord> Annotations => Set<Sessions.Annotations.AnnotationRecord>();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardAppendOnly();
@@ -85,6 +87,21 @@ internal class PortalDbContext : DbContext
             audit.HasIndex(e => e.OccurredAt);
             audit.HasIndex(e => e.Actor);
             audit.HasIndex(e => e.Action);
+        });
+
+        modelBuilder.Entity<Sessions.Annotations.AnnotationRecord>(annotation =>
+        {
+            annotation.ToTable("Annotations");
+            annotation.Property(e => e.SessionId).HasMaxLength(96);
+            annotation.Property(e => e.Kind).HasConversion<string>().HasMaxLength(16);
+            annotation.Property(e => e.Quote).HasMaxLength(Sessions.Annotations.AnnotationLimits.MaxQuoteLength);
+            annotation.Property(e => e.Text).HasMaxLength(Sessions.Annotations.AnnotationLimits.MaxCommentLength);
+            annotation.Property(e => e.TagKey).HasMaxLength(Sessions.Annotations.AnnotationLimits.MaxTagLength);
+            annotation.Property(e => e.Folded).HasMaxLength(Sessions.Annotations.AnnotationLimits.MaxFoldedLength);
+            annotation.Property(e => e.Author).HasMaxLength(256);
+            annotation.Property(e => e.RemovedBy).HasMaxLength(256);
+            annotation.HasIndex(e => e.SessionId);
+            annotation.HasIndex(e => e.TagKey);
         });
 
         modelBuilder.Entity<ApiToken>(token =>

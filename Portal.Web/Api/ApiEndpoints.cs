@@ -11,6 +11,7 @@ internal static class ApiEndpoints
         api.MapTokensApi();
         api.MapSessionIndexApi();
         api.MapSessionsApi();
+        api.MapAnnotationsApi();
         api.MapSetupApi();
         api.MapAccessApi();
         api.MapIntegrityApi();

@@ -41,7 +41,7 @@ internal static class SessionsApi
         sessions.MapGet("/raw", RawAsync).WithName($"{prefix}SessionRaw");
         sessions.MapGet("/text", TextAsync).WithName($"{prefix}SessionText");
         sessions.MapGet("/html", HtmlAsync).WithName($"{prefix}SessionHtml");
-        sessions.MapGet("/evidence", EvidenceAsync).WithName($"{prefix}SessionEvidence").WithSummary("A zip with the agent's transcript byte for byte, later versions, renderings, session.json (with its sha256), access.json, audit.json and VERIFY.md.");
+        sessions.MapGet("/evidence", EvidenceAsync).WithName($"{prefix}SessionEvidence").WithSummary("A zip with the agent's transcript byte for byte, later versions, renderings, session.json (with its sha256), access.json, audit.json, annotations.json and VERIFY.md.");
     }
 
     private static Task<IResult> RawAsync(string sessionId, string? version, ITranscriptReader reader, ClaimsPrincipal user, CancellationToken ct) =>

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Portal.Core.Access;
 using Portal.Core.Audit;
 using Portal.Core.Aws;
+using Portal.Core.Sessions.Annotations;
 using Portal.Core.Sessions.Coverage;
 using Portal.Core.Sessions.Index;
 using Portal.Core.Sessions.Integrity;
@@ -15,7 +16,7 @@ namespace Portal.Core.Sessions.Evidence;
 /// <summary>
 /// A session's evidence as one zip, checkable without the portal: the transcript as the agent wrote it (byte for
 /// byte) and any later version, text and HTML renderings, what Session Manager and the index say of the session, the
-/// grant and request that allowed it, the portal's audit entries about it, and VERIFY.md saying how to check it.
+/// grant and request that allowed it, the portal's audit entries and auditors' annotations about it, and VERIFY.md saying how to check it.
 /// </summary>
 public interface IEvidenceBundles
 {
@@ -37,6 +38,7 @@ internal sealed class EvidenceBundles(
     IAccessRequests requests,
     IAuditTrail audit,
     ITranscriptDigests digests,
+    ISessionAnnotations annotations,
     TimeProvider time) : IEvidenceBundles
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -131,6 +133,8 @@ internal sealed class EvidenceBundles(
                 request = request is null ? null : new { request.Id, request.Requester, request.Reason, request.Ticket, request.CreatedAt, request.Decisions, request.BreakGlass },
             });
         await AddJsonAsync(zip, "audit.json", entries);
+        // Every annotation the session ever had: removed ones too, with who removed them, as the audit trail has them.
+        await AddJsonAsync(zip, "annotations.json", await annotations.HistoryAsync(sessionId, cancellationToken));
         var (signed, note) = await DigestsAsync(rendered.Key, versions, cancellationToken);
         foreach (var digest in signed?.Digests ?? [])
         {
@@ -289,6 +293,8 @@ internal sealed class EvidenceBundles(
         - `access.json`: the portal grant that allowed the session, the policy document it put in IAM, and the request and
           decisions behind it; or that none did.
         - `audit.json`: the portal's audit entries that name this session (views, downloads, terminations).
+        - `annotations.json`: auditors' tags, bookmarks and comments on the session (`line` is the logical line), removed
+          ones included with who removed them.
         - `digests/`: the signed digests that list the transcript, their signatures and the signing key's public half.
 
         """);

@@ -1,3 +1,4 @@
+using Portal.Core.Sessions.Annotations;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Portal.Core.Audit;
@@ -11,7 +12,9 @@ public partial class SearchPage
 {
     private const int ClipLength = 160;
 
+    private const int MaxNotes = 50;
     private readonly List<SearchHit> _hits = [];
+    private IReadOnlyList<SessionAnnotation> _notes = [];
     private string? _input;
     private string? _query;
     private int? _next;
@@ -22,6 +25,9 @@ public partial class SearchPage
 
     [Inject]
     private ISessionIndex Index { get; set; } = default!;
+
+    [Inject]
+    private ISessionAnnotations Annotations { get; set; } = default!;
 
     [Inject]
     private IAuditTrail Audit { get; set; } = default!;
@@ -70,6 +76,7 @@ public partial class SearchPage
         _next = null;
         _scanned = 0;
         _query = query;
+        _notes = await Annotations.SearchAsync(query, MaxNotes);
         await LoadAsync(0);
         var user = (await AuthenticationState).User;
         await Audit.RecordAsync(new AuditRecord(user.ActorOf(), AuditActions.SessionsSearch, null, _error is null ? AuditOutcome.Succeeded : AuditOutcome.Failed, query));
@@ -101,6 +108,10 @@ public partial class SearchPage
 
     private static string TranscriptLink(string sessionId, int? row) =>
         $"/sessions/{Uri.EscapeDataString(sessionId)}" + (row is { } r ? $"#L{r}" : null);
+
+    /// <summary>An annotation's place: its line (<c>#line-12</c>, which holds at any width), or the session.</summary>
+    private static string AnnotationLink(SessionAnnotation note) =>
+        $"/sessions/{Uri.EscapeDataString(note.SessionId)}" + (note.Line is { } line ? $"#line-{line}" : null);
 
     /// <summary>Long lines are cut around the match so a result stays one line on screen.</summary>
     private static string Clip(string text, bool fromEnd = false) =>

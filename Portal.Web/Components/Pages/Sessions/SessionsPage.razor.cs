@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 using Portal.Core.Sessions;
+using Portal.Core.Sessions.Annotations;
 using Portal.Core.Sessions.Coverage;
 using Portal.Core.Sessions.Index;
 
@@ -22,6 +23,9 @@ public partial class SessionsPage
     private IReadOnlyList<string> _users = [];
     private IReadOnlyList<string> _instances = [];
     private SessionLogSource? _source;
+    private string? _tag;
+    private IReadOnlyList<string> _tags = [];
+    private IReadOnlyDictionary<string, AnnotationSummary> _notes = new Dictionary<string, AnnotationSummary>();
 
     [Inject]
     private ISessionIndex Index { get; set; } = default!;
@@ -31,6 +35,9 @@ public partial class SessionsPage
 
     [Inject]
     private ISessionCoverage Coverage { get; set; } = default!;
+
+    [Inject]
+    private ISessionAnnotations Annotations { get; set; } = default!;
 
     [Inject]
     private IOptions<SessionFlagOptions> FlagOptions { get; set; } = default!;
@@ -59,16 +66,21 @@ public partial class SessionsPage
     [SupplyParameterFromQuery(Name = "coverage")]
     public string? CoverageFilter { get; set; }
 
+    /// <summary>The tag filter from the address.</summary>
+    [SupplyParameterFromQuery(Name = "tag")]
+    public string? TagFilter { get; set; }
+
     /// <summary>The text filter from the address.</summary>
     [SupplyParameterFromQuery(Name = "text")]
     public string? TextFilter { get; set; }
 
     protected override async Task OnInitializedAsync()
     {
-        (_user, _instance, _flag, _text) = (UserFilter, InstanceFilter, FlagFilter, TextFilter);
+        (_user, _instance, _flag, _text, _tag) = (UserFilter, InstanceFilter, FlagFilter, TextFilter, string.IsNullOrWhiteSpace(TagFilter) ? null : TagFilter);
         _integrity = Enum.TryParse<TranscriptIntegrity>(IntegrityFilter, ignoreCase: true, out var integrity) && Enum.IsDefined(integrity) ? integrity : null;
         _coverage = ISessionCoverage.Parse(CoverageFilter) is CoverageState.Recorded or CoverageState.UnknownOrigin ? ISessionCoverage.Parse(CoverageFilter) : null;
         (_users, _instances) = await Index.FacetsAsync();
+        _tags = await Annotations.TagsAsync();
         _source = await Location.GetAsync();
     }
 
@@ -82,7 +94,7 @@ public partial class SessionsPage
             InstanceId = _instance,
             Flag = _flag,
             Integrity = _integrity,
-            SessionIds = _coverage is { } coverage ? await Coverage.SessionIdsAsync(coverage, cancellationToken) : null,
+            SessionIds = await SessionIdsAsync(cancellationToken),
             From = _range?.Start is { } start ? new DateTimeOffset(start.Date, TimeZoneInfo.Local.GetUtcOffset(start.Date)) : null,
             To = _range?.End is { } end ? new DateTimeOffset(end.Date.AddDays(1), TimeZoneInfo.Local.GetUtcOffset(end.Date)) : null,
             Sort = sort?.SortBy switch
@@ -99,9 +111,31 @@ public partial class SessionsPage
         };
         _filtered = query.Text is { Length: > 0 } || query.User is not null || query.InstanceId is not null || query.Flag is not null || query.Integrity is not null || query.SessionIds is not null || query.From is not null;
         var page = await Index.QueryAsync(query, cancellationToken);
+        _notes = await Annotations.SummariesAsync([.. page.Items.Select(s => s.SessionId)], cancellationToken);
         _error = null;
         return new GridData<SessionSummary> { Items = page.Items, TotalItems = page.Total };
     }
+
+    /// <summary>The sessions the coverage and tag filters allow (both when both are set); null when neither is set.</summary>
+    private async Task<IReadOnlyCollection<string>?> SessionIdsAsync(CancellationToken cancellationToken)
+    {
+        var covered = _coverage is { } coverage ? await Coverage.SessionIdsAsync(coverage, cancellationToken) : null;
+        if (_tag is null)
+        {
+            return covered;
+        }
+
+        var tagged = await Annotations.SessionsTaggedAsync(_tag, cancellationToken);
+        return covered is null ? tagged : [.. tagged.Intersect(covered, StringComparer.Ordinal)];
+    }
+
+    private async Task TagChangedAsync(string? tag)
+    {
+        _tag = tag;
+        await ReloadAsync();
+    }
+
+    private AnnotationSummary? NotesOf(SessionSummary session) => _notes.GetValueOrDefault(session.SessionId);
 
     private Task ReloadAsync() => _grid?.ReloadServerData() ?? Task.CompletedTask;
 
@@ -109,6 +143,7 @@ public partial class SessionsPage
     private async Task IndexedAsync()
     {
         (_users, _instances) = await Index.FacetsAsync();
+        _tags = await Annotations.TagsAsync();
         _source = await Location.GetAsync();
         await ReloadAsync();
     }

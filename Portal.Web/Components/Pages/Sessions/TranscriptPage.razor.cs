@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using Portal.Core.Aws;
 using Portal.Core.Sessions;
+using Portal.Core.Sessions.Annotations;
 using Portal.Core.Sessions.Redaction;
 using Portal.Core.Sessions.Terminal;
 using Portal.Web.Auth;
@@ -26,6 +27,7 @@ public partial class TranscriptPage : IAsyncDisposable
     private TerminalViewport? _viewport;
     private readonly CancellationTokenSource _closed = new();
     private int? _pendingScroll;
+    private int? _pendingLine;
     private HashSet<int> _hitSet = [];
     private TranscriptChanges? _changes;
     private bool _badVersion;
@@ -40,6 +42,11 @@ public partial class TranscriptPage : IAsyncDisposable
     private bool _showLines;
     private int? _columns;
     private string? _query;
+    private AnnotationsPanel? _annotationsPanel;
+    private IReadOnlyList<SessionAnnotation> _annotations = [];
+    private HashSet<int> _annotatedLines = [];
+    private HashSet<int> _annotatedRows = [];
+    private IReadOnlyList<int> _annotatedRowList = [];
 
     [Parameter]
     public string SessionId { get; set; } = string.Empty;
@@ -85,8 +92,9 @@ public partial class TranscriptPage : IAsyncDisposable
             return;
         }
 
-        // A deep link (#L120) is honoured when the page opens, not again on every width change.
-        _pendingScroll = RowFromFragment();
+        // A deep link (#L120 to a row, #line-12 to a logical line) is honoured when the page opens, not again on every
+        // width change.
+        (_pendingScroll, _pendingLine) = (RowFromFragment("#L"), RowFromFragment("#line-"));
 
         // The live page of a prerendered one takes the same render at once (no await, so its first render shows the
         // same rows, without a flash of "loading"); the view is already on the audit trail.
@@ -198,6 +206,7 @@ public partial class TranscriptPage : IAsyncDisposable
                 (_changes, _commands, _followed) = (changes, commands, true);
                 _flaggedCommands = commands.Count(c => c.Flags.Count > 0);
                 FindHits();
+                MarkAnnotations(); // line starts are final now
                 StateHasChanged();
             });
         }
@@ -230,6 +239,16 @@ public partial class TranscriptPage : IAsyncDisposable
             _pendingScroll = null;
             await ScrollToAsync(row);
         }
+
+        // A line is where it is once it is rendered (a clear later in the transcript can move where it starts).
+        if (_pendingLine is { } line && _transcript is not null && !_loading && (Document.IsComplete || line < Document.LineCount))
+        {
+            _pendingLine = null;
+            if (RowOfLine(line) is { } start)
+            {
+                await ScrollToAsync(start);
+            }
+        }
     }
 
     /// <summary>Brings a row (1-based) into view; deep links (#L120) land here too.</summary>
@@ -247,10 +266,10 @@ public partial class TranscriptPage : IAsyncDisposable
         }
     }
 
-    private int? RowFromFragment()
+    private int? RowFromFragment(string prefix)
     {
         var fragment = new Uri(Navigation.Uri).Fragment;
-        return fragment.StartsWith("#L", StringComparison.Ordinal) && int.TryParse(fragment[2..], out var row) && row > 0 ? row : null;
+        return fragment.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(fragment[prefix.Length..], out var number) && number > 0 ? number : null;
     }
 
     private async Task WidthChangedAsync(int columns)
@@ -301,6 +320,30 @@ public partial class TranscriptPage : IAsyncDisposable
     }
 
     private bool IsHit(int lineIndex) => _hitSet.Contains(lineIndex);
+
+    /// <summary>Asks what to say about a line (0-based), from a click on its number.</summary>
+    private Task AnnotateLineAsync(int line) =>
+        _annotationsPanel is null || line < 0 || line >= Document.LineCount
+            ? Task.CompletedTask
+            : _annotationsPanel.AnnotateAsync(line + 1, Document.LineFirstRow(line) + 1, LineText(line));
+
+    /// <summary>Where a 1-based line starts as shown (1-based row); null until it is rendered.</summary>
+    private int? RowOfLine(int line) => _transcript is not null && line >= 1 && line <= Document.LineCount ? Document.LineFirstRow(line - 1) + 1 : null;
+
+    private void AnnotationsChanged(IReadOnlyList<SessionAnnotation> annotations)
+    {
+        _annotations = annotations;
+        MarkAnnotations();
+    }
+
+    /// <summary>The lines and rows that bookmarks and comments mark, for the pane and the timeline.</summary>
+    private void MarkAnnotations()
+    {
+        var lines = _annotations.Where(a => a.Line is { } line && _transcript is not null && line <= Document.LineCount).Select(a => a.Line!.Value - 1).ToHashSet();
+        _annotatedLines = lines;
+        _annotatedRows = [.. lines.Select(Document.LineFirstRow)];
+        _annotatedRowList = [.. _annotatedRows.Order()];
+    }
 
     /// <summary>True while secrets are masked: redaction is on and no Admin revealed them.</summary>
     private bool Masking => Masker.Enabled && !_revealed && _redacted is not null;
