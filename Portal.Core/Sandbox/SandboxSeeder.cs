@@ -12,6 +12,8 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Access;
 using Portal.Core.Aws;
 using Portal.Core.Aws.Iam;
+using Portal.Core.Sessions;
+using Portal.Core.Sessions.Annotations;
 
 namespace Portal.Core.Sandbox;
 
@@ -22,6 +24,7 @@ internal sealed partial class SandboxSeeder(
     IIamClient iam,
     IAccessRequests requests,
     IAccessGrants grants,
+    ISessionAnnotations annotations,
     IOptions<SandboxOptions> options,
     IOptions<AccessOptions> access,
     IOptions<PortalAwsOptions> aws,
@@ -41,6 +44,7 @@ internal sealed partial class SandboxSeeder(
             await EnsureDigestKeyAsync(cancellationToken);
             var (uploaded, transcripts) = await EnsureTranscriptsAsync(instanceIds, cancellationToken);
             await EnsureSessionsAsync(instanceIds[0], transcripts, cancellationToken);
+            await EnsureAnnotationsAsync(transcripts, cancellationToken);
             LogSeeded(logger, instancesCreated, usersCreated, uploaded, options.Value.LogBucket);
             return new SandboxSeedResult(instancesCreated, usersCreated, boundaryCreated, bucketCreated, uploaded);
         });
@@ -324,6 +328,27 @@ internal sealed partial class SandboxSeeder(
         }
 
         return (uploaded.Count, transcripts);
+    }
+
+    /// <summary>An auditor's annotations on the tampered transcript, so the sandbox shows some: once, while it has none.</summary>
+    private async Task EnsureAnnotationsAsync(IReadOnlyList<GeneratedTranscript> transcripts, CancellationToken cancellationToken)
+    {
+        if (transcripts.FirstOrDefault(t => Encoding.UTF8.GetString(t.Content).Contains(TamperedCommand, StringComparison.Ordinal)) is not { } tampered
+            || (await annotations.HistoryAsync(tampered.SessionId, cancellationToken)).Count > 0)
+        {
+            return;
+        }
+
+        var document = TranscriptRender.Render(tampered.Content, columns: null).Document;
+        var line = Enumerable.Range(0, document.LineCount).FirstOrDefault(i => document.LineText(i).Contains(TamperedCommand, StringComparison.Ordinal), -1);
+        const string auditor = "carol";
+        await annotations.AddAsync(auditor, tampered.SessionId, new NewAnnotation(AnnotationKind.Tag, "needs-review"), cancellationToken);
+        if (line >= 0)
+        {
+            await annotations.AddAsync(auditor, tampered.SessionId, new NewAnnotation(AnnotationKind.Bookmark, "sudo: missing from the later version", line + 1, document.LineText(line)), cancellationToken);
+        }
+
+        await annotations.AddAsync(auditor, tampered.SessionId, new NewAnnotation(AnnotationKind.Comment, "Written again after the session ended, without its sudo lines. Asked the owner why; compare the versions."), cancellationToken);
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
