@@ -2,6 +2,7 @@ using Portal.Web.Api;
 using Portal.Web.Auth;
 using Portal.Web.Components;
 using Portal.Web.Hosting;
+using Portal.Web.Localization;
 using Serilog;
 
 namespace Portal.Web;
@@ -13,6 +14,7 @@ internal static class PortalWebApplicationExtensions
     {
         app.UseForwardedHeaders(); // first: every later step sees the client's address and scheme
         app.UseSecurityHeaders();
+        app.UseRequestLocalization(PortalCultures.Options()); // pages in the person's language; the API's problems stay English
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -35,6 +37,7 @@ internal static class PortalWebApplicationExtensions
         app.MapPortalAuth();
         app.MapPortalApi();
         app.MapSessionDownloads();
+        app.MapCultureEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

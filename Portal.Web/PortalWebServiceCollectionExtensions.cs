@@ -24,6 +24,8 @@ internal static class PortalWebServiceCollectionExtensions
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddLocalization();
+        services.AddTransient<MudBlazor.MudLocalizer, Localization.PortalMudLocalizer>();
         services.AddProblemDetails();
         services.AddPortalAuthentication(configuration, environment);
         // The antiforgery cookie stays as the request came: it refuses plain-HTTP requests outside Development

@@ -15,6 +15,8 @@ public abstract class PortalBunitContext : BunitContext, IAsyncLifetime
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        Services.AddLocalization();
+        Services.AddTransient<MudLocalizer, Portal.Web.Localization.PortalMudLocalizer>();
         Services.AddAuthorizationCore(PortalPolicies.Configure);
 
         // The real authorization service, so AuthorizeView evaluates the portal's policies, not bUnit's placeholder.

@@ -1,9 +1,20 @@
+using Microsoft.Extensions.Localization;
+using Portal.Web.Localization;
+
 namespace Portal.Web.Components.Access;
 
-/// <summary>Ages as the access pages write them (durations: <see cref="Portal.Core.Access.GrantPolicy.Duration"/>).</summary>
+/// <summary>Ages and durations as the access pages write them, in the person's language.</summary>
 internal static class AccessText
 {
     /// <summary>How long something has waited: <c>just now</c>, <c>12 min</c>, <c>3 h 5 min</c>.</summary>
-    public static string Age(TimeSpan age) =>
-        age.TotalMinutes < 1 ? "just now" : age.TotalHours < 1 ? $"{(int)age.TotalMinutes} min" : $"{(int)age.TotalHours} h {age.Minutes} min";
+    public static string Age(TimeSpan age, IStringLocalizer<Strings> L) =>
+        age.TotalMinutes < 1 ? L["just now"] : age.TotalHours < 1 ? L["{0} min", (int)age.TotalMinutes] : L["{0} h {1} min", (int)age.TotalHours, age.Minutes];
+
+    /// <summary>How long ago: <c>just now</c>, <c>12 min ago</c>.</summary>
+    public static string Ago(TimeSpan age, IStringLocalizer<Strings> L) =>
+        age.TotalMinutes < 1 ? L["just now"] : L["{0} ago", Age(age, L)];
+
+    /// <summary>A grant's length: <c>30 min</c>, <c>2 h</c>, <c>1 h 30 min</c> (as <see cref="Portal.Core.Access.GrantPolicy.Duration"/> writes it in English).</summary>
+    public static string Duration(int minutes, IStringLocalizer<Strings> L) =>
+        minutes < 60 ? L["{0} min", minutes] : minutes % 60 == 0 ? L["{0} h", minutes / 60] : L["{0} h {1} min", minutes / 60, minutes % 60];
 }

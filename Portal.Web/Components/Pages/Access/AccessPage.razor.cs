@@ -242,9 +242,9 @@ public partial class AccessPage
 
     private string? DirectError(string field) => _directErrors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
-    private string Age(DateTimeOffset at) => AccessText.Age(Time.GetUtcNow() - at);
+    private string Age(DateTimeOffset at) => AccessText.Age(Time.GetUtcNow() - at, L);
 
-    private static string Minutes(int minutes) => GrantPolicy.Duration(minutes);
+    private string Minutes(int minutes) => AccessText.Duration(minutes, L);
 
     private sealed class DirectGrant
     {
