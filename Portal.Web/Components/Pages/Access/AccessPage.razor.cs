@@ -72,7 +72,7 @@ public partial class AccessPage
         }
         catch (AwsApiException ex)
         {
-            Snackbar.Add($"IAM could not be read: {ex.ErrorCode}.", Severity.Warning);
+            Snackbar.Add(L["IAM could not be read: {0}.", ex.ErrorCode], Severity.Warning);
         }
     }
 
@@ -85,19 +85,22 @@ public partial class AccessPage
 
     private async Task DecideAsync(AccessRequest request, bool approve)
     {
-        var verb = approve ? "Approve" : "Deny";
+        var minutes = Minutes(request.DurationMinutes);
         var parameters = new DialogParameters<DecisionDialog>
         {
-            { d => d.Message, request.Kind switch
+            { d => d.Message, (request.Kind, approve) switch
             {
-                AccessRequestKind.Extension => $"{verb} {request.Requester}'s extension of grant {request.ExtendsGrantId} by {Minutes(request.DurationMinutes)}?",
-                AccessRequestKind.Direct => $"{verb} {request.Requester}'s direct grant to {request.IamUser}: {Minutes(request.DurationMinutes)} on {request.TargetInstanceId}?",
-                _ => $"{verb} {request.Requester}'s request {request.Id}: {Minutes(request.DurationMinutes)} on {request.TargetInstanceId}?",
+                (AccessRequestKind.Extension, true) => L["Approve {0}'s extension of grant {1} by {2}?", request.Requester, request.ExtendsGrantId ?? 0, minutes],
+                (AccessRequestKind.Extension, false) => L["Deny {0}'s extension of grant {1} by {2}?", request.Requester, request.ExtendsGrantId ?? 0, minutes],
+                (AccessRequestKind.Direct, true) => L["Approve {0}'s direct grant to {1}: {2} on {3}?", request.Requester, request.IamUser, minutes, request.TargetInstanceId],
+                (AccessRequestKind.Direct, false) => L["Deny {0}'s direct grant to {1}: {2} on {3}?", request.Requester, request.IamUser, minutes, request.TargetInstanceId],
+                (_, true) => L["Approve {0}'s request {1}: {2} on {3}?", request.Requester, request.Id, minutes, request.TargetInstanceId],
+                _ => L["Deny {0}'s request {1}: {2} on {3}?", request.Requester, request.Id, minutes, request.TargetInstanceId],
             } },
-            { d => d.ConfirmText, verb },
+            { d => d.ConfirmText, approve ? L["Approve"] : L["Deny"] },
             { d => d.ConfirmColor, approve ? Color.Success : Color.Error },
         };
-        var result = await (await Dialogs.ShowAsync<DecisionDialog>($"{verb} request", parameters)).Result;
+        var result = await (await Dialogs.ShowAsync<DecisionDialog>(approve ? L["Approve request"] : L["Deny request"], parameters)).Result;
         if (result is null || result.Canceled)
         {
             return;
@@ -110,11 +113,11 @@ public partial class AccessPage
             var grant = decided.GrantId is { } id ? await Grants.GetAsync(id) : null;
             return grant switch
             {
-                { State: GrantState.Active } when request.Kind == AccessRequestKind.Extension => $"Grant {grant.Id} extended: it now ends at {grant.ExpiresAt.UtcDateTime:HH:mm} UTC.",
-                { State: GrantState.Active } => $"Request {request.Id} approved: grant {grant.Id} is active.",
-                { ErrorCode: { } code } => $"Request {request.Id} approved, but IAM answered {code}: the grant is not active; retry it.",
-                _ when decided.State == AccessRequestState.Pending => $"Approval recorded; request {request.Id} needs more approvers.",
-                _ => $"Request {request.Id} {(approve ? "approved" : "denied")}.",
+                { State: GrantState.Active } when request.Kind == AccessRequestKind.Extension => L["Grant {0} extended: it now ends at {1:HH:mm} UTC.", grant.Id, grant.ExpiresAt.UtcDateTime].Value,
+                { State: GrantState.Active } => L["Request {0} approved: grant {1} is active.", request.Id, grant.Id].Value,
+                { ErrorCode: { } code } => L["Request {0} approved, but IAM answered {1}: the grant is not active; retry it.", request.Id, code].Value,
+                _ when decided.State == AccessRequestState.Pending => L["Approval recorded; request {0} needs more approvers.", request.Id].Value,
+                _ => (approve ? L["Request {0} approved.", request.Id] : L["Request {0} denied.", request.Id]).Value,
             };
         });
     }
@@ -123,11 +126,11 @@ public partial class AccessPage
     {
         var parameters = new DialogParameters<DecisionDialog>
         {
-            { d => d.Message, $"Revoke grant {grant.Id} for {grant.Principal} on {grant.TargetInstanceId}? Its policy is removed and live sessions there are ended." },
-            { d => d.ConfirmText, "Revoke" },
+            { d => d.Message, L["Revoke grant {0} for {1} on {2}? Its policy is removed and live sessions there are ended.", grant.Id, grant.Principal, grant.TargetInstanceId].Value },
+            { d => d.ConfirmText, L["Revoke"].Value },
             { d => d.ConfirmColor, Color.Error },
         };
-        var result = await (await Dialogs.ShowAsync<DecisionDialog>("Revoke grant", parameters)).Result;
+        var result = await (await Dialogs.ShowAsync<DecisionDialog>(L["Revoke grant"], parameters)).Result;
         if (result is null || result.Canceled)
         {
             return;
@@ -136,14 +139,14 @@ public partial class AccessPage
         await ActAsync(async () =>
         {
             var revoked = await Grants.RevokeAsync(grant.Id, _me, result.Data as string);
-            return $"Grant {grant.Id} revoked: {revoked.Note}.";
+            return L["Grant {0} revoked: {1}.", grant.Id, revoked.Note ?? string.Empty].Value;
         });
     }
 
     private Task RetryAsync(AccessGrant grant) => ActAsync(async () =>
     {
         var retried = await Grants.RetryAsync(grant.Id, _me);
-        return retried.State == GrantState.Active ? $"Grant {grant.Id} is active." : $"IAM answered {retried.ErrorCode} again.";
+        return (retried.State == GrantState.Active ? L["Grant {0} is active.", grant.Id] : L["IAM answered {0} again.", retried.ErrorCode ?? string.Empty]).Value;
     });
 
     private async Task GrantAsync()
@@ -154,11 +157,11 @@ public partial class AccessPage
             _directErrors = new Dictionary<string, string[]>();
             if (result.Grant is { } grant)
             {
-                Snackbar.Add(grant.State == GrantState.Active ? $"Grant {grant.Id} is active." : $"Grant {grant.Id} made, but IAM answered {grant.ErrorCode}.", grant.State == GrantState.Active ? Severity.Success : Severity.Warning);
+                Snackbar.Add(grant.State == GrantState.Active ? L["Grant {0} is active.", grant.Id] : L["Grant {0} made, but IAM answered {1}.", grant.Id, grant.ErrorCode ?? string.Empty], grant.State == GrantState.Active ? Severity.Success : Severity.Warning);
             }
             else
             {
-                Snackbar.Add($"Proposed as request {result.Proposal!.Id}: {Options.Value.RequiredApprovals - 1} more approver(s) must agree.", Severity.Info);
+                Snackbar.Add(L["Proposed as request {0}: {1} more approver(s) must agree.", result.Proposal!.Id, Options.Value.RequiredApprovals - 1], Severity.Info);
             }
 
             await LoadAsync();
@@ -173,7 +176,7 @@ public partial class AccessPage
         }
         catch (AwsApiException ex)
         {
-            Snackbar.Add($"{ex.Service} answered {ex.ErrorCode}: {ex.AwsMessage}", Severity.Error);
+            Snackbar.Add(L["{0} answered {1}: {2}", ex.Service, ex.ErrorCode, ex.AwsMessage], Severity.Error);
         }
     }
 
@@ -181,13 +184,13 @@ public partial class AccessPage
     {
         var parameters = new DialogParameters<DecisionDialog>
         {
-            { d => d.Message, $"Approve your own request {request.Id} without another approver? It lasts at most {Minutes(Math.Min(request.DurationMinutes, Options.Value.BreakGlass.MaxMinutes))}, every approver is told at once, and another approver must acknowledge it." },
-            { d => d.Label, "Why it cannot wait" },
+            { d => d.Message, L["Approve your own request {0} without another approver? It lasts at most {1}, every approver is told at once, and another approver must acknowledge it.", request.Id, Minutes(Math.Min(request.DurationMinutes, Options.Value.BreakGlass.MaxMinutes))].Value },
+            { d => d.Label, L["Why it cannot wait"].Value },
             { d => d.Required, true },
-            { d => d.ConfirmText, "Break glass" },
+            { d => d.ConfirmText, L["Break glass"].Value },
             { d => d.ConfirmColor, Color.Error },
         };
-        var result = await (await Dialogs.ShowAsync<DecisionDialog>("Break glass", parameters)).Result;
+        var result = await (await Dialogs.ShowAsync<DecisionDialog>(L["Break glass"], parameters)).Result;
         if (result is null || result.Canceled)
         {
             return;
@@ -196,7 +199,7 @@ public partial class AccessPage
         await ActAsync(async () =>
         {
             var decided = await Requests.BreakGlassAsync(request.Id, _person, result.Data as string);
-            return $"Break-glass: grant {decided.GrantId} made; every approver has been told.";
+            return L["Break-glass: grant {0} made; every approver has been told.", decided.GrantId ?? 0].Value;
         });
     }
 
@@ -204,11 +207,11 @@ public partial class AccessPage
     {
         var parameters = new DialogParameters<DecisionDialog>
         {
-            { d => d.Message, $"Acknowledge break-glass grant {grant.Id}: {grant.Person ?? grant.Principal} on {grant.TargetInstanceId}, because: {grant.Reason}" },
-            { d => d.ConfirmText, "Acknowledge" },
+            { d => d.Message, L["Acknowledge break-glass grant {0}: {1} on {2}, because: {3}", grant.Id, grant.Person ?? grant.Principal, grant.TargetInstanceId, grant.Reason].Value },
+            { d => d.ConfirmText, L["Acknowledge"].Value },
             { d => d.ConfirmColor, Color.Warning },
         };
-        var result = await (await Dialogs.ShowAsync<DecisionDialog>("Review break-glass", parameters)).Result;
+        var result = await (await Dialogs.ShowAsync<DecisionDialog>(L["Review break-glass"], parameters)).Result;
         if (result is null || result.Canceled)
         {
             return;
@@ -217,7 +220,7 @@ public partial class AccessPage
         await ActAsync(async () =>
         {
             await Grants.AcknowledgeAsync(grant.Id, _person, result.Data as string);
-            return $"Break-glass grant {grant.Id} acknowledged.";
+            return L["Break-glass grant {0} acknowledged.", grant.Id].Value;
         });
     }
 
@@ -234,7 +237,7 @@ public partial class AccessPage
         }
         catch (AwsApiException ex)
         {
-            Snackbar.Add($"{ex.Service} answered {ex.ErrorCode}: {ex.AwsMessage}", Severity.Error);
+            Snackbar.Add(L["{0} answered {1}: {2}", ex.Service, ex.ErrorCode, ex.AwsMessage], Severity.Error);
         }
 
         await LoadAsync();

@@ -84,7 +84,7 @@ public sealed partial class LiveSessionsPage
         }
         catch (AwsApiException ex)
         {
-            _error = $"Live sessions could not be read: {ex.Service} {ex.Operation} answered {ex.ErrorCode}. {ex.AwsMessage}";
+            _error = L["Live sessions could not be read: {0} {1} answered {2}. {3}", ex.Service, ex.Operation, ex.ErrorCode, ex.AwsMessage];
         }
     }
 
@@ -92,13 +92,15 @@ public sealed partial class LiveSessionsPage
     {
         var parameters = new DialogParameters<DecisionDialog>
         {
-            { d => d.Message, $"End {session.SessionId} of {session.IamUser ?? session.Owner} on {session.TargetName ?? session.Target}? It cannot be resumed; {(session.Person is null ? "the portal cannot tell who to notify" : $"{session.Person} is told why")}." },
-            { d => d.Label, "Reason" },
+            { d => d.Message, (session.Person is null
+                ? L["End {0} of {1} on {2}? It cannot be resumed; the portal cannot tell who to notify.", session.SessionId, session.IamUser ?? session.Owner, session.TargetName ?? session.Target]
+                : L["End {0} of {1} on {2}? It cannot be resumed; {3} is told why.", session.SessionId, session.IamUser ?? session.Owner, session.TargetName ?? session.Target, session.Person]).Value },
+            { d => d.Label, L["Reason"].Value },
             { d => d.Required, true },
-            { d => d.ConfirmText, "End session" },
+            { d => d.ConfirmText, L["End session"].Value },
             { d => d.ConfirmColor, Color.Error },
         };
-        var result = await (await Dialogs.ShowAsync<DecisionDialog>("End session", parameters)).Result;
+        var result = await (await Dialogs.ShowAsync<DecisionDialog>(L["End session"], parameters)).Result;
         if (result is null || result.Canceled)
         {
             return;
@@ -108,7 +110,7 @@ public sealed partial class LiveSessionsPage
         {
             var actor = (await Authentication).User.ActorOf();
             await Sessions.TerminateAsync(session.SessionId, actor, result.Data as string);
-            Snackbar.Add($"Session {session.SessionId} ended.", Severity.Success);
+            Snackbar.Add(L["Session {0} ended.", session.SessionId], Severity.Success);
         }
         catch (AccessException ex)
         {
@@ -116,7 +118,7 @@ public sealed partial class LiveSessionsPage
         }
         catch (AwsApiException ex)
         {
-            Snackbar.Add($"{ex.Service} answered {ex.ErrorCode}: the session is still live. {ex.AwsMessage}", Severity.Error);
+            Snackbar.Add(L["{0} answered {1}: the session is still live. {2}", ex.Service, ex.ErrorCode, ex.AwsMessage], Severity.Error);
         }
 
         await LoadAsync();

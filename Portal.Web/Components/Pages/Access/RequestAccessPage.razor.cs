@@ -55,7 +55,7 @@ public partial class RequestAccessPage
         }
         catch (AwsApiException ex)
         {
-            _formError = $"The bastions could not be listed: {ex.ErrorCode}.";
+            _formError = L["The bastions could not be listed: {0}.", ex.ErrorCode];
         }
 
         _bastion = _bastions.Count == 1 ? _bastions[0].InstanceId : null;
@@ -79,7 +79,7 @@ public partial class RequestAccessPage
             _errors = new Dictionary<string, string[]>();
             _reason = null;
             _ticket = null;
-            Snackbar.Add($"Request {request.Id} sent to the approvers.", Severity.Success);
+            Snackbar.Add(L["Request {0} sent to the approvers.", request.Id], Severity.Success);
             await LoadAsync();
         }
         catch (AccessException ex)
@@ -89,7 +89,7 @@ public partial class RequestAccessPage
         }
         catch (AwsApiException ex)
         {
-            _formError = $"IAM could not be read ({ex.ErrorCode}); nothing was sent.";
+            _formError = L["IAM could not be read ({0}); nothing was sent.", ex.ErrorCode];
         }
         finally
         {
@@ -102,7 +102,7 @@ public partial class RequestAccessPage
         try
         {
             await Requests.CancelAsync(request.Id, (await Authentication).User.ActorOf());
-            Snackbar.Add($"Request {request.Id} cancelled.", Severity.Info);
+            Snackbar.Add(L["Request {0} cancelled.", request.Id], Severity.Info);
         }
         catch (AccessException ex)
         {
@@ -116,10 +116,10 @@ public partial class RequestAccessPage
     {
         var parameters = new DialogParameters<ExtendDialog>
         {
-            { d => d.Message, $"Ask for more time on {grant.TargetInstanceId} (grant {grant.Id}). Once approved, the grant lasts longer in place: your sessions go on." },
+            { d => d.Message, L["Ask for more time on {0} (grant {1}). Once approved, the grant lasts longer in place: your sessions go on.", grant.TargetInstanceId, grant.Id].Value },
             { d => d.MaxMinutes, Options.Value.MaxDurationMinutes },
         };
-        var result = await (await Dialogs.ShowAsync<ExtendDialog>("Extend access", parameters)).Result;
+        var result = await (await Dialogs.ShowAsync<ExtendDialog>(L["Extend access"], parameters)).Result;
         if (result is null || result.Canceled || result.Data is not ExtendDialog.Extension extension)
         {
             return;
@@ -128,7 +128,7 @@ public partial class RequestAccessPage
         try
         {
             var request = await Requests.ExtendAsync((await Authentication).User.ToAccessPerson(), grant.Id, extension.Minutes, extension.Reason);
-            Snackbar.Add($"Extension request {request.Id} sent to the approvers.", Severity.Success);
+            Snackbar.Add(L["Extension request {0} sent to the approvers.", request.Id], Severity.Success);
         }
         catch (AccessException ex)
         {
@@ -143,11 +143,11 @@ public partial class RequestAccessPage
         try
         {
             await JS.InvokeVoidAsync("navigator.clipboard.writeText", text);
-            Snackbar.Add("Command copied.", Severity.Info);
+            Snackbar.Add(L["Command copied."], Severity.Info);
         }
         catch (JSException)
         {
-            Snackbar.Add("The browser did not allow copying: select the command instead.", Severity.Warning);
+            Snackbar.Add(L["The browser did not allow copying: select the command instead."], Severity.Warning);
         }
     }
 
@@ -159,7 +159,8 @@ public partial class RequestAccessPage
 
     private IEnumerable<int> Durations() => DurationChoices.Where(m => m <= Options.Value.MaxDurationMinutes);
 
-    private static string Duration(int minutes) => minutes < 60 ? $"{minutes} minutes" : minutes % 60 == 0 ? $"{minutes / 60} hour{(minutes == 60 ? string.Empty : "s")}" : $"{minutes / 60} h {minutes % 60} min";
+    private string Duration(int minutes) =>
+        minutes < 60 ? L["{0} minutes", minutes] : minutes == 60 ? L["1 hour"] : minutes % 60 == 0 ? L["{0} hours", minutes / 60] : L["{0} h {1} min", minutes / 60, minutes % 60];
 
     /// <summary>A bastion by its Name tag and id, as the picker shows it.</summary>
     private string BastionLabel(string? instanceId) => Bastion.LabelOf(_bastions, instanceId);
