@@ -61,7 +61,7 @@ public partial class SearchPage
     {
         if (string.IsNullOrWhiteSpace(_input))
         {
-            _error = "Type something to search for.";
+            _error = L["Type something to search for."];
             return Task.CompletedTask;
         }
 

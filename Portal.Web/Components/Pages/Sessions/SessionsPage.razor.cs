@@ -42,7 +42,7 @@ public partial class SessionsPage
     [Inject]
     private IOptions<SessionFlagOptions> FlagOptions { get; set; } = default!;
 
-    private string Source => _source?.ToString() ?? "the log bucket";
+    private string Source => _source?.ToString() ?? L["the log bucket"];
 
     private IEnumerable<string> FlagNames => FlagOptions.Value.Flags.Keys;
 

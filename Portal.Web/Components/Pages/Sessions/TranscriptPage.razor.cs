@@ -17,7 +17,7 @@ public partial class TranscriptPage : IAsyncDisposable
 
     // The width select's value for "as the transcript shows it" (no width chosen).
     private const int Inferred = 0;
-    private readonly List<BreadcrumbItem> _breadcrumbs = [new("Sessions", "/sessions"), new("Transcript", null, disabled: true)];
+    private List<BreadcrumbItem> _breadcrumbs = [];
     private RenderedTranscript? _transcript;
     private const int MaxHits = 10_000;
     private List<int> _hits = [];
@@ -76,6 +76,7 @@ public partial class TranscriptPage : IAsyncDisposable
 
     protected override async Task OnParametersSetAsync()
     {
+        _breadcrumbs = [new(L["Sessions"], "/sessions"), new(L["Transcript"], null, disabled: true)];
         _invalid = !SessionIds.IsValid(SessionId);
         if (_invalid)
         {
@@ -360,7 +361,7 @@ public partial class TranscriptPage : IAsyncDisposable
     private async Task RevealAsync()
     {
         var actor = (await AuthenticationState).User.ActorOf();
-        await Transcripts.RecordRevealAsync(actor, SessionId, "the transcript page");
+        await Transcripts.RecordRevealAsync(actor, SessionId, "the transcript page"); // for the audit trail, in English
         _revealed = true;
         FindHits();
     }
