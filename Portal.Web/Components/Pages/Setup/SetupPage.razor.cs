@@ -133,7 +133,7 @@ public sealed partial class SetupPage : IAsyncDisposable
         }
         catch (AwsApiException ex)
         {
-            _agentNote = $"SSM agent status is not available here ({ex.ErrorCode} from DescribeInstanceInformation).";
+            _agentNote = L["SSM agent status is not available here ({0} from DescribeInstanceInformation).", ex.ErrorCode];
         }
     }
 
@@ -180,7 +180,7 @@ public sealed partial class SetupPage : IAsyncDisposable
             return;
         }
 
-        await RunAsync("Reading what exists in AWS…", async token =>
+        await RunAsync(L["Reading what exists in AWS…"], async token =>
         {
             _plan = await Engine.PlanAsync(settings, token);
         });
@@ -213,7 +213,7 @@ public sealed partial class SetupPage : IAsyncDisposable
             StateHasChanged();
         });
 
-        await RunAsync("Applying…", async token =>
+        await RunAsync(L["Applying…"], async token =>
         {
             _running = Engine.Steps[0].Name;
             _result = await Wizard.ApplyAsync(settings, actor, progress, token);
@@ -230,21 +230,21 @@ public sealed partial class SetupPage : IAsyncDisposable
         _running = null;
         if (_result is { Succeeded: true })
         {
-            Snackbar.Add("Setup applied.", Severity.Success);
+            Snackbar.Add(L["Setup applied."], Severity.Success);
         }
     }
 
     private async Task VerifyAsync()
     {
         var actor = (await Authentication).User.ActorOf();
-        await RunAsync("Verifying what AWS holds against the saved settings…", async token =>
+        await RunAsync(L["Verifying what AWS holds against the saved settings…"], async token =>
         {
             if (await Wizard.VerifyAsync(actor, token) is { } plan)
             {
                 _plan = plan;
                 _saved = await Store.GetAsync(token);
                 Edit(_saved!.Settings);
-                Snackbar.Add(plan.IsComplete ? "Verified: everything is as applied." : "Drift found: the steps say what differs.", plan.IsComplete ? Severity.Success : Severity.Warning);
+                Snackbar.Add(plan.IsComplete ? L["Verified: everything is as applied."] : L["Drift found: the steps say what differs."], plan.IsComplete ? Severity.Success : Severity.Warning);
             }
         });
     }
@@ -264,7 +264,7 @@ public sealed partial class SetupPage : IAsyncDisposable
             return;
         }
 
-        await RunAsync("Preparing the export…", async token =>
+        await RunAsync(L["Preparing the export…"], async token =>
         {
             var content = await build(settings, token);
             _download ??= await JS.InvokeAsync<IJSObjectReference>("import", token, "./js/download.js");
@@ -323,14 +323,14 @@ public sealed partial class SetupPage : IAsyncDisposable
     {
         null => null,
         { ErrorCode: { } code } => code,
-        { Changes.Count: 0 } => "no change",
-        { Changes.Count: var n } => Count(n, "change"),
+        { Changes.Count: 0 } => L["no change"],
+        { Changes.Count: var n } => Changes(n),
     };
 
-    private string? ReviewSummary() => _plan is null ? null : _plan.IsComplete ? "nothing to change" : Count(_plan.Steps.Sum(s => s.Changes.Count), "change");
+    private string? ReviewSummary() => _plan is null ? null : _plan.IsComplete ? L["nothing to change"] : Changes(_plan.Steps.Sum(s => s.Changes.Count));
 
     private string AgentStatus(string instanceId) =>
-        _agents is null ? "unknown" : _agents.TryGetValue(instanceId, out var status) ? status : "not registered";
+        _agents is null ? L["unknown"] : _agents.TryGetValue(instanceId, out var status) ? status : L["not registered"];
 
     private IEnumerable<StepRow> Rows() => Engine.Steps.Select(step =>
     {
@@ -338,25 +338,36 @@ public sealed partial class SetupPage : IAsyncDisposable
         var plan = PlanOf(name);
         var planned = plan switch
         {
-            null => "not planned yet",
-            { ErrorCode: { } code } => $"could not read ({code})",
-            { Changes.Count: 0 } => "no change",
+            null => L["not planned yet"],
+            { ErrorCode: { } code } => L["could not read ({0})", code],
+            { Changes.Count: 0 } => L["no change"],
             { Changes: var changes } => string.Join("; ", changes.Select(c => c.Description)),
         };
         return new StepRow(name, step.Title, planned, _running == name && _busy is not null, _outcomes.TryGetValue(name, out var outcome) ? outcome : null);
     });
 
-    private string TitleOf(string step) => Engine.Steps.FirstOrDefault(s => s.Name == step)?.Title ?? step;
+    /// <summary>A step's title in the person's language (Core's titles are English, for the API and the log).</summary>
+    private string TitleOf(string step) => step switch
+    {
+        "logBucket" => L["Log bucket"],
+        "bastionRole" => L["Bastion role"],
+        "preferences" => L["Session Manager preferences"],
+        "notifications" => L["Login notifications"],
+        "endUserPolicy" => L["End-user access policy"],
+        "boundary" => L["Bastion users' boundary"],
+        "digestKey" => L["Digest signing key"],
+        _ => Engine.Steps.FirstOrDefault(s => s.Name == step)?.Title ?? step,
+    };
 
     private string DoneSoFar(SetupApplyResult result) => string.Join("; ", result.Steps
         .Where(s => s.Done.Count > 0)
         .Select(s => $"{TitleOf(s.Name)}: {string.Join(", ", s.Done)}"));
 
-    private static string StatusText(SetupStatus status) => status switch
+    private string StatusText(SetupStatus status) => status switch
     {
-        SetupStatus.Complete => "everything was as chosen",
-        SetupStatus.Drifted => "something had changed since (verify says what)",
-        _ => "not every step was applied",
+        SetupStatus.Complete => L["everything was as chosen"],
+        SetupStatus.Drifted => L["something had changed since (verify says what)"],
+        _ => L["not every step was applied"],
     };
 
     private static Color ColorOf(StepOutcome outcome) => outcome switch
@@ -367,9 +378,17 @@ public sealed partial class SetupPage : IAsyncDisposable
         _ => Color.Default,
     };
 
-    private static string NameOf(StepOutcome outcome) => JsonSerializer.Serialize(outcome).Trim('"');
+    private string NameOf(StepOutcome outcome) => outcome switch
+    {
+        StepOutcome.Created => L["created"],
+        StepOutcome.Updated => L["updated"],
+        StepOutcome.Unchanged => L["unchanged"],
+        StepOutcome.Failed => L["failed"],
+        StepOutcome.Skipped => L["skipped"],
+        _ => JsonSerializer.Serialize(outcome).Trim('"'),
+    };
 
-    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+    private string Changes(int n) => L[n == 1 ? "1 change" : "{0} changes", n];
 
     private sealed record LogLine(DateTimeOffset At, string Step, string Message);
 

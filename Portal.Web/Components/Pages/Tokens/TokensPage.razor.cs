@@ -73,12 +73,12 @@ public partial class TokensPage
         var user = (await AuthenticationState).User;
         if (await Tokens.RevokeAsync(token.Id, user.ActorOf()))
         {
-            Snackbar.Add($"Token {token.Name} revoked.", Severity.Success);
+            Snackbar.Add(L["Token {0} revoked.", token.Name], Severity.Success);
         }
 
         _tokens = await Tokens.ListAsync();
     }
 
     private string StateOf(ApiTokenInfo token) =>
-        token.RevokedAt is not null ? "revoked" : token.IsActiveAt(Time.GetUtcNow()) ? "active" : "expired";
+        token.RevokedAt is not null ? L["revoked"] : token.IsActiveAt(Time.GetUtcNow()) ? L["active"] : L["expired"];
 }
