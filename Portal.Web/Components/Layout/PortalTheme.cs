@@ -2,7 +2,10 @@ using MudBlazor;
 
 namespace Portal.Web.Components.Layout;
 
-/// <summary>The portal's colours: calm for daily work, with errors and the sandbox standing out.</summary>
+/// <summary>
+/// The portal's colours: calm for daily work, with errors and the sandbox standing out. Japanese text takes the
+/// system's Japanese font after Roboto (which has no kana or kanji) rather than whatever the browser falls back to.
+/// </summary>
 internal static class PortalTheme
 {
     public static MudTheme Theme { get; } = new()
@@ -17,6 +20,13 @@ internal static class PortalTheme
         {
             Primary = "#7fb3e6",
             Secondary = "#4db6ac",
+        },
+        Typography = new Typography
+        {
+            Default = new DefaultTypography
+            {
+                FontFamily = ["Roboto", "Helvetica", "Arial", "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic UI", "Meiryo", "Noto Sans CJK JP", "Noto Sans JP", "sans-serif"],
+            },
         },
     };
 }
