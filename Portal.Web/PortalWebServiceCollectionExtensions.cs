@@ -26,6 +26,11 @@ internal static class PortalWebServiceCollectionExtensions
         services.AddMudServices();
         services.AddLocalization();
         services.AddTransient<MudBlazor.MudLocalizer, Localization.PortalMudLocalizer>();
+
+        // Japanese pages as text, not as a numeric entity per character (the default encodes all but Basic Latin);
+        // markup characters are encoded all the same.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
+            options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddProblemDetails();
         services.AddPortalAuthentication(configuration, environment);
         // The antiforgery cookie stays as the request came: it refuses plain-HTTP requests outside Development

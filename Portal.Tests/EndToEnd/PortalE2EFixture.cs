@@ -26,12 +26,14 @@ public sealed class PortalE2EFixture : IAsyncLifetime
         Browser = await HeadlessChromium.LaunchAsync(_playwright);
     }
 
-    public Task<IPage> NewPageAsync() => HeadlessChromium.NewPageAsync(Browser, Portal.BaseAddress);
+    public Task<IPage> NewPageAsync(string? locale = null) => HeadlessChromium.NewPageAsync(Browser, Portal.BaseAddress, locale);
 
     /// <summary>A new page signed in as one of the sandbox's people, on the dashboard once its circuit has connected.</summary>
-    public async Task<IPage> SignedInAsync(string person)
+    /// <param name="person">The seeded person's name.</param>
+    /// <param name="locale">The browser's language (<c>ja-JP</c>); English when not given.</param>
+    public async Task<IPage> SignedInAsync(string person, string? locale = null)
     {
-        var page = await NewPageAsync();
+        var page = await NewPageAsync(locale);
         await page.GotoAsync("/signin");
         await page.GetByTestId($"signin-{person}").ClickAsync();
         await page.WaitForURLAsync(Portal.BaseAddress.ToString());

@@ -16,9 +16,10 @@ internal static class HeadlessChromium
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
 
-    public static async Task<IPage> NewPageAsync(IBrowser browser, Uri baseAddress)
+    public static async Task<IPage> NewPageAsync(IBrowser browser, Uri baseAddress, string? locale = null)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString() });
+        // The locale is the browser's language, which it sends as Accept-Language (English unless a test says).
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), Locale = locale ?? "en-US" });
         // Waits for the page, not a measure of its speed (bench/ measures that): CI runs every suite at once on two
         // cores, where a sign-in's redirect has taken over 20 s.
         context.SetDefaultTimeout(45_000);

@@ -395,5 +395,5 @@ public sealed partial class SetupPage : IAsyncDisposable
     private sealed record StepRow(string Name, string Title, string Planned, bool Running, StepOutcome? Outcome);
 
     /// <summary>An instance profile's name from its ARN (<c>arn:aws:iam::123456789012:instance-profile/name</c>), or "none".</summary>
-    private static string ProfileName(string? arn) => arn is null ? "none" : arn[(arn.LastIndexOf('/') + 1)..];
+    private string ProfileName(string? arn) => arn is null ? L["none"] : arn[(arn.LastIndexOf('/') + 1)..];
 }

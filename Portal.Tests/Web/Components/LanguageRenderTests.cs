@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Net;
+using Bunit;
+using Portal.Core.Aws;
+using Portal.Core.Sessions.Coverage;
+using Portal.Tests.TestSupport;
+using Portal.Web.Components.Common;
+using Portal.Web.Components.Sessions;
+
+namespace Portal.Tests.Web.Components;
+
+/// <summary>Components render in the culture of the person, English by default and Japanese from the satellite resources.</summary>
+public sealed class LanguageRenderTests : PortalBunitContext
+{
+    [Theory]
+    [InlineData("en", "Page not found", "Go to the dashboard")]
+    [InlineData("ja", "ページが見つかりません", "ダッシュボードへ")]
+    public void APage_RendersInTheCulture(string culture, string heading, string button)
+    {
+        using var _ = new UiCulture(culture);
+
+        var content = Render<NotFoundContent>();
+
+        Assert.Contains(heading, content.Markup, StringComparison.Ordinal);
+        Assert.Contains(button, content.Markup, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("en", "s3 ListObjectsV2 failed: AccessDenied", "Request id REQ1")]
+    [InlineData("ja", "s3 ListObjectsV2 が失敗しました: AccessDenied", "リクエスト ID REQ1")]
+    public void AFormattedText_KeepsItsValuesInEachLanguage(string culture, string failed, string request)
+    {
+        using var _ = new UiCulture(culture);
+
+        var alert = Render<AwsErrorAlert>(p => p.Add(a => a.Error, new AwsApiException("s3", "ListObjectsV2", "AccessDenied", "denied", HttpStatusCode.Forbidden, "REQ1")));
+
+        Assert.Contains(failed, alert.Markup, StringComparison.Ordinal);
+        Assert.Contains(request, alert.Markup, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("en", "unknown origin")]
+    [InlineData("ja", "出所不明")]
+    public void AStateName_IsTranslated(string culture, string name)
+    {
+        using var _ = new UiCulture(culture);
+
+        var chip = Render<CoverageStateChip>(p => p.Add(c => c.State, CoverageState.UnknownOrigin));
+
+        Assert.Equal(name, chip.Find("[data-testid=coverage-state]").TextContent.Trim());
+    }
+
+    /// <summary>Sets the UI culture for one test (it flows with the test's own async context only).</summary>
+    private sealed class UiCulture : IDisposable
+    {
+        private readonly CultureInfo _before = CultureInfo.CurrentUICulture;
+
+        public UiCulture(string name) => CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(name);
+
+        public void Dispose() => CultureInfo.CurrentUICulture = _before;
+    }
+}
