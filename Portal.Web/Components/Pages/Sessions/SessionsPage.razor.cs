@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using MudBlazor;
+using Portal.Core.Access;
 using Portal.Core.Sessions;
 using Portal.Core.Sessions.Annotations;
 using Portal.Core.Sessions.Coverage;
@@ -25,6 +26,7 @@ public partial class SessionsPage
     private SessionLogSource? _source;
     private string? _tag;
     private IReadOnlyList<string> _tags = [];
+    private IReadOnlyList<Bastion> _bastions = [];
     private IReadOnlyDictionary<string, AnnotationSummary> _notes = new Dictionary<string, AnnotationSummary>();
 
     [Inject]
@@ -38,6 +40,9 @@ public partial class SessionsPage
 
     [Inject]
     private ISessionAnnotations Annotations { get; set; } = default!;
+
+    [Inject]
+    private IBastionDirectory Bastions { get; set; } = default!;
 
     [Inject]
     private IOptions<SessionFlagOptions> FlagOptions { get; set; } = default!;
@@ -81,6 +86,7 @@ public partial class SessionsPage
         _coverage = ISessionCoverage.Parse(CoverageFilter) is CoverageState.Recorded or CoverageState.UnknownOrigin ? ISessionCoverage.Parse(CoverageFilter) : null;
         (_users, _instances) = await Index.FacetsAsync();
         _tags = await Annotations.TagsAsync();
+        _bastions = await BastionsAsync();
         _source = await Location.GetAsync();
     }
 
@@ -135,6 +141,21 @@ public partial class SessionsPage
         await ReloadAsync();
     }
 
+    /// <summary>The bastions with their Name tags; none when EC2 cannot be read (the list then shows ids alone).</summary>
+    private async Task<IReadOnlyList<Bastion>> BastionsAsync()
+    {
+        try
+        {
+            return await Bastions.DescribeAsync();
+        }
+        catch (Portal.Core.Aws.AwsApiException)
+        {
+            return [];
+        }
+    }
+
+    private string? NameOf(string? instanceId) => _bastions.FirstOrDefault(b => b.InstanceId == instanceId)?.Name;
+
     private AnnotationSummary? NotesOf(SessionSummary session) => _notes.GetValueOrDefault(session.SessionId);
 
     private Task ReloadAsync() => _grid?.ReloadServerData() ?? Task.CompletedTask;
@@ -144,6 +165,7 @@ public partial class SessionsPage
     {
         (_users, _instances) = await Index.FacetsAsync();
         _tags = await Annotations.TagsAsync();
+        _bastions = await BastionsAsync();
         _source = await Location.GetAsync();
         await ReloadAsync();
     }
