@@ -16,7 +16,7 @@ public sealed class AccessFlowTests(PortalE2EFixture fixture) : IClassFixture<Po
         await dave.GetByTestId("request-reason").BlurAsync();
         await dave.GetByTestId("request-submit").ClickAsync();
         var row = dave.GetByTestId("my-requests").Locator("tr", new() { HasText = "pending" });
-        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = 30_000 }); // the whole suite shares two cores in CI
 
         var bob = await fixture.SignedInAsync("bob");
         await Assertions.Expect(bob.GetByTestId("access-pending-count")).ToHaveTextAsync("1 request waiting for a decision");
