@@ -1,5 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Portal.Core.Audit;
 using Portal.Core.Sandbox;
+using Portal.Core.Sessions.Annotations;
+using Portal.Core.Sessions.Redaction;
 using Portal.Core.Setup;
 using Portal.Tests.TestSupport;
 
@@ -21,6 +25,8 @@ public sealed class SandboxSeederTests : IAsyncLifetime
             services.AddOptions<SandboxOptions>().Configure(o => o.TranscriptCount = 31);
             services.AddSingleton<IAwsEnvironment, AwsEnvironment>();
             services.AddAccess(_database, TimeProvider.System, o => o.BastionNameTag = "bastion");
+            services.AddSingleton(new SecretMasker(Options.Create(new RedactionOptions())));
+            services.AddSingleton<ISessionAnnotations>(sp => new SessionAnnotations(_database, sp.GetRequiredService<IAuditTrail>(), sp.GetRequiredService<SecretMasker>(), TimeProvider.System));
             services.AddSingleton<ISandboxSeeder, SandboxSeeder>();
         });
     }
@@ -35,6 +41,13 @@ public sealed class SandboxSeederTests : IAsyncLifetime
 
         Assert.Equal(new SandboxSeedResult(3, 5, true, true, 33), first); // 31 sessions, one cut short, one forged
         Assert.True(second.WasAlreadySeeded);
+
+        // An auditor's tag, bookmark and comment on the tampered transcript, once: the bookmark on the line with sudo.
+        var annotations = _services.GetRequiredService<ISessionAnnotations>();
+        var tag = Assert.Single(await annotations.SearchAsync("needs-review", 10));
+        var notes = await annotations.ListAsync(tag.SessionId);
+        Assert.Equal([AnnotationKind.Tag, AnnotationKind.Comment, AnnotationKind.Bookmark], notes.Select(a => a.Kind));
+        Assert.Contains("sudo", notes[2].Quote, StringComparison.Ordinal);
 
         const string bucket = "bastion-session-logs-sandbox";
         var objects = await AwsCli.RunAsync(_moto.Endpoint, "s3api", "list-objects-v2", "--bucket", bucket, "--prefix", "sessionmanager/");
