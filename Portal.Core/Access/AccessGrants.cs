@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Core.Text;
 using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Aws.Iam;
@@ -72,7 +73,9 @@ internal sealed partial class AccessGrants(
         await notifier.AuditAsync(actor, AuditActions.GrantRevoke, GrantTarget(grantId), $"{(comment is null ? string.Empty : comment + "; ")}policy {GrantPolicy.NameOf(grantId)} removed; {note}");
         if (grant.Person is { } person)
         {
-            await notifier.NoticeAsync(INotifications.Person(person), $"Your access to {grant.TargetInstanceId} (grant {grantId}) was revoked by {actor}{(comment is null ? "." : $": {comment}")}");
+            await notifier.NoticeAsync(INotifications.Person(person), comment is null
+                ? new Phrase("Your access to {0} (grant {1}) was revoked by {2}.", grant.TargetInstanceId, grantId, actor)
+                : new Phrase("Your access to {0} (grant {1}) was revoked by {2}: {3}", grant.TargetInstanceId, grantId, actor, comment));
         }
 
         return await GetAsync(grantId, cancellationToken);
@@ -235,7 +238,7 @@ internal sealed partial class AccessGrants(
             await notifier.AuditAsync(Portal, AuditActions.GrantExpire, GrantTarget(grant.Id), $"policy {GrantPolicy.NameOf(grant.Id)} removed from {grant.Principal}; {note}");
             if (grant.Person is { } person)
             {
-                await notifier.NoticeAsync(INotifications.Person(person), $"Your access to {grant.TargetInstanceId} (grant {grant.Id}) has expired.");
+                await notifier.NoticeAsync(INotifications.Person(person), new Phrase("Your access to {0} (grant {1}) has expired.", grant.TargetInstanceId, grant.Id));
             }
         }
 
@@ -251,7 +254,7 @@ internal sealed partial class AccessGrants(
             if (await store.WarnedAsync(grant.Id, now, cancellationToken))
             {
                 var left = (int)Math.Ceiling((grant.ExpiresAt - now).TotalMinutes);
-                await notifier.NoticeAsync(INotifications.Person(grant.Person!), $"Your access to {grant.TargetInstanceId} (grant {grant.Id}) ends in {left} min, at {Stamp(grant.ExpiresAt)}. You can ask to extend it.");
+                await notifier.NoticeAsync(INotifications.Person(grant.Person!), new Phrase("Your access to {0} (grant {1}) ends in {2} min, at {3}. You can ask to extend it.", grant.TargetInstanceId, grant.Id, left, Stamp(grant.ExpiresAt)));
             }
         }
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Portal.Core.Text;
 using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Hosting;
@@ -13,7 +14,7 @@ namespace Portal.Core.Access;
 /// </summary>
 internal sealed partial class AccessNotifier(INotifications notifications, IAuditTrail audit, PortalChanges changes, ILogger<AccessNotifier> logger)
 {
-    public async Task NoticeAsync(string audience, string text, string link = "/access/request")
+    public async Task NoticeAsync(string audience, Phrase text, string link = "/access/request")
     {
         try
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Portal.Core.Text;
 using Portal.Core.Audit;
 using Portal.Core.Aws.Iam;
 using Portal.Core.Identity;
@@ -58,7 +59,7 @@ internal sealed class AccessRequests(
             CreatedAt = time.GetUtcNow(),
         }, cancellationToken);
         await notifier.AuditAsync(person.Name, AuditActions.AccessRequest, RequestTarget(record.Id), $"{record.TargetInstanceId} for {record.DurationMinutes} min as IAM user {record.IamUser}: {record.Reason}");
-        await notifier.NoticeAsync(INotifications.Role(PortalRoles.Approver), $"{person.Name} asks for {GrantPolicy.Duration(record.DurationMinutes)} on {record.TargetInstanceId} (request {record.Id}): {record.Reason}", "/access");
+        await notifier.NoticeAsync(INotifications.Role(PortalRoles.Approver), new Phrase("{0} asks for {1} on {2} (request {3}): {4}", person.Name, GrantPolicy.DurationPhrase(record.DurationMinutes), record.TargetInstanceId, record.Id, record.Reason), "/access");
         return ToRequest(record);
     }
 
@@ -107,7 +108,7 @@ internal sealed class AccessRequests(
             CreatedAt = time.GetUtcNow(),
         }, cancellationToken);
         await notifier.AuditAsync(person.Name, AuditActions.AccessExtendRequest, RequestTarget(record.Id), $"grant {grantId} on {grant.TargetInstanceId}, {minutes} min more: {record.Reason}");
-        await notifier.NoticeAsync(INotifications.Role(PortalRoles.Approver), $"{person.Name} asks for {GrantPolicy.Duration(record.DurationMinutes)} more on {grant.TargetInstanceId} (grant {grantId}, request {record.Id}): {record.Reason}", "/access");
+        await notifier.NoticeAsync(INotifications.Role(PortalRoles.Approver), new Phrase("{0} asks for {1} more on {2} (grant {3}, request {4}): {5}", person.Name, GrantPolicy.DurationPhrase(record.DurationMinutes), grant.TargetInstanceId, grantId, record.Id, record.Reason), "/access");
         return ToRequest(record);
     }
 
@@ -172,7 +173,9 @@ internal sealed class AccessRequests(
         }
 
         await notifier.AuditAsync(approver, AuditActions.AccessDeny, RequestTarget(id), comment ?? "no comment");
-        await notifier.NoticeAsync(INotifications.Person(request.Requester), $"{What(request)} was denied by {approver}{(comment is null ? "." : $": {comment}")}");
+        await notifier.NoticeAsync(INotifications.Person(request.Requester), comment is null
+            ? new Phrase("{0} was denied by {1}.", What(request), approver)
+            : new Phrase("{0} was denied by {1}: {2}", What(request), approver, comment));
         return await GetAsync(id, cancellationToken);
     }
 
@@ -231,7 +234,7 @@ internal sealed class AccessRequests(
         await notifier.AuditAsync(person.Name, AuditActions.AccessBreakGlass, RequestTarget(id), $"approved own request for {minutes} min on {request.TargetInstanceId}: {why}", AuditOutcome.Succeeded);
         await notifier.NoticeAsync(
             INotifications.Role(PortalRoles.Approver),
-            $"BREAK-GLASS: {person.Name} approved their own request {id} for {GrantPolicy.Duration(minutes)} on {request.TargetInstanceId}: {why}. Another approver must acknowledge grant {grantId}.",
+            new Phrase("BREAK-GLASS: {0} approved their own request {1} for {2} on {3}: {4}. Another approver must acknowledge grant {5}.", person.Name, id, GrantPolicy.DurationPhrase(minutes), request.TargetInstanceId, why, grantId),
             "/access");
         await CompleteAsync(request, person.Name, grantId, breakGlass: true);
         return await GetAsync(id, cancellationToken);
@@ -304,7 +307,7 @@ internal sealed class AccessRequests(
             Decisions = [new AccessDecisionRecord { Approver = approver.Name, Approved = true, Comment = "proposed the direct grant", At = now }],
         }, cancellationToken);
         await notifier.AuditAsync(approver.Name, AuditActions.AccessPropose, RequestTarget(record.Id), $"{who} on {record.TargetInstanceId} for {record.DurationMinutes} min, directly; {options.Value.RequiredApprovals - 1} more approval(s) needed: {record.Reason}");
-        await notifier.NoticeAsync(INotifications.Role(PortalRoles.Approver), $"{approver.Name} proposes a direct grant to {who} for {GrantPolicy.Duration(record.DurationMinutes)} on {record.TargetInstanceId} (request {record.Id}): {record.Reason}", "/access");
+        await notifier.NoticeAsync(INotifications.Role(PortalRoles.Approver), new Phrase("{0} proposes a direct grant to {1} for {2} on {3} (request {4}): {5}", approver.Name, who, GrantPolicy.DurationPhrase(record.DurationMinutes), record.TargetInstanceId, record.Id, record.Reason), "/access");
         return new DirectGrantResult(null, await GetAsync(record.Id, cancellationToken));
     }
 
@@ -398,11 +401,11 @@ internal sealed class AccessRequests(
             try
             {
                 var extended = await grants.ExtendAsync(made, request.DurationMinutes, approver, CancellationToken.None);
-                await notifier.NoticeAsync(INotifications.Person(request.Requester), $"{What(request)} was approved by {approver}: grant {made} now ends at {AccessGrants.Stamp(extended.ExpiresAt)}, with no break in access.");
+                await notifier.NoticeAsync(INotifications.Person(request.Requester), new Phrase("{0} was approved by {1}: grant {2} now ends at {3}, with no break in access.", What(request), approver, made, AccessGrants.Stamp(extended.ExpiresAt)));
             }
             catch (Exception ex) when (ex is AccessException or Aws.AwsApiException)
             {
-                await notifier.NoticeAsync(INotifications.Person(request.Requester), $"{What(request)} was approved by {approver}, but grant {made} could not be extended: {ex.Message}");
+                await notifier.NoticeAsync(INotifications.Person(request.Requester), new Phrase("{0} was approved by {1}, but grant {2} could not be extended: {3}", What(request), approver, made, ex.Message));
             }
 
             return;
@@ -414,8 +417,10 @@ internal sealed class AccessRequests(
         await notifier.NoticeAsync(
             INotifications.Person(request.Requester),
             grant.State == GrantState.Active
-                ? $"{What(request)} was approved by {approver}: {(request.Kind == AccessRequestKind.Direct ? $"{who} may" : "you may")} start sessions on {grant.TargetInstanceId} within a minute, until {AccessGrants.Stamp(grant.ExpiresAt)}."
-                : $"{What(request)} was approved by {approver}, but IAM answered {grant.ErrorCode}: the access is not active yet; an approver can retry it.");
+                ? request.Kind == AccessRequestKind.Direct
+                    ? new Phrase("{0} was approved by {1}: {2} may start sessions on {3} within a minute, until {4}.", What(request), approver, who, grant.TargetInstanceId, AccessGrants.Stamp(grant.ExpiresAt))
+                    : new Phrase("{0} was approved by {1}: you may start sessions on {2} within a minute, until {3}.", What(request), approver, grant.TargetInstanceId, AccessGrants.Stamp(grant.ExpiresAt))
+                : new Phrase("{0} was approved by {1}, but IAM answered {2}: the access is not active yet; an approver can retry it.", What(request), approver, grant.ErrorCode));
     }
 
     /// <summary>
@@ -495,11 +500,11 @@ internal sealed class AccessRequests(
             ?? throw new AccessException(AccessRefusal.NotFound, $"There is no request {id}.");
     }
 
-    private static string What(AccessRequestRecord request) => request.Kind switch
+    private static Phrase What(AccessRequestRecord request) => request.Kind switch
     {
-        AccessRequestKind.Extension => $"Your extension of grant {request.ExtendsGrantId} (request {request.Id})",
-        AccessRequestKind.Direct => $"Your direct grant to {request.IamUser} (request {request.Id})",
-        _ => $"Request {request.Id}",
+        AccessRequestKind.Extension => new Phrase("Your extension of grant {0} (request {1})", request.ExtendsGrantId, request.Id),
+        AccessRequestKind.Direct => new Phrase("Your direct grant to {0} (request {1})", request.IamUser, request.Id),
+        _ => new Phrase("Request {0}", request.Id),
     };
 
     private static AccessRequest ToRequest(AccessRequestRecord r) => new(

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Portal.Core.Text;
 using Portal.Core.Setup;
 
 namespace Portal.Core.Access;
@@ -112,8 +113,11 @@ public static class GrantPolicy
     }
 
     /// <summary>A grant's length as people read it: <c>30 min</c>, <c>2 h</c>, <c>1 h 30 min</c>.</summary>
-    public static string Duration(int minutes) =>
-        minutes < 60 ? $"{minutes} min" : minutes % 60 == 0 ? $"{minutes / 60} h" : $"{minutes / 60} h {minutes % 60} min";
+    public static string Duration(int minutes) => DurationPhrase(minutes).English;
+
+    /// <summary>A grant's length to say to a person: <c>30 min</c>, <c>2 h</c>, <c>1 h 30 min</c>.</summary>
+    public static Phrase DurationPhrase(int minutes) =>
+        minutes < 60 ? new Phrase("{0} min", minutes) : minutes % 60 == 0 ? new Phrase("{0} h", minutes / 60) : new Phrase("{0} h {1} min", minutes / 60, minutes % 60);
 
     /// <summary>The command that opens a session under the grant.</summary>
     public static string ConnectCommand(string instanceId, string region) =>

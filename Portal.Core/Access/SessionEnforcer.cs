@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Portal.Core.Text;
 using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Aws.Iam;
@@ -84,7 +85,7 @@ internal sealed partial class SessionEnforcer(
         await RecordAsync(actor, AuditActions.SessionTerminate, sessionId, $"{Who(session.Owner)} on {session.Target}: {why}");
         if (grant?.Person is { } person)
         {
-            await notifier.NoticeAsync(INotifications.Person(person), $"Your session {sessionId} on {session.Target} was ended by {actor}: {why}");
+            await notifier.NoticeAsync(INotifications.Person(person), new Phrase("Your session {0} on {1} was ended by {2}: {3}", sessionId, session.Target, actor, why));
         }
     }
 

@@ -6,6 +6,7 @@ using Portal.Core.Aws.Sns;
 using Portal.Core.Hosting;
 using Portal.Core.Persistence;
 using Portal.Core.Setup;
+using Portal.Core.Text;
 
 namespace Portal.Core.Notifications;
 
@@ -15,10 +16,15 @@ namespace Portal.Core.Notifications;
 /// <param name="Text">What happened, in a sentence.</param>
 /// <param name="Link">Where to look, a portal path.</param>
 /// <param name="At">When.</param>
-public sealed record Notice(long Id, string Audience, string Text, string? Link, DateTimeOffset At);
+/// <param name="Phrase">What happened, to say in the reader's language (null for notices kept before phrases were).</param>
+public sealed record Notice(long Id, string Audience, string Text, string? Link, DateTimeOffset At, [property: System.Text.Json.Serialization.JsonIgnore] Phrase? Phrase = null)
+{
+    /// <summary>The notice in <paramref name="culture"/>'s language.</summary>
+    public string TextIn(System.Globalization.CultureInfo culture) => Phrase?.ToString(culture) ?? Text;
+}
 
 /// <summary>Where notices go besides the portal. Bound from <c>Portal:Notifications</c>.</summary>
-public sealed class NotificationOptions
+public sealed class NotificationOptions : System.ComponentModel.DataAnnotations.IValidatableObject
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Portal:Notifications";
@@ -32,6 +38,21 @@ public sealed class NotificationOptions
 
     /// <summary>Whether notices are mailed at all. Defaults to true.</summary>
     public bool Mail { get; set; } = true;
+
+    /// <summary>
+    /// The languages a mail is written in, one after the other: <c>en</c>, <c>ja</c> or both (the default is English).
+    /// The subject stays English: SNS takes ASCII only.
+    /// </summary>
+    public IList<string> MailLanguages { get; set; } = [];
+
+    /// <inheritdoc />
+    public IEnumerable<System.ComponentModel.DataAnnotations.ValidationResult> Validate(System.ComponentModel.DataAnnotations.ValidationContext validationContext)
+    {
+        foreach (var language in MailLanguages.Where(l => l is not ("en" or "ja")))
+        {
+            yield return new System.ComponentModel.DataAnnotations.ValidationResult($"'{language}' is not a language the portal writes: use en, ja or both", [nameof(MailLanguages)]);
+        }
+    }
 }
 
 /// <summary>Notices for people and roles: kept in the portal, and mailed through SNS when a topic is configured.</summary>
@@ -44,7 +65,7 @@ public interface INotifications
     static string Role(string role) => "role:" + role;
 
     /// <summary>Keeps a notice and mails it; a mail that fails is logged, the notice stays.</summary>
-    Task NotifyAsync(string audience, string text, string? link = null, CancellationToken cancellationToken = default);
+    Task NotifyAsync(string audience, Phrase text, string? link = null, CancellationToken cancellationToken = default);
 
     /// <summary>The newest notices for a person: theirs and their roles'.</summary>
     Task<IReadOnlyList<Notice>> ForAsync(string person, IReadOnlyCollection<string> roles, int take = 20, CancellationToken cancellationToken = default);
@@ -66,16 +87,28 @@ internal sealed partial class PortalNotifications(
     PortalChanges changes,
     ILogger<PortalNotifications> logger) : INotifications
 {
+    /// <summary>The longest phrase kept with a notice, as JSON.</summary>
+    internal const int MaxKeptPhrase = 4000;
+
     private AwsCallerIdentity? _caller;
 
-    public async Task NotifyAsync(string audience, string text, string? link = null, CancellationToken cancellationToken = default)
+    public async Task NotifyAsync(string audience, Phrase phrase, string? link = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(audience);
-        ArgumentException.ThrowIfNullOrEmpty(text);
+        ArgumentNullException.ThrowIfNull(phrase);
+        var text = phrase.English;
         var now = time.GetUtcNow();
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            db.Notices.Add(new NoticeRecord { Audience = audience, Text = text.Length <= 1000 ? text : text[..1000], Link = link, At = now });
+            var kept = phrase.ToJson().ToJsonString();
+            db.Notices.Add(new NoticeRecord
+            {
+                Audience = audience,
+                Text = text.Length <= 1000 ? text : text[..1000],
+                Phrase = kept.Length <= MaxKeptPhrase ? kept : null, // a phrase too long to keep is read in English
+                Link = link,
+                At = now,
+            });
             await db.SaveChangesAsync(cancellationToken);
         }
 
@@ -91,7 +124,7 @@ internal sealed partial class PortalNotifications(
             var kind = audience.StartsWith("role:", StringComparison.Ordinal) ? "role" : "person";
             await sns.PublishAsync(
                 topic,
-                link is null ? text : $"{text}\n\nIn the portal: {link}",
+                MailBody(phrase, link),
                 MailSubject(text),
                 new Dictionary<string, string> { ["audience"] = kind, [kind] = audience[(kind.Length + 1)..] },
                 cancellationToken);
@@ -107,6 +140,36 @@ internal sealed partial class PortalNotifications(
     /// breaks or control characters, under 100 characters. Other characters are left out, whole text elements at a
     /// time; what is left is cut at 80.
     /// </summary>
+    /// <summary>The mail's body: the notice and its link, in each of the mail languages (English when none is set).</summary>
+    internal string MailBody(Phrase phrase, string? link)
+    {
+        var languages = options.Value.MailLanguages.Count == 0 ? ["en"] : options.Value.MailLanguages;
+        return string.Join("\n\n----\n\n", languages.Distinct(StringComparer.OrdinalIgnoreCase).Select(language =>
+        {
+            var culture = System.Globalization.CultureInfo.GetCultureInfo(language);
+            var text = phrase.ToString(culture);
+            return link is null ? text : text + "\n\n" + new Phrase("In the portal: {0}", link).ToString(culture);
+        }));
+    }
+
+    /// <summary>A kept phrase, or null when there is none or it cannot be read (the notice's English text stands).</summary>
+    private static Phrase? Kept(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Phrase.FromJson(System.Text.Json.Nodes.JsonNode.Parse(json));
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     internal static string MailSubject(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -143,8 +206,10 @@ internal sealed partial class PortalNotifications(
             .Where(n => audiences.Contains(n.Audience))
             .OrderByDescending(n => n.Id)
             .Take(Math.Clamp(take, 1, 200))
-            .Select(n => new Notice(n.Id, n.Audience, n.Text, n.Link, n.At))
-            .ToListAsync(cancellationToken);
+            .Select(n => new { n.Id, n.Audience, n.Text, n.Link, n.At, n.Phrase })
+            .ToListAsync(cancellationToken) is var rows
+            ? [.. rows.Select(n => new Notice(n.Id, n.Audience, n.Text, n.Link, n.At, Kept(n.Phrase)))]
+            : [];
     }
 
     public async Task<DateTimeOffset?> SeenAtAsync(string person, CancellationToken cancellationToken = default)
@@ -201,6 +266,9 @@ internal sealed class NoticeRecord
     public string Audience { get; set; } = string.Empty;
 
     public string Text { get; set; } = string.Empty;
+
+    /// <summary>The notice as a phrase (JSON), to be said in each reader's language.</summary>
+    public string? Phrase { get; set; }
 
     public string? Link { get; set; }
 

@@ -174,6 +174,7 @@ internal class PortalDbContext : DbContext
         {
             notice.ToTable("Notices");
             notice.Property(e => e.Audience).HasMaxLength(300);
+            notice.Property(e => e.Phrase).HasMaxLength(Notifications.PortalNotifications.MaxKeptPhrase);
             notice.Property(e => e.Text).HasMaxLength(1000);
             notice.Property(e => e.Link).HasMaxLength(300);
             notice.HasIndex(e => new { e.Audience, e.Id });

@@ -114,6 +114,14 @@ public abstract class AccessGrantTests(MotoServerFixture moto, Portal.Core.Persi
         Assert.Contains("was approved by bob: you may start sessions", forDave[2].Text, StringComparison.Ordinal);
         var bodies = mail.GetProperty("Messages").EnumerateArray().Select(m => m.GetProperty("Body").GetString()!).ToList();
         Assert.Contains(bodies, b => b.Contains("asks for 30 min", StringComparison.Ordinal) && b.Contains("\"audience\"", StringComparison.Ordinal));
+
+        // Each reader's language in the portal; both languages in a mail, as configured.
+        var japanese = System.Globalization.CultureInfo.GetCultureInfo("ja");
+        Assert.Equal($"dave さんが {_bastion} への 30 分 のアクセスを申請しています（申請 {request.Id}）: Clear the cache", forBob[0].TextIn(japanese));
+        Assert.StartsWith($"{_bastion} へのアクセス（付与 ", forDave[0].TextIn(japanese), StringComparison.Ordinal);
+        Assert.EndsWith("）の期限が切れました。", forDave[0].TextIn(japanese), StringComparison.Ordinal);
+        var messages = bodies.Select(b => System.Text.Json.JsonDocument.Parse(b).RootElement.GetProperty("Message").GetString()!).ToList(); // SNS's envelope
+        Assert.Contains(messages, m => m.Contains("asks for 30 min", StringComparison.Ordinal) && m.Contains("30 分 のアクセスを申請しています", StringComparison.Ordinal) && m.Contains("ポータル: /access", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -585,7 +593,11 @@ public abstract class AccessGrantTests(MotoServerFixture moto, Portal.Core.Persi
                 o.Bastions.Add(_bastion); // read when first resolved, after InitializeAsync started the instance
             },
             sessions: _sessions.Over,
-            notices: o => o.TopicArn = _topicArn)
+            notices: o =>
+            {
+                o.TopicArn = _topicArn;
+                o.MailLanguages = ["en", "ja"];
+            })
         .AddSingleton<Portal.Core.Aws.Iam.IamClient>()
         .AddSingleton(sp => Faults<Portal.Core.Aws.Iam.IIamClient>.Wrap(sp.GetRequiredService<Portal.Core.Aws.Iam.IamClient>(), _iamFaults)));
 

@@ -1,3 +1,5 @@
+using Portal.Core.Text;
+
 namespace Portal.Core.Sessions.Annotations;
 
 /// <summary>Why an annotation was not added or removed.</summary>
@@ -13,9 +15,12 @@ public enum AnnotationRefusal
     NotYours,
 }
 
-/// <summary>An annotation was refused; the message is fit to show the person who asked.</summary>
-public sealed class AnnotationException(AnnotationRefusal refusal, string message) : Exception(message)
+/// <summary>An annotation was refused; the message (English) and the phrase (any language) are fit to show the person who asked.</summary>
+public sealed class AnnotationException(AnnotationRefusal refusal, Phrase phrase) : Exception(phrase.English)
 {
+    /// <summary>Why, to say in the person's language.</summary>
+    public Phrase Phrase { get; } = phrase;
+
     /// <summary>Why it was refused.</summary>
     public AnnotationRefusal Refusal { get; } = refusal;
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Audit;
 using Portal.Core.Persistence;
 using Portal.Core.Sessions.Redaction;
+using Portal.Core.Text;
 
 namespace Portal.Core.Sessions.Annotations;
 
@@ -108,11 +109,11 @@ internal sealed class SessionAnnotations(IDbContextFactory<PortalDbContext> cont
         ThrowIfInvalid(sessionId);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var record = await db.Annotations.FirstOrDefaultAsync(a => a.Id == id && a.SessionId == sessionId && a.RemovedAt == null, cancellationToken)
-            ?? throw new AnnotationException(AnnotationRefusal.NotFound, $"Session {sessionId} has no annotation {id}.");
+            ?? throw new AnnotationException(AnnotationRefusal.NotFound, new Phrase("Session {0} has no annotation {1}.", sessionId, id));
         if (!mayRemoveAnyone && !string.Equals(record.Author, actor, StringComparison.Ordinal))
         {
             await audit.RecordAsync(new AuditRecord(actor, AuditActions.SessionAnnotationRemove, sessionId, AuditOutcome.Denied, $"{Describe(record)}, written by {record.Author}"), CancellationToken.None);
-            throw new AnnotationException(AnnotationRefusal.NotYours, $"Only {record.Author}, who wrote it, or an Admin may remove this annotation.");
+            throw new AnnotationException(AnnotationRefusal.NotYours, new Phrase("Only {0}, who wrote it, or an Admin may remove this annotation.", record.Author));
         }
 
         (record.RemovedBy, record.RemovedAt) = (actor, time.GetUtcNow());
@@ -193,7 +194,7 @@ internal sealed class SessionAnnotations(IDbContextFactory<PortalDbContext> cont
         var text = annotation.Text?.Trim() ?? string.Empty;
         if (annotation.Line is < 1)
         {
-            throw new AnnotationException(AnnotationRefusal.Invalid, "A line number starts at 1.");
+            throw new AnnotationException(AnnotationRefusal.Invalid, new Phrase("A line number starts at 1."));
         }
 
         switch (annotation.Kind)
@@ -201,36 +202,36 @@ internal sealed class SessionAnnotations(IDbContextFactory<PortalDbContext> cont
             case AnnotationKind.Tag:
                 if (text.Length is 0 or > MaxTagLength || !text.All(IsTagChar))
                 {
-                    throw new AnnotationException(AnnotationRefusal.Invalid, $"A tag is 1 to {MaxTagLength} letters, digits and -_.:/# characters, without spaces.");
+                    throw new AnnotationException(AnnotationRefusal.Invalid, new Phrase("A tag is 1 to {0} letters, digits and -_.:/# characters, without spaces.", MaxTagLength));
                 }
 
                 if (annotation.Line is not null)
                 {
-                    throw new AnnotationException(AnnotationRefusal.Invalid, "A tag is on the whole session, not on a line: bookmark or comment the line instead.");
+                    throw new AnnotationException(AnnotationRefusal.Invalid, new Phrase("A tag is on the whole session, not on a line: bookmark or comment the line instead."));
                 }
 
                 break;
             case AnnotationKind.Bookmark:
                 if (annotation.Line is null)
                 {
-                    throw new AnnotationException(AnnotationRefusal.Invalid, "A bookmark marks a line: say which.");
+                    throw new AnnotationException(AnnotationRefusal.Invalid, new Phrase("A bookmark marks a line: say which."));
                 }
 
                 if (text.Length > MaxLabelLength)
                 {
-                    throw new AnnotationException(AnnotationRefusal.Invalid, $"A bookmark's label is at most {MaxLabelLength} characters.");
+                    throw new AnnotationException(AnnotationRefusal.Invalid, new Phrase("A bookmark's label is at most {0} characters.", MaxLabelLength));
                 }
 
                 break;
             case AnnotationKind.Comment:
                 if (text.Length is 0 or > MaxCommentLength)
                 {
-                    throw new AnnotationException(AnnotationRefusal.Invalid, $"A comment is 1 to {MaxCommentLength:N0} characters.");
+                    throw new AnnotationException(AnnotationRefusal.Invalid, new Phrase("A comment is 1 to {0:N0} characters.", MaxCommentLength));
                 }
 
                 break;
             default:
-                throw new AnnotationException(AnnotationRefusal.Invalid, "An annotation is a tag, a bookmark or a comment.");
+                throw new AnnotationException(AnnotationRefusal.Invalid, new Phrase("An annotation is a tag, a bookmark or a comment."));
         }
 
         return text;

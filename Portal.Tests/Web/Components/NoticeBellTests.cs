@@ -70,7 +70,7 @@ public sealed class NoticeBellTests : PortalBunitContext
 
         public string? MarkedSeen { get; private set; }
 
-        public Task NotifyAsync(string audience, string text, string? link = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task NotifyAsync(string audience, Portal.Core.Text.Phrase text, string? link = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<Notice>> ForAsync(string person, IReadOnlyCollection<string> roles, int take = 20, CancellationToken cancellationToken = default)
         {

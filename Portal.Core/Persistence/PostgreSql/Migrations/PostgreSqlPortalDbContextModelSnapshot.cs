@@ -469,6 +469,10 @@ namespace Portal.Core.Persistence.PostgreSql.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
+                    b.Property<string>("Phrase")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasMaxLength(1000)
