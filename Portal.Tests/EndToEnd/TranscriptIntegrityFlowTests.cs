@@ -82,7 +82,8 @@ public sealed class TranscriptIntegrityFlowTests(PortalE2EFixture fixture) : ICl
         var rows = carol.GetByTestId("coverage-items").Locator("tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows.First).ToContainTextAsync("dave-0f1e2d3c4b5a69788");
-        await Assertions.Expect(rows.First).ToContainTextAsync("arn:aws:iam::123456789012:user/dave");
+        await Assertions.Expect(rows.First.Locator("[title='arn:aws:iam::123456789012:user/dave']")).ToHaveTextAsync("dave"); // the user, its ARN on hover
+        await Assertions.Expect(rows.First).ToContainTextAsync("bastion i-"); // the bastion by Name tag and id
 
         // 90 days: CloudTrail's event history adds a session Session Manager no longer remembers.
         await carol.GetByTestId("coverage-days").GetByText("90 days").ClickAsync();
