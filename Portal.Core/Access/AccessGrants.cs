@@ -38,7 +38,9 @@ internal sealed partial class AccessGrants(
         var grant = await store.LoadAsync(grantId, cancellationToken);
         if (grant.State != GrantState.Approved || grant.ExpiresAt <= time.GetUtcNow())
         {
-            throw new AccessException(AccessRefusal.Conflict, $"Grant {grantId} is {Name(grant.State)}{(grant.State == GrantState.Approved ? " but past its expiry" : string.Empty)}: only an approved grant not yet in IAM can be retried.");
+            throw new AccessException(AccessRefusal.Conflict, grant.State == GrantState.Approved
+                ? new Phrase("Grant {0} is approved but past its expiry: only an approved grant not yet in IAM can be retried.", grantId)
+                : new Phrase("Grant {0} is {1}: only an approved grant not yet in IAM can be retried.", grantId, Said(grant.State)));
         }
 
         await ActivateAsync(grantId, actor, cancellationToken);
@@ -52,7 +54,7 @@ internal sealed partial class AccessGrants(
         var grant = await store.LoadAsync(grantId, cancellationToken);
         if (grant.State is not (GrantState.Active or GrantState.Approved))
         {
-            throw new AccessException(AccessRefusal.Conflict, $"Grant {grantId} is {Name(grant.State)} already.");
+            throw new AccessException(AccessRefusal.Conflict, new Phrase("Grant {0} is {1} already.", grantId, Said(grant.State)));
         }
 
         try
@@ -88,18 +90,18 @@ internal sealed partial class AccessGrants(
         var grant = await store.LoadAsync(grantId, cancellationToken);
         if (!grant.BreakGlass || grant.ReviewedBy is not null)
         {
-            throw new AccessException(AccessRefusal.Conflict, grant.BreakGlass ? $"Grant {grantId} was acknowledged by {grant.ReviewedBy} already." : $"Grant {grantId} is not a break-glass grant: there is nothing to acknowledge.");
+            throw new AccessException(AccessRefusal.Conflict, grant.BreakGlass ? new Phrase("Grant {0} was acknowledged by {1} already.", grantId, grant.ReviewedBy) : new Phrase("Grant {0} is not a break-glass grant: there is nothing to acknowledge.", grantId));
         }
 
         if (string.Equals(reviewer.Name, grant.Person, StringComparison.Ordinal) || string.Equals(reviewer.Name, grant.GrantedBy, StringComparison.Ordinal)
             || await IsOwnAsync(reviewer, grant.PrincipalName, cancellationToken))
         {
-            throw new AccessException(AccessRefusal.Conflict, "Break-glass is reviewed by another approver, not by the person who used it.");
+            throw new AccessException(AccessRefusal.Conflict, new Phrase("Break-glass is reviewed by another approver, not by the person who used it."));
         }
 
         if (!await store.ReviewedAsync(grantId, reviewer.Name, comment, time.GetUtcNow(), cancellationToken))
         {
-            throw new AccessException(AccessRefusal.Conflict, $"Grant {grantId} was acknowledged by someone else just now.");
+            throw new AccessException(AccessRefusal.Conflict, new Phrase("Grant {0} was acknowledged by someone else just now.", grantId));
         }
 
         await notifier.AuditAsync(reviewer.Name, AuditActions.GrantReview, GrantTarget(grantId), comment ?? "break-glass acknowledged");
@@ -181,7 +183,9 @@ internal sealed partial class AccessGrants(
         var now = time.GetUtcNow();
         if (grant.State != GrantState.Active || grant.ExpiresAt <= now)
         {
-            throw new AccessException(AccessRefusal.Conflict, $"Grant {grantId} is {(grant.State == GrantState.Active ? "past its expiry" : Name(grant.State))}: only an active grant can be extended; ask for new access.");
+            throw new AccessException(AccessRefusal.Conflict, grant.State == GrantState.Active
+                ? new Phrase("Grant {0} is past its expiry: only an active grant can be extended; ask for new access.", grantId)
+                : new Phrase("Grant {0} is {1}: only an active grant can be extended; ask for new access.", grantId, Said(grant.State)));
         }
 
         var latest = now.AddMinutes(options.Value.MaxDurationMinutes);
@@ -199,7 +203,7 @@ internal sealed partial class AccessGrants(
 
         if (!await store.ExtendedAsync(grantId, grant.ExpiresAt, to, cancellationToken))
         {
-            throw new AccessException(AccessRefusal.Conflict, $"Grant {grantId} changed while it was being extended; look again.");
+            throw new AccessException(AccessRefusal.Conflict, new Phrase("Grant {0} changed while it was being extended; look again.", grantId));
         }
 
         await notifier.AuditAsync(actor, AuditActions.GrantExtend, GrantTarget(grantId), $"policy {GrantPolicy.NameOf(grantId)} rewritten in place: {Stamp(grant.ExpiresAt)} to {Stamp(to)}");
@@ -307,6 +311,25 @@ internal sealed partial class AccessGrants(
     internal static string GrantTarget(long id) => $"grant/{id.ToString(CultureInfo.InvariantCulture)}";
 
     internal static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary>A grant's state, to say in a sentence.</summary>
+    internal static Phrase Said(GrantState state) => state switch
+    {
+        GrantState.Approved => new Phrase("approved"),
+        GrantState.Active => new Phrase("active"),
+        GrantState.Revoked => new Phrase("revoked"),
+        _ => new Phrase("expired"),
+    };
+
+    /// <summary>A request's state, to say in a sentence.</summary>
+    internal static Phrase Said(AccessRequestState state) => state switch
+    {
+        AccessRequestState.Pending => new Phrase("pending"),
+        AccessRequestState.Approved => new Phrase("approved"),
+        AccessRequestState.Denied => new Phrase("denied"),
+        AccessRequestState.Cancelled => new Phrase("cancelled"),
+        _ => new Phrase("expired"),
+    };
 
     internal static string Name<T>(T value) where T : struct, Enum => System.Text.Json.JsonSerializer.Serialize(value).Trim('"');
 

@@ -1,3 +1,4 @@
+using Portal.Core.Text;
 using System.Text.RegularExpressions;
 
 namespace Portal.Core.Access;
@@ -8,14 +9,14 @@ internal static partial class AccessInput
     public const int MaxText = 1000;
 
     /// <summary>A required reason's problem, or <see langword="null"/> when it is fine.</summary>
-    public static string? ReasonProblem(string? reason, string missing) =>
+    public static Phrase? ReasonProblem(string? reason, Phrase missing) =>
         string.IsNullOrWhiteSpace(reason) ? missing
-        : reason.Length > MaxText || ControlCharacters().IsMatch(reason) ? $"A reason is up to {MaxText} characters, without control characters."
+        : reason.Length > MaxText || ControlCharacters().IsMatch(reason) ? new Phrase("A reason is up to {0} characters, without control characters.", MaxText)
         : null;
 
     /// <summary>A checked, trimmed required reason.</summary>
     /// <exception cref="AccessException">Missing or malformed (Invalid).</exception>
-    public static string Reason(string? reason, string missing, string field = "reason") =>
+    public static string Reason(string? reason, Phrase missing, string field = "reason") =>
         ReasonProblem(reason, missing) is { } problem ? throw AccessException.Invalid(field, problem) : reason!.Trim();
 
     /// <summary>A checked, trimmed optional comment; <see langword="null"/> when blank.</summary>
@@ -28,7 +29,7 @@ internal static partial class AccessInput
         }
 
         return comment.Length > MaxText || ControlCharacters().IsMatch(comment)
-            ? throw AccessException.Invalid("comment", $"A comment is up to {MaxText} characters, without control characters.")
+            ? throw AccessException.Invalid("comment", new Phrase("A comment is up to {0} characters, without control characters.", MaxText))
             : comment.Trim();
     }
 

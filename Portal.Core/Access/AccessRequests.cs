@@ -38,12 +38,12 @@ internal sealed class AccessRequests(
         var errors = await CheckAsync(input.TargetInstanceId, input.DurationMinutes, input.Reason, cancellationToken);
         if (input.Ticket is { Length: > 128 } || (input.Ticket is not null && input.Ticket.Any(char.IsControl)))
         {
-            errors["ticket"] = ["A ticket reference is up to 128 characters on one line."];
+            errors["ticket"] = [new Phrase("A ticket reference is up to 128 characters on one line.")];
         }
 
         if (errors.Count > 0)
         {
-            throw new AccessException(AccessRefusal.Invalid, "The request is not valid.", errors);
+            throw new AccessException(AccessRefusal.Invalid, new Phrase("The request is not valid."), errors);
         }
 
         var iamUser = await IamUserOfAsync(person, cancellationToken);
@@ -66,32 +66,32 @@ internal sealed class AccessRequests(
     public async Task<AccessRequest> ExtendAsync(AccessPerson person, long grantId, int? minutes, string? reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(person);
-        var errors = new Dictionary<string, string[]>();
+        var errors = new Dictionary<string, Phrase[]>();
         var max = options.Value.MaxDurationMinutes;
         if (minutes is not { } m || m < 1 || m > max)
         {
-            errors["minutes"] = [$"Ask for 1 to {max.ToString("N0", CultureInfo.InvariantCulture)} more minutes."];
+            errors["minutes"] = [new Phrase("Ask for 1 to {0:N0} more minutes.", max)];
         }
 
-        if (AccessInput.ReasonProblem(reason, "Say why you need more time.") is { } problem)
+        if (AccessInput.ReasonProblem(reason, new Phrase("Say why you need more time.")) is { } problem)
         {
             errors["reason"] = [problem];
         }
 
         if (errors.Count > 0)
         {
-            throw new AccessException(AccessRefusal.Invalid, "The extension is not valid.", errors);
+            throw new AccessException(AccessRefusal.Invalid, new Phrase("The extension is not valid."), errors);
         }
 
         var grant = await grantStore.LoadAsync(grantId, cancellationToken);
         if (grant.Person != person.Name)
         {
-            throw new AccessException(AccessRefusal.Forbidden, $"Grant {grantId} is not yours to extend.");
+            throw new AccessException(AccessRefusal.Forbidden, new Phrase("Grant {0} is not yours to extend.", grantId));
         }
 
         if (grant.State != GrantState.Active || grant.ExpiresAt <= time.GetUtcNow())
         {
-            throw new AccessException(AccessRefusal.Conflict, $"Grant {grantId} is not active: ask for new access instead.");
+            throw new AccessException(AccessRefusal.Conflict, new Phrase("Grant {0} is not active: ask for new access instead.", grantId));
         }
 
         var record = await AddAsync(new AccessRequestRecord
@@ -163,7 +163,7 @@ internal sealed class AccessRequests(
             if (await db.AccessRequests.Where(r => r.Id == id && r.State == AccessRequestState.Pending)
                     .ExecuteUpdateAsync(u => u.SetProperty(r => r.State, AccessRequestState.Denied).SetProperty(r => r.DecidedAt, now), cancellationToken) == 0)
             {
-                throw new AccessException(AccessRefusal.Conflict, $"Request {id} was decided by someone else just now.");
+                throw new AccessException(AccessRefusal.Conflict, new Phrase("Request {0} was decided by someone else just now.", id));
             }
 
             await db.AccessDecisions.Where(d => d.RequestId == id && d.Approver == approver).ExecuteDeleteAsync(cancellationToken);
@@ -185,7 +185,7 @@ internal sealed class AccessRequests(
         var request = await LoadAsync(id, cancellationToken);
         if (request.Requester != requester)
         {
-            throw new AccessException(AccessRefusal.Forbidden, $"Request {id} is not yours to cancel.");
+            throw new AccessException(AccessRefusal.Forbidden, new Phrase("Request {0} is not yours to cancel.", id));
         }
 
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
@@ -194,7 +194,7 @@ internal sealed class AccessRequests(
             if (await db.AccessRequests.Where(r => r.Id == id && r.State == AccessRequestState.Pending)
                     .ExecuteUpdateAsync(u => u.SetProperty(r => r.State, AccessRequestState.Cancelled).SetProperty(r => r.DecidedAt, now), cancellationToken) == 0)
             {
-                throw new AccessException(AccessRefusal.Conflict, $"Request {id} is {AccessGrants.Name(request.State)}: only a pending request can be cancelled.");
+                throw new AccessException(AccessRefusal.Conflict, new Phrase("Request {0} is {1}: only a pending request can be cancelled.", id, AccessGrants.Said(request.State)));
             }
         }
 
@@ -208,24 +208,24 @@ internal sealed class AccessRequests(
         var glass = options.Value.BreakGlass;
         if (!glass.Enabled)
         {
-            throw new AccessException(AccessRefusal.Conflict, "Break-glass is off here (Portal:Access:BreakGlass:Enabled): another approver must decide.");
+            throw new AccessException(AccessRefusal.Conflict, new Phrase("Break-glass is off here (Portal:Access:BreakGlass:Enabled): another approver must decide."));
         }
 
         if (!person.Holds(PortalRoles.Requester) || !person.Holds(PortalRoles.Approver))
         {
-            throw new AccessException(AccessRefusal.Forbidden, "Break-glass is for people who are both Requester and Approver.");
+            throw new AccessException(AccessRefusal.Forbidden, new Phrase("Break-glass is for people who are both Requester and Approver."));
         }
 
-        var why = AccessInput.Reason(reason, "Say why this cannot wait for another approver; every approver reads it.");
+        var why = AccessInput.Reason(reason, new Phrase("Say why this cannot wait for another approver; every approver reads it."));
         var request = await LoadAsync(id, cancellationToken);
         if (request.Requester != person.Name || request.Kind != AccessRequestKind.Access)
         {
-            throw new AccessException(AccessRefusal.Forbidden, $"Break-glass approves only one's own access request; request {id} is not.");
+            throw new AccessException(AccessRefusal.Forbidden, new Phrase("Break-glass approves only one's own access request; request {0} is not.", id));
         }
 
         if (request.State != AccessRequestState.Pending)
         {
-            throw new AccessException(AccessRefusal.Conflict, $"Request {id} is {AccessGrants.Name(request.State)} already.");
+            throw new AccessException(AccessRefusal.Conflict, new Phrase("Request {0} is {1} already.", id, AccessGrants.Said(request.State)));
         }
 
         await boundary.EnsureAsync(request.PrincipalType, request.IamUser, cancellationToken);
@@ -247,7 +247,7 @@ internal sealed class AccessRequests(
         var errors = await CheckAsync(input.TargetInstanceId, input.DurationMinutes, input.Reason, cancellationToken);
         if (input.PrincipalType is null)
         {
-            errors["principalType"] = ["Grant to an IAM user (principalType user)."];
+            errors["principalType"] = [new Phrase("Grant to an IAM user (principalType user).")];
         }
         else if (input.PrincipalType != PrincipalType.User)
         {
@@ -255,7 +255,7 @@ internal sealed class AccessRequests(
         }
         else if (!IamNames.IsValidUserName(input.PrincipalName))
         {
-            errors["principalName"] = ["Name the IAM user (letters, digits and +=,.@_-)."];
+            errors["principalName"] = [new Phrase("Name the IAM user (letters, digits and +=,.@_-).")];
         }
         else if (await boundary.ProblemAsync(input.PrincipalName!, cancellationToken) is { } problem)
         {
@@ -264,7 +264,7 @@ internal sealed class AccessRequests(
 
         if (errors.Count > 0)
         {
-            throw new AccessException(AccessRefusal.Invalid, "The grant is not valid.", errors);
+            throw new AccessException(AccessRefusal.Invalid, new Phrase("The grant is not valid."), errors);
         }
 
         var type = input.PrincipalType!.Value;
@@ -339,7 +339,7 @@ internal sealed class AccessRequests(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await db.AccessDecisions.AnyAsync(d => d.RequestId == id && d.Approver == approver, cancellationToken))
         {
-            throw new AccessException(AccessRefusal.Conflict, $"You have already approved request {id}.");
+            throw new AccessException(AccessRefusal.Conflict, new Phrase("You have already approved request {0}.", id));
         }
 
         var now = time.GetUtcNow();
@@ -357,7 +357,7 @@ internal sealed class AccessRequests(
         {
             // Another approver decided it between our read and our write: theirs stands, and leaving without a
             // commit takes our approval back.
-            throw new AccessException(AccessRefusal.Conflict, $"Request {id} was decided by someone else just now.");
+            throw new AccessException(AccessRefusal.Conflict, new Phrase("Request {0} was decided by someone else just now.", id));
         }
 
         long? grantId = request.ExtendsGrantId;
@@ -433,7 +433,7 @@ internal sealed class AccessRequests(
         var own = new[] { mapped, approver.Name }.OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (own.Contains(principal))
         {
-            throw new AccessException(AccessRefusal.Conflict, $"{principal} is your own IAM user: nobody grants access to themselves; another approver must decide.");
+            throw new AccessException(AccessRefusal.Conflict, new Phrase("{0} is your own IAM user: nobody grants access to themselves; another approver must decide.", principal));
         }
     }
 
@@ -443,41 +443,41 @@ internal sealed class AccessRequests(
         {
             throw new AccessException(
                 AccessRefusal.Conflict,
-                request.Kind == AccessRequestKind.Direct ? "You proposed this grant: other approvers decide it." : "Nobody approves or denies their own request.");
+                request.Kind == AccessRequestKind.Direct ? new Phrase("You proposed this grant: other approvers decide it.") : new Phrase("Nobody approves or denies their own request."));
         }
 
         if (request.State != AccessRequestState.Pending)
         {
-            throw new AccessException(AccessRefusal.Conflict, $"Request {request.Id} is {AccessGrants.Name(request.State)} already.");
+            throw new AccessException(AccessRefusal.Conflict, new Phrase("Request {0} is {1} already.", request.Id, AccessGrants.Said(request.State)));
         }
     }
 
     private async Task<string> IamUserOfAsync(AccessPerson person, CancellationToken cancellationToken)
     {
         var mapping = await mapper.MapAsync(person, cancellationToken);
-        var user = mapping.UserName ?? throw AccessException.Invalid("iamUser", mapping.Problem ?? "You are not mapped to an IAM user.");
+        var user = mapping.UserName ?? throw AccessException.Invalid("iamUser", mapping.Problem ?? new Phrase("You are not mapped to an IAM user."));
         return await boundary.ProblemAsync(user, cancellationToken) is { } problem ? throw AccessException.Invalid("iamUser", problem) : user;
     }
 
-    private async Task<Dictionary<string, string[]>> CheckAsync(string? instanceId, int? minutes, string? reason, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, Phrase[]>> CheckAsync(string? instanceId, int? minutes, string? reason, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new Dictionary<string, Phrase[]>();
         var max = options.Value.MaxDurationMinutes;
         if (string.IsNullOrWhiteSpace(instanceId))
         {
-            errors["targetInstanceId"] = ["Choose the bastion."];
+            errors["targetInstanceId"] = [new Phrase("Choose the bastion.")];
         }
         else if (!(await bastions.ListAsync(cancellationToken)).Contains(instanceId, StringComparer.Ordinal))
         {
-            errors["targetInstanceId"] = [$"{instanceId} is not a bastion the portal grants access to."];
+            errors["targetInstanceId"] = [new Phrase("{0} is not a bastion the portal grants access to.", instanceId)];
         }
 
         if (minutes is not { } m || m < 1 || m > max)
         {
-            errors["durationMinutes"] = [$"Ask for 1 to {max.ToString("N0", CultureInfo.InvariantCulture)} minutes ({max / 60.0:0.#} hours)."];
+            errors["durationMinutes"] = [new Phrase("Ask for 1 to {0:N0} minutes ({1:0.#} hours).", max, max / 60.0)];
         }
 
-        if (AccessInput.ReasonProblem(reason, "Say why you need access.") is { } problem)
+        if (AccessInput.ReasonProblem(reason, new Phrase("Say why you need access.")) is { } problem)
         {
             errors["reason"] = [problem];
         }
@@ -497,7 +497,7 @@ internal sealed class AccessRequests(
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.AccessRequests.AsNoTracking().Include(r => r.Decisions).SingleOrDefaultAsync(r => r.Id == id, cancellationToken)
-            ?? throw new AccessException(AccessRefusal.NotFound, $"There is no request {id}.");
+            ?? throw new AccessException(AccessRefusal.NotFound, new Phrase("There is no request {0}.", id));
     }
 
     private static Phrase What(AccessRequestRecord request) => request.Kind switch

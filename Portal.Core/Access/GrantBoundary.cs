@@ -1,3 +1,4 @@
+using Portal.Core.Text;
 using Microsoft.Extensions.Options;
 using Portal.Core.Aws;
 using Portal.Core.Aws.Iam;
@@ -17,8 +18,7 @@ internal sealed class GrantBoundary(ISetupStore setups, IIamClient iam, IAwsEnvi
     public const string MissingCode = "PermissionsBoundaryMissing";
 
     /// <summary>Why groups get no grants, for the refusals.</summary>
-    public const string NoGroups = "Grants go to IAM users only: a group cannot carry a permissions boundary, and IAM has no condition that "
-        + "would keep a group policy off members without one, so the portal may not write group policies (ADR 0015). Grant each member instead.";
+    public static Phrase NoGroups => new("Grants go to IAM users only: a group cannot carry a permissions boundary, and IAM has no condition that would keep a group policy off members without one, so the portal may not write group policies (ADR 0015). Grant each member instead.");
 
     private AwsCallerIdentity? _caller;
 
@@ -28,11 +28,11 @@ internal sealed class GrantBoundary(ISetupStore setups, IIamClient iam, IAwsEnvi
 
     /// <summary>What stops the portal granting to <paramref name="userName"/>, in a sentence that says how to fix it; <see langword="null"/> when nothing does.</summary>
     /// <exception cref="AwsApiException">IAM or STS could not be read.</exception>
-    public async Task<string?> ProblemAsync(string userName, CancellationToken cancellationToken)
+    public async Task<Phrase?> ProblemAsync(string userName, CancellationToken cancellationToken)
     {
         if (await iam.GetUserAsync(userName, cancellationToken) is not { } user)
         {
-            return $"IAM has no user named {userName}.";
+            return new Phrase("IAM has no user named {0}.", userName);
         }
 
         var name = await NameAsync(cancellationToken);
@@ -43,9 +43,9 @@ internal sealed class GrantBoundary(ISetupStore setups, IIamClient iam, IAwsEnvi
             return null;
         }
 
-        var has = user.PermissionsBoundaryArn is null ? "has no permissions boundary" : $"has the permissions boundary {user.PermissionsBoundaryArn}";
-        return $"The IAM user {userName} {has}: the portal grants only to users bounded by {name}, so that no grant gives more than Session Manager "
-            + $"on the bastions. An Admin adds {userName} to the bastion users in Setup, or runs: aws iam put-user-permissions-boundary --user-name {userName} --permissions-boundary {arn}";
+        return user.PermissionsBoundaryArn is null
+            ? new Phrase("The IAM user {0} has no permissions boundary: the portal grants only to users bounded by {1}, so that no grant gives more than Session Manager on the bastions. An Admin adds {0} to the bastion users in Setup, or runs: aws iam put-user-permissions-boundary --user-name {0} --permissions-boundary {2}", userName, name, arn)
+            : new Phrase("The IAM user {0} has the permissions boundary {3}: the portal grants only to users bounded by {1}, so that no grant gives more than Session Manager on the bastions. An Admin adds {0} to the bastion users in Setup, or runs: aws iam put-user-permissions-boundary --user-name {0} --permissions-boundary {2}", userName, name, arn, user.PermissionsBoundaryArn);
     }
 
     /// <summary>Refuses anything but an IAM user that carries the boundary.</summary>

@@ -1,3 +1,4 @@
+using Portal.Core.Text;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Persistence;
@@ -28,7 +29,7 @@ internal sealed class GrantStore(IDbContextFactory<PortalDbContext> contexts)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Grants.AsNoTracking().SingleOrDefaultAsync(g => g.Id == id, cancellationToken)
-            ?? throw new AccessException(AccessRefusal.NotFound, $"There is no grant {id.ToString(CultureInfo.InvariantCulture)}.");
+            ?? throw new AccessException(AccessRefusal.NotFound, new Phrase("There is no grant {0}.", id.ToString(CultureInfo.InvariantCulture)));
     }
 
     /// <summary>Grants, newest first: one person's, or all.</summary>

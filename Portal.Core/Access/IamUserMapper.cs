@@ -1,3 +1,4 @@
+using Portal.Core.Text;
 using Microsoft.Extensions.Options;
 using Portal.Core.Aws.Iam;
 
@@ -17,7 +18,7 @@ public sealed record AccessPerson(string Name, string? Email = null, string? Iam
 /// <summary>The IAM user a person's grants go to, or what is missing.</summary>
 /// <param name="UserName">The IAM user, when found.</param>
 /// <param name="Problem">What is missing, in a sentence, when not.</param>
-public sealed record IamMapping(string? UserName, string? Problem);
+public sealed record IamMapping(string? UserName, Phrase? Problem);
 
 /// <summary>Finds a person's IAM user, by the sign-in claim or by an IAM user tag (<see cref="AccessOptions.IamMapping"/>).</summary>
 public interface IIamUserMapper
@@ -47,16 +48,16 @@ internal sealed class IamUserMapper(IIamClient iam, IOptions<AccessOptions> opti
         {
             if (string.IsNullOrWhiteSpace(person.IamUserClaim))
             {
-                return new IamMapping(null, $"Your sign-in does not say which IAM user you are (the portal:iam_user claim is missing): ask an Admin to map {person.Name} to an IAM user.");
+                return new IamMapping(null, new Phrase("Your sign-in does not say which IAM user you are (the portal:iam_user claim is missing): ask an Admin to map {0} to an IAM user.", person.Name));
             }
 
             if (!IamNames.IsValidUserName(person.IamUserClaim))
             {
-                return new IamMapping(null, $"Your sign-in names '{person.IamUserClaim}' as your IAM user, which is not a valid IAM user name.");
+                return new IamMapping(null, new Phrase("Your sign-in names '{0}' as your IAM user, which is not a valid IAM user name.", person.IamUserClaim));
             }
 
             return await iam.GetUserAsync(person.IamUserClaim, cancellationToken) is null
-                ? new IamMapping(null, $"Your sign-in maps you to the IAM user {person.IamUserClaim}, which does not exist in this account.")
+                ? new IamMapping(null, new Phrase("Your sign-in maps you to the IAM user {0}, which does not exist in this account.", person.IamUserClaim))
                 : new IamMapping(person.IamUserClaim, null);
         }
 
@@ -70,7 +71,7 @@ internal sealed class IamUserMapper(IIamClient iam, IOptions<AccessOptions> opti
 
         return Find(index, wanted) is { } user
             ? new IamMapping(user, null)
-            : new IamMapping(null, $"No IAM user is tagged {mapping.TagKey} = {person.Email ?? person.Name}: ask an Admin to tag yours.");
+            : new IamMapping(null, new Phrase("No IAM user is tagged {0} = {1}: ask an Admin to tag yours.", mapping.TagKey, person.Email ?? person.Name));
     }
 
     private static string? Find(IReadOnlyDictionary<string, string> index, IEnumerable<string> wanted) =>

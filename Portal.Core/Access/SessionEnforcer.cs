@@ -63,13 +63,13 @@ internal sealed partial class SessionEnforcer(
     public async Task TerminateAsync(string sessionId, string actor, string? reason, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(actor);
-        var why = AccessInput.Reason(reason, "Say why the session is ended; the person is told.");
+        var why = AccessInput.Reason(reason, new Phrase("Say why the session is ended; the person is told."));
 
         // The session must be live on a bastion the portal manages; the instances' names are not needed for that.
         var (session, grant) = (await LiveAsync(cancellationToken)).FirstOrDefault(l => l.Session.SessionId == sessionId);
         if (session is null)
         {
-            throw new AccessException(AccessRefusal.NotFound, $"There is no live session {sessionId} on a bastion the portal manages.");
+            throw new AccessException(AccessRefusal.NotFound, new Phrase("There is no live session {0} on a bastion the portal manages.", sessionId));
         }
 
         try

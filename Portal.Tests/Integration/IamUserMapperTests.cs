@@ -27,7 +27,7 @@ public sealed class IamUserMapperTests(MotoServerFixture moto) : IDisposable
 
         Assert.Equal(new IamMapping($"frank-{_suffix}", null), found);
         Assert.Null(missing.UserName);
-        Assert.Equal($"No IAM user is tagged team:email = gina-{_suffix}@example.com: ask an Admin to tag yours.", missing.Problem);
+        Assert.Equal($"No IAM user is tagged team:email = gina-{_suffix}@example.com: ask an Admin to tag yours.", missing.Problem?.English);
     }
 
     [Fact]
@@ -37,9 +37,9 @@ public sealed class IamUserMapperTests(MotoServerFixture moto) : IDisposable
         var mapper = Mapper(IamMappingMode.Claim, "portal:email");
 
         Assert.Equal($"hana-{_suffix}", (await mapper.MapAsync(new AccessPerson("hana", IamUserClaim: $"hana-{_suffix}"))).UserName);
-        Assert.Contains("not a valid IAM user name", (await mapper.MapAsync(new AccessPerson("x", IamUserClaim: "bad name!"))).Problem, StringComparison.Ordinal);
-        Assert.Contains("does not exist", (await mapper.MapAsync(new AccessPerson("x", IamUserClaim: $"nobody-{_suffix}"))).Problem, StringComparison.Ordinal);
-        Assert.Contains("claim is missing", (await mapper.MapAsync(new AccessPerson("x"))).Problem, StringComparison.Ordinal);
+        Assert.Contains("not a valid IAM user name", (await mapper.MapAsync(new AccessPerson("x", IamUserClaim: "bad name!"))).Problem?.English, StringComparison.Ordinal);
+        Assert.Contains("does not exist", (await mapper.MapAsync(new AccessPerson("x", IamUserClaim: $"nobody-{_suffix}"))).Problem?.English, StringComparison.Ordinal);
+        Assert.Contains("claim is missing", (await mapper.MapAsync(new AccessPerson("x"))).Problem?.English, StringComparison.Ordinal);
     }
 
     [Fact]

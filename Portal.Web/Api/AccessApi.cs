@@ -73,7 +73,7 @@ internal static class AccessApi
             var request = await requests.GetAsync(id, cancellationToken);
             return request.Requester == user.ActorOf() || user.IsInRole(PortalRoles.Approver)
                 ? TypedResults.Ok(request)
-                : throw new AccessException(AccessRefusal.Forbidden, $"Request {id} is someone else's.");
+                : throw new AccessException(AccessRefusal.Forbidden, new Portal.Core.Text.Phrase("Request {0} is someone else's.", id)); // the API's, in English
         });
 
     private static Task<IResult> ApproveAsync(long id, DecisionBody? body, IAccessRequests requests, ClaimsPrincipal user, CancellationToken cancellationToken) =>

@@ -37,6 +37,17 @@ public sealed class PhraseTests
     }
 
     [Fact]
+    public void AnAccessRefusal_IsEnglishForTheApi_AndInThePersonsLanguageForThePage()
+    {
+        var refused = AccessException.Invalid("reason", new Phrase("Say why you need access."));
+
+        Assert.Equal("Say why you need access.", refused.Message);
+        Assert.Equal(["Say why you need access."], refused.Errors["reason"]);
+        Assert.Equal(["アクセスが必要な理由を書いてください。"], refused.ErrorsIn(Japanese)["reason"]);
+        Assert.Equal("申請 7 はすでに却下です。", new Phrase("Request {0} is {1} already.", 7, new Phrase("denied")).ToString(Japanese));
+    }
+
+    [Fact]
     public void AKeptPhrase_ComesBackWithItsValuesAsText_AndSaysTheSame()
     {
         var phrase = new Phrase("{0} was denied by {1}: {2}", new Phrase("Request {0}", 41), "bob", "not tonight");

@@ -15,7 +15,7 @@ public sealed class IamMappingCardTests : PortalBunitContext
     public void Render_WhenTheMapperFindsNoUser_ShowsItsReason_AndReadsNothingElse()
     {
         SignIn("frank", "Requester");
-        Services.AddSingleton<IIamUserMapper>(new FixedMapper(new IamMapping(null, "No IAM user is tagged portal:email = frank.")));
+        Services.AddSingleton<IIamUserMapper>(new FixedMapper(new IamMapping(null, new Portal.Core.Text.Phrase("No IAM user is tagged portal:email = frank."))));
         Services.AddSingleton(UnusedIam.Create());
 
         var card = Render<IamMappingCard>();

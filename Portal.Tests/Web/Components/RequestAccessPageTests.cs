@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Core.Access;
+using Portal.Core.Text;
 using Portal.Tests.TestSupport;
 using Portal.Web.Components.Pages.Access;
 
@@ -37,7 +38,7 @@ public sealed class RequestAccessPageTests : PortalBunitContext
     [Fact]
     public void Submit_WithoutAReason_ShowsTheRuleUnderTheField_AndAMappingProblemAboveTheForm()
     {
-        _access.Refusal = new AccessException(AccessRefusal.Invalid, "bad", new Dictionary<string, string[]> { ["reason"] = ["Say why you need access."] });
+        _access.Refusal = new AccessException(AccessRefusal.Invalid, new Phrase("bad"), new Dictionary<string, Phrase[]> { ["reason"] = [new Phrase("Say why you need access.")] });
         var page = RenderPage();
 
         page.Find("[data-testid=request-submit]").Click();
@@ -85,7 +86,7 @@ public sealed class RequestAccessPageTests : PortalBunitContext
     }
 
     private static AccessException AccessExceptionFor(string field, string message) =>
-        new(AccessRefusal.Invalid, message, new Dictionary<string, string[]> { [field] = [message] });
+        new(AccessRefusal.Invalid, new Phrase(message), new Dictionary<string, Phrase[]> { [field] = [new Phrase(message)] });
 
     private sealed class FakeAccess : IAccessRequests, IAccessGrants, IBastionDirectory
     {

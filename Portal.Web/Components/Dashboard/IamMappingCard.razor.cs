@@ -31,7 +31,7 @@ public partial class IamMappingCard
         try
         {
             var mapping = await Mapper.MapAsync(person);
-            _problem = mapping.Problem;
+            _problem = mapping.Problem?.ToString(System.Globalization.CultureInfo.CurrentUICulture);
             if (mapping.UserName is { } name)
             {
                 _user = await Iam.GetUserAsync(name);

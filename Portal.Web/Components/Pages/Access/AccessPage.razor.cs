@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
@@ -166,13 +167,13 @@ public partial class AccessPage
 
             await LoadAsync();
         }
-        catch (AccessException ex) when (ex.Errors.Count > 0)
+        catch (AccessException ex) when (ex.ErrorsIn(CultureInfo.CurrentUICulture).Count > 0)
         {
-            _directErrors = ex.Errors;
+            _directErrors = ex.ErrorsIn(CultureInfo.CurrentUICulture);
         }
         catch (AccessException ex)
         {
-            Snackbar.Add(ex.Message, Severity.Warning);
+            Snackbar.Add(ex.Phrase.ToString(CultureInfo.CurrentUICulture), Severity.Warning);
         }
         catch (AwsApiException ex)
         {
@@ -233,7 +234,7 @@ public partial class AccessPage
         }
         catch (AccessException ex)
         {
-            Snackbar.Add(ex.Errors.Count > 0 ? string.Join(" ", ex.Errors.SelectMany(e => e.Value)) : ex.Message, Severity.Warning);
+            Snackbar.Add(ex.ErrorsIn(CultureInfo.CurrentUICulture).Count > 0 ? string.Join(" ", ex.ErrorsIn(CultureInfo.CurrentUICulture).SelectMany(e => e.Value)) : ex.Phrase.ToString(CultureInfo.CurrentUICulture), Severity.Warning);
         }
         catch (AwsApiException ex)
         {

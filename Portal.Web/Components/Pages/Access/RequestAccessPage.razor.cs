@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
@@ -84,8 +85,8 @@ public partial class RequestAccessPage
         }
         catch (AccessException ex)
         {
-            _errors = ex.Errors;
-            _formError = ex.Errors.TryGetValue("iamUser", out var mapping) ? mapping[0] : ex.Errors.Count == 0 ? ex.Message : null;
+            _errors = ex.ErrorsIn(CultureInfo.CurrentUICulture);
+            _formError = ex.ErrorsIn(CultureInfo.CurrentUICulture).TryGetValue("iamUser", out var mapping) ? mapping[0] : ex.ErrorsIn(CultureInfo.CurrentUICulture).Count == 0 ? ex.Phrase.ToString(CultureInfo.CurrentUICulture) : null;
         }
         catch (AwsApiException ex)
         {
@@ -106,7 +107,7 @@ public partial class RequestAccessPage
         }
         catch (AccessException ex)
         {
-            Snackbar.Add(ex.Message, Severity.Warning);
+            Snackbar.Add(ex.Phrase.ToString(CultureInfo.CurrentUICulture), Severity.Warning);
         }
 
         await LoadAsync();
@@ -132,7 +133,7 @@ public partial class RequestAccessPage
         }
         catch (AccessException ex)
         {
-            Snackbar.Add(ex.Errors.Count > 0 ? string.Join(" ", ex.Errors.SelectMany(e => e.Value)) : ex.Message, Severity.Warning);
+            Snackbar.Add(ex.ErrorsIn(CultureInfo.CurrentUICulture).Count > 0 ? string.Join(" ", ex.ErrorsIn(CultureInfo.CurrentUICulture).SelectMany(e => e.Value)) : ex.Phrase.ToString(CultureInfo.CurrentUICulture), Severity.Warning);
         }
 
         await LoadAsync();
