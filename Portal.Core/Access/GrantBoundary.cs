@@ -18,7 +18,7 @@ internal sealed class GrantBoundary(ISetupStore setups, IIamClient iam, IAwsEnvi
     public const string MissingCode = "PermissionsBoundaryMissing";
 
     /// <summary>Why groups get no grants, for the refusals.</summary>
-    public static Phrase NoGroups => new("Grants go to IAM users only: a group cannot carry a permissions boundary, and IAM has no condition that would keep a group policy off members without one, so the portal may not write group policies (ADR 0015). Grant each member instead.");
+    public static Phrase NoGroups => new Phrase("Grants go to IAM users only: a group cannot carry a permissions boundary, and IAM has no condition that would keep a group policy off members without one, so the portal may not write group policies (ADR 0015). Grant each member instead.");
 
     private AwsCallerIdentity? _caller;
 

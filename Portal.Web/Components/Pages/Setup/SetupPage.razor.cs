@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -148,13 +149,13 @@ public sealed partial class SetupPage : IAsyncDisposable
     {
         _form = settings with { };
         _emails = string.Join('\n', settings.NotificationEmails);
-        _errors = SetupSettingsValidator.Validate(_form.Normalized());
+        _errors = SetupSettingsValidator.ValidateIn(_form.Normalized(), CultureInfo.CurrentUICulture);
     }
 
     private void ToggleBastion(string instanceId, bool on)
     {
         _form.BastionInstanceIds = on ? [.. _form.BastionInstanceIds, instanceId] : [.. _form.BastionInstanceIds.Where(id => id != instanceId)];
-        _errors = SetupSettingsValidator.Validate(_form.Normalized());
+        _errors = SetupSettingsValidator.ValidateIn(_form.Normalized(), CultureInfo.CurrentUICulture);
     }
 
     private void EmailsChanged(string text)
@@ -166,13 +167,13 @@ public sealed partial class SetupPage : IAsyncDisposable
     private void BastionUsersChanged(IEnumerable<string>? users)
     {
         _form.BastionUsers = [.. users ?? []];
-        _errors = SetupSettingsValidator.Validate(_form.Normalized());
+        _errors = SetupSettingsValidator.ValidateIn(_form.Normalized(), CultureInfo.CurrentUICulture);
     }
 
     private async Task PlanAsync()
     {
         var settings = _form.Normalized();
-        _errors = SetupSettingsValidator.Validate(settings);
+        _errors = SetupSettingsValidator.ValidateIn(settings, CultureInfo.CurrentUICulture);
         if (_errors.Count > 0)
         {
             _plan = null;
@@ -189,7 +190,7 @@ public sealed partial class SetupPage : IAsyncDisposable
     private async Task ApplyAsync()
     {
         var settings = _form.Normalized();
-        _errors = SetupSettingsValidator.Validate(settings);
+        _errors = SetupSettingsValidator.ValidateIn(settings, CultureInfo.CurrentUICulture);
         if (_errors.Count > 0)
         {
             return;
@@ -258,7 +259,7 @@ public sealed partial class SetupPage : IAsyncDisposable
     private async Task ExportAsync(string fileName, string contentType, Func<SetupSettings, CancellationToken, Task<string>> build)
     {
         var settings = _form.Normalized();
-        _errors = SetupSettingsValidator.Validate(settings);
+        _errors = SetupSettingsValidator.ValidateIn(settings, CultureInfo.CurrentUICulture);
         if (_errors.Count > 0)
         {
             return;
