@@ -46,9 +46,12 @@ public sealed record CoverageItem(string SessionId, string? Owner, string? Targe
 /// <param name="CheckedAt">When.</param>
 /// <param name="Since">The start of the window compared (Session Manager keeps about 30 days).</param>
 /// <param name="Items">Every session and transcript in the window, newest first.</param>
-/// <param name="Note">Why part of the picture is missing, when it is (Session Manager could not be read).</param>
-public sealed record CoverageReport(DateTimeOffset CheckedAt, DateTimeOffset Since, IReadOnlyList<CoverageItem> Items, string? Note = null)
+/// <param name="Said">Why part of the picture is missing, when it is (Session Manager could not be read), in any language.</param>
+public sealed record CoverageReport(DateTimeOffset CheckedAt, DateTimeOffset Since, IReadOnlyList<CoverageItem> Items, [property: System.Text.Json.Serialization.JsonIgnore] Portal.Core.Text.Phrase? Said = null)
 {
+    /// <summary>Why part of the picture is missing, in English (the API's <c>note</c>).</summary>
+    public string? Note => Said?.English;
+
     /// <summary>Of the sessions that should have a transcript, the share that does (1 when there are none).</summary>
     public double RecordedShare
     {

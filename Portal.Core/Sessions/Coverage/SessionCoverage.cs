@@ -1,3 +1,4 @@
+using Portal.Core.Text;
 using Microsoft.Extensions.Options;
 using Portal.Core.Aws;
 using Portal.Core.Sessions.Index;
@@ -67,10 +68,10 @@ internal sealed class SessionCoverage(ISessionHistory history, CloudTrailSession
         {
             // Without Session Manager's word, only what the bucket holds can be told.
             var held = transcripts.Values.Where(t => t.EndedAt >= since).Select(t => Item(t, null, StateOf(t))).ToList();
-            return new CoverageReport(now, since, Sorted(held), $"Session Manager's history could not be read ({ex.Service} {ex.Operation} answered {ex.ErrorCode}): missing transcripts and unknown ones cannot be told.");
+            return new CoverageReport(now, since, Sorted(held), new Phrase("Session Manager's history could not be read ({0} {1} answered {2}): missing transcripts and unknown ones cannot be told.", ex.Service, ex.Operation, ex.ErrorCode));
         }
 
-        string? trailNote = null;
+        Phrase? trailNote = null;
         if (days > HistoryDays)
         {
             try
@@ -85,7 +86,7 @@ internal sealed class SessionCoverage(ISessionHistory history, CloudTrailSession
             }
             catch (AwsApiException ex)
             {
-                trailNote = $"CloudTrail's event history could not be read ({ex.Service} {ex.Operation} answered {ex.ErrorCode}): sessions older than {HistoryDays} days are not known.";
+                trailNote = new Phrase("CloudTrail's event history could not be read ({0} {1} answered {2}): sessions older than {3} days are not known.", ex.Service, ex.Operation, ex.ErrorCode, HistoryDays);
             }
         }
 
@@ -111,7 +112,7 @@ internal sealed class SessionCoverage(ISessionHistory history, CloudTrailSession
         items.AddRange(transcripts.Values.Where(t => t.EndedAt >= since && t.EndedAt >= oldest).Select(t => Item(t, null, CoverageState.UnknownOrigin)));
         var progress = status.Current;
         var note = progress.LastPassAt is null || progress.Pending > 0
-            ? $"The index is still reading the bucket ({progress.Pending:N0} transcript(s) to go): a session whose transcript it has not read yet shows as missing until it has."
+            ? new Phrase("The index is still reading the bucket ({0:N0} transcript(s) to go): a session whose transcript it has not read yet shows as missing until it has.", progress.Pending)
             : trailNote;
         return new CoverageReport(now, since, Sorted(items), note);
     }
