@@ -7,6 +7,7 @@ using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Aws.Iam;
 using Portal.Core.Setup;
+using Portal.Core.Text;
 
 namespace Portal.Core.Access;
 
@@ -35,9 +36,13 @@ public enum AccessFindingKind
 /// <param name="Kind">What it is.</param>
 /// <param name="Principal">Where: <c>user/name</c>, <c>group/name</c> or <c>role/name</c>.</param>
 /// <param name="Policy">The inline policy's name or the managed policy's ARN.</param>
-/// <param name="Detail">What it allows or what changed, in a sentence.</param>
+/// <param name="Said">What it allows or what changed, in a sentence, to say in any language.</param>
 /// <param name="GrantId">The grant concerned, for grant findings.</param>
-public sealed record AccessFinding(AccessFindingKind Kind, string Principal, string Policy, string Detail, long? GrantId = null);
+public sealed record AccessFinding(AccessFindingKind Kind, string Principal, string Policy, [property: JsonIgnore] Phrase Said, long? GrantId = null)
+{
+    /// <summary>What it allows or what changed, in English (the API's <c>detail</c>).</summary>
+    public string Detail => Said.English;
+}
 
 /// <summary>The last comparison of IAM with the portal's grants.</summary>
 /// <param name="CheckedAt">When.</param>
@@ -113,11 +118,11 @@ internal sealed partial class AccessFindings(
                     var grant = live.FirstOrDefault(g => g.Id == grantId && g.Principal == where);
                     if (grant is null)
                     {
-                        findings.Add(new AccessFinding(AccessFindingKind.UnknownGrantPolicy, where, policy.PolicyName, "The portal has no live grant with this policy; remove it in IAM if nobody knows why it is there.", grantId));
+                        findings.Add(new AccessFinding(AccessFindingKind.UnknownGrantPolicy, where, policy.PolicyName, new Phrase("The portal has no live grant with this policy; remove it in IAM if nobody knows why it is there."), grantId));
                     }
                     else if (!Same(policy.Document, await provisioning.DocumentAsync(grant, grant.ExpiresAt, cancellationToken)))
                     {
-                        findings.Add(new AccessFinding(AccessFindingKind.EditedGrant, where, policy.PolicyName, $"Grant {grantId}'s policy was changed outside the portal: it no longer says only what the grant allows.", grantId));
+                        findings.Add(new AccessFinding(AccessFindingKind.EditedGrant, where, policy.PolicyName, new Phrase("Grant {0}'s policy was changed outside the portal: it no longer says only what the grant allows.", grantId), grantId));
                     }
 
                     continue;
@@ -140,7 +145,7 @@ internal sealed partial class AccessFindings(
         foreach (var grant in live.Where(g => g.State == GrantState.Active && g.ExpiresAt > now && !inIam.Contains((g.Principal, GrantPolicy.NameOf(g.Id)))))
         {
             await grants.MissingAsync(grant.Id, cancellationToken);
-            findings.Add(new AccessFinding(AccessFindingKind.MissingGrantPolicy, grant.Principal, GrantPolicy.NameOf(grant.Id), $"Grant {grant.Id} is active but its policy was deleted outside the portal.", grant.Id));
+            findings.Add(new AccessFinding(AccessFindingKind.MissingGrantPolicy, grant.Principal, GrantPolicy.NameOf(grant.Id), new Phrase("Grant {0} is active but its policy was deleted outside the portal.", grant.Id), grant.Id));
         }
 
         return findings;
@@ -165,7 +170,13 @@ internal sealed partial class AccessFindings(
                 AccessFindingKind.StandingAccess,
                 where,
                 policy,
-                $"Allows ssm:StartSession on {instances}{(allowance.Sid is { } sid ? $" (statement {sid})" : string.Empty)}{(allowance.Conditional ? ", under conditions" : string.Empty)}, outside the portal's grants and approvals.");
+                (allowance.Sid, allowance.Conditional) switch
+                {
+                    ({ } sid, true) => new Phrase("Allows ssm:StartSession on {0} (statement {1}), under conditions, outside the portal's grants and approvals.", instances, sid),
+                    ({ } sid, false) => new Phrase("Allows ssm:StartSession on {0} (statement {1}), outside the portal's grants and approvals.", instances, sid),
+                    (null, true) => new Phrase("Allows ssm:StartSession on {0}, under conditions, outside the portal's grants and approvals.", instances),
+                    _ => new Phrase("Allows ssm:StartSession on {0}, outside the portal's grants and approvals.", instances),
+                });
         }
     }
 

@@ -1,5 +1,5 @@
-using Portal.Core.Text;
 using System.Text.RegularExpressions;
+using Portal.Core.Text;
 
 namespace Portal.Core.Access;
 

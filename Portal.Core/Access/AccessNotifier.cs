@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Portal.Core.Text;
 using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Hosting;
 using Portal.Core.Notifications;
+using Portal.Core.Text;
 
 namespace Portal.Core.Access;
 

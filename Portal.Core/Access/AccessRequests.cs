@@ -1,12 +1,12 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Portal.Core.Text;
 using Portal.Core.Audit;
 using Portal.Core.Aws.Iam;
 using Portal.Core.Identity;
 using Portal.Core.Notifications;
 using Portal.Core.Persistence;
+using Portal.Core.Text;
 
 namespace Portal.Core.Access;
 

@@ -1,8 +1,8 @@
-using Portal.Core.Text;
 using Microsoft.Extensions.Options;
 using Portal.Core.Aws;
 using Portal.Core.Aws.Iam;
 using Portal.Core.Setup;
+using Portal.Core.Text;
 
 namespace Portal.Core.Access;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Portal.Core.Text;
 using Portal.Core.Setup;
+using Portal.Core.Text;
 
 namespace Portal.Core.Access;
 

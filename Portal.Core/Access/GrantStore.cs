@@ -1,7 +1,7 @@
-using Portal.Core.Text;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Persistence;
+using Portal.Core.Text;
 
 namespace Portal.Core.Access;
 

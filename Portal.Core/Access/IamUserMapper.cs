@@ -1,6 +1,6 @@
-using Portal.Core.Text;
 using Microsoft.Extensions.Options;
 using Portal.Core.Aws.Iam;
+using Portal.Core.Text;
 
 namespace Portal.Core.Access;
 

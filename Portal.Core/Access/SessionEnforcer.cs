@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Portal.Core.Text;
 using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Aws.Iam;
 using Portal.Core.Notifications;
 using Portal.Core.Setup;
+using Portal.Core.Text;
 
 namespace Portal.Core.Access;
 

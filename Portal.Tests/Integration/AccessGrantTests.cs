@@ -518,6 +518,7 @@ public abstract class AccessGrantTests(MotoServerFixture moto, Portal.Core.Persi
         Assert.Equal((AccessFindingKind.StandingAccess, policy), (found.Kind, found.Policy));
         Assert.Contains(_bastion, found.Detail, StringComparison.Ordinal);
         Assert.Contains("statement Always", found.Detail, StringComparison.Ordinal);
+        Assert.Contains("（ステートメント Always）", found.Said.ToString(System.Globalization.CultureInfo.GetCultureInfo("ja")), StringComparison.Ordinal); // the page's, in Japanese
         var changed = Assert.Single(report.Items, f => f.Principal == $"user/{Dave}");
         Assert.Equal((AccessFindingKind.EditedGrant, grant.Id), (changed.Kind, changed.GrantId));
         Assert.Contains(await AuditAsync(), a => a.Action == "access.finding" && a.Target == $"user/{standing}");

@@ -1,7 +1,7 @@
-using Portal.Core.Text;
 using Microsoft.Extensions.Options;
 using Portal.Core.Aws;
 using Portal.Core.Sessions.Index;
+using Portal.Core.Text;
 
 namespace Portal.Core.Sessions.Coverage;
 
