@@ -14,7 +14,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # global.json pins the SDK for development machines; the image brings its own 10.0 SDK.
-COPY Directory.Build.props Directory.Packages.props .editorconfig appsettings.json ./
+COPY Directory.Build.props Directory.Build.targets Directory.Packages.props .editorconfig appsettings.json ./
 COPY Portal.Core/Portal.Core.csproj Portal.Core/
 COPY Portal.Web/Portal.Web.csproj Portal.Web/
 RUN dotnet restore Portal.Web/Portal.Web.csproj
