@@ -14,7 +14,7 @@ internal static class AccessText
     public static string Ago(TimeSpan age, IStringLocalizer<Strings> L) =>
         age.TotalMinutes < 1 ? L["just now"] : L["{0} ago", Age(age, L)];
 
-    /// <summary>A grant's length: <c>30 min</c>, <c>2 h</c>, <c>1 h 30 min</c> (as <see cref="Portal.Core.Access.GrantPolicy.Duration"/> writes it in English).</summary>
-    public static string Duration(int minutes, IStringLocalizer<Strings> L) =>
-        minutes < 60 ? L["{0} min", minutes] : minutes % 60 == 0 ? L["{0} h", minutes / 60] : L["{0} h {1} min", minutes / 60, minutes % 60];
+    /// <summary>A grant's length in the person's language: <c>30 min</c>, <c>2 h</c>, <c>1 h 30 min</c>, as Core says it.</summary>
+    public static string Duration(int minutes) =>
+        Portal.Core.Access.GrantPolicy.DurationPhrase(minutes).ToString(System.Globalization.CultureInfo.CurrentUICulture);
 }

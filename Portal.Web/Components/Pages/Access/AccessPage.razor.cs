@@ -248,7 +248,7 @@ public partial class AccessPage
 
     private string Age(DateTimeOffset at) => AccessText.Age(Time.GetUtcNow() - at, L);
 
-    private string Minutes(int minutes) => AccessText.Duration(minutes, L);
+    private static string Minutes(int minutes) => AccessText.Duration(minutes);
 
     private sealed class DirectGrant
     {
