@@ -1,3 +1,5 @@
+using Portal.Core.Text;
+
 namespace Portal.Core.Setup;
 
 /// <summary>
@@ -53,17 +55,21 @@ public sealed record SetupApplyResult(string AccountId, string Region, IReadOnly
 /// <param name="Step">The step's name.</param>
 /// <param name="Message">What is being done or was done.</param>
 /// <param name="Outcome">How the step ended, on its last line; <see langword="null"/> while it runs.</param>
-public sealed record SetupProgress(string Step, string Message, StepOutcome? Outcome = null);
+public sealed record SetupProgress(string Step, Phrase Message, StepOutcome? Outcome = null);
 
 /// <summary>A step as the engine runs it.</summary>
 /// <param name="Name">Its name in the API.</param>
 /// <param name="Title">Its title on the page.</param>
-public sealed record SetupStepInfo(string Name, string Title);
+public sealed record SetupStepInfo(string Name, Phrase Title);
 
 /// <summary>Settings that break a naming rule, by setting.</summary>
-public sealed class SetupValidationException(IReadOnlyDictionary<string, string[]> errors)
-    : Exception("The setup settings are not valid: " + string.Join(" ", errors.SelectMany(e => e.Value)))
+public sealed class SetupValidationException(IReadOnlyDictionary<string, Phrase[]> problems)
+    : Exception("The setup settings are not valid: " + string.Join(" ", problems.SelectMany(e => e.Value)))
 {
-    /// <summary>The problems, by setting name.</summary>
-    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+    /// <summary>The problems in English (the API's problem details), by setting name.</summary>
+    public IReadOnlyDictionary<string, string[]> Errors => ErrorsIn(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The problems in <paramref name="culture"/>'s language, by setting name.</summary>
+    public IReadOnlyDictionary<string, string[]> ErrorsIn(System.Globalization.CultureInfo culture) =>
+        problems.ToDictionary(e => e.Key, e => e.Value.Select(p => p.ToString(culture)).ToArray(), StringComparer.Ordinal);
 }

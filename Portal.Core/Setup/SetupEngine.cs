@@ -1,5 +1,6 @@
 using Portal.Core.Aws;
 using Portal.Core.Setup.Steps;
+using Portal.Core.Text;
 
 namespace Portal.Core.Setup;
 
@@ -46,7 +47,7 @@ internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetu
                 continue;
             }
 
-            var done = new List<string>();
+            var done = new List<Phrase>();
             try
             {
                 // Read again right before changing: what an earlier step did, or someone else, is taken into account.
@@ -60,12 +61,12 @@ internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetu
                 }
 
                 var outcome = found.Changes.Count == 0 ? StepOutcome.Unchanged : found.Exists ? StepOutcome.Updated : StepOutcome.Created;
-                progress?.Report(new SetupProgress(step.Name, outcome == StepOutcome.Unchanged ? "Nothing to change." : "Done.", outcome));
+                progress?.Report(new SetupProgress(step.Name, outcome == StepOutcome.Unchanged ? new Phrase("Nothing to change.") : new Phrase("Done."), outcome));
                 results.Add(new StepResult(step.Name, outcome, done));
             }
             catch (AwsApiException ex)
             {
-                progress?.Report(new SetupProgress(step.Name, $"Failed: {ex.Message}", StepOutcome.Failed));
+                progress?.Report(new SetupProgress(step.Name, new Phrase("Failed: {0}", ex.Message), StepOutcome.Failed));
                 results.Add(new StepResult(step.Name, StepOutcome.Failed, done, ex.ErrorCode, ex.Message));
             }
         }
@@ -77,18 +78,18 @@ internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetu
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings = settings.Normalized();
-        if (SetupSettingsValidator.Validate(settings) is { Count: > 0 } errors)
+        if (SetupSettingsValidator.Problems(settings) is { Count: > 0 } problems)
         {
-            throw new SetupValidationException(errors);
+            throw new SetupValidationException(problems);
         }
 
         var caller = await environment.GetCallerIdentityAsync(cancellationToken);
         if (settings.Encryption == BucketEncryption.SseKms && settings.KmsKeyArn?.Split(':') is [_, _, _, var keyRegion, ..] && keyRegion != caller.Region)
         {
             // S3 encrypts only with a key in the bucket's own region.
-            throw new SetupValidationException(new Dictionary<string, string[]>
+            throw new SetupValidationException(new Dictionary<string, Phrase[]>
             {
-                [nameof(SetupSettings.KmsKeyArn)] = [$"The key is in {keyRegion}, the bucket in {caller.Region}: S3 encrypts only with a key in the bucket's region."],
+                [nameof(SetupSettings.KmsKeyArn)] = [new Phrase("The key is in {0}, the bucket in {1}: S3 encrypts only with a key in the bucket's region.", keyRegion, caller.Region)],
             });
         }
 
@@ -98,8 +99,8 @@ internal sealed class SetupEngine(IAwsEnvironment environment, IEnumerable<ISetu
     }
 
     /// <summary>A step's own progress lines, passed on as they come under the step's name.</summary>
-    private sealed class StepProgress(string step, IProgress<SetupProgress> target) : IProgress<string>
+    private sealed class StepProgress(string step, IProgress<SetupProgress> target) : IProgress<Phrase>
     {
-        public void Report(string value) => target.Report(new SetupProgress(step, value));
+        public void Report(Phrase value) => target.Report(new SetupProgress(step, value));
     }
 }

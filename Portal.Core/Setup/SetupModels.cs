@@ -1,11 +1,12 @@
 using System.Text.Json.Serialization;
+using Portal.Core.Text;
 
 namespace Portal.Core.Setup;
 
 /// <summary>One change a step would make, with the AWS CLI command that does the same by hand.</summary>
 /// <param name="Description">What changes, in a sentence.</param>
 /// <param name="CliCommand">The equivalent <c>aws</c> command; documents it names are in the step's documents.</param>
-public sealed record SetupChange(string Description, string CliCommand);
+public sealed record SetupChange(Phrase Description, string CliCommand);
 
 /// <summary>What a step found and what it would change.</summary>
 /// <param name="Name">The step's name in the API (<c>logBucket</c>, ...).</param>
@@ -15,7 +16,7 @@ public sealed record SetupChange(string Description, string CliCommand);
 /// <param name="Documents">The JSON documents involved, by file name (as the CLI commands refer to them).</param>
 /// <param name="ErrorCode">The AWS error code when the step could not be read.</param>
 /// <param name="Message">What could not be read.</param>
-public sealed record StepPlan(string Name, string Title, IReadOnlyList<string> Current, IReadOnlyList<SetupChange> Changes, IReadOnlyDictionary<string, string> Documents, string? ErrorCode = null, string? Message = null);
+public sealed record StepPlan(string Name, Phrase Title, IReadOnlyList<Phrase> Current, IReadOnlyList<SetupChange> Changes, IReadOnlyDictionary<string, string> Documents, string? ErrorCode = null, string? Message = null);
 
 /// <summary>How applying a step ended; automation reads the lower-case names.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<StepOutcome>))]
@@ -48,7 +49,7 @@ public enum StepOutcome
 /// <param name="Done">The changes made, in order (on failure, those made before it).</param>
 /// <param name="ErrorCode">The AWS error code, on failure.</param>
 /// <param name="Message">What failed, on failure.</param>
-public sealed record StepResult(string Name, StepOutcome Outcome, IReadOnlyList<string> Done, string? ErrorCode = null, string? Message = null);
+public sealed record StepResult(string Name, StepOutcome Outcome, IReadOnlyList<Phrase> Done, string? ErrorCode = null, string? Message = null);
 
 /// <summary>Where the settings are applied: the account and region, from STS and configuration.</summary>
 /// <param name="Settings">The validated settings.</param>
@@ -56,7 +57,7 @@ public sealed record StepResult(string Name, StepOutcome Outcome, IReadOnlyList<
 public sealed record SetupContext(SetupSettings Settings, SetupDocuments Documents)
 {
     /// <summary>Where a change that takes a while (waiting for IAM to propagate) says how it is going, during an apply.</summary>
-    public IProgress<string>? Progress { get; init; }
+    public IProgress<Phrase>? Progress { get; init; }
 }
 
 /// <summary>What the last verify found.</summary>

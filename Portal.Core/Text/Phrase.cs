@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Resources;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Portal.Core.Text;
 
@@ -9,8 +10,9 @@ namespace Portal.Core.Text;
 /// <c>Grant {0} has expired.</c> with the value 12. <see cref="ToString()"/> is the English, for the API, logs, the audit trail and whatever
 /// stores text; <see cref="ToString(CultureInfo)"/> says it in a person's language, from <c>Phrases.ja.resx</c>.
 /// Values may be phrases themselves, said in the same language. The build check (Directory.Build.targets) finds every template
-/// written as a literal in a constructor call and fails when one has no Japanese (ADR 0022).
+/// written as a literal in a constructor call and fails when one has no Japanese (ADR 0022). In JSON a phrase is its English.
 /// </summary>
+[JsonConverter(typeof(PhraseJsonConverter))]
 public sealed class Phrase : IFormattable
 {
     private static readonly ResourceManager Translations = new("Portal.Core.Text.Phrases", typeof(Phrase).Assembly);

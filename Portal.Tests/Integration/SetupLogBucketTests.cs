@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -38,6 +39,9 @@ public sealed class SetupLogBucketTests(MotoServerFixture moto) : IDisposable
         var step = Assert.Single(first.Steps);
         Assert.Equal(("logBucket", StepOutcome.Created), (step.Name, step.Outcome));
         Assert.Equal(6, step.Done.Count);
+        var japanese = CultureInfo.GetCultureInfo("ja");
+        Assert.StartsWith($"バケット {_bucket} を ", step.Done[0].ToString(japanese), StringComparison.Ordinal);
+        Assert.All(step.Done, done => Assert.NotEqual(done.English, done.ToString(japanese))); // every line said in Japanese too
         var encryption = await CliAsync("get-bucket-encryption");
         Assert.Equal("AES256", encryption.GetProperty("ServerSideEncryptionConfiguration").GetProperty("Rules")[0].GetProperty("ApplyServerSideEncryptionByDefault").GetProperty("SSEAlgorithm").GetString());
         var block = (await CliAsync("get-public-access-block")).GetProperty("PublicAccessBlockConfiguration");
@@ -65,7 +69,7 @@ public sealed class SetupLogBucketTests(MotoServerFixture moto) : IDisposable
 
         var step = Assert.Single(plan.Steps);
         Assert.Null(step.ErrorCode);
-        Assert.Contains(step.Current, line => line.Contains("no bucket policy", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(step.Current, line => line.English.Contains("no bucket policy", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(step.Changes, c => c.CliCommand == $"aws s3api put-bucket-policy --bucket {_bucket} --policy file://bucket-policy.json");
         Assert.Equal(StepOutcome.Updated, Assert.Single(result.Steps).Outcome);
         Assert.Equal([SetupDocuments.DenyInsecureTransportSid], Policy(await CliAsync("get-bucket-policy")).Select(s => s.GetProperty("Sid").GetString()));
@@ -102,7 +106,7 @@ public sealed class SetupLogBucketTests(MotoServerFixture moto) : IDisposable
         var result = await Engine.ApplyAsync(Settings with { Versioning = false, RetentionDays = null });
 
         var step = Assert.Single(plan.Steps);
-        Assert.Contains(step.Current, line => line.Contains("without the wizard's statements", StringComparison.Ordinal));
+        Assert.Contains(step.Current, line => line.English.Contains("without the wizard's statements", StringComparison.Ordinal));
         Assert.Equal(3, step.Changes.Count); // encryption, public access block, policy
         Assert.Contains(step.Changes, c => c.CliCommand == $"aws s3api put-bucket-policy --bucket {_bucket} --policy file://bucket-policy.json");
         Assert.Contains("\"Theirs\"", step.Documents["bucket-policy.json"], StringComparison.Ordinal);
@@ -121,8 +125,8 @@ public sealed class SetupLogBucketTests(MotoServerFixture moto) : IDisposable
 
         Assert.False(verify.IsComplete);
         var change = Assert.Single(Assert.Single(verify.Steps).Changes);
-        Assert.StartsWith("Block all public access", change.Description, StringComparison.Ordinal);
-        Assert.Contains("No public access block.", verify.Steps[0].Current);
+        Assert.StartsWith("Block all public access", change.Description.English, StringComparison.Ordinal);
+        Assert.Contains("No public access block.", verify.Steps[0].Current.Select(c => c.English));
     }
 
     public void Dispose() => _services.Dispose();

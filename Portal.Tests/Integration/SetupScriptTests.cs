@@ -86,7 +86,7 @@ public sealed class SetupScriptTests(ITestOutputHelper output) : IAsyncLifetime
         var repaired = (await engine.ApplyAsync(settings)).Steps.Single(s => s.Name == "notifications");
         var after = (await engine.PlanAsync(settings)).Steps.Single(s => s.Name == "notifications");
 
-        Assert.Equal(["Log every management event on the trail portal-management-events again (its event selectors leave Session Manager's writes out)."], narrowed.Changes.Select(c => c.Description));
+        Assert.Equal(["Log every management event on the trail portal-management-events again (its event selectors leave Session Manager's writes out)."], narrowed.Changes.Select(c => c.Description.English));
         Assert.Equal(StepOutcome.Updated, repaired.Outcome);
         Assert.Empty(after.Changes);
     }

@@ -130,7 +130,7 @@ public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper o
         var arn = $"arn:aws:iam::123456789012:policy/{settings.BoundaryPolicyName}";
         Assert.Equal(
             [$"Create the policy {settings.BoundaryPolicyName}.", $"Replace {bounded}'s permissions boundary with {settings.BoundaryPolicyName}.", $"Set {settings.BoundaryPolicyName} as {plain}'s permissions boundary."],
-            plan.Changes.Select(c => c.Description)); // users in name order
+            plan.Changes.Select(c => c.Description.English)); // users in name order
         Assert.Equal($"aws iam put-user-permissions-boundary --user-name {plain} --permissions-boundary {arn}", plan.Changes[2].CliCommand);
         Assert.Equal(StepOutcome.Created, applied.Outcome);
         Assert.Empty(after.Changes);

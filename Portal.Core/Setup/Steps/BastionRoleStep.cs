@@ -1,7 +1,8 @@
-using Amazon.EC2;
 using Amazon.EC2.Model;
-using Portal.Core.Aws;
+using Amazon.EC2;
 using Portal.Core.Aws.Iam;
+using Portal.Core.Aws;
+using Portal.Core.Text;
 
 namespace Portal.Core.Setup.Steps;
 
@@ -17,13 +18,13 @@ internal sealed class BastionRoleStep(IIamClient iam, IAmazonEC2 ec2, TimeProvid
 
     public string Name => "bastionRole";
 
-    public string Title => "Bastion role";
+    public Phrase Title { get; } = new Phrase("Bastion role");
 
     public async Task<StepInspection> InspectAsync(SetupContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var (settings, documents) = (context.Settings, context.Documents);
-        var current = new List<string>();
+        var current = new List<Phrase>();
         var changes = new List<PendingChange>();
         var role = settings.RoleName;
         var trust = SetupDocuments.BastionTrustPolicy;
@@ -37,21 +38,21 @@ internal sealed class BastionRoleStep(IIamClient iam, IAmazonEC2 ec2, TimeProvid
         var existing = await iam.GetRoleAsync(role, cancellationToken);
         if (existing is null)
         {
-            current.Add($"No role {role}.");
+            current.Add(new Phrase("No role {0}.", role));
             changes.Add(new(
-                new($"Create the role {role}, trusted by EC2.", $"aws iam create-role --role-name {role} --assume-role-policy-document file://trust-policy.json"),
+                new(new Phrase("Create the role {0}, trusted by EC2.", role), $"aws iam create-role --role-name {role} --assume-role-policy-document file://trust-policy.json"),
                 ct => iam.CreateRoleAsync(role, trust.ToJson(), "Bastion role, managed by the Bastion Portal's setup", cancellationToken: ct)));
         }
         else if (!SetupDocuments.SameDocument(existing.AssumeRolePolicyDocument, trust))
         {
-            current.Add($"The role {role} exists with another trust policy.");
+            current.Add(new Phrase("The role {0} exists with another trust policy.", role));
             changes.Add(new(
-                new($"Let EC2, and nothing else, assume {role} (its trust policy).", $"aws iam update-assume-role-policy --role-name {role} --policy-document file://trust-policy.json"),
+                new(new Phrase("Let EC2, and nothing else, assume {0} (its trust policy).", role), $"aws iam update-assume-role-policy --role-name {role} --policy-document file://trust-policy.json"),
                 ct => iam.UpdateAssumeRolePolicyAsync(role, trust.ToJson(), ct)));
         }
         else
         {
-            current.Add($"The role {role} exists, trusted by EC2.");
+            current.Add(new Phrase("The role {0} exists, trusted by EC2.", role));
         }
 
         // The logging policy, then both policies on the role.
@@ -61,12 +62,12 @@ internal sealed class BastionRoleStep(IIamClient iam, IAmazonEC2 ec2, TimeProvid
         {
             if (attached.Contains(arn))
             {
-                current.Add($"{arn} is attached to {role}.");
+                current.Add(new Phrase("{0} is attached to {1}.", arn, role));
                 continue;
             }
 
             changes.Add(new(
-                new($"Attach {arn} to {role}.", $"aws iam attach-role-policy --role-name {role} --policy-arn {arn}"),
+                new(new Phrase("Attach {0} to {1}.", arn, role), $"aws iam attach-role-policy --role-name {role} --policy-arn {arn}"),
                 ct => iam.AttachRolePolicyAsync(role, arn, ct)));
         }
 
@@ -75,9 +76,9 @@ internal sealed class BastionRoleStep(IIamClient iam, IAmazonEC2 ec2, TimeProvid
         var profile = await iam.GetInstanceProfileAsync(profileName, cancellationToken);
         if (profile is null)
         {
-            current.Add($"No instance profile {profileName}.");
+            current.Add(new Phrase("No instance profile {0}.", profileName));
             changes.Add(new(
-                new($"Create the instance profile {profileName}.", $"aws iam create-instance-profile --instance-profile-name {profileName}"),
+                new(new Phrase("Create the instance profile {0}.", profileName), $"aws iam create-instance-profile --instance-profile-name {profileName}"),
                 ct => iam.CreateInstanceProfileAsync(profileName, ct)));
         }
 
@@ -89,12 +90,12 @@ internal sealed class BastionRoleStep(IIamClient iam, IAmazonEC2 ec2, TimeProvid
             }
 
             changes.Add(new(
-                new($"Put {role} in the instance profile {profileName}.", $"aws iam add-role-to-instance-profile --instance-profile-name {profileName} --role-name {role}"),
+                new(new Phrase("Put {0} in the instance profile {1}.", role, profileName), $"aws iam add-role-to-instance-profile --instance-profile-name {profileName} --role-name {role}"),
                 ct => iam.AddRoleToInstanceProfileAsync(profileName, role, ct)));
         }
         else
         {
-            current.Add($"The instance profile {profileName} holds {role}.");
+            current.Add(new Phrase("The instance profile {0} holds {1}.", profileName, role));
         }
 
         // The profile on each bastion.
@@ -105,22 +106,22 @@ internal sealed class BastionRoleStep(IIamClient iam, IAmazonEC2 ec2, TimeProvid
                 || association?.IamInstanceProfile?.Arn?.EndsWith($"/{profileName}", StringComparison.Ordinal) == true;
             if (association is null)
             {
-                current.Add($"{instance} has no instance profile.");
+                current.Add(new Phrase("{0} has no instance profile.", instance));
                 changes.Add(new(
-                    new($"Give {instance} the instance profile {profileName}.", WhenKnownByEc2($"aws ec2 associate-iam-instance-profile --instance-id {instance} --iam-instance-profile Name={profileName}")),
+                    new(new Phrase("Give {0} the instance profile {1}.", instance, profileName), WhenKnownByEc2($"aws ec2 associate-iam-instance-profile --instance-id {instance} --iam-instance-profile Name={profileName}")),
                     ct => WhenProfileIsKnownAsync(profileName, context.Progress, time, () => Ec2("AssociateIamInstanceProfile", () => ec2.AssociateIamInstanceProfileAsync(
                         new AssociateIamInstanceProfileRequest { InstanceId = instance, IamInstanceProfile = new IamInstanceProfileSpecification { Name = profileName } },
                         ct)), ct)));
             }
             else if (ours)
             {
-                current.Add($"{instance} has the instance profile {profileName}.");
+                current.Add(new Phrase("{0} has the instance profile {1}.", instance, profileName));
             }
             else if (settings.ReplaceExistingInstanceProfile)
             {
-                current.Add($"{instance} has another instance profile, {association.IamInstanceProfile?.Arn}; it will be replaced, as confirmed.");
+                current.Add(new Phrase("{0} has another instance profile, {1}; it will be replaced, as confirmed.", instance, association.IamInstanceProfile?.Arn));
                 changes.Add(new(
-                    new($"Replace {instance}'s instance profile {association.IamInstanceProfile?.Arn} with {profileName}.", WhenKnownByEc2($"aws ec2 replace-iam-instance-profile-association --association-id {association.AssociationId} --iam-instance-profile Name={profileName}")),
+                    new(new Phrase("Replace {0}'s instance profile {1} with {2}.", instance, association.IamInstanceProfile?.Arn, profileName), WhenKnownByEc2($"aws ec2 replace-iam-instance-profile-association --association-id {association.AssociationId} --iam-instance-profile Name={profileName}")),
                     ct => WhenProfileIsKnownAsync(profileName, context.Progress, time, () => Ec2("ReplaceIamInstanceProfileAssociation", () => ec2.ReplaceIamInstanceProfileAssociationAsync(
                         new ReplaceIamInstanceProfileAssociationRequest { AssociationId = association.AssociationId, IamInstanceProfile = new IamInstanceProfileSpecification { Name = profileName } },
                         ct)), ct)));
@@ -153,7 +154,7 @@ internal sealed class BastionRoleStep(IIamClient iam, IAmazonEC2 ec2, TimeProvid
     /// seconds for up to <see cref="PropagationWait"/>, each wait reported; then the step fails saying so, and a new
     /// apply resumes from there.
     /// </summary>
-    internal static async Task WhenProfileIsKnownAsync(string profileName, IProgress<string>? progress, TimeProvider time, Func<Task> call, CancellationToken cancellationToken)
+    internal static async Task WhenProfileIsKnownAsync(string profileName, IProgress<Phrase>? progress, TimeProvider time, Func<Task> call, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
         var wait = TimeSpan.FromSeconds(2);
@@ -172,7 +173,7 @@ internal sealed class BastionRoleStep(IIamClient iam, IAmazonEC2 ec2, TimeProvid
                     throw new AwsApiException(ex.Service, ex.Operation, "InstanceProfileStillPropagating", $"EC2 still does not know the instance profile {profileName} after {waited.TotalMinutes:0.#} minutes: IAM is still propagating it. Apply again in a few minutes; it resumes from here.", ex.StatusCode, ex.RequestId, ex);
                 }
 
-                progress?.Report($"EC2 does not know the instance profile {profileName} yet (IAM is still propagating it); trying again in {wait.TotalSeconds:0} s.");
+                progress?.Report(new Phrase("EC2 does not know the instance profile {0} yet (IAM is still propagating it); trying again in {1:0} s.", profileName, wait.TotalSeconds));
                 await Task.Delay(wait, time, cancellationToken);
                 wait = TimeSpan.FromSeconds(Math.Min(30, wait.TotalSeconds * 2));
             }

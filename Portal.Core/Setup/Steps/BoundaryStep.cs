@@ -1,5 +1,6 @@
-using Portal.Core.Aws;
 using Portal.Core.Aws.Iam;
+using Portal.Core.Aws;
+using Portal.Core.Text;
 
 namespace Portal.Core.Setup.Steps;
 
@@ -14,13 +15,13 @@ internal sealed class BoundaryStep(IIamClient iam) : ISetupStep
 
     public string Name => "boundary";
 
-    public string Title => "Bastion users' boundary";
+    public Phrase Title { get; } = new Phrase("Bastion users' boundary");
 
     public async Task<StepInspection> InspectAsync(SetupContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var (settings, documents) = (context.Settings, context.Documents);
-        var current = new List<string>();
+        var current = new List<Phrase>();
         var changes = new List<PendingChange>();
         var exists = await ManagedPolicies.InspectAsync(iam, documents, settings.BoundaryPolicyName, documents.BoundaryPolicy, FileName, current, changes, cancellationToken);
         var arn = documents.BoundaryPolicyArn;
@@ -34,14 +35,14 @@ internal sealed class BoundaryStep(IIamClient iam) : ISetupStep
             }
             else if (string.Equals(user.PermissionsBoundaryArn, arn, StringComparison.Ordinal))
             {
-                current.Add($"{name} carries the boundary.");
+                current.Add(new Phrase("{0} carries the boundary.", name));
             }
             else
             {
-                current.Add(user.PermissionsBoundaryArn is null ? $"{name} has no permissions boundary." : $"{name}'s permissions boundary is {user.PermissionsBoundaryArn}.");
+                current.Add(user.PermissionsBoundaryArn is null ? new Phrase("{0} has no permissions boundary.", name) : new Phrase("{0}'s permissions boundary is {1}.", name, user.PermissionsBoundaryArn));
                 changes.Add(new(
                     new(
-                        user.PermissionsBoundaryArn is null ? $"Set {settings.BoundaryPolicyName} as {name}'s permissions boundary." : $"Replace {name}'s permissions boundary with {settings.BoundaryPolicyName}.",
+                        user.PermissionsBoundaryArn is null ? new Phrase("Set {0} as {1}'s permissions boundary.", settings.BoundaryPolicyName, name) : new Phrase("Replace {0}'s permissions boundary with {1}.", name, settings.BoundaryPolicyName),
                         $"aws iam put-user-permissions-boundary --user-name {name} --permissions-boundary {arn}"),
                     ct => iam.PutUserPermissionsBoundaryAsync(name, arn, ct)));
             }
@@ -54,7 +55,7 @@ internal sealed class BoundaryStep(IIamClient iam) : ISetupStep
 
         if (settings.BastionUsers.Count == 0)
         {
-            current.Add("No bastion users chosen: grants go only to users that carry the boundary.");
+            current.Add(new Phrase("No bastion users chosen: grants go only to users that carry the boundary."));
         }
 
         return new StepInspection(exists, current, changes, new Dictionary<string, string>(StringComparer.Ordinal) { [FileName] = documents.BoundaryPolicy.ToJson() });

@@ -1,7 +1,8 @@
-using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
+using Amazon.KeyManagementService;
 using Portal.Core.Aws;
 using Portal.Core.Sessions.Integrity;
+using Portal.Core.Text;
 
 namespace Portal.Core.Setup.Steps;
 
@@ -17,14 +18,14 @@ internal sealed class DigestKeyStep(IAmazonKeyManagementService kms) : ISetupSte
 
     public string Name => "digestKey";
 
-    public string Title => "Digest signing key";
+    public Phrase Title { get; } = new Phrase("Digest signing key");
 
     public async Task<StepInspection> InspectAsync(SetupContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var (settings, documents) = (context.Settings, context.Documents);
         var alias = settings.DigestKeyAlias;
-        var current = new List<string>();
+        var current = new List<Phrase>();
         var changes = new List<PendingChange>();
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -33,11 +34,11 @@ internal sealed class DigestKeyStep(IAmazonKeyManagementService kms) : ISetupSte
         {
             var policy = documents.DigestKeyPolicy.ToJson();
             files["digest-key-policy.json"] = policy;
-            current.Add($"No key has the alias {alias}.");
+            current.Add(new Phrase("No key has the alias {0}.", alias));
             string? created = null;
             changes.Add(new(
                 new(
-                    "Create an RSA 3072 signing key for the digests, which only the portal may sign with.",
+                    new Phrase("Create an RSA 3072 signing key for the digests, which only the portal may sign with."),
                     $"DIGEST_KEY_ID=$(aws kms create-key --key-spec {KeySpecName} --key-usage SIGN_VERIFY --description 'Signs the Bastion Portal digests of session transcripts' --policy file://digest-key-policy.json --tags TagKey=managed-by,TagValue=bastion-portal --query KeyMetadata.KeyId --output text)"),
                 async ct => created = await Run("CreateKey", async () => (await kms.CreateKeyAsync(
                     new CreateKeyRequest
@@ -50,12 +51,12 @@ internal sealed class DigestKeyStep(IAmazonKeyManagementService kms) : ISetupSte
                     },
                     ct)).KeyMetadata.KeyId)));
             changes.Add(new(
-                new($"Name it {alias}.", $"aws kms create-alias --alias-name {alias} --target-key-id \"$DIGEST_KEY_ID\""),
+                new(new Phrase("Name it {0}.", alias), $"aws kms create-alias --alias-name {alias} --target-key-id \"$DIGEST_KEY_ID\""),
                 ct => Run("CreateAlias", () => kms.CreateAliasAsync(new CreateAliasRequest { AliasName = alias, TargetKeyId = created }, ct))));
             return new StepInspection(false, current, changes, files);
         }
 
-        current.Add($"{alias} names {key.Arn} ({key.KeySpec?.Value}, {key.KeyUsage?.Value}, {key.KeyState?.Value}).");
+        current.Add(new Phrase("{0} names {1} ({2}, {3}, {4}).", alias, key.Arn, key.KeySpec?.Value, key.KeyUsage?.Value, key.KeyState?.Value));
         if (key.KeyUsage != KeyUsageType.SIGN_VERIFY || key.SigningAlgorithms?.Contains(DigestFile.Algorithm) != true)
         {
             throw new AwsApiException("kms", "DescribeKey", "UnusableKey", $"{alias} names a {key.KeySpec?.Value} key for {key.KeyUsage?.Value}; digests need an RSA key for SIGN_VERIFY. Choose another alias, or point this one at such a key.");
@@ -71,15 +72,15 @@ internal sealed class DigestKeyStep(IAmazonKeyManagementService kms) : ISetupSte
         var statement = documents.DigestSignerOnly;
         if (SetupDocuments.Contains(existing, statement))
         {
-            current.Add("Its key policy lets only the portal sign.");
+            current.Add(new Phrase("Its key policy lets only the portal sign."));
         }
         else
         {
             var merged = SetupDocuments.Merge(existing, statement);
             files["digest-key-policy.json"] = merged;
-            current.Add("Its key policy does not keep others from signing.");
+            current.Add(new Phrase("Its key policy does not keep others from signing."));
             changes.Add(new(
-                new("Add a statement to the key policy so that only the portal signs with it, keeping its other statements.", $"aws kms put-key-policy --key-id {key.Arn} --policy-name default --policy file://digest-key-policy.json"),
+                new(new Phrase("Add a statement to the key policy so that only the portal signs with it, keeping its other statements."), $"aws kms put-key-policy --key-id {key.Arn} --policy-name default --policy file://digest-key-policy.json"),
                 ct => Run("PutKeyPolicy", () => kms.PutKeyPolicyAsync(new PutKeyPolicyRequest { KeyId = key.KeyId, PolicyName = "default", Policy = merged }, ct))));
         }
 

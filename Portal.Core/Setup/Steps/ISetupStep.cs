@@ -1,3 +1,5 @@
+using Portal.Core.Text;
+
 namespace Portal.Core.Setup.Steps;
 
 /// <summary>
@@ -11,7 +13,7 @@ internal interface ISetupStep
     string Name { get; }
 
     /// <summary>The step's title on the page.</summary>
-    string Title { get; }
+    Phrase Title { get; }
 
     /// <summary>Reads the step's resources and lists what differs from the settings.</summary>
     /// <exception cref="Aws.AwsApiException">A read failed.</exception>
@@ -23,7 +25,7 @@ internal interface ISetupStep
 /// <param name="Current">What exists now, a line each.</param>
 /// <param name="Changes">What would change, in the order it must be done.</param>
 /// <param name="Documents">The JSON documents involved, by file name.</param>
-internal sealed record StepInspection(bool Exists, IReadOnlyList<string> Current, IReadOnlyList<PendingChange> Changes, IReadOnlyDictionary<string, string> Documents);
+internal sealed record StepInspection(bool Exists, IReadOnlyList<Phrase> Current, IReadOnlyList<PendingChange> Changes, IReadOnlyDictionary<string, string> Documents);
 
 /// <summary>A change and the call that makes it.</summary>
 internal sealed record PendingChange(SetupChange Change, Func<CancellationToken, Task> ApplyAsync);

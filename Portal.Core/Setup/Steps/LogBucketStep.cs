@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Amazon.S3;
 using Amazon.S3.Model;
+using Amazon.S3;
 using Portal.Core.Aws;
+using Portal.Core.Text;
 
 namespace Portal.Core.Setup.Steps;
 
@@ -30,7 +31,7 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
 
     public string Name => "logBucket";
 
-    public string Title => "Log bucket";
+    public Phrase Title { get; } = new Phrase("Log bucket");
 
     public async Task<StepInspection> InspectAsync(SetupContext context, CancellationToken cancellationToken)
     {
@@ -38,7 +39,7 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
         var settings = context.Settings;
         var bucket = settings.BucketName;
         var region = context.Documents.Region;
-        var current = new List<string>();
+        var current = new List<Phrase>();
         var changes = new List<PendingChange>();
         var documents = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -46,10 +47,10 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
         var exists = location is not null;
         if (!exists)
         {
-            current.Add($"No bucket named {bucket}.");
+            current.Add(new Phrase("No bucket named {0}.", bucket));
             var constraint = region == "us-east-1" ? string.Empty : $" --create-bucket-configuration LocationConstraint={region}";
             changes.Add(new(
-                new($"Create the bucket {bucket} in {region}.", $"aws s3api create-bucket --bucket {bucket} --region {region}{constraint}"),
+                new(new Phrase("Create the bucket {0} in {1}.", bucket, region), $"aws s3api create-bucket --bucket {bucket} --region {region}{constraint}"),
                 ct => Run("CreateBucket", () => s3.PutBucketAsync(
                     new PutBucketRequest
                     {
@@ -67,10 +68,10 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
             }
 
             var inRegion = string.IsNullOrEmpty(location) ? "us-east-1" : location;
-            current.Add($"The bucket {bucket} exists in {inRegion}.");
+            current.Add(new Phrase("The bucket {0} exists in {1}.", bucket, inRegion));
             if (inRegion != region)
             {
-                current.Add($"It is in {inRegion}, not {region}: Session Manager writes to it across regions, which works but costs transfer.");
+                current.Add(new Phrase("It is in {0}, not {1}: Session Manager writes to it across regions, which works but costs transfer.", inRegion, region));
             }
         }
 
@@ -83,9 +84,12 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
                 : rule.ServerSideEncryptionByDefault?.ServerSideEncryptionAlgorithm == ServerSideEncryptionMethod.AES256);
         if (exists)
         {
-            current.Add(encryption?.ServerSideEncryptionByDefault is { } by
-                ? $"Default encryption: {by.ServerSideEncryptionAlgorithm?.Value}{(string.IsNullOrEmpty(by.ServerSideEncryptionKeyManagementServiceKeyId) ? string.Empty : $" with {by.ServerSideEncryptionKeyManagementServiceKeyId}")}."
-                : "No default encryption.");
+            current.Add(encryption?.ServerSideEncryptionByDefault switch
+            {
+                null => new Phrase("No default encryption."),
+                { ServerSideEncryptionKeyManagementServiceKeyId: { Length: > 0 } key } by => new Phrase("Default encryption: {0} with {1}.", by.ServerSideEncryptionAlgorithm?.Value, key),
+                var by => new Phrase("Default encryption: {0}.", by.ServerSideEncryptionAlgorithm?.Value),
+            });
         }
 
         if (!encrypted)
@@ -105,7 +109,7 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
                 Indented);
             changes.Add(new(
                 new(
-                    wantKms ? $"Encrypt new objects with SSE-KMS ({settings.KmsKeyArn}), with an S3 bucket key." : "Encrypt new objects with SSE-S3 (AES-256).",
+                    wantKms ? new Phrase("Encrypt new objects with SSE-KMS ({0}), with an S3 bucket key.", settings.KmsKeyArn) : new Phrase("Encrypt new objects with SSE-S3 (AES-256)."),
                     $"aws s3api put-bucket-encryption --bucket {bucket} --server-side-encryption-configuration file://bucket-encryption.json"),
                 ct => Run("PutBucketEncryption", () => s3.PutBucketEncryptionAsync(
                     new PutBucketEncryptionRequest
@@ -134,13 +138,13 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
         var block = exists ? await PublicAccessBlockAsync(bucket, cancellationToken) : null;
         if (exists)
         {
-            current.Add(block is null ? "No public access block." : $"Public access block: BlockPublicAcls={block.BlockPublicAcls}, IgnorePublicAcls={block.IgnorePublicAcls}, BlockPublicPolicy={block.BlockPublicPolicy}, RestrictPublicBuckets={block.RestrictPublicBuckets}.");
+            current.Add(block is null ? new Phrase("No public access block.") : new Phrase("Public access block: BlockPublicAcls={0}, IgnorePublicAcls={1}, BlockPublicPolicy={2}, RestrictPublicBuckets={3}.", block.BlockPublicAcls, block.IgnorePublicAcls, block.BlockPublicPolicy, block.RestrictPublicBuckets));
         }
 
         if (block is not { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true })
         {
             changes.Add(new(
-                new("Block all public access (the four settings).", $"aws s3api put-public-access-block --bucket {bucket} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true"),
+                new(new Phrase("Block all public access (the four settings)."), $"aws s3api put-public-access-block --bucket {bucket} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true"),
                 ct => Run("PutPublicAccessBlock", () => s3.PutPublicAccessBlockAsync(
                     new PutPublicAccessBlockRequest
                     {
@@ -160,16 +164,16 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
         var missing = statements.Where(st => !SetupDocuments.Contains(policy, st)).Select(st => st.Sid).ToList();
         if (exists)
         {
-            current.Add(policy is null ? "No bucket policy."
-                : missing.Count == 0 ? "The bucket policy denies requests without TLS."
-                : $"A bucket policy without the wizard's statements {string.Join(", ", missing)}.");
+            current.Add(policy is null ? new Phrase("No bucket policy.")
+                : missing.Count == 0 ? new Phrase("The bucket policy denies requests without TLS.")
+                : new Phrase("A bucket policy without the wizard's statements {0}.", string.Join(", ", missing)));
         }
 
         if (missing.Count > 0)
         {
             changes.Add(new(
                 new(
-                    policy is null ? "Set a bucket policy that denies requests without TLS." : "Add the wizard's statements to the bucket policy (no access without TLS), keeping its other statements.",
+                    policy is null ? new Phrase("Set a bucket policy that denies requests without TLS.") : new Phrase("Add the wizard's statements to the bucket policy (no access without TLS), keeping its other statements."),
                     $"aws s3api put-bucket-policy --bucket {bucket} --policy file://bucket-policy.json"),
                 ct => Run("PutBucketPolicy", () => s3.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = bucket, Policy = merged }, ct))));
         }
@@ -180,13 +184,13 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
             var status = exists ? await VersioningAsync(bucket, cancellationToken) : null;
             if (exists)
             {
-                current.Add($"Versioning: {status ?? "never enabled"}.");
+                current.Add(status is null ? new Phrase("Versioning: never enabled.") : new Phrase("Versioning: {0}.", status));
             }
 
             if (status != VersionStatus.Enabled.Value)
             {
                 changes.Add(new(
-                    new("Turn versioning on.", $"aws s3api put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Enabled"),
+                    new(new Phrase("Turn versioning on."), $"aws s3api put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Enabled"),
                     ct => Run("PutBucketVersioning", () => s3.PutBucketVersioningAsync(
                         new PutBucketVersioningRequest { BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } },
                         ct))));
@@ -201,7 +205,7 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
             var transcripts = rules.FirstOrDefault(r => r.Id == RetentionRuleId);
             if (exists)
             {
-                current.Add(transcripts?.Expiration?.Days is { } kept ? $"Transcripts expire after {kept} days." : "Transcripts are kept for ever.");
+                current.Add(transcripts?.Expiration?.Days is { } kept ? new Phrase("Transcripts expire after {0} days.", kept) : new Phrase("Transcripts are kept for ever."));
             }
 
             List<LifecycleRule> wanted = [Retention(RetentionRuleId, $"{SetupSettings.KeyPrefix}/", days, settings.Versioning)];
@@ -215,10 +219,12 @@ internal sealed class LogBucketStep(IAmazonS3 s3) : ISetupStep
                 var all = rules.Where(r => wanted.All(w => w.Id != r.Id)).Concat(wanted).ToList();
                 var others = all.Count - wanted.Count;
                 documents["lifecycle.json"] = LifecycleJson(all);
+                var expire = settings.CreateTrailIfMissing
+                    ? new Phrase("Expire transcripts under {0}/ and the trail's logs under {1} after {2} days, and uploads left incomplete after {3} days", SetupSettings.KeyPrefix, TrailLogsPrefix, days, AbortUploadsAfterDays)
+                    : new Phrase("Expire transcripts under {0}/ after {1} days, and uploads left incomplete after {2} days", SetupSettings.KeyPrefix, days, AbortUploadsAfterDays);
                 changes.Add(new(
                     new(
-                        $"Expire transcripts under {SetupSettings.KeyPrefix}/{(settings.CreateTrailIfMissing ? $" and the trail's logs under {TrailLogsPrefix}" : string.Empty)} after {days} days, and uploads left incomplete after {AbortUploadsAfterDays}"
-                            + (others == 0 ? "." : $", keeping the bucket's {others} other lifecycle rule(s) (apply keeps them whole; lifecycle.json shows only their ids, prefixes and expirations, so check it before running the command by hand)."),
+                        others == 0 ? new Phrase("{0}.", expire) : new Phrase("{0}, keeping the bucket's {1} other lifecycle rule(s) (apply keeps them whole; lifecycle.json shows only their ids, prefixes and expirations, so check it before running the command by hand).", expire, others),
                         $"aws s3api put-bucket-lifecycle-configuration --bucket {bucket} --lifecycle-configuration file://lifecycle.json"),
                     ct => Run("PutBucketLifecycleConfiguration", () => s3.PutLifecycleConfigurationAsync(
                         new PutLifecycleConfigurationRequest { BucketName = bucket, Configuration = new LifecycleConfiguration { Rules = all } },

@@ -1,4 +1,5 @@
 using Portal.Core.Aws.Iam;
+using Portal.Core.Text;
 
 namespace Portal.Core.Setup.Steps;
 
@@ -11,16 +12,16 @@ internal static class ManagedPolicies
     private const int MaxVersions = 5;
 
     /// <summary>Adds to <paramref name="current"/> and <paramref name="changes"/> what the policy needs; true when it exists.</summary>
-    public static async Task<bool> InspectAsync(IIamClient iam, SetupDocuments documents, string name, PolicyDocument wanted, string fileName, List<string> current, List<PendingChange> changes, CancellationToken cancellationToken)
+    public static async Task<bool> InspectAsync(IIamClient iam, SetupDocuments documents, string name, PolicyDocument wanted, string fileName, List<Phrase> current, List<PendingChange> changes, CancellationToken cancellationToken)
     {
         var arn = Arn(documents, name);
         var json = wanted.ToJson();
         var policy = await iam.GetPolicyAsync(arn, cancellationToken);
         if (policy is null)
         {
-            current.Add($"No policy {name}.");
+            current.Add(new Phrase("No policy {0}.", name));
             changes.Add(new(
-                new($"Create the policy {name}.", $"aws iam create-policy --policy-name {name} --policy-document file://{fileName}"),
+                new(new Phrase("Create the policy {0}.", name), $"aws iam create-policy --policy-name {name} --policy-document file://{fileName}"),
                 ct => iam.CreatePolicyAsync(name, json, "Managed by the Bastion Portal's setup", ct)));
             return false;
         }
@@ -28,13 +29,13 @@ internal static class ManagedPolicies
         var version = await iam.GetPolicyVersionAsync(arn, policy.DefaultVersionId, cancellationToken);
         if (SetupDocuments.SameDocument(version?.Document, wanted))
         {
-            current.Add($"The policy {name} ({policy.DefaultVersionId}) is as chosen.");
+            current.Add(new Phrase("The policy {0} ({1}) is as chosen.", name, policy.DefaultVersionId));
             return true;
         }
 
-        current.Add($"The policy {name} exists; its default version {policy.DefaultVersionId} says something else.");
+        current.Add(new Phrase("The policy {0} exists; its default version {1} says something else.", name, policy.DefaultVersionId));
         changes.Add(new(
-            new($"Give {name} a new default version with the chosen document.", $"aws iam create-policy-version --policy-arn {arn} --policy-document file://{fileName} --set-as-default"),
+            new(new Phrase("Give {0} a new default version with the chosen document.", name), $"aws iam create-policy-version --policy-arn {arn} --policy-document file://{fileName} --set-as-default"),
             async ct =>
             {
                 var versions = await iam.ListPolicyVersionsAsync(arn, ct);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Portal.Core.Aws.CloudTrail;
 using Portal.Core.Aws.EventBridge;
 using Portal.Core.Aws.Sns;
+using Portal.Core.Text;
 
 namespace Portal.Core.Setup.Steps;
 
@@ -15,13 +16,13 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
 {
     public string Name => "notifications";
 
-    public string Title => "Login notifications";
+    public Phrase Title { get; } = new Phrase("Login notifications");
 
     public async Task<StepInspection> InspectAsync(SetupContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var (settings, documents) = (context.Settings, context.Documents);
-        var current = new List<string>();
+        var current = new List<Phrase>();
         var changes = new List<PendingChange>();
         var topicArn = documents.TopicArn;
         var topic = settings.TopicName;
@@ -40,18 +41,18 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
         };
         if (!exists)
         {
-            current.Add($"No topic {topic}.");
+            current.Add(new Phrase("No topic {0}.", topic));
             changes.Add(new(
-                new($"Create the topic {topic} ({settings.TopicDisplayName}).", $"aws sns create-topic --name {topic} --attributes file://topic-attributes.json"),
+                new(new Phrase("Create the topic {0} ({1}).", topic, settings.TopicDisplayName), $"aws sns create-topic --name {topic} --attributes file://topic-attributes.json"),
                 ct => sns.CreateTopicAsync(topic, [new("DisplayName", settings.TopicDisplayName)], ct)));
         }
         else
         {
-            current.Add($"The topic {topic} exists ({attributes?.GetValueOrDefault("DisplayName") ?? "no display name"}).");
+            current.Add(attributes?.GetValueOrDefault("DisplayName") is { } shown ? new Phrase("The topic {0} exists ({1}).", topic, shown) : new Phrase("The topic {0} exists (no display name).", topic));
             if (attributes?.GetValueOrDefault("DisplayName") != settings.TopicDisplayName)
             {
                 changes.Add(new(
-                    new($"Set the topic's display name to {settings.TopicDisplayName}.", $"aws sns set-topic-attributes --topic-arn {topicArn} --attribute-name DisplayName --attribute-value {SetupExport.ShellQuote(settings.TopicDisplayName)}"),
+                    new(new Phrase("Set the topic's display name to {0}.", settings.TopicDisplayName), $"aws sns set-topic-attributes --topic-arn {topicArn} --attribute-name DisplayName --attribute-value {SetupExport.ShellQuote(settings.TopicDisplayName)}"),
                     ct => sns.SetTopicAttributesAsync(topicArn, "DisplayName", settings.TopicDisplayName, ct)));
             }
         }
@@ -59,7 +60,7 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
         if (!SetupDocuments.Contains(policy, documents.EventBridgePublish))
         {
             changes.Add(new(
-                new("Let EventBridge publish to the topic (a statement added to its policy, the others kept).", $"aws sns set-topic-attributes --topic-arn {topicArn} --attribute-name Policy --attribute-value file://topic-policy.json"),
+                new(new Phrase("Let EventBridge publish to the topic (a statement added to its policy, the others kept)."), $"aws sns set-topic-attributes --topic-arn {topicArn} --attribute-name Policy --attribute-value file://topic-policy.json"),
                 async ct =>
                 {
                     // Read again: a topic just created has a default policy to keep.
@@ -69,20 +70,20 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
         }
         else
         {
-            current.Add("EventBridge may publish to the topic.");
+            current.Add(new Phrase("EventBridge may publish to the topic."));
         }
 
         // A subscription per address.
         var subscriptions = exists ? await sns.ListSubscriptionsByTopicAsync(topicArn, cancellationToken) : [];
         foreach (var subscription in subscriptions.Where(s => s.Protocol == "email"))
         {
-            current.Add($"{subscription.Endpoint}: {(subscription.IsPendingConfirmation ? "waiting for the recipient to confirm" : "confirmed")}.");
+            current.Add(subscription.IsPendingConfirmation ? new Phrase("{0}: waiting for the recipient to confirm.", subscription.Endpoint) : new Phrase("{0}: confirmed.", subscription.Endpoint));
         }
 
         foreach (var email in settings.NotificationEmails.Where(e => !subscriptions.Any(s => s.Protocol == "email" && string.Equals(s.Endpoint, e, StringComparison.OrdinalIgnoreCase))))
         {
             changes.Add(new(
-                new($"Subscribe {email} (SNS mails a confirmation link).", $"aws sns subscribe --topic-arn {topicArn} --protocol email --notification-endpoint {SetupExport.ShellQuote(email)}"),
+                new(new Phrase("Subscribe {0} (SNS mails a confirmation link).", email), $"aws sns subscribe --topic-arn {topicArn} --protocol email --notification-endpoint {SetupExport.ShellQuote(email)}"),
                 ct => sns.SubscribeAsync(topicArn, "email", email, ct)));
         }
 
@@ -95,26 +96,26 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
             var patternMatches = rule?.EventPattern is { } pattern && JsonNode.DeepEquals(JsonNode.Parse(pattern), JsonNode.Parse(login.EventPattern));
             if (rule is null || !patternMatches || rule.State != "ENABLED")
             {
-                current.Add(rule is null ? $"No rule {login.Name}." : $"The rule {login.Name} is {rule.State}{(patternMatches ? string.Empty : " with another pattern")}.");
+                current.Add(rule is null ? new Phrase("No rule {0}.", login.Name) : (patternMatches ? new Phrase("The rule {0} is {1}.", login.Name, rule.State) : new Phrase("The rule {0} is {1} with another pattern.", login.Name, rule.State)));
                 changes.Add(new(
-                    new($"{(rule is null ? "Create" : "Update")} the rule {login.Name}: {login.Matches}.", $"aws events put-rule --name {login.Name} --event-pattern file://event-pattern{login.Suffix}.json --state ENABLED --description {SetupExport.ShellQuote(login.Description)}"),
+                    new(rule is null ? new Phrase("Create the rule {0}: {1}.", login.Name, login.Matches) : new Phrase("Update the rule {0}: {1}.", login.Name, login.Matches), $"aws events put-rule --name {login.Name} --event-pattern file://event-pattern{login.Suffix}.json --state ENABLED --description {SetupExport.ShellQuote(login.Description)}"),
                     ct => events.PutRuleAsync(login.Name, login.EventPattern, login.Description, enabled: true, ct)));
             }
             else
             {
-                current.Add($"The rule {login.Name} matches: {login.Matches}.");
+                current.Add(new Phrase("The rule {0} matches: {1}.", login.Name, login.Matches));
             }
 
             var targets = rule is null ? [] : await events.ListTargetsByRuleAsync(login.Name, cancellationToken);
             if (!targets.Any(t => SameTarget(t, login.Target)))
             {
                 changes.Add(new(
-                    new($"Mail {login.Name}'s events through the topic as: {login.Target.InputTransformer!.InputTemplate}", $"aws events put-targets --rule {login.Name} --targets file://targets{login.Suffix}.json"),
+                    new(new Phrase("Mail {0}'s events through the topic as: {1}", login.Name, login.Target.InputTransformer!.InputTemplate), $"aws events put-targets --rule {login.Name} --targets file://targets{login.Suffix}.json"),
                     ct => events.PutTargetsAsync(login.Name, [login.Target], ct)));
             }
             else
             {
-                current.Add($"The rule {login.Name} mails its events through the topic.");
+                current.Add(new Phrase("The rule {0} mails its events through the topic.", login.Name));
             }
         }
 
@@ -123,7 +124,7 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
         return new StepInspection(exists, current, changes, files);
     }
 
-    private async Task InspectTrailAsync(SetupContext context, List<string> current, List<PendingChange> changes, Dictionary<string, string> files, CancellationToken cancellationToken)
+    private async Task InspectTrailAsync(SetupContext context, List<Phrase> current, List<PendingChange> changes, Dictionary<string, string> files, CancellationToken cancellationToken)
     {
         var (settings, documents) = (context.Settings, context.Documents);
         var trails = (await cloudTrail.DescribeTrailsAsync(cancellationToken))
@@ -139,18 +140,20 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
 
             if ((await cloudTrail.GetEventSelectorsAsync(trail.TrailArn, cancellationToken)).LogsSessionManagerWrites)
             {
-                current.Add($"The trail {trail.Name} is logging Session Manager's calls{(trail.IsMultiRegionTrail ? " in every region" : $" in {documents.Region}")}.");
+                current.Add(trail.IsMultiRegionTrail
+                    ? new Phrase("The trail {0} is logging Session Manager's calls in every region.", trail.Name)
+                    : new Phrase("The trail {0} is logging Session Manager's calls in {1}.", trail.Name, documents.Region));
                 return;
             }
 
             oursLogging |= trail.Name == settings.TrailName;
-            current.Add($"The trail {trail.Name} is logging, but its event selectors leave out write management events from Session Manager: StartSession never reaches the rules through it.");
+            current.Add(new Phrase("The trail {0} is logging, but its event selectors leave out write management events from Session Manager: StartSession never reaches the rules through it.", trail.Name));
         }
 
         var ours = trails.FirstOrDefault(t => t.Name == settings.TrailName);
         if (!settings.CreateTrailIfMissing)
         {
-            current.Add($"Warning: no CloudTrail trail is logging Session Manager's calls in {documents.Region}, so the rules never fire. Choose to create one, or start logging on an existing trail.");
+            current.Add(new Phrase("Warning: no CloudTrail trail is logging Session Manager's calls in {0}, so the rules never fire. Choose to create one, or start logging on an existing trail.", documents.Region));
             return;
         }
 
@@ -159,24 +162,24 @@ internal sealed class NotificationsStep(ISnsClient sns, IEventBridgeClient event
             if (settings.Encryption == BucketEncryption.SseKms)
             {
                 files["trail-key-statement.json"] = new PolicyDocument([documents.CloudTrailKeyStatement]).ToJson();
-                current.Add($"The bucket encrypts with {settings.KmsKeyArn}: CloudTrail can write there only if that key's policy lets cloudtrail.amazonaws.com use it (trail-key-statement.json; aws kms put-key-policy). The wizard does not change a key it did not make.");
+                current.Add(new Phrase("The bucket encrypts with {0}: CloudTrail can write there only if that key's policy lets cloudtrail.amazonaws.com use it (trail-key-statement.json; aws kms put-key-policy). The wizard does not change a key it did not make.", settings.KmsKeyArn));
             }
 
             changes.Add(new(
-                new($"Create the trail {settings.TrailName} (every region, management events) writing to {settings.BucketName}.", $"aws cloudtrail create-trail --name {settings.TrailName} --s3-bucket-name {settings.BucketName} --is-multi-region-trail"),
+                new(new Phrase("Create the trail {0} (every region, management events) writing to {1}.", settings.TrailName, settings.BucketName), $"aws cloudtrail create-trail --name {settings.TrailName} --s3-bucket-name {settings.BucketName} --is-multi-region-trail"),
                 ct => cloudTrail.CreateTrailAsync(settings.TrailName, settings.BucketName, isMultiRegionTrail: true, ct)));
         }
         else if (!(await cloudTrail.GetEventSelectorsAsync(ours.TrailArn, cancellationToken)).LogsSessionManagerWrites)
         {
             changes.Add(new(
-                new($"Log every management event on the trail {settings.TrailName} again (its event selectors leave Session Manager's writes out).", $"aws cloudtrail put-event-selectors --trail-name {settings.TrailName} --event-selectors '[{{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}}]'"),
+                new(new Phrase("Log every management event on the trail {0} again (its event selectors leave Session Manager's writes out).", settings.TrailName), $"aws cloudtrail put-event-selectors --trail-name {settings.TrailName} --event-selectors '[{{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}}]'"),
                 ct => cloudTrail.LogAllManagementEventsAsync(settings.TrailName, ct)));
         }
 
         if (!oursLogging)
         {
             changes.Add(new(
-                new($"Start logging on the trail {settings.TrailName}.", $"aws cloudtrail start-logging --name {settings.TrailName}"),
+                new(new Phrase("Start logging on the trail {0}.", settings.TrailName), $"aws cloudtrail start-logging --name {settings.TrailName}"),
                 ct => cloudTrail.StartLoggingAsync(settings.TrailName, ct)));
         }
     }

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
-using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
+using Amazon.SimpleSystemsManagement;
 using Portal.Core.Aws;
+using Portal.Core.Text;
 
 namespace Portal.Core.Setup.Steps;
 
@@ -14,24 +15,27 @@ internal sealed class PreferencesStep(IAmazonSimpleSystemsManagement ssm) : ISet
 {
     private const string Document = SessionPreferences.DocumentName;
 
+    /// <summary>What the preferences say for a setting they leave out.</summary>
+    private static readonly Phrase None = new Phrase("none");
+
     public string Name => "preferences";
 
-    public string Title => "Session Manager preferences";
+    public Phrase Title { get; } = new Phrase("Session Manager preferences");
 
     public async Task<StepInspection> InspectAsync(SetupContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var wanted = context.Documents.PreferencesDocument;
         var files = new Dictionary<string, string>(StringComparer.Ordinal) { ["preferences.json"] = wanted };
-        var current = new List<string>();
+        var current = new List<Phrase>();
         var changes = new List<PendingChange>();
 
         var description = await DescribeAsync(cancellationToken);
         if (description is null)
         {
-            current.Add($"No {Document} document: Session Manager runs with its defaults (no transcripts).");
+            current.Add(new Phrase("No {0} document: Session Manager runs with its defaults (no transcripts).", Document));
             changes.Add(new(
-                new($"Create {Document} with the chosen preferences.", $"aws ssm create-document --name {Document} --document-type Session --document-format JSON --content file://preferences.json"),
+                new(new Phrase("Create {0} with the chosen preferences.", Document), $"aws ssm create-document --name {Document} --document-type Session --document-format JSON --content file://preferences.json"),
                 ct => Run("CreateDocument", () => ssm.CreateDocumentAsync(
                     new CreateDocumentRequest { Name = Document, Content = wanted, DocumentType = DocumentType.Session, DocumentFormat = DocumentFormat.JSON },
                     ct))));
@@ -41,12 +45,12 @@ internal sealed class PreferencesStep(IAmazonSimpleSystemsManagement ssm) : ISet
         var (defaultVersion, latestVersion) = (description.DefaultVersion, description.LatestVersion);
         var defaultContent = await ContentAsync(defaultVersion, cancellationToken);
         var inForce = AwsEnvironment.ParsePreferences(defaultVersion ?? "1", defaultContent);
-        current.Add($"{Document} version {defaultVersion} is the default (latest {latestVersion}): bucket {inForce.S3BucketName ?? "none"}, prefix {inForce.S3KeyPrefix ?? "none"}, S3 encryption {(inForce.S3EncryptionEnabled ? "required" : "not required")}, idle timeout {inForce.IdleSessionTimeout ?? "default"} min, maximum duration {inForce.MaxSessionDuration ?? "none"} min.");
+        current.Add(new Phrase("{0} version {1} is the default (latest {2}): bucket {3}, prefix {4}, S3 encryption {5}, idle timeout {6} min, maximum duration {7} min.", Document, defaultVersion, latestVersion, (object?)inForce.S3BucketName ?? None, (object?)inForce.S3KeyPrefix ?? None, inForce.S3EncryptionEnabled ? new Phrase("required") : new Phrase("not required"), (object?)inForce.IdleSessionTimeout ?? new Phrase("default"), (object?)inForce.MaxSessionDuration ?? None));
         if (Same(defaultContent, wanted))
         {
             if (latestVersion != defaultVersion)
             {
-                current.Add($"Version {latestVersion} differs from the default: start-session without a version uses it.");
+                current.Add(new Phrase("Version {0} differs from the default: start-session without a version uses it.", latestVersion));
             }
 
             return new StepInspection(true, current, changes, files);
@@ -60,7 +64,7 @@ internal sealed class PreferencesStep(IAmazonSimpleSystemsManagement ssm) : ISet
         else
         {
             changes.Add(new(
-                new($"Update {Document} with the chosen preferences and make the new version the default.", $"aws ssm update-document-default-version --name {Document} --document-version \"$(aws ssm update-document --name {Document} --content file://preferences.json --document-version '$LATEST' --query DocumentDescription.DocumentVersion --output text)\""),
+                new(new Phrase("Update {0} with the chosen preferences and make the new version the default.", Document), $"aws ssm update-document-default-version --name {Document} --document-version \"$(aws ssm update-document --name {Document} --content file://preferences.json --document-version '$LATEST' --query DocumentDescription.DocumentVersion --output text)\""),
                 async ct => await DefaultTo(await UpdateAsync(wanted, ct)).ApplyAsync(ct)));
         }
 
@@ -96,7 +100,7 @@ internal sealed class PreferencesStep(IAmazonSimpleSystemsManagement ssm) : ISet
         });
 
     private PendingChange DefaultTo(string version) => new(
-        new($"Make version {version} of {Document} the default.", $"aws ssm update-document-default-version --name {Document} --document-version {version}"),
+        new(new Phrase("Make version {0} of {1} the default.", version, Document), $"aws ssm update-document-default-version --name {Document} --document-version {version}"),
         ct => Run("UpdateDocumentDefaultVersion", () => ssm.UpdateDocumentDefaultVersionAsync(new UpdateDocumentDefaultVersionRequest { Name = Document, DocumentVersion = version }, ct)));
 
     /// <summary>Same preferences: the JSON alike, whatever its spacing and key order.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Aws;
 using Portal.Core.Setup.Steps;
+using Portal.Core.Text;
 
 namespace Portal.Tests.Core.Setup;
 
@@ -66,8 +67,8 @@ public sealed class InstanceProfilePropagationTests
         await applying;
     }
 
-    private sealed class Collect(List<string> lines) : IProgress<string>
+    private sealed class Collect(List<string> lines) : IProgress<Phrase>
     {
-        public void Report(string value) => lines.Add(value);
+        public void Report(Phrase value) => lines.Add(value.English);
     }
 }

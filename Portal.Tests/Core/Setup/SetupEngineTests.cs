@@ -1,6 +1,7 @@
 using Portal.Core.Aws;
 using Portal.Core.Setup;
 using Portal.Core.Setup.Steps;
+using Portal.Core.Text;
 
 namespace Portal.Tests.Core.Setup;
 
@@ -30,12 +31,12 @@ public sealed class SetupEngineTests
         Assert.Equal([StepOutcome.Created, StepOutcome.Failed, StepOutcome.Skipped], failed.Steps.Select(s => s.Outcome));
         Assert.False(failed.Succeeded);
         var broken = failed.Steps[1];
-        Assert.Equal(["Make c"], broken.Done);
+        Assert.Equal(["Make c"], broken.Done.Select(d => d.English));
         Assert.Equal("Throttling", broken.ErrorCode);
         Assert.Contains("Rate exceeded", broken.Message, StringComparison.Ordinal);
-        Assert.Contains(log, p => p.Step == "second" && p.Message.StartsWith("Failed: ", StringComparison.Ordinal));
+        Assert.Contains(log, p => p.Step == "second" && p.Message.English.StartsWith("Failed: ", StringComparison.Ordinal));
         Assert.Equal([StepOutcome.Unchanged, StepOutcome.Updated, StepOutcome.Created], resumed.Steps.Select(s => s.Outcome));
-        Assert.Equal(["Make d", "Make e"], resumed.Steps[1].Done);
+        Assert.Equal(["Make d", "Make e"], resumed.Steps[1].Done.Select(d => d.English));
         Assert.All(again.Steps, s => Assert.Equal(StepOutcome.Unchanged, s.Outcome));
         Assert.True(again.Succeeded);
     }
@@ -48,7 +49,7 @@ public sealed class SetupEngineTests
         var plan = await engine.PlanAsync(Settings);
 
         Assert.Equal(("123456789012", "ap-northeast-1"), (plan.AccountId, plan.Region));
-        Assert.Equal(["Make a"], plan.Steps[0].Changes.Select(c => c.Description));
+        Assert.Equal(["Make a"], plan.Steps[0].Changes.Select(c => c.Description.English));
         Assert.Equal("AccessDenied", plan.Steps[1].ErrorCode);
         Assert.False(plan.IsComplete);
     }
@@ -105,7 +106,7 @@ public sealed class SetupEngineTests
 
         public string Name => name;
 
-        public string Title => name;
+        public Phrase Title => new(name);
 
         public Task<StepInspection> InspectAsync(SetupContext context, CancellationToken cancellationToken)
         {
@@ -115,7 +116,7 @@ public sealed class SetupEngineTests
                 throw new AwsApiException("iam", "GetRole", "AccessDenied", "not allowed");
             }
 
-            var missing = resources.Where(r => !_made.Contains(r)).Select(r => new PendingChange(new SetupChange($"Make {r}", $"aws make {r}"), _ =>
+            var missing = resources.Where(r => !_made.Contains(r)).Select(r => new PendingChange(new SetupChange(new Phrase($"Make {r}"), $"aws make {r}"), _ =>
             {
                 if (FailOnce == r)
                 {

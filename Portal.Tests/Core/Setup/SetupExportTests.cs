@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Portal.Core.Setup;
+using Portal.Core.Text;
 
 namespace Portal.Tests.Core.Setup;
 
@@ -15,9 +16,9 @@ public sealed class SetupExportTests : IDisposable
         const string hostile = "Bastion $(touch pwned) `id` \"logins\" it's";
         var plan = new SetupPlan("123456789012", "ap-northeast-1",
         [
-            new StepPlan("logBucket", "Log bucket", [], [new SetupChange("Set the policy.", "aws s3api put-bucket-policy --bucket logs --policy file://bucket-policy.json")], new Dictionary<string, string> { ["bucket-policy.json"] = "{\n  \"Statement\": [\"$HOME `x`\"]\n}", ["unused.json"] = "{}" }),
-            new StepPlan("preferences", "Session Manager preferences", [], [], new Dictionary<string, string>()),
-            new StepPlan("notifications", "Login notifications", [], [new SetupChange("Name the topic.", $"aws sns set-topic-attributes --attribute-value {SetupExport.ShellQuote(hostile)}")], new Dictionary<string, string>()),
+            new StepPlan("logBucket", new Phrase("Log bucket"), [], [new SetupChange(new Phrase("Set the policy."), "aws s3api put-bucket-policy --bucket logs --policy file://bucket-policy.json")], new Dictionary<string, string> { ["bucket-policy.json"] = "{\n  \"Statement\": [\"$HOME `x`\"]\n}", ["unused.json"] = "{}" }),
+            new StepPlan("preferences", new Phrase("Session Manager preferences"), [], [], new Dictionary<string, string>()),
+            new StepPlan("notifications", new Phrase("Login notifications"), [], [new SetupChange(new Phrase("Name the topic."), $"aws sns set-topic-attributes --attribute-value {SetupExport.ShellQuote(hostile)}")], new Dictionary<string, string>()),
         ]);
         var script = SetupExport.ToShellScript(plan, new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
         await File.WriteAllTextAsync(Path.Combine(_folder, "setup.sh"), script);

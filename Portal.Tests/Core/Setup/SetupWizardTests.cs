@@ -2,6 +2,7 @@ using Portal.Core.Audit;
 using Portal.Core.Aws;
 using Portal.Core.Sessions;
 using Portal.Core.Setup;
+using Portal.Core.Text;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Core.Setup;
@@ -29,8 +30,8 @@ public sealed class SetupWizardTests
     {
         _engine.Result = new SetupApplyResult("123456789012", "ap-northeast-1",
         [
-            new StepResult("logBucket", StepOutcome.Created, ["Create the bucket."]),
-            new StepResult("bastionRole", StepOutcome.Failed, ["Create the role."], "Throttling", "Rate exceeded"),
+            new StepResult("logBucket", StepOutcome.Created, [new Phrase("Create the bucket.")]),
+            new StepResult("bastionRole", StepOutcome.Failed, [new Phrase("Create the role.")], "Throttling", "Rate exceeded"),
             new StepResult("endUserPolicy", StepOutcome.Skipped, []),
         ]);
 
@@ -63,9 +64,9 @@ public sealed class SetupWizardTests
         _store.Saved = new SavedSetup(Settings, DateTimeOffset.UnixEpoch, "alice", SetupStatus.Complete, DateTimeOffset.UnixEpoch);
         _engine.Plan = new SetupPlan("123456789012", "ap-northeast-1",
         [
-            new StepPlan("logBucket", "Log bucket", [], [new SetupChange("Block all public access.", "aws s3api put-public-access-block")], new Dictionary<string, string>()),
-            new StepPlan("notifications", "Login notifications", [], [], new Dictionary<string, string>(), "AccessDenied", "no"),
-            new StepPlan("endUserPolicy", "End-user policy", [], [], new Dictionary<string, string>()),
+            new StepPlan("logBucket", new Phrase("Log bucket"), [], [new SetupChange(new Phrase("Block all public access."), "aws s3api put-public-access-block")], new Dictionary<string, string>()),
+            new StepPlan("notifications", new Phrase("Login notifications"), [], [], new Dictionary<string, string>(), "AccessDenied", "no"),
+            new StepPlan("endUserPolicy", new Phrase("End-user policy"), [], [], new Dictionary<string, string>()),
         ]);
 
         var plan = await Wizard.VerifyAsync("carol-admin");

@@ -6,6 +6,7 @@ using MudBlazor;
 using Portal.Core.Aws;
 using Portal.Core.Sessions;
 using Portal.Core.Setup;
+using Portal.Core.Text;
 using Portal.Tests.TestSupport;
 using Portal.Web.Components.Pages.Setup;
 
@@ -236,7 +237,7 @@ public sealed class SetupPageTests : PortalBunitContext
         public IAwsEnvironment Environment => environment;
 
         public IReadOnlyList<SetupStepInfo> Steps { get; } =
-            [new("logBucket", "Log bucket"), new("bastionRole", "Bastion role"), new("preferences", "Preferences"), new("notifications", "Notifications"), new("endUserPolicy", "End-user policy")];
+            [new("logBucket", new Phrase("Log bucket")), new("bastionRole", new Phrase("Bastion role")), new("preferences", new Phrase("Preferences")), new("notifications", new Phrase("Notifications")), new("endUserPolicy", new Phrase("End-user policy"))];
 
         public List<SetupSettings> Planned { get; } = [];
 
@@ -247,11 +248,11 @@ public sealed class SetupPageTests : PortalBunitContext
             Planned.Add(settings);
             return Task.FromResult(new SetupPlan("123456789012", "ap-northeast-1",
             [
-                new StepPlan("logBucket", "Log bucket", [CurrentLine], [new SetupChange($"Create the bucket {settings.BucketName}.", $"aws s3api create-bucket --bucket {settings.BucketName}")], new Dictionary<string, string> { ["bucket-encryption.json"] = "{}" }),
-                new StepPlan("bastionRole", "Bastion role", [], [new SetupChange("Create the role.", "aws iam create-role")], new Dictionary<string, string>()),
-                new StepPlan("preferences", "Preferences", [], [], new Dictionary<string, string>()),
-                new StepPlan("notifications", "Notifications", [], [], new Dictionary<string, string>()),
-                new StepPlan("endUserPolicy", "End-user policy", [], [], new Dictionary<string, string>()),
+                new StepPlan("logBucket", new Phrase("Log bucket"), [new Phrase(CurrentLine)], [new SetupChange(new Phrase($"Create the bucket {settings.BucketName}."), $"aws s3api create-bucket --bucket {settings.BucketName}")], new Dictionary<string, string> { ["bucket-encryption.json"] = "{}" }),
+                new StepPlan("bastionRole", new Phrase("Bastion role"), [], [new SetupChange(new Phrase("Create the role."), "aws iam create-role")], new Dictionary<string, string>()),
+                new StepPlan("preferences", new Phrase("Preferences"), [], [], new Dictionary<string, string>()),
+                new StepPlan("notifications", new Phrase("Notifications"), [], [], new Dictionary<string, string>()),
+                new StepPlan("endUserPolicy", new Phrase("End-user policy"), [], [], new Dictionary<string, string>()),
             ]));
         }
 
@@ -282,14 +283,14 @@ public sealed class SetupPageTests : PortalBunitContext
                 }
                 else if (step == FailAt)
                 {
-                    progress?.Report(new SetupProgress(step, "Failed: the role is in the way", StepOutcome.Failed));
+                    progress?.Report(new SetupProgress(step, new Phrase("Failed: the role is in the way"), StepOutcome.Failed));
                     results.Add(new StepResult(step, StepOutcome.Failed, [], "EntityAlreadyExists", "the role is in the way"));
                 }
                 else
                 {
-                    var done = step == "logBucket" ? $"Create the bucket {settings.BucketName}." : $"Create {step}.";
+                    var done = new Phrase(step == "logBucket" ? $"Create the bucket {settings.BucketName}." : $"Create {step}.");
                     progress?.Report(new SetupProgress(step, done));
-                    progress?.Report(new SetupProgress(step, "Done.", StepOutcome.Created));
+                    progress?.Report(new SetupProgress(step, new Phrase("Done."), StepOutcome.Created));
                     results.Add(new StepResult(step, StepOutcome.Created, [done]));
                 }
             }

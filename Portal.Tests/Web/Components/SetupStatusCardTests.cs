@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Setup;
+using Portal.Core.Text;
 using Portal.Tests.TestSupport;
 using Portal.Web.Components.Dashboard;
 
@@ -51,8 +52,8 @@ public sealed class SetupStatusCardTests : PortalBunitContext
             await store.RecordStatusAsync(SetupStatus.Drifted, cancellationToken);
             return new SetupPlan("123456789012", "ap-northeast-1",
             [
-                new StepPlan("logBucket", "Log bucket", [], [new SetupChange("Block all public access (the four settings).", "aws s3api put-public-access-block")], new Dictionary<string, string>()),
-                new StepPlan("bastionRole", "Bastion role", [], [], new Dictionary<string, string>()),
+                new StepPlan("logBucket", new Phrase("Log bucket"), [], [new SetupChange(new Phrase("Block all public access (the four settings)."), "aws s3api put-public-access-block")], new Dictionary<string, string>()),
+                new StepPlan("bastionRole", new Phrase("Bastion role"), [], [], new Dictionary<string, string>()),
             ]);
         }
     }

@@ -201,9 +201,10 @@ public sealed partial class SetupPage : IAsyncDisposable
         _result = null;
         _applyProgress = 0;
         var actor = (await Authentication).User.ActorOf();
+        var culture = CultureInfo.CurrentUICulture; // progress comes from the engine's thread
         var progress = new Progress<SetupProgress>(p =>
         {
-            _log.Add(new LogLine(Time.GetUtcNow(), p.Step, p.Message));
+            _log.Add(new LogLine(Time.GetUtcNow(), p.Step, p.Message.ToString(culture)));
             _running = p.Step;
             if (p.Outcome is not null)
             {
@@ -290,7 +291,7 @@ public sealed partial class SetupPage : IAsyncDisposable
         }
         catch (SetupValidationException ex)
         {
-            _errors = ex.Errors;
+            _errors = ex.ErrorsIn(CultureInfo.CurrentUICulture);
         }
         catch (AwsApiException ex)
         {
@@ -342,27 +343,17 @@ public sealed partial class SetupPage : IAsyncDisposable
             null => L["not planned yet"],
             { ErrorCode: { } code } => L["could not read ({0})", code],
             { Changes.Count: 0 } => L["no change"],
-            { Changes: var changes } => string.Join("; ", changes.Select(c => c.Description)),
+            { Changes: var changes } => string.Join("; ", changes.Select(c => c.Description.ToString(CultureInfo.CurrentUICulture))),
         };
-        return new StepRow(name, step.Title, planned, _running == name && _busy is not null, _outcomes.TryGetValue(name, out var outcome) ? outcome : null);
+        return new StepRow(name, step.Title.ToString(CultureInfo.CurrentUICulture), planned, _running == name && _busy is not null, _outcomes.TryGetValue(name, out var outcome) ? outcome : null);
     });
 
-    /// <summary>A step's title in the person's language (Core's titles are English, for the API and the log).</summary>
-    private string TitleOf(string step) => step switch
-    {
-        "logBucket" => L["Log bucket"],
-        "bastionRole" => L["Bastion role"],
-        "preferences" => L["Session Manager preferences"],
-        "notifications" => L["Login notifications"],
-        "endUserPolicy" => L["End-user access policy"],
-        "boundary" => L["Bastion users' boundary"],
-        "digestKey" => L["Digest signing key"],
-        _ => Engine.Steps.FirstOrDefault(s => s.Name == step)?.Title ?? step,
-    };
+    /// <summary>A step's title in the person's language.</summary>
+    private string TitleOf(string step) => Engine.Steps.FirstOrDefault(s => s.Name == step)?.Title.ToString(CultureInfo.CurrentUICulture) ?? step;
 
     private string DoneSoFar(SetupApplyResult result) => string.Join("; ", result.Steps
         .Where(s => s.Done.Count > 0)
-        .Select(s => $"{TitleOf(s.Name)}: {string.Join(", ", s.Done)}"));
+        .Select(s => $"{TitleOf(s.Name)}: {string.Join(", ", s.Done.Select(d => d.ToString(CultureInfo.CurrentUICulture)))}"));
 
     private string StatusText(SetupStatus status) => status switch
     {
