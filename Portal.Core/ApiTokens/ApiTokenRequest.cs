@@ -9,15 +9,15 @@ public sealed class ApiTokenRequest
     public const int MaxDays = 365;
 
     /// <summary>A name that says what the token is for, such as <c>ci-audit-export</c>.</summary>
-    [Required(ErrorMessage = "Give the token a name.")]
-    [RegularExpression("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", ErrorMessage = "Use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.")]
+    [Required(ErrorMessageResourceType = typeof(ApiTokenMessages), ErrorMessageResourceName = nameof(ApiTokenMessages.NameRequired))]
+    [RegularExpression("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", ErrorMessageResourceType = typeof(ApiTokenMessages), ErrorMessageResourceName = nameof(ApiTokenMessages.NamePattern))]
     public string Name { get; set; } = string.Empty;
 
     /// <summary>The portal role the token acts with.</summary>
-    [Required(ErrorMessage = "Choose a role.")]
+    [Required(ErrorMessageResourceType = typeof(ApiTokenMessages), ErrorMessageResourceName = nameof(ApiTokenMessages.RoleRequired))]
     public string Role { get; set; } = Identity.PortalRoles.Auditor;
 
     /// <summary>Days until the token expires. Defaults to 30.</summary>
-    [Range(1, MaxDays, ErrorMessage = "A token lives 1 to 365 days.")]
+    [Range(1, MaxDays, ErrorMessageResourceType = typeof(ApiTokenMessages), ErrorMessageResourceName = nameof(ApiTokenMessages.DaysRange))]
     public int ExpiresInDays { get; set; } = 30;
 }

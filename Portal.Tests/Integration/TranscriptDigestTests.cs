@@ -132,7 +132,7 @@ public sealed class TranscriptDigestTests(MotoServerFixture moto) : IAsyncLifeti
 
         var changed = Assert.Single(report.Problems);
         Assert.Equal((IntegrityProblemKind.Changed, keys[1], Alice, "null"), (changed.Kind, changed.DigestKey, changed.ObjectKey, changed.VersionId));
-        Assert.Contains(Sha256("$ uptime\r\r\n"), changed.Detail, StringComparison.Ordinal);
+        Assert.Contains(Sha256("$ uptime\r\r\n"), changed.Detail.English, StringComparison.Ordinal);
         Assert.Equal(1, script.ExitCode);
         Assert.Contains($"PROBLEM {Alice} (null): SHA-256", script.Output, StringComparison.Ordinal);
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Core.ApiTokens;
@@ -23,7 +24,17 @@ internal static class TokensApi
     private static async Task<Results<Created<IssuedApiToken>, ValidationProblem>> IssueAsync(ApiTokenRequest request, IApiTokenService service, ClaimsPrincipal user, CancellationToken ct)
     {
         var errors = new List<ValidationResult>();
-        Validator.TryValidateObject(request, new ValidationContext(request), errors, validateAllProperties: true);
+        var culture = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture; // the API's problems are English, whatever the caller's language
+        try
+        {
+            Validator.TryValidateObject(request, new ValidationContext(request), errors, validateAllProperties: true);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = culture;
+        }
+
         var held = PortalRoles.All.Where(user.IsInRole).ToList();
         if (PortalRoles.Normalize(request.Role) is not { } role)
         {

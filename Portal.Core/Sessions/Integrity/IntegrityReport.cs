@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Portal.Core.Text;
 
 namespace Portal.Core.Sessions.Integrity;
 
@@ -39,8 +40,8 @@ public sealed record IntegrityReport(
 /// <param name="DigestKey">The digest concerned, if any.</param>
 /// <param name="ObjectKey">The transcript concerned, if any.</param>
 /// <param name="VersionId">Its version, if any.</param>
-/// <param name="Detail">What was found, in a sentence.</param>
-public sealed record IntegrityProblem(IntegrityProblemKind Kind, string? DigestKey, string? ObjectKey, string? VersionId, string Detail);
+/// <param name="Detail">What was found, in a sentence (English in JSON).</param>
+public sealed record IntegrityProblem(IntegrityProblemKind Kind, string? DigestKey, string? ObjectKey, string? VersionId, Phrase Detail);
 
 /// <summary>Kinds of integrity problem; written in kebab case in JSON.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<IntegrityProblemKind>))]

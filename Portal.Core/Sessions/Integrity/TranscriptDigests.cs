@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Portal.Core.Aws;
+using Portal.Core.Text;
 
 namespace Portal.Core.Sessions.Integrity;
 
@@ -85,8 +86,8 @@ internal sealed class TranscriptDigests(
             if (entry.Deleted || entry.Versions > 1)
             {
                 problems.Add(new(IntegrityProblemKind.DigestAltered, entry.Key, null, null, entry.Deleted
-                    ? "The digest was deleted (its newest version is a delete marker)."
-                    : $"S3 holds {entry.Versions} versions of the digest: it was written over or deleted since the portal wrote it."));
+                    ? new Phrase("The digest was deleted (its newest version is a delete marker).")
+                    : new Phrase("S3 holds {0} versions of the digest: it was written over or deleted since the portal wrote it.", entry.Versions)));
             }
 
             var stored = entry.Deleted ? null : await store.ReadAsync(bucket, entry.Key, cancellationToken);
@@ -100,7 +101,7 @@ internal sealed class TranscriptDigests(
             var sha256 = SHA256.HashData(stored.Bytes);
             if (DigestFile.TryParse(stored.Bytes) is not { } file)
             {
-                problems.Add(new(IntegrityProblemKind.Unreadable, entry.Key, null, null, "Not a digest: its bytes are not the JSON the portal writes."));
+                problems.Add(new(IntegrityProblemKind.Unreadable, entry.Key, null, null, new Phrase("Not a digest: its bytes are not the JSON the portal writes.")));
                 previous = (entry.Key, Convert.ToHexStringLower(sha256), null);
                 continue;
             }
@@ -115,7 +116,7 @@ internal sealed class TranscriptDigests(
 
             if (file.IntervalEnd != entry.End || file.Bucket != bucket)
             {
-                problems.Add(new(IntegrityProblemKind.Unreadable, entry.Key, null, null, $"The digest speaks of {file.Bucket} up to {file.IntervalEnd:O}, not of this key's bucket and time: it was copied here."));
+                problems.Add(new(IntegrityProblemKind.Unreadable, entry.Key, null, null, new Phrase("The digest speaks of {0} up to {1:O}, not of this key's bucket and time: it was copied here.", file.Bucket, file.IntervalEnd)));
             }
 
             problems.AddRange(await ChainProblemsAsync(bucket, entry.Key, file, previous, cancellationToken));
@@ -143,7 +144,7 @@ internal sealed class TranscriptDigests(
                 if (version.LastModified >= low && version.LastModified < high && !listed.Contains((version.Key, version.VersionId)))
                 {
                     problems.Add(new(IntegrityProblemKind.NotInDigest, DigestFile.KeyFor(DigestWriter.Floor(version.LastModified, Interval) + Interval), version.Key, version.VersionId,
-                        $"Written at {version.LastModified:O}, in a digested interval, but no digest lists it: an upload that finished after its digest was written, or a version put there behind the portal's back."));
+                        new Phrase("Written at {0:O}, in a digested interval, but no digest lists it: an upload that finished after its digest was written, or a version put there behind the portal's back.", version.LastModified)));
                 }
             }
         }
@@ -154,8 +155,8 @@ internal sealed class TranscriptDigests(
         if ((coveredTo ?? DateTimeOffset.MinValue) < expected && expected > from)
         {
             problems.Add(new(IntegrityProblemKind.Late, null, null, null, coveredTo is { } lastEnd
-                ? $"No digest covers the time after {lastEnd:O}: the portal has stopped writing digests{(Status.LastError is { } error ? $" ({error})" : string.Empty)}."
-                : $"No digest covers {from:O} to {expected:O}{(Status.LastError is { } error2 ? $" ({error2})" : string.Empty)}."));
+                ? new Phrase("No digest covers the time after {0:O}: the portal has stopped writing digests{1}.", lastEnd, (Status.LastError is { } error ? $" ({error})" : string.Empty))
+                : new Phrase("No digest covers {0:O} to {1:O}{2}.", from, expected, (Status.LastError is { } error2 ? $" ({error2})" : string.Empty))));
         }
 
         return new IntegrityReport(from, to, now, digests, objects, bytes, coveredFrom, coveredTo, keyArns.ToList(), problems);
@@ -215,16 +216,16 @@ internal sealed class TranscriptDigests(
         return null;
     }
 
-    private async Task<string?> SignatureProblemAsync(StoredDigest stored, DigestFile file, byte[] sha256, CancellationToken cancellationToken)
+    private async Task<Phrase?> SignatureProblemAsync(StoredDigest stored, DigestFile file, byte[] sha256, CancellationToken cancellationToken)
     {
         if (TryHex(stored.SignatureHex) is not { } signature)
         {
-            return "The digest has no signature in its metadata (x-amz-meta-signature).";
+            return new Phrase("The digest has no signature in its metadata (x-amz-meta-signature).");
         }
 
         if (stored.Algorithm != DigestFile.Algorithm || file.SigningAlgorithm != DigestFile.Algorithm)
         {
-            return $"The digest says it was signed with {stored.Algorithm ?? "nothing"}, not {DigestFile.Algorithm}.";
+            return new Phrase("The digest says it was signed with {0}, not {1}.", (object?)stored.Algorithm ?? new Phrase("nothing"), DigestFile.Algorithm);
         }
 
         RSA key;
@@ -234,12 +235,12 @@ internal sealed class TranscriptDigests(
         }
         catch (AwsApiException ex)
         {
-            return $"The public key of {file.KeyArn} cannot be read (KMS answered {ex.ErrorCode}), so the signature cannot be checked.";
+            return new Phrase("The public key of {0} cannot be read (KMS answered {1}), so the signature cannot be checked.", file.KeyArn, ex.ErrorCode);
         }
 
         return PssSignature.VerifySha256(key.ExportParameters(false), sha256, signature)
             ? null
-            : $"The signature does not verify with {file.KeyArn}: the digest's bytes are not those that were signed.";
+            : new Phrase("The signature does not verify with {0}: the digest's bytes are not those that were signed.", file.KeyArn);
     }
 
     private async Task<IEnumerable<IntegrityProblem>> ChainProblemsAsync(string bucket, string key, DigestFile file, (string Key, string? Sha256, DigestFile? File)? previous, CancellationToken cancellationToken)
@@ -252,7 +253,7 @@ internal sealed class TranscriptDigests(
             {
                 if (file.IntervalStart != DateTimeOffset.UnixEpoch)
                 {
-                    problems.Add(new(IntegrityProblemKind.BrokenChain, key, null, null, $"The digest names no previous digest, yet starts at {file.IntervalStart:O} rather than at the beginning."));
+                    problems.Add(new(IntegrityProblemKind.BrokenChain, key, null, null, new Phrase("The digest names no previous digest, yet starts at {0:O} rather than at the beginning.", file.IntervalStart)));
                 }
 
                 return problems;
@@ -260,7 +261,7 @@ internal sealed class TranscriptDigests(
 
             if (await store.ReadAsync(bucket, link.Key, cancellationToken) is not { } before)
             {
-                problems.Add(new(IntegrityProblemKind.BrokenChain, key, null, null, $"The previous digest it names, {link.Key}, is gone."));
+                problems.Add(new(IntegrityProblemKind.BrokenChain, key, null, null, new Phrase("The previous digest it names, {0}, is gone.", link.Key)));
                 return problems;
             }
 
@@ -270,20 +271,20 @@ internal sealed class TranscriptDigests(
         var (previousKey, previousSha, previousFile) = previous.Value;
         if (file.Previous is not { } named)
         {
-            problems.Add(new(IntegrityProblemKind.BrokenChain, key, null, null, $"The digest names no previous digest, though {previousKey} comes before it."));
+            problems.Add(new(IntegrityProblemKind.BrokenChain, key, null, null, new Phrase("The digest names no previous digest, though {0} comes before it.", previousKey)));
         }
         else if (named.Key != previousKey)
         {
-            problems.Add(new(IntegrityProblemKind.BrokenChain, key, null, null, $"The digest names {named.Key} as the one before it, but the bucket has {previousKey} there."));
+            problems.Add(new(IntegrityProblemKind.BrokenChain, key, null, null, new Phrase("The digest names {0} as the one before it, but the bucket has {1} there.", named.Key, previousKey)));
         }
         else if (previousSha is not null && !string.Equals(named.Sha256, previousSha, StringComparison.OrdinalIgnoreCase))
         {
-            problems.Add(new(IntegrityProblemKind.BrokenChain, key, null, null, $"The previous digest {previousKey} is not the one this digest chained to: its SHA-256 is {previousSha}, not {named.Sha256}."));
+            problems.Add(new(IntegrityProblemKind.BrokenChain, key, null, null, new Phrase("The previous digest {0} is not the one this digest chained to: its SHA-256 is {1}, not {2}.", previousKey, previousSha, named.Sha256)));
         }
 
         if (previousFile is not null && previousFile.IntervalEnd != file.IntervalStart)
         {
-            problems.Add(new(IntegrityProblemKind.Gap, key, null, null, $"Nothing covers {previousFile.IntervalEnd:O} to {file.IntervalStart:O}."));
+            problems.Add(new(IntegrityProblemKind.Gap, key, null, null, new Phrase("Nothing covers {0:O} to {1:O}.", previousFile.IntervalEnd, file.IntervalStart)));
         }
 
         return problems;
@@ -299,14 +300,14 @@ internal sealed class TranscriptDigests(
             var hash = await store.HashAsync(bucket, item.Key, item.VersionId, ct);
             if (hash is null)
             {
-                found[i] = new(IntegrityProblemKind.Missing, key, item.Key, item.VersionId, "The version this digest lists is gone from the bucket.");
+                found[i] = new(IntegrityProblemKind.Missing, key, item.Key, item.VersionId, new Phrase("The version this digest lists is gone from the bucket."));
                 return;
             }
 
             Interlocked.Add(ref bytes, hash.Value.Size);
             if (!string.Equals(hash.Value.Sha256, item.Sha256, StringComparison.OrdinalIgnoreCase) || hash.Value.Size != item.Size)
             {
-                found[i] = new(IntegrityProblemKind.Changed, key, item.Key, item.VersionId, $"Its bytes now hash to {hash.Value.Sha256} ({hash.Value.Size} bytes); the digest says {item.Sha256} ({item.Size} bytes).");
+                found[i] = new(IntegrityProblemKind.Changed, key, item.Key, item.VersionId, new Phrase("Its bytes now hash to {0} ({1} bytes); the digest says {2} ({3} bytes).", hash.Value.Sha256, hash.Value.Size, item.Sha256, item.Size));
             }
         });
         return (found.OfType<IntegrityProblem>().ToList(), bytes);

@@ -136,6 +136,7 @@ public sealed class ApiAuthorizationTests(MotoServerFixture moto) : IDisposable
     public async Task PostToken_InvalidBody_Is400AndIssuesNothing()
     {
         using var admin = _portal.CreateBearerClient("sandbox-alice");
+        admin.DefaultRequestHeaders.AcceptLanguage.ParseAdd("ja"); // the problems stay English whatever the caller speaks
 
         using var response = await admin.PostAsJsonAsync("/api/tokens", new { name = "bad name!", role = "Root", expiresInDays = 0 });
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -144,7 +145,8 @@ public sealed class ApiAuthorizationTests(MotoServerFixture moto) : IDisposable
         var errors = problem.GetProperty("errors");
         Assert.True(errors.TryGetProperty("name", out _));
         Assert.True(errors.TryGetProperty("role", out _));
-        Assert.True(errors.TryGetProperty("expiresInDays", out _));
+        Assert.Equal("A token lives 1 to 365 days.", errors.GetProperty("expiresInDays")[0].GetString());
+        Assert.StartsWith("Use 1 to 64 letters", errors.GetProperty("name")[0].GetString(), StringComparison.Ordinal);
         var listed = await admin.GetFromJsonAsync<JsonElement>("/api/tokens");
         Assert.DoesNotContain("bad name!", listed.GetRawText(), StringComparison.Ordinal);
     }
