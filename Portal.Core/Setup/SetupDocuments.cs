@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Portal.Core.Aws.EventBridge;
+using Portal.Core.Text;
 
 namespace Portal.Core.Setup;
 
@@ -231,23 +233,30 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
                     string.Empty,
                     "Session Manager sessions started on the bastions",
                     Pattern(new Dictionary<string, object>(startOnBastions) { ["errorCode"] = new[] { new { exists = false } } }),
-                    Notice("portal-login-notice", "<who> started session <session> on <target> at <when> (region <region>).", ("session", "$.detail.responseElements.sessionId"), ("target", "$.detail.requestParameters.target"))),
+                    Notice("portal-login-notice", new Phrase("<who> started session <session> on <target> at <when> (region <region>)."), ("session", "$.detail.responseElements.sessionId"), ("target", "$.detail.requestParameters.target"))),
                 new(
                     Settings.RuleName + "-sessions",
                     "-sessions",
                     "Session Manager sessions resumed or ended",
                     Pattern(new Dictionary<string, object>(resumeOrEnd) { ["errorCode"] = new[] { new { exists = false } } }),
-                    Notice("portal-session-notice", "<who> called <action> on session <session> at <when> (region <region>).", ("session", "$.detail.requestParameters.sessionId"))),
+                    Notice("portal-session-notice", new Phrase("<who> called <action> on session <session> at <when> (region <region>)."), ("session", "$.detail.requestParameters.sessionId"))),
                 new(
                     Settings.RuleName + "-denied",
                     "-denied",
                     "Session Manager calls AWS refused",
                     Pattern(new Dictionary<string, object> { ["errorCode"] = new[] { new { exists = true } }, ["$or"] = new object[] { startOnBastions, resumeOrEnd } }),
-                    Notice("portal-denied-notice", "Denied: <who> tried <action> (instance <target>, session <session>) at <when>: <error> (region <region>).", ("target", "$.detail.requestParameters.target"), ("session", "$.detail.requestParameters.sessionId"), ("error", "$.detail.errorCode"))),
+                    Notice("portal-denied-notice", new Phrase("Denied: <who> tried <action> (instance <target>, session <session>) at <when>: <error> (region <region>)."), ("target", "$.detail.requestParameters.target"), ("session", "$.detail.requestParameters.sessionId"), ("error", "$.detail.errorCode"))),
             ];
 
-            EventTarget Notice(string id, string template, params (string Name, string Path)[] paths)
+            EventTarget Notice(string id, Phrase sentence, params (string Name, string Path)[] paths)
             {
+                var japanese = sentence.ToString(CultureInfo.GetCultureInfo("ja"));
+                var template = Settings.NoticeLanguage switch
+                {
+                    NoticeLanguage.Japanese => japanese,
+                    NoticeLanguage.Both => $"{japanese} / {sentence.English}",
+                    _ => sentence.English,
+                };
                 var map = new Dictionary<string, string> { ["who"] = "$.detail.userIdentity.arn", ["action"] = "$.detail.eventName", ["when"] = "$.detail.eventTime", ["region"] = "$.region" };
                 foreach (var (name, path) in paths)
                 {

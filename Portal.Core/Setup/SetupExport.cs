@@ -25,6 +25,7 @@ public static class SetupExport
             .AppendLine("# The commands make the changes the portal's plan listed then; documents are written beside the script first.")
             .AppendLine("set -euo pipefail")
             .AppendLine(CultureInfo.InvariantCulture, $"export AWS_REGION={plan.Region} AWS_DEFAULT_REGION={plan.Region} AWS_PAGER=\"\"  # the AWS CLI v1 reads only the second")
+            .AppendLine("export PYTHONUTF8=1 AWS_CLI_FILE_ENCODING=UTF-8  # the documents are UTF-8 (login mails may be Japanese); the CLI v1 reads them in the locale's encoding otherwise")
             .AppendLine("cd \"$(dirname \"$0\")\"");
         var number = 0;
         foreach (var step in plan.Steps)

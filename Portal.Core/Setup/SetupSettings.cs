@@ -71,6 +71,9 @@ public sealed record SetupSettings
     /// <summary>Who is mailed at every login; each confirms the subscription from the mail SNS sends.</summary>
     public IReadOnlyList<string> NotificationEmails { get; set; } = [];
 
+    /// <summary>The language of the login mails EventBridge writes: English, Japanese, or both in one mail.</summary>
+    public NoticeLanguage NoticeLanguage { get; set; } = NoticeLanguage.English;
+
     /// <summary>
     /// The EventBridge rule for sessions started on the bastions; <c>-sessions</c> (resumed and ended) and <c>-denied</c>
     /// (refused calls) name the other two.
@@ -131,6 +134,23 @@ public sealed record SetupSettings
 
     private static string[] Distinct(IReadOnlyList<string>? values, StringComparer comparer) =>
         [.. (values ?? []).Select(Trim).Where(v => v.Length > 0).Distinct(comparer).Order(StringComparer.Ordinal)];
+}
+
+/// <summary>The language of the login mails; written <c>en</c>, <c>ja</c> or <c>both</c> in JSON.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<NoticeLanguage>))]
+public enum NoticeLanguage
+{
+    /// <summary>English.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("en")]
+    English,
+
+    /// <summary>Japanese.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("ja")]
+    Japanese,
+
+    /// <summary>Japanese, then English, in one mail.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("both")]
+    Both,
 }
 
 /// <summary>How the log bucket encrypts objects at rest; written <c>sse-s3</c> or <c>sse-kms</c> in JSON.</summary>

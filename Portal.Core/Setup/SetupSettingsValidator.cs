@@ -59,6 +59,16 @@ public static partial class SetupSettingsValidator
             Add(nameof(settings.BucketName), bucket);
         }
 
+        if (!Enum.IsDefined(settings.Encryption))
+        {
+            Add(nameof(settings.Encryption), new Phrase("Encrypt with sse-s3 or sse-kms."));
+        }
+
+        if (!Enum.IsDefined(settings.NoticeLanguage))
+        {
+            Add(nameof(settings.NoticeLanguage), new Phrase("Write the login mails in en, ja or both."));
+        }
+
         if (settings.Encryption == BucketEncryption.SseKms && !IsKmsKeyArn(settings.KmsKeyArn))
         {
             Add(nameof(settings.KmsKeyArn), new Phrase("SSE-KMS needs the key's ARN (arn:aws:kms:<region>:<account>:key/<key id>)."));

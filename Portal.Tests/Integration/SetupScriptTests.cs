@@ -44,6 +44,7 @@ public sealed class SetupScriptTests(ITestOutputHelper output) : IAsyncLifetime
             CreateTrailIfMissing = true,
             RetentionDays = 365,
             TopicDisplayName = "Bastion logins (it's \"ours\")",
+            NoticeLanguage = NoticeLanguage.Both, // Japanese through the CLI's file:// documents: the plan after compares it byte for byte
         };
         var plan = await engine.PlanAsync(settings);
         var folder = Directory.CreateTempSubdirectory("setup-script-");

@@ -120,6 +120,20 @@ public sealed class SetupDocumentsTests
         });
     }
 
+    [Theory]
+    [InlineData(NoticeLanguage.English, "<who> started session <session> on <target> at <when> (region <region>).")]
+    [InlineData(NoticeLanguage.Japanese, "<who> が <when> に <target> でセッション <session> を開始しました（リージョン <region>）。")]
+    [InlineData(NoticeLanguage.Both, "<who> が <when> に <target> でセッション <session> を開始しました（リージョン <region>）。 / <who> started session <session> on <target> at <when> (region <region>).")]
+    public void LoginMails_AreWrittenInTheChosenLanguage_WithEveryValueInPlace(NoticeLanguage language, string sentence)
+    {
+        var rules = new SetupDocuments(Settings with { NoticeLanguage = language }, "ap-northeast-1", "123456789012").LoginRules;
+
+        Assert.Equal(sentence, rules[0].Target.InputTransformer!.InputTemplate);
+        Assert.All(rules, rule => Assert.All(
+            rule.Target.InputTransformer!.InputPathsMap.Keys,
+            key => Assert.Contains($"<{key}>", rule.Target.InputTransformer.InputTemplate, StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void TrailStatements_NameTheWizardsTrail_AsAwssExamplesDo()
     {

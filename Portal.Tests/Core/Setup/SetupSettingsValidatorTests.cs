@@ -35,6 +35,16 @@ public sealed class SetupSettingsValidatorTests
         Assert.NotEmpty(errors[nameof(SetupSettings.BucketName)][0]);
     }
 
+    [Fact]
+    public void Validate_ChoicesOutsideTheirLists_AreRefusedByName()
+    {
+        // JSON may carry a number where a name belongs: (BucketEncryption)7 would otherwise pass as "not SSE-KMS".
+        var errors = SetupSettingsValidator.Validate(Good with { Encryption = (BucketEncryption)7, NoticeLanguage = (NoticeLanguage)9 });
+
+        Assert.Equal(["Encrypt with sse-s3 or sse-kms."], errors[nameof(SetupSettings.Encryption)]);
+        Assert.Equal(["Write the login mails in en, ja or both."], errors[nameof(SetupSettings.NoticeLanguage)]);
+    }
+
     [Theory]
     [InlineData("logs.example.com")]
     [InlineData("a1b")]
