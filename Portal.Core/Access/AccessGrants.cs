@@ -40,7 +40,7 @@ internal sealed partial class AccessGrants(
         {
             throw new AccessException(AccessRefusal.Conflict, grant.State == GrantState.Approved
                 ? new Phrase("Grant {0} is approved but past its expiry: only an approved grant not yet in IAM can be retried.", grantId)
-                : new Phrase("Grant {0} is {1}: only an approved grant not yet in IAM can be retried.", grantId, Said(grant.State)));
+                : new Phrase("Grant {0} is {1}: only an approved grant not yet in IAM can be retried.", grantId, AccessStates.Said(grant.State)));
         }
 
         await ActivateAsync(grantId, actor, cancellationToken);
@@ -54,7 +54,7 @@ internal sealed partial class AccessGrants(
         var grant = await store.LoadAsync(grantId, cancellationToken);
         if (grant.State is not (GrantState.Active or GrantState.Approved))
         {
-            throw new AccessException(AccessRefusal.Conflict, new Phrase("Grant {0} is {1} already.", grantId, Said(grant.State)));
+            throw new AccessException(AccessRefusal.Conflict, new Phrase("Grant {0} is {1} already.", grantId, AccessStates.Said(grant.State)));
         }
 
         try
@@ -185,7 +185,7 @@ internal sealed partial class AccessGrants(
         {
             throw new AccessException(AccessRefusal.Conflict, grant.State == GrantState.Active
                 ? new Phrase("Grant {0} is past its expiry: only an active grant can be extended; ask for new access.", grantId)
-                : new Phrase("Grant {0} is {1}: only an active grant can be extended; ask for new access.", grantId, Said(grant.State)));
+                : new Phrase("Grant {0} is {1}: only an active grant can be extended; ask for new access.", grantId, AccessStates.Said(grant.State)));
         }
 
         var latest = now.AddMinutes(options.Value.MaxDurationMinutes);
@@ -311,25 +311,6 @@ internal sealed partial class AccessGrants(
     internal static string GrantTarget(long id) => $"grant/{id.ToString(CultureInfo.InvariantCulture)}";
 
     internal static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-
-    /// <summary>A grant's state, to say in a sentence.</summary>
-    internal static Phrase Said(GrantState state) => state switch
-    {
-        GrantState.Approved => new Phrase("approved"),
-        GrantState.Active => new Phrase("active"),
-        GrantState.Revoked => new Phrase("revoked"),
-        _ => new Phrase("expired"),
-    };
-
-    /// <summary>A request's state, to say in a sentence.</summary>
-    internal static Phrase Said(AccessRequestState state) => state switch
-    {
-        AccessRequestState.Pending => new Phrase("pending"),
-        AccessRequestState.Approved => new Phrase("approved"),
-        AccessRequestState.Denied => new Phrase("denied"),
-        AccessRequestState.Cancelled => new Phrase("cancelled"),
-        _ => new Phrase("expired"),
-    };
 
     internal static string Name<T>(T value) where T : struct, Enum => System.Text.Json.JsonSerializer.Serialize(value).Trim('"');
 

@@ -194,7 +194,7 @@ internal sealed class AccessRequests(
             if (await db.AccessRequests.Where(r => r.Id == id && r.State == AccessRequestState.Pending)
                     .ExecuteUpdateAsync(u => u.SetProperty(r => r.State, AccessRequestState.Cancelled).SetProperty(r => r.DecidedAt, now), cancellationToken) == 0)
             {
-                throw new AccessException(AccessRefusal.Conflict, new Phrase("Request {0} is {1}: only a pending request can be cancelled.", id, AccessGrants.Said(request.State)));
+                throw new AccessException(AccessRefusal.Conflict, new Phrase("Request {0} is {1}: only a pending request can be cancelled.", id, AccessStates.Said(request.State)));
             }
         }
 
@@ -225,7 +225,7 @@ internal sealed class AccessRequests(
 
         if (request.State != AccessRequestState.Pending)
         {
-            throw new AccessException(AccessRefusal.Conflict, new Phrase("Request {0} is {1} already.", id, AccessGrants.Said(request.State)));
+            throw new AccessException(AccessRefusal.Conflict, new Phrase("Request {0} is {1} already.", id, AccessStates.Said(request.State)));
         }
 
         await boundary.EnsureAsync(request.PrincipalType, request.IamUser, cancellationToken);
@@ -448,7 +448,7 @@ internal sealed class AccessRequests(
 
         if (request.State != AccessRequestState.Pending)
         {
-            throw new AccessException(AccessRefusal.Conflict, new Phrase("Request {0} is {1} already.", request.Id, AccessGrants.Said(request.State)));
+            throw new AccessException(AccessRefusal.Conflict, new Phrase("Request {0} is {1} already.", request.Id, AccessStates.Said(request.State)));
         }
     }
 

@@ -160,8 +160,7 @@ public partial class RequestAccessPage
 
     private IEnumerable<int> Durations() => DurationChoices.Where(m => m <= Options.Value.MaxDurationMinutes);
 
-    private string Duration(int minutes) =>
-        minutes < 60 ? L["{0} minutes", minutes] : minutes == 60 ? L["1 hour"] : minutes % 60 == 0 ? L["{0} hours", minutes / 60] : L["{0} h {1} min", minutes / 60, minutes % 60];
+    private static string Duration(int minutes) => GrantPolicy.DurationPhrase(minutes).ToString(CultureInfo.CurrentUICulture);
 
     /// <summary>A bastion by its Name tag and id, as the picker shows it.</summary>
     private string BastionLabel(string? instanceId) => Bastion.LabelOf(_bastions, instanceId);

@@ -45,8 +45,7 @@ public partial class TranscriptPage : IAsyncDisposable
     private AnnotationsPanel? _annotationsPanel;
     private IReadOnlyList<SessionAnnotation> _annotations = [];
     private HashSet<int> _annotatedLines = [];
-    private HashSet<int> _annotatedRows = [];
-    private IReadOnlyList<int> _annotatedRowList = [];
+    private int[] _annotatedRows = []; // first rows of the annotated lines, in order: the pane looks them up, the timeline draws them
 
     [Parameter]
     public string SessionId { get; set; } = string.Empty;
@@ -322,6 +321,8 @@ public partial class TranscriptPage : IAsyncDisposable
 
     private bool IsHit(int lineIndex) => _hitSet.Contains(lineIndex);
 
+    private bool IsAnnotatedRow(int row) => Array.BinarySearch(_annotatedRows, row) >= 0;
+
     /// <summary>Asks what to say about a line (0-based), from a click on its number.</summary>
     private Task AnnotateLineAsync(int line) =>
         _annotationsPanel is null || line < 0 || line >= Document.LineCount
@@ -342,8 +343,7 @@ public partial class TranscriptPage : IAsyncDisposable
     {
         var lines = _annotations.Where(a => a.Line is { } line && _transcript is not null && line <= Document.LineCount).Select(a => a.Line!.Value - 1).ToHashSet();
         _annotatedLines = lines;
-        _annotatedRows = [.. lines.Select(Document.LineFirstRow)];
-        _annotatedRowList = [.. _annotatedRows.Order()];
+        _annotatedRows = [.. lines.Select(Document.LineFirstRow).Order()];
     }
 
     /// <summary>True while secrets are masked: redaction is on and no Admin revealed them.</summary>
