@@ -231,19 +231,19 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
                 new(
                     Settings.RuleName,
                     string.Empty,
-                    "Session Manager sessions started on the bastions",
+                    new Phrase("Session Manager sessions started on the bastions"),
                     Pattern(new Dictionary<string, object>(startOnBastions) { ["errorCode"] = new[] { new { exists = false } } }),
                     Notice("portal-login-notice", new Phrase("<who> started session <session> on <target> at <when> (region <region>)."), ("session", "$.detail.responseElements.sessionId"), ("target", "$.detail.requestParameters.target"))),
                 new(
                     Settings.RuleName + "-sessions",
                     "-sessions",
-                    "Session Manager sessions resumed or ended",
+                    new Phrase("Session Manager sessions resumed or ended"),
                     Pattern(new Dictionary<string, object>(resumeOrEnd) { ["errorCode"] = new[] { new { exists = false } } }),
                     Notice("portal-session-notice", new Phrase("<who> called <action> on session <session> at <when> (region <region>)."), ("session", "$.detail.requestParameters.sessionId"))),
                 new(
                     Settings.RuleName + "-denied",
                     "-denied",
-                    "Session Manager calls AWS refused",
+                    new Phrase("Session Manager calls AWS refused"),
                     Pattern(new Dictionary<string, object> { ["errorCode"] = new[] { new { exists = true } }, ["$or"] = new object[] { startOnBastions, resumeOrEnd } }),
                     Notice("portal-denied-notice", new Phrase("Denied: <who> tried <action> (instance <target>, session <session>) at <when>: <error> (region <region>)."), ("target", "$.detail.requestParameters.target"), ("session", "$.detail.requestParameters.sessionId"), ("error", "$.detail.errorCode"))),
             ];
@@ -366,8 +366,8 @@ public sealed record SetupDocuments(SetupSettings Settings, string Region, strin
 /// <param name="Matches">What it matches, in a few words.</param>
 /// <param name="EventPattern">The pattern, JSON.</param>
 /// <param name="Target">The topic, with the sentence the event becomes.</param>
-public sealed record LoginRule(string Name, string Suffix, string Matches, string EventPattern, EventTarget Target)
+public sealed record LoginRule(string Name, string Suffix, Phrase Matches, string EventPattern, EventTarget Target)
 {
     /// <summary>The rule's description in EventBridge.</summary>
-    public string Description => $"{Matches}, for the Bastion Portal";
+    public string Description => $"{Matches.English}, for the Bastion Portal";
 }

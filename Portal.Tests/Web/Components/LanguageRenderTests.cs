@@ -3,9 +3,12 @@ using System.Net;
 using Bunit;
 using Portal.Core.Aws;
 using Portal.Core.Sessions.Coverage;
+using Portal.Core.Setup;
+using Portal.Core.Text;
 using Portal.Tests.TestSupport;
 using Portal.Web.Components.Common;
 using Portal.Web.Components.Sessions;
+using Portal.Web.Components.Setup;
 
 namespace Portal.Tests.Web.Components;
 
@@ -48,6 +51,21 @@ public sealed class LanguageRenderTests : PortalBunitContext
         var chip = Render<CoverageStateChip>(p => p.Add(c => c.State, CoverageState.UnknownOrigin));
 
         Assert.Equal(name, chip.Find("[data-testid=coverage-state]").TextContent.Trim());
+    }
+
+    [Theory]
+    [InlineData("en", "No bucket policy.", "Turn versioning on.")]
+    [InlineData("ja", "バケットポリシーはありません。", "バージョニングを有効にする。")]
+    public void ASetupPlan_SaysWhatExistsAndWhatChanges_InTheCulture(string culture, string found, string change)
+    {
+        using var _ = new UiCulture(culture);
+        var plan = new StepPlan("logBucket", new Phrase("Log bucket"), [new Phrase("No bucket policy.")], [new SetupChange(new Phrase("Turn versioning on."), "aws s3api put-bucket-versioning")], new Dictionary<string, string>());
+
+        var view = Render<StepPlanView>(p => p.Add(v => v.Plan, plan));
+
+        Assert.Contains(found, view.Markup, StringComparison.Ordinal);
+        Assert.Contains(change, view.Markup, StringComparison.Ordinal);
+        Assert.Contains("aws s3api put-bucket-versioning", view.Markup, StringComparison.Ordinal); // commands stay as typed
     }
 
     /// <summary>Sets the UI culture for one test (it flows with the test's own async context only).</summary>
