@@ -1,9 +1,10 @@
 // Renders a Session Manager transcript body with @xterm/headless and prints throughput as JSON.
-// Usage: node xterm-render.mjs <file.log> <cols> <rows> <repeat>
+// Usage: node xterm-render.mjs <file.log> <cols> <rows> <repeat> [scrollback]
+// scrollback: rows kept above the screen; 1000000 (the default) keeps a 50 MB recording whole, 1000 is xterm.js at its fastest.
 import { readFileSync } from "node:fs";
 import xterm from "@xterm/headless";
 
-const [file, cols = "80", rows = "24", repeat = "1"] = process.argv.slice(2);
+const [file, cols = "80", rows = "24", repeat = "1", scrollback = "1000000"] = process.argv.slice(2);
 const content = readFileSync(file);
 const text = content.toString("latin1");
 // The same body rule as the portal: after the "Script started on" line, before the last "Script done on" line.
@@ -23,8 +24,8 @@ for (let i = 0; i < 60; i++) {
   warm.dispose();
 }
 
-const terminal = new xterm.Terminal({ cols: Number(cols), rows: Number(rows), scrollback: 1_000_000, allowProposedApi: true, convertEol: false });
+const terminal = new xterm.Terminal({ cols: Number(cols), rows: Number(rows), scrollback: Number(scrollback), allowProposedApi: true, convertEol: false });
 const started = process.hrtime.bigint();
 await new Promise((resolve) => terminal.write(input, resolve));
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-console.log(JSON.stringify({ peer: "@xterm/headless 6.0.0", bytes: input.length, seconds, mbPerSecond: input.length / 1e6 / seconds, rows: terminal.buffer.normal.length }));
+console.log(JSON.stringify({ peer: "@xterm/headless 6.0.0", scrollback: Number(scrollback), bytes: input.length, seconds, mbPerSecond: input.length / 1e6 / seconds, rows: terminal.buffer.normal.length }));
