@@ -10,7 +10,7 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.Integration;
 
 /// <summary>The wizard's bastion-role step against moto (AWS managed policies loaded), read back with the <c>aws</c> CLI.</summary>
-[Collection(MotoGroup.Name)]
+[Collection(SetupMotoGroup.Name)]
 public sealed class SetupBastionRoleTests(MotoServerFixture moto) : IDisposable
 {
     private readonly ServiceProvider _services = SetupServices.For(moto, typeof(BastionRoleStep));

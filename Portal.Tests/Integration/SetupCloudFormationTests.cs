@@ -10,7 +10,7 @@ namespace Portal.Tests.Integration;
 /// skips the rest (bucket and topic policies, trail), which the unit tests cover. Its own region, so the account-wide
 /// preferences document other tests write does not collide.
 /// </summary>
-[Collection(MotoGroup.Name)]
+[Collection(SetupMotoGroup.Name)]
 public sealed class SetupCloudFormationTests(MotoServerFixture moto)
 {
     private const string Region = "eu-west-3";

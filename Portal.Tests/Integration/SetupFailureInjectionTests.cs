@@ -13,7 +13,7 @@ namespace Portal.Tests.Integration;
 /// Failures injected mid-way through a wizard apply against moto: each stops at its step with the AWS code and what
 /// was done, and a later apply completes from where it stopped.
 /// </summary>
-[Collection(MotoGroup.Name)]
+[Collection(SetupMotoGroup.Name)]
 public sealed class SetupFailureInjectionTests(MotoServerFixture moto) : IDisposable
 {
     private static readonly Type[] Steps = [typeof(LogBucketStep), typeof(BastionRoleStep), typeof(EndUserPolicyStep)];

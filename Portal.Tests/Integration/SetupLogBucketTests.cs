@@ -10,7 +10,7 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.Integration;
 
 /// <summary>The wizard's log-bucket step against moto, each result read back with the <c>aws</c> CLI.</summary>
-[Collection(MotoGroup.Name)]
+[Collection(SetupMotoGroup.Name)]
 public sealed class SetupLogBucketTests(MotoServerFixture moto) : IDisposable
 {
     private readonly ServiceProvider _services = SetupServices.For(moto, typeof(LogBucketStep));

@@ -8,7 +8,7 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.Integration;
 
 /// <summary>The wizard's preferences step against moto, read back with the <c>aws</c> CLI.</summary>
-[Collection(MotoGroup.Name)]
+[Collection(SetupMotoGroup.Name)]
 public sealed class SetupPreferencesTests(MotoServerFixture moto) : IDisposable
 {
     private readonly ServiceProvider _services = SetupServices.For(moto, typeof(PreferencesStep));

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace Portal.Tests.Integration;
 
 /// <summary>The whole wizard against moto: every step applied, read back with the <c>aws</c> CLI, then applied again.</summary>
-[Collection(MotoGroup.Name)]
+[Collection(SetupMotoGroup.Name)]
 public sealed class SetupWizardTests(MotoServerFixture moto, ITestOutputHelper output) : IDisposable
 {
     private readonly ServiceProvider _services = SetupServices.For(moto, typeof(LogBucketStep), typeof(BastionRoleStep), typeof(PreferencesStep), typeof(NotificationsStep), typeof(EndUserPolicyStep), typeof(BoundaryStep), typeof(DigestKeyStep));

@@ -41,8 +41,16 @@ public sealed class MotoServerFixture : IAsyncLifetime
     }
 }
 
+/// <summary>The tests that share one moto; a collection runs its classes one after another.</summary>
 [CollectionDefinition(Name)]
 public sealed class MotoGroup : ICollectionFixture<MotoServerFixture>
 {
     public const string Name = "moto";
+}
+
+/// <summary>The setup wizard's tests, on a moto of their own, so they run beside <see cref="MotoGroup"/>'s.</summary>
+[CollectionDefinition(Name)]
+public sealed class SetupMotoGroup : ICollectionFixture<MotoServerFixture>
+{
+    public const string Name = "moto-setup";
 }

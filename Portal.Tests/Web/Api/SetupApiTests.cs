@@ -6,7 +6,7 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.Web.Api;
 
 /// <summary>The setup engine over HTTP, as automation calls it, against moto.</summary>
-[Collection(MotoGroup.Name)]
+[Collection(SetupMotoGroup.Name)]
 public sealed class SetupApiTests(MotoServerFixture moto) : IDisposable
 {
     private readonly PortalWebFactory _portal = new(moto.Endpoint);

@@ -11,7 +11,7 @@ namespace Portal.Tests.Web.Api;
 /// With <c>Portal:Setup:RoleArn</c>, the wizard works as the setup role, assumed with the portal's credentials, while
 /// everything else (and the principal the digest key lets sign) stays the portal's own.
 /// </summary>
-[Collection(MotoGroup.Name)]
+[Collection(SetupMotoGroup.Name)]
 public sealed class SetupRoleTests(MotoServerFixture moto) : IAsyncLifetime
 {
     private readonly string _role = $"BastionPortalSetup-{Guid.NewGuid().ToString("N")[..8]}";
