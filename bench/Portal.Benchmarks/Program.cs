@@ -11,6 +11,12 @@ if (args.Length >= 3 && args[0] == "index")
     return;
 }
 
+if (args.Length >= 2 && args[0] == "index-confirm")
+{
+    Portal.Benchmarks.IndexBench.ConfirmCost(args[1]);
+    return;
+}
+
 if (args.Length >= 2 && args[0] == "browser")
 {
     // `browser <Portal.Web.dll> [megabytes] [runs]`: see BrowserOpenBench (and bench/transcript-open.sh).
