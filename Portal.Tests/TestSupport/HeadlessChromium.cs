@@ -7,14 +7,19 @@ internal static class HeadlessChromium
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 
-    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
-        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    {
+        // Expect(...) waits 5 s unless told; three collections at once on two cores have taken longer to show a
+        // result. A wait for the page, not a measure of its speed, as below.
+        Assertions.SetDefaultExpectTimeout(30_000);
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ExecutablePath,
             Headless = true,
             // Background networking is refused on this closed network; without these flags Chromium retries noisily.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
+    }
 
     public static async Task<IPage> NewPageAsync(IBrowser browser, Uri baseAddress, string? locale = null)
     {

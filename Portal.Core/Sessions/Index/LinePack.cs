@@ -49,14 +49,16 @@ internal sealed class LinePack : IDisposable
     /// <exception cref="InvalidDataException">The bytes are not a pack.</exception>
     public static PackedLines Unpack(byte[] packed)
     {
-        ArgumentNullException.ThrowIfNull(packed);
-        using var raw = new MemoryStream(packed.Length * 4);
-        using (var input = new DeflateStream(new MemoryStream(packed), CompressionMode.Decompress))
-        {
-            input.CopyTo(raw);
-        }
+        using var raw = Inflate(packed);
+        return Unpack(raw);
+    }
 
-        var bytes = raw.GetBuffer().AsSpan(0, (int)raw.Length);
+    /// <summary>Unpacks an inflated pack.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a pack.</exception>
+    public static PackedLines Unpack(Inflated raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var bytes = raw.Bytes;
         var at = 0;
         var count = ReadVarint(bytes, ref at);
         if (count < 0 || count > bytes.Length)
@@ -100,6 +102,34 @@ internal sealed class LinePack : IDisposable
 
         starts[count] = position;
         return new PackedLines(all, starts, rows, kinds);
+    }
+
+    /// <summary>Inflates a pack into a pooled buffer, to be checked (<see cref="Inflated.MayContain"/>) before it is unpacked.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not deflated data.</exception>
+    public static Inflated Inflate(byte[] packed)
+    {
+        ArgumentNullException.ThrowIfNull(packed);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(4096, packed.Length * 4));
+        var length = 0;
+        using var input = new DeflateStream(new MemoryStream(packed), CompressionMode.Decompress);
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                buffer.AsSpan(0, length).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = larger;
+            }
+
+            var read = input.Read(buffer, length, buffer.Length - length);
+            if (read == 0)
+            {
+                return new Inflated(buffer, length);
+            }
+
+            length += read;
+        }
     }
 
     public void Dispose()
@@ -152,6 +182,46 @@ internal sealed class LinePack : IDisposable
         _buffer.AsSpan(0, _length).CopyTo(larger);
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = larger;
+    }
+}
+
+/// <summary>A pack inflated into a pooled buffer; disposing gives the buffer back.</summary>
+internal sealed class Inflated(byte[] buffer, int length) : IDisposable
+{
+    private byte[]? _buffer = buffer;
+
+    /// <summary>The inflated layout.</summary>
+    public ReadOnlySpan<byte> Bytes => _buffer.AsSpan(0, length);
+
+    /// <summary>
+    /// False when no line can hold <paramref name="needle"/>, an ASCII string searched ignoring case: the layout's
+    /// bytes are read as Latin-1, where a line's UTF-8 holds an ASCII string exactly where its text does, and no other
+    /// byte equals an ASCII letter in either case. True may still be wrong (a match across a line's header): the
+    /// lines decide then. Most candidates of a search whose trigrams are everywhere end here, without decoding.
+    /// </summary>
+    public bool MayContain(SearchValues<string> needle)
+    {
+        ArgumentNullException.ThrowIfNull(needle);
+        var bytes = Bytes;
+        var chars = ArrayPool<char>.Shared.Rent(Math.Max(1, bytes.Length));
+        try
+        {
+            var count = Encoding.Latin1.GetChars(bytes, chars);
+            return chars.AsSpan(0, count).IndexOfAny(needle) >= 0;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -201,6 +202,9 @@ internal sealed class SessionIndex : ISessionIndex
     {
         private readonly List<SearchHit> _hits = new(request.Limit);
         private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+        // An ASCII query is first looked for in each candidate's inflated bytes (vectorised), before any decoding.
+        private readonly SearchValues<string>? _asciiQuery = System.Text.Ascii.IsValid(request.Query) ? SearchValues.Create([request.Query], StringComparison.OrdinalIgnoreCase) : null;
         private int _scanned;
         private int _walked;
 
@@ -220,7 +224,7 @@ internal sealed class SessionIndex : ISessionIndex
             }
 
             _scanned++;
-            if (Verify(reader, request.Query, folded, request.LinesPerSession) is { } hit)
+            if (Verify(reader, request.Query, folded, _asciiQuery, request.LinesPerSession) is { } hit)
             {
                 _hits.Add(hit);
             }
@@ -568,12 +572,18 @@ internal sealed class SessionIndex : ISessionIndex
     }
 
     /// <summary>Confirms a candidate: finds the folded query in its lines and keeps the first few with context.</summary>
-    private static SearchHit? Verify(SqliteDataReader reader, string query, string folded, int keep)
+    private static SearchHit? Verify(SqliteDataReader reader, string query, string folded, SearchValues<string>? asciiQuery, int keep)
     {
         PackedLines lines;
         try
         {
-            lines = LinePack.Unpack((byte[])reader.GetValue(AfterSummary));
+            using var raw = LinePack.Inflate((byte[])reader.GetValue(AfterSummary));
+            if (asciiQuery is not null && !raw.MayContain(asciiQuery))
+            {
+                return null; // not in its bytes: nothing to decode
+            }
+
+            lines = LinePack.Unpack(raw);
         }
         catch (InvalidDataException)
         {
@@ -583,7 +593,7 @@ internal sealed class SessionIndex : ISessionIndex
         // ASCII queries compare case-insensitively in place (vectorised); others compare folded copies, as the
         // trigrams were folded.
         var length = query.Length;
-        var ascii = System.Text.Ascii.IsValid(query);
+        var ascii = asciiQuery is not null;
         var all = ascii ? lines.All : Trigrams.Fold(lines.All);
         var needle = ascii ? query : folded;
         var comparison = ascii ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;

@@ -80,6 +80,28 @@ public sealed class TrigramsTests
     }
 
     [Theory]
+    [InlineData("SUDO RM", true)] // either case
+    [InlineData("ip-10-0-1-23", true)]
+    [InlineData("10.0.1.23", false)]
+    [InlineData("e ls", false)] // not across lines: é is two bytes, neither of them 'e'
+    [InlineData("ls\n", false)]
+    public void AnInflatedPack_MayHoldAnAsciiString_OnlyWhereItsLinesDo(string needle, bool may)
+    {
+        // A check on the inflated bytes before decoding: it may say yes wrongly (the lines decide then), never no.
+        (string, RowKind, int)[] lines = [("[ssm-user@ip-10-0-1-23 ~]$ sudo rm x", RowKind.Live, 0), ("日本語 é", RowKind.Live, 1), ("ls", RowKind.Live, 2)];
+        using var pack = new LinePack(lines.Length);
+        foreach (var (text, kind, firstRow) in lines)
+        {
+            pack.Add(text, kind, firstRow);
+        }
+
+        using var raw = LinePack.Inflate(pack.ToArray());
+
+        Assert.Equal(may, raw.MayContain(System.Buffers.SearchValues.Create([needle], StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal(lines.Select(l => l.Item1), Enumerable.Range(0, 3).Select(LinePack.Unpack(raw).Text)); // and unpacks as before
+    }
+
+    [Theory]
     [InlineData("Script done on 2025-09-29 16:58:03+00:00 [COMMAND_EXIT_CODE=\"0\"]", "2025-09-29T16:58:03Z")]
     [InlineData("Script started on 2020-05-27 23:00:48+0000", "2020-05-27T23:00:48Z")]
     [InlineData("Script done on 2020-05-27 23:01:53+0900", "2020-05-27T14:01:53Z")]
