@@ -9,8 +9,8 @@ internal static class HeadlessChromium
 
     public static Task<IBrowser> LaunchAsync(IPlaywright playwright)
     {
-        // Expect(...) waits 5 s unless told; three collections at once on two cores have taken longer to show a
-        // result. A wait for the page, not a measure of its speed, as below.
+        // Expect(...) waits 5 s unless told; the suites at once on two cores have taken longer to show a result. A
+        // wait for the page, not a measure of its speed, as below.
         Assertions.SetDefaultExpectTimeout(30_000);
         return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
