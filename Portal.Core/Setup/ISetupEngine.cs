@@ -70,6 +70,5 @@ public sealed class SetupValidationException(IReadOnlyDictionary<string, Phrase[
     public IReadOnlyDictionary<string, string[]> Errors => ErrorsIn(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The problems in <paramref name="culture"/>'s language, by setting name.</summary>
-    public IReadOnlyDictionary<string, string[]> ErrorsIn(System.Globalization.CultureInfo culture) =>
-        problems.ToDictionary(e => e.Key, e => e.Value.Select(p => p.ToString(culture)).ToArray(), StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string[]> ErrorsIn(System.Globalization.CultureInfo culture) => SetupSettingsValidator.Said(problems, culture);
 }

@@ -16,11 +16,15 @@ public static partial class SetupSettingsValidator
 
     /// <summary>Every problem in English, by setting name (the record's property names); empty when the settings are good.</summary>
     public static IReadOnlyDictionary<string, string[]> Validate(SetupSettings settings) =>
-        Problems(settings).ToDictionary(e => e.Key, e => e.Value.Select(p => p.English).ToArray(), StringComparer.Ordinal);
+        Said(Problems(settings), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Every problem in <paramref name="culture"/>'s language, by setting name.</summary>
     public static IReadOnlyDictionary<string, string[]> ValidateIn(SetupSettings settings, System.Globalization.CultureInfo culture) =>
-        Problems(settings).ToDictionary(e => e.Key, e => e.Value.Select(p => p.ToString(culture)).ToArray(), StringComparer.Ordinal);
+        Said(Problems(settings), culture);
+
+    /// <summary>Problems by setting name, said in <paramref name="culture"/>'s language.</summary>
+    internal static IReadOnlyDictionary<string, string[]> Said(IReadOnlyDictionary<string, Phrase[]> problems, System.Globalization.CultureInfo culture) =>
+        problems.ToDictionary(e => e.Key, e => e.Value.Select(p => p.ToString(culture)).ToArray(), StringComparer.Ordinal);
 
     /// <summary>Every problem, by setting name, to say in any language.</summary>
     public static IReadOnlyDictionary<string, Phrase[]> Problems(SetupSettings settings)

@@ -123,9 +123,7 @@ internal static class IndexBench
         var inflate = Stopwatch.StartNew();
         foreach (var pack in packs)
         {
-            using var raw = new MemoryStream(pack.Length * 4);
-            using var input = new System.IO.Compression.DeflateStream(new MemoryStream(pack), System.IO.Compression.CompressionMode.Decompress);
-            input.CopyTo(raw);
+            using var raw = LinePack.Inflate(pack);
         }
 
         var inflateTime = inflate.Elapsed.TotalMilliseconds;
