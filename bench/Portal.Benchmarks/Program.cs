@@ -17,6 +17,12 @@ if (args.Length >= 2 && args[0] == "index-confirm")
     return;
 }
 
+if (args.Length >= 2 && args[0] == "index-grams")
+{
+    Portal.Benchmarks.GramBench.Run(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 12_000);
+    return;
+}
+
 if (args.Length >= 2 && args[0] == "browser")
 {
     // `browser <Portal.Web.dll> [megabytes] [runs]`: see BrowserOpenBench (and bench/transcript-open.sh).

@@ -1,6 +1,7 @@
 using System.Buffers;
-using System.IO.Compression;
+using System.Buffers.Binary;
 using System.Text;
+using K4os.Compression.LZ4;
 using Portal.Core.Sessions.Terminal;
 
 namespace Portal.Core.Sessions.Index;
@@ -8,7 +9,9 @@ namespace Portal.Core.Sessions.Index;
 /// <summary>
 /// A transcript's logical lines as the index stores them: compressed, with each line's first row and kind, so a
 /// search hit is confirmed and shown in context without going back to S3. Layout before compression: the line
-/// count, then per line its first row, its kind, its UTF-8 length (7-bit varints) and its UTF-8 bytes.
+/// count, then per line its first row, its kind, its UTF-8 length (7-bit varints) and its UTF-8 bytes. Stored: the
+/// layout's length (4 bytes, little-endian) and the layout as one LZ4 block, which decompresses six times faster
+/// than deflate did at about the same size (ADR 0023): confirming a search candidate is mostly this.
 /// </summary>
 internal sealed class LinePack : IDisposable
 {
@@ -33,29 +36,38 @@ internal sealed class LinePack : IDisposable
         _length += Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_length));
     }
 
-    /// <summary>The compressed pack: the lines are gathered uncompressed and deflated in one call.</summary>
+    /// <summary>The most a layout may hold (a transcript's lines are tens of megabytes at most).</summary>
+    internal const int MaxLength = 1 << 30;
+
+    private const int Header = 4;
+
+    /// <summary>The compressed pack: the lines are gathered uncompressed and compressed in one call.</summary>
     public byte[] ToArray()
     {
-        using var output = new MemoryStream((_length / 3) + 64);
-        using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        var target = ArrayPool<byte>.Shared.Rent(Header + LZ4Codec.MaximumOutputSize(_length));
+        try
         {
-            deflate.Write(_buffer, 0, _length);
+            BinaryPrimitives.WriteInt32LittleEndian(target, _length);
+            var written = LZ4Codec.Encode(_buffer.AsSpan(0, _length), target.AsSpan(Header), LZ4Level.L00_FAST);
+            return target.AsSpan(0, Header + written).ToArray();
         }
-
-        return output.ToArray();
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(target);
+        }
     }
 
-    /// <summary>Unpacks what a pack stored: inflated in one call, then read from memory.</summary>
+    /// <summary>Unpacks what a pack stored: decompressed in one call, then read from memory.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a pack.</exception>
     public static PackedLines Unpack(byte[] packed)
     {
-        using var raw = Inflate(packed);
+        using var raw = Decompress(packed);
         return Unpack(raw);
     }
 
-    /// <summary>Unpacks an inflated pack.</summary>
+    /// <summary>Unpacks a decompressed pack.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a pack.</exception>
-    public static PackedLines Unpack(Inflated raw)
+    public static PackedLines Unpack(DecompressedPack raw)
     {
         ArgumentNullException.ThrowIfNull(raw);
         var bytes = raw.Bytes;
@@ -104,32 +116,25 @@ internal sealed class LinePack : IDisposable
         return new PackedLines(all, starts, rows, kinds);
     }
 
-    /// <summary>Inflates a pack into a pooled buffer, to be checked (<see cref="Inflated.MayContain"/>) before it is unpacked.</summary>
-    /// <exception cref="InvalidDataException">The bytes are not deflated data.</exception>
-    public static Inflated Inflate(byte[] packed)
+    /// <summary>Decompresses a pack into a pooled buffer, to be checked (<see cref="DecompressedPack.MayContain"/>) before it is unpacked.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a compressed pack.</exception>
+    public static DecompressedPack Decompress(byte[] packed)
     {
         ArgumentNullException.ThrowIfNull(packed);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(4096, packed.Length * 4));
-        var length = 0;
-        using var input = new DeflateStream(new MemoryStream(packed), CompressionMode.Decompress);
-        while (true)
+        var length = packed.Length < Header ? -1 : BinaryPrimitives.ReadInt32LittleEndian(packed);
+        if (length is < 0 or > MaxLength)
         {
-            if (length == buffer.Length)
-            {
-                var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                buffer.AsSpan(0, length).CopyTo(larger);
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = larger;
-            }
-
-            var read = input.Read(buffer, length, buffer.Length - length);
-            if (read == 0)
-            {
-                return new Inflated(buffer, length);
-            }
-
-            length += read;
+            throw new InvalidDataException("The pack's length is out of range.");
         }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        if (LZ4Codec.Decode(packed.AsSpan(Header), buffer.AsSpan(0, length)) != length)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw new InvalidDataException("The pack is not a whole LZ4 block of its length.");
+        }
+
+        return new DecompressedPack(buffer, length);
     }
 
     public void Dispose()
@@ -185,12 +190,12 @@ internal sealed class LinePack : IDisposable
     }
 }
 
-/// <summary>A pack inflated into a pooled buffer; disposing gives the buffer back.</summary>
-internal sealed class Inflated(byte[] buffer, int length) : IDisposable
+/// <summary>A pack decompressed into a pooled buffer; disposing gives the buffer back.</summary>
+internal sealed class DecompressedPack(byte[] buffer, int length) : IDisposable
 {
     private byte[]? _buffer = buffer;
 
-    /// <summary>The inflated layout.</summary>
+    /// <summary>The decompressed layout.</summary>
     public ReadOnlySpan<byte> Bytes => _buffer.AsSpan(0, length);
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace Portal.Core.Sessions.Index;
 internal sealed class SessionIndex : ISessionIndex
 {
     /// <summary>Bumped whenever the schema or what is derived changes; a mismatch rebuilds the index.</summary>
-    internal const int SchemaVersion = 7;
+    internal const int SchemaVersion = 8;
 
     private const int ScanBatch = 64;
 
@@ -165,7 +165,7 @@ internal sealed class SessionIndex : ISessionIndex
         command.CommandText = $"SELECT {SummaryColumns}, t.lines FROM sessions s JOIN session_text t ON t.session = s.id WHERE s.id = $id";
         var id = command.Parameters.Add("$id", SqliteType.Integer);
         var skipped = 0;
-        await foreach (var candidate in _segments.CandidatesAsync(connection, values, cancellationToken))
+        await foreach (var candidate in _segments.CandidatesAsync(connection, values, GramSignature.QueryRows(query), cancellationToken))
         {
             if (skipped++ < request.Offset)
             {
@@ -203,7 +203,7 @@ internal sealed class SessionIndex : ISessionIndex
         private readonly List<SearchHit> _hits = new(request.Limit);
         private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-        // An ASCII query is first looked for in each candidate's inflated bytes (vectorised), before any decoding.
+        // An ASCII query is first looked for in each candidate's decompressed bytes (vectorised), before any decoding.
         private readonly SearchValues<string>? _asciiQuery = System.Text.Ascii.IsValid(request.Query) ? SearchValues.Create([request.Query], StringComparison.OrdinalIgnoreCase) : null;
         private int _scanned;
         private int _walked;
@@ -421,7 +421,7 @@ internal sealed class SessionIndex : ISessionIndex
     private static List<TrigramSegments.Segment> BuildSegments(List<(long Id, IndexedTranscript Transcript)> ordered)
     {
         var built = new List<TrigramSegments.Segment>();
-        var chunk = new List<(long, ulong[])>();
+        var chunk = new List<(long, ulong[], ulong[])>();
         var size = 0L;
         foreach (var (id, transcript) in ordered)
         {
@@ -437,7 +437,7 @@ internal sealed class SessionIndex : ISessionIndex
                 size = 0;
             }
 
-            chunk.Add((id, transcript.Trigrams));
+            chunk.Add((id, transcript.Trigrams, transcript.Grams));
             size += transcript.Trigrams.Length;
         }
 
@@ -481,7 +481,7 @@ internal sealed class SessionIndex : ISessionIndex
         await using var command = connection.CreateCommand();
         command.CommandText = """
             DELETE FROM commands; DELETE FROM session_flags; DELETE FROM session_text;
-            DELETE FROM trigram_segments; DELETE FROM trigram_blocks; DELETE FROM command_text; DELETE FROM sessions;
+            DELETE FROM trigram_segments; DELETE FROM trigram_blocks; DELETE FROM gram_blocks; DELETE FROM command_text; DELETE FROM sessions;
             INSERT INTO meta (name, value) VALUES ('source', $source) ON CONFLICT (name) DO UPDATE SET value = excluded.value;
             """;
         command.Parameters.AddWithValue("$source", source);
@@ -577,7 +577,7 @@ internal sealed class SessionIndex : ISessionIndex
         PackedLines lines;
         try
         {
-            using var raw = LinePack.Inflate((byte[])reader.GetValue(AfterSummary));
+            using var raw = LinePack.Decompress((byte[])reader.GetValue(AfterSummary));
             if (asciiQuery is not null && !raw.MayContain(asciiQuery))
             {
                 return null; // not in its bytes: nothing to decode
@@ -815,7 +815,7 @@ internal sealed class SessionIndex : ISessionIndex
                     DROP TABLE IF EXISTS commands; DROP TABLE IF EXISTS session_flags; DROP TABLE IF EXISTS session_text;
                     DROP TABLE IF EXISTS line_trigrams; DROP TABLE IF EXISTS command_text; DROP TABLE IF EXISTS sessions;
                     DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS stop_trigrams; DROP TABLE IF EXISTS trigram_segments;
-                    DROP TABLE IF EXISTS trigram_blocks;
+                    DROP TABLE IF EXISTS trigram_blocks; DROP TABLE IF EXISTS gram_blocks;
                     """;
                 command.ExecuteNonQuery();
                 if (version != 0)

@@ -261,7 +261,7 @@ internal sealed partial class SessionIndexer(
         {
             // Listed but not readable (AccessDenied on one object, a KMS key it may not use): keep it visible.
             var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, entry?.Owner, entry?.Target, entry?.StartedAt, entry?.EndedAt ?? item.LastModified, item.Size, item.ETag, item.LastModified, 0, [], null, false, $"S3 answered {ex.ErrorCode}: {ex.AwsMessage}", item.Altered ? TranscriptIntegrity.Modified : TranscriptIntegrity.Intact, item.Versions);
-            return (new IndexedTranscript(summary, [], [], []), false);
+            return (new IndexedTranscript(summary, [], [], [], []), false);
         }
     }
 

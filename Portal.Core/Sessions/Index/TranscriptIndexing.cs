@@ -75,13 +75,13 @@ internal sealed partial class TranscriptIndexing(ICommandExtractor commands, IRe
                 null,
                 TranscriptIntegrityRules.Judge(listed?.Versions ?? 1, listed?.Altered ?? false, render.Document.Footer is not null, transcript.LastModified, history?.EndedAt),
                 listed?.Versions ?? 1);
-            return new IndexedTranscript(summary, found, pack.ToArray(), trigrams.Values());
+            return new IndexedTranscript(summary, found, pack.ToArray(), trigrams.Values(), trigrams.Signature());
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException and not RenderBudgetExceededException)
         {
             // One bad object must not stop the others: it is listed, with the reason, and left out of search.
             var summary = new SessionSummary(item.SessionId, item.Key, item.Principal, history?.Owner, history?.Target, history?.StartedAt, history?.EndedAt ?? transcript.LastModified, transcript.Size, transcript.ETag, transcript.LastModified, 0, [], null, truncated, $"Could not render: {ex.Message}", listed?.Altered == true ? TranscriptIntegrity.Modified : TranscriptIntegrity.Truncated, listed?.Versions ?? 1);
-            return new IndexedTranscript(summary, [], [], []);
+            return new IndexedTranscript(summary, [], [], [], []);
         }
     }
 

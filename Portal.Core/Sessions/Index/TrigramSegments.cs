@@ -12,7 +12,10 @@ namespace Portal.Core.Sessions.Index;
 /// A segment is written once, so indexing never merges (FTS5 re-merged its segments after every flush, and that was
 /// most of the indexer's time). Its terms are stored in blocks of <see cref="FenceStride"/>, one row each with their
 /// postings, and the first term of every block is kept in memory: a lookup reads one row of a few kilobytes. Small
-/// segments, which quiet periods of polling leave, are merged now and then (ADR 0006).
+/// segments, which quiet periods of polling leave, are merged now and then (ADR 0006). Beside the trigrams, a segment
+/// keeps its sessions' <see cref="GramSignature"/>s transposed: per row, the sessions whose six-character windows
+/// hit it, as a bitmap, in blocks of <see cref="GramRowsPerBlock"/> rows; a block no session hits is not stored
+/// (ADR 0023).
 /// </summary>
 internal sealed class TrigramSegments
 {
@@ -30,6 +33,9 @@ internal sealed class TrigramSegments
     /// <summary>The most sessions a merged segment holds.</summary>
     internal const int MaxSegment = 512;
 
+    /// <summary>Signature rows per stored block: 4 KB for a segment of 512 sessions.</summary>
+    internal const int GramRowsPerBlock = 64;
+
     private const int EntryBytes = 12;
     private const byte ListPosting = 1;
     private const byte BitmapPosting = 0;
@@ -46,13 +52,14 @@ internal sealed class TrigramSegments
             fences BLOB NOT NULL);
         CREATE INDEX ix_trigram_segments_max ON trigram_segments (max_session);
         CREATE TABLE trigram_blocks (id INTEGER PRIMARY KEY, terms BLOB NOT NULL, postings BLOB NOT NULL);
+        CREATE TABLE gram_blocks (id INTEGER PRIMARY KEY, bits BLOB NOT NULL);
         """;
 
     /// <summary>
-    /// Builds a segment from sessions in ascending id order, each with its distinct trigrams. Pure CPU work, so the
-    /// writer runs it beside its SQL.
+    /// Builds a segment from sessions in ascending id order, each with its distinct trigrams and its signature (a
+    /// <see cref="GramSignature"/> bitmap, or empty). Pure CPU work, so the writer runs it beside its SQL.
     /// </summary>
-    public static Segment Build(IReadOnlyList<(long Id, ulong[] Trigrams)> documents)
+    public static Segment Build(IReadOnlyList<(long Id, ulong[] Trigrams, ulong[] Grams)> documents)
     {
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentOutOfRangeException.ThrowIfZero(documents.Count);
@@ -73,7 +80,7 @@ internal sealed class TrigramSegments
         var counts = new int[1024];
         var mapped = new int[total];
         var at = 0;
-        foreach (var (_, trigrams) in documents)
+        foreach (var (_, trigrams, _) in documents)
         {
             foreach (var trigram in trigrams)
             {
@@ -120,7 +127,7 @@ internal sealed class TrigramSegments
 
         Array.Sort(keys, order);
 
-        var bitmapBytes = (documents.Count + 7) / 8;
+        var bitmapBytes = BitmapBytes(documents.Count);
         var blockCount = (termCount + FenceStride - 1) / FenceStride;
         var fences = new byte[blockCount * 8];
         var blocks = new List<Block>(blockCount);
@@ -148,8 +155,53 @@ internal sealed class TrigramSegments
             BinaryPrimitives.WriteInt64LittleEndian(ids.AsSpan(d * 8), documents[d].Id);
         }
 
-        return new Segment(ids, fences, blocks);
+        return new Segment(ids, fences, blocks, GramBlocks(documents, bitmapBytes));
     }
+
+    /// <summary>The documents' signatures turned on their side: per row, a bitmap of the documents that hit it.</summary>
+    private static List<GramBlock> GramBlocks(IReadOnlyList<(long Id, ulong[] Trigrams, ulong[] Grams)> documents, int bitmapBytes)
+    {
+        var matrix = new byte[GramSignature.Rows * bitmapBytes];
+        for (var d = 0; d < documents.Count; d++)
+        {
+            var grams = documents[d].Grams;
+            if (grams.Length == 0)
+            {
+                continue;
+            }
+
+            if (grams.Length != GramSignature.Rows / 64)
+            {
+                throw new ArgumentException("A signature has the wrong number of rows.", nameof(documents));
+            }
+
+            var (column, bit) = (d >> 3, (byte)(1 << (d & 7)));
+            for (var w = 0; w < grams.Length; w++)
+            {
+                var word = grams[w];
+                while (word != 0)
+                {
+                    matrix[(((w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word)) * bitmapBytes) + column] |= bit;
+                    word &= word - 1;
+                }
+            }
+        }
+
+        var blocks = new List<GramBlock>();
+        var blockBytes = GramRowsPerBlock * bitmapBytes;
+        for (var b = 0; b < GramSignature.Rows / GramRowsPerBlock; b++)
+        {
+            var bits = matrix.AsSpan(b * blockBytes, blockBytes);
+            if (bits.ContainsAnyExcept((byte)0))
+            {
+                blocks.Add(new GramBlock(b, bits.ToArray()));
+            }
+        }
+
+        return blocks;
+    }
+
+    private static int BitmapBytes(int sessions) => (sessions + 7) / 8;
 
     /// <summary>One trigram's sessions: a delta list, or a bitmap when that is no larger.</summary>
     private static void WritePosting(ByteWriter postings, ReadOnlySpan<ushort> docs, int bitmapBytes)
@@ -207,20 +259,33 @@ internal sealed class TrigramSegments
             postings.Value = segment.Blocks[b].Postings;
             await block.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        await using var gram = connection.CreateCommand();
+        gram.CommandText = "INSERT INTO gram_blocks (id, bits) VALUES ($id, $bits)";
+        var gramId = gram.Parameters.Add("$id", SqliteType.Integer);
+        var bits = gram.Parameters.Add("$bits", SqliteType.Blob);
+        foreach (var (number, stored) in segment.Grams)
+        {
+            gramId.Value = (rowid << BlockBits) + number;
+            bits.Value = stored;
+            await gram.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     /// <summary>Forgets cached segment headers (the index was emptied).</summary>
     public void Reset() => _headers.Clear();
 
     /// <summary>
-    /// The ids of the sessions holding every one of <paramref name="trigrams"/>, newest (highest) first, each once.
+    /// The ids of the sessions holding every one of <paramref name="trigrams"/> and hitting every one of
+    /// <paramref name="gramRows"/> (<see cref="GramSignature.QueryRows"/>), newest (highest) first, each once.
     /// Segments are read in order of their newest session, and a candidate is handed out only when no segment not
     /// yet read could hold a newer one, so a first page reads only the newest segments.
     /// </summary>
-    public async IAsyncEnumerable<long> CandidatesAsync(SqliteConnection connection, IReadOnlyList<ulong> trigrams, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<long> CandidatesAsync(SqliteConnection connection, IReadOnlyList<ulong> trigrams, IReadOnlyList<int> gramRows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(trigrams);
+        ArgumentNullException.ThrowIfNull(gramRows);
         ArgumentOutOfRangeException.ThrowIfZero(trigrams.Count);
         var segments = new List<(long Rowid, long MaxId)>();
         await using (var list = connection.CreateCommand())
@@ -245,6 +310,9 @@ internal sealed class TrigramSegments
         await using var read = connection.CreateCommand();
         read.CommandText = "SELECT terms, postings FROM trigram_blocks WHERE id = $id";
         var block = read.Parameters.Add("$id", SqliteType.Integer);
+        await using var readGrams = connection.CreateCommand();
+        readGrams.CommandText = "SELECT bits FROM gram_blocks WHERE id = $id";
+        var gramBlock = readGrams.Parameters.Add("$id", SqliteType.Integer);
         var pending = new PriorityQueue<long, long>();
         var last = long.MaxValue;
         foreach (var (rowid, maxId) in segments)
@@ -260,7 +328,13 @@ internal sealed class TrigramSegments
 
             if (await HeaderAsync(connection, rowid, cancellationToken) is { } header)
             {
-                foreach (var id in await MatchAsync(read, block, header, trigrams, cancellationToken))
+                var words = await MatchAsync(read, block, header, trigrams, cancellationToken);
+                if (words is not null && gramRows.Count > 0)
+                {
+                    words = await MatchGramsAsync(readGrams, gramBlock, header, words, gramRows, cancellationToken);
+                }
+
+                foreach (var id in Sessions(header, words))
                 {
                     pending.Enqueue(id, -id);
                 }
@@ -301,7 +375,7 @@ internal sealed class TrigramSegments
         }
 
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var documents = new Dictionary<long, List<ulong>>();
+        var documents = new Dictionary<long, Unpacked>();
         await using (var read = connection.CreateCommand())
         {
             read.CommandText = "SELECT ids FROM trigram_segments WHERE id = $id";
@@ -310,6 +384,10 @@ internal sealed class TrigramSegments
             blocks.CommandText = "SELECT terms, postings FROM trigram_blocks WHERE id BETWEEN $first AND $last ORDER BY id";
             var first = blocks.Parameters.Add("$first", SqliteType.Integer);
             var last = blocks.Parameters.Add("$last", SqliteType.Integer);
+            await using var grams = connection.CreateCommand();
+            grams.CommandText = "SELECT id, bits FROM gram_blocks WHERE id BETWEEN $first AND $last ORDER BY id";
+            var gramFirst = grams.Parameters.Add("$first", SqliteType.Integer);
+            var gramLast = grams.Parameters.Add("$last", SqliteType.Integer);
             foreach (var rowid in small)
             {
                 parameter.Value = rowid;
@@ -328,7 +406,17 @@ internal sealed class TrigramSegments
                     }
                 }
 
-                Unpack(ids, stored, documents);
+                (gramFirst.Value, gramLast.Value) = BlockRange(rowid);
+                var storedGrams = new List<GramBlock>();
+                await using (var reader = await grams.ExecuteReaderAsync(cancellationToken))
+                {
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        storedGrams.Add(new GramBlock((int)(reader.GetInt64(0) - (rowid << BlockBits)), (byte[])reader[1]));
+                    }
+                }
+
+                Unpack(ids, stored, storedGrams, documents);
             }
         }
 
@@ -346,7 +434,7 @@ internal sealed class TrigramSegments
             }
         }
 
-        var ordered = documents.OrderBy(d => d.Key).Select(d => (d.Key, d.Value.ToArray())).ToList();
+        var ordered = documents.OrderBy(d => d.Key).Select(d => (d.Key, d.Value.Trigrams.ToArray(), d.Value.Grams)).ToList();
         foreach (var chunk in ordered.Chunk(MaxSegment))
         {
             await InsertAsync(connection, Build(chunk), cancellationToken);
@@ -354,7 +442,7 @@ internal sealed class TrigramSegments
 
         await using (var delete = connection.CreateCommand())
         {
-            delete.CommandText = "DELETE FROM trigram_segments WHERE id = $id; DELETE FROM trigram_blocks WHERE id BETWEEN $first AND $last;";
+            delete.CommandText = "DELETE FROM trigram_segments WHERE id = $id; DELETE FROM trigram_blocks WHERE id BETWEEN $first AND $last; DELETE FROM gram_blocks WHERE id BETWEEN $first AND $last;";
             var parameter = delete.Parameters.Add("$id", SqliteType.Integer);
             var first = delete.Parameters.Add("$first", SqliteType.Integer);
             var last = delete.Parameters.Add("$last", SqliteType.Integer);
@@ -375,8 +463,8 @@ internal sealed class TrigramSegments
         return true;
     }
 
-    /// <summary>Every session of a stored segment with its trigrams, added to <paramref name="documents"/>.</summary>
-    internal static void Unpack(byte[] ids, IReadOnlyList<Block> blocks, Dictionary<long, List<ulong>> documents)
+    /// <summary>Every session of a stored segment with its trigrams and signature, added to <paramref name="documents"/>.</summary>
+    internal static void Unpack(byte[] ids, IReadOnlyList<Block> blocks, IReadOnlyList<GramBlock> grams, Dictionary<long, Unpacked> documents)
     {
         var sessions = new long[ids.Length / 8];
         for (var d = 0; d < sessions.Length; d++)
@@ -384,7 +472,7 @@ internal sealed class TrigramSegments
             sessions[d] = BinaryPrimitives.ReadInt64LittleEndian(ids.AsSpan(d * 8));
             if (!documents.ContainsKey(sessions[d]))
             {
-                documents[sessions[d]] = [];
+                documents[sessions[d]] = new Unpacked([], new ulong[GramSignature.Rows / 64]);
             }
         }
 
@@ -401,13 +489,33 @@ internal sealed class TrigramSegments
                     var word = words[w];
                     while (word != 0)
                     {
-                        documents[sessions[(w * 64) + System.Numerics.BitOperations.TrailingZeroCount(word)]].Add(key);
+                        documents[sessions[(w * 64) + System.Numerics.BitOperations.TrailingZeroCount(word)]].Trigrams.Add(key);
                         word &= word - 1;
                     }
                 }
             }
         }
+
+        var bitmapBytes = BitmapBytes(sessions.Length);
+        foreach (var (number, bits) in grams)
+        {
+            for (var r = 0; r < GramRowsPerBlock; r++)
+            {
+                var row = (number * GramRowsPerBlock) + r;
+                var bitmap = bits.AsSpan(r * bitmapBytes, bitmapBytes);
+                for (var d = 0; d < sessions.Length; d++)
+                {
+                    if ((bitmap[d >> 3] & (1 << (d & 7))) != 0)
+                    {
+                        documents[sessions[d]].Grams[row >> 6] |= 1UL << (row & 63);
+                    }
+                }
+            }
+        }
     }
+
+    /// <summary>One session as a stored segment held it.</summary>
+    internal sealed record Unpacked(List<ulong> Trigrams, ulong[] Grams);
 
     private static ReadOnlySpan<byte> Posting(byte[] terms, byte[] postings, int index)
     {
@@ -418,10 +526,9 @@ internal sealed class TrigramSegments
 
     private static (long First, long Last) BlockRange(long segment) => (segment << BlockBits, ((segment + 1) << BlockBits) - 1);
 
-    /// <summary>The sessions of one segment holding every trigram, in ascending id order.</summary>
-    private static async Task<List<long>> MatchAsync(SqliteCommand read, SqliteParameter block, Header header, IReadOnlyList<ulong> trigrams, CancellationToken cancellationToken)
+    /// <summary>The sessions of one segment holding every trigram, as a bitmap over its sessions; null when none does.</summary>
+    private static async Task<ulong[]?> MatchAsync(SqliteCommand read, SqliteParameter block, Header header, IReadOnlyList<ulong> trigrams, CancellationToken cancellationToken)
     {
-        var found = new List<long>();
         var words = new ulong[(header.Ids.Length + 63) / 64];
         var scratch = new ulong[words.Length];
         for (var q = 0; q < trigrams.Count; q++)
@@ -431,7 +538,7 @@ internal sealed class TrigramSegments
             at = at >= 0 ? at : ~at - 1;
             if (at < 0)
             {
-                return found; // Smaller than every term of the segment.
+                return null; // Smaller than every term of the segment.
             }
 
             block.Value = (header.Rowid << BlockBits) + at;
@@ -440,7 +547,7 @@ internal sealed class TrigramSegments
             {
                 if (!await reader.ReadAsync(cancellationToken))
                 {
-                    return found; // Merged away since the segment was listed.
+                    return null; // Merged away since the segment was listed.
                 }
 
                 (terms, postings) = ((byte[])reader[0], (byte[])reader[1]);
@@ -463,7 +570,7 @@ internal sealed class TrigramSegments
 
             if (hit < 0)
             {
-                return found; // A trigram the segment lacks: none of its sessions can match.
+                return null; // A trigram the segment lacks: none of its sessions can match.
             }
 
             Decode(Posting(terms, postings, hit), q == 0 ? words : scratch, header.Ids.Length);
@@ -477,9 +584,67 @@ internal sealed class TrigramSegments
 
                 if (any == 0)
                 {
-                    return found;
+                    return null;
                 }
             }
+        }
+
+        return words;
+    }
+
+    /// <summary>
+    /// Narrows <paramref name="words"/> to the sessions that hit every one of <paramref name="rows"/> (ascending),
+    /// reading each stored block once; null when none is left.
+    /// </summary>
+    private static async Task<ulong[]?> MatchGramsAsync(SqliteCommand read, SqliteParameter block, Header header, ulong[] words, IReadOnlyList<int> rows, CancellationToken cancellationToken)
+    {
+        var bitmapBytes = BitmapBytes(header.Ids.Length);
+        byte[]? bits = null;
+        var loaded = -1;
+        foreach (var row in rows)
+        {
+            var number = row / GramRowsPerBlock;
+            if (number != loaded)
+            {
+                block.Value = (header.Rowid << BlockBits) + number;
+                bits = await read.ExecuteScalarAsync(cancellationToken) as byte[];
+                if (bits is null)
+                {
+                    return null; // No session hits a row of this block (or the segment was merged away).
+                }
+
+                loaded = number;
+            }
+
+            var bitmap = bits.AsSpan((row % GramRowsPerBlock) * bitmapBytes, bitmapBytes);
+            var any = 0UL;
+            for (var w = 0; w < words.Length; w++)
+            {
+                var start = w * 8;
+                var word = 0UL;
+                for (var b = 0; b < 8 && start + b < bitmap.Length; b++)
+                {
+                    word |= (ulong)bitmap[start + b] << (b * 8);
+                }
+
+                any |= words[w] &= word;
+            }
+
+            if (any == 0)
+            {
+                return null;
+            }
+        }
+
+        return words;
+    }
+
+    /// <summary>The ids of a segment's sessions set in <paramref name="words"/>, ascending.</summary>
+    private static IEnumerable<long> Sessions(Header header, ulong[]? words)
+    {
+        if (words is null)
+        {
+            yield break;
         }
 
         for (var w = 0; w < words.Length; w++)
@@ -487,12 +652,10 @@ internal sealed class TrigramSegments
             var word = words[w];
             while (word != 0)
             {
-                found.Add(header.Ids[(w * 64) + System.Numerics.BitOperations.TrailingZeroCount(word)]);
+                yield return header.Ids[(w * 64) + System.Numerics.BitOperations.TrailingZeroCount(word)];
                 word &= word - 1;
             }
         }
-
-        return found;
     }
 
     private static void Decode(ReadOnlySpan<byte> posting, ulong[] words, int sessions)
@@ -577,7 +740,7 @@ internal sealed class TrigramSegments
     private static int VarintLength(uint value) => value < 1 << 7 ? 1 : value < 1 << 14 ? 2 : value < 1 << 21 ? 3 : value < 1 << 28 ? 4 : 5;
 
     /// <summary>A built segment, ready to store.</summary>
-    internal sealed record Segment(byte[] Ids, byte[] Fences, IReadOnlyList<Block> Blocks)
+    internal sealed record Segment(byte[] Ids, byte[] Fences, IReadOnlyList<Block> Blocks, IReadOnlyList<GramBlock> Grams)
     {
         /// <summary>How many sessions the segment holds.</summary>
         public int Sessions => Ids.Length / 8;
@@ -591,6 +754,12 @@ internal sealed class TrigramSegments
     /// ends the last posting; and the postings.
     /// </summary>
     internal sealed record Block(byte[] Terms, byte[] Postings);
+
+    /// <summary>
+    /// Signature rows <c>Number * GramRowsPerBlock</c> onwards, <see cref="GramRowsPerBlock"/> of them, each a bitmap
+    /// of the segment's sessions (one bit each, rounded up to whole bytes).
+    /// </summary>
+    internal sealed record GramBlock(int Number, byte[] Bits);
 
     /// <summary>What a lookup needs in memory: the session ids and the first term of every block.</summary>
     private sealed record Header(long Rowid, long[] Ids, ulong[] Fences);

@@ -5,7 +5,8 @@ namespace Portal.Core.Sessions.Index;
 /// 48-bit value. A transcript becomes the set of its trigrams (each once, positions dropped); a query becomes the AND
 /// of its trigrams, and the candidates that hold all of them without the substring are dropped by checking the
 /// stored lines (ADR 0006). Trigrams of ASCII characters, nearly all of a shell transcript's, are kept as bits of a
-/// 2<sup>21</sup>-bit map, which also hands them out sorted; the others in a hash set.
+/// 2<sup>21</sup>-bit map, which also hands them out sorted; the others in a hash set. The same pass over the lines
+/// feeds the transcript's <see cref="GramSignature"/> of six-character windows (ADR 0023).
 /// </summary>
 internal sealed class Trigrams
 {
@@ -23,6 +24,7 @@ internal sealed class Trigrams
     private const int AsciiMask = (1 << 21) - 1;
 
     private readonly ulong[] _ascii = new ulong[1 << 15];
+    private readonly GramSignature _grams = new();
     private ulong[] _slots = new ulong[1 << 10];
     private int _count;
     private int _others;
@@ -104,9 +106,13 @@ internal sealed class Trigrams
         return values;
     }
 
+    /// <summary>The current document's six-character windows as a <see cref="GramSignature"/> bitmap.</summary>
+    public ulong[] Signature() => _grams.ToArray();
+
     /// <summary>Forgets the current document.</summary>
     public void Clear()
     {
+        _grams.Clear();
         if (_count > _others)
         {
             Array.Clear(_ascii);
@@ -128,6 +134,7 @@ internal sealed class Trigrams
     /// <summary>Adds the trigrams of one line; none span two lines, since a hit is a line.</summary>
     public void AddLine(ReadOnlySpan<char> line)
     {
+        _grams.AddLine(line);
         if (line.Length < MinQueryLength || IsFull)
         {
             return;

@@ -123,15 +123,19 @@ public sealed class SessionIndexTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Search_AllTrigramsPresentButNotTogether_IsNotAHit()
     {
-        // Every trigram of "qwzxjk" is in the transcript (qwz, wzx on one line; zxj, xjk on the next), the string is not.
+        // Every trigram of "qwzxj" is in the transcript (qwz, wzx on one line; zxj on the next), the string is not.
+        // Five characters: too short for the six-character signature, so only the lines can rule it out.
         var split = Content(_generated[1]) with { Content = Encoding.UTF8.GetBytes("$ echo qwzx\r\nzxjk\r\n") };
         await _index.WriteAsync([_indexing.Index(split, new Trigrams())], CancellationToken.None);
 
-        var page = await _index.SearchAsync(new SearchRequest { Query = "qwzxjk", Limit = 100 });
+        var page = await _index.SearchAsync(new SearchRequest { Query = "qwzxj", Limit = 100 });
+        var longer = await _index.SearchAsync(new SearchRequest { Query = "qwzxjk", Limit = 100 });
 
         Assert.Empty(page.Hits);
         Assert.True(page.UsedIndex);
         Assert.Equal(1, page.Scanned); // The index offered the one candidate; checking its lines ruled it out.
+        Assert.Empty(longer.Hits);
+        Assert.Equal(0, longer.Scanned); // Its window qwzxjk is in no line: the signature rules it out unread.
     }
 
     [Theory]

@@ -29,30 +29,59 @@ public sealed class TrigramSegmentTests : IDisposable
     public void Dispose() => _file.Dispose();
 
     [Fact]
-    public void Segment_HoldsEverySessionsTrigrams_AsListsAndBitmaps()
+    public void Segment_HoldsEverySessionsTrigramsAndSignature_AsListsAndBitmaps()
     {
         var random = new Random(7);
         var documents = Enumerable.Range(0, 300)
-            .Select(d => ((long)(1000 + (d * 3)), Enumerable.Range(0, 3000).Where(v => random.Next(1 + (v % 97)) == 0).Select(v => (ulong)v * 7919).ToArray()))
+            .Select(d => ((long)(1000 + (d * 3)),
+                Enumerable.Range(0, 3000).Where(v => random.Next(1 + (v % 97)) == 0).Select(v => (ulong)v * 7919).ToArray(),
+                d % 10 == 0 ? [] : Signature(random)))
             .ToList();
 
         var segment = TrigramSegments.Build(documents);
-        var unpacked = new Dictionary<long, List<ulong>>();
-        TrigramSegments.Unpack(segment.Ids, segment.Blocks, unpacked);
+        var unpacked = new Dictionary<long, TrigramSegments.Unpacked>();
+        TrigramSegments.Unpack(segment.Ids, segment.Blocks, segment.Grams, unpacked);
 
         Assert.Equal(documents.Select(d => d.Item1), unpacked.Keys.Order());
-        Assert.All(documents, d => Assert.Equal(d.Item2.Order(), unpacked[d.Item1].Order()));
+        Assert.All(documents, d => Assert.Equal(d.Item2.Order(), unpacked[d.Item1].Trigrams.Order()));
+        Assert.All(documents, d => Assert.Equal(d.Item3.Length == 0 ? new ulong[GramSignature.Rows / 64] : d.Item3, unpacked[d.Item1].Grams));
         Assert.Equal(1000, System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(segment.Ids));
         Assert.Equal(300, segment.Sessions);
         Assert.Equal(1000 + (299 * 3), segment.MaxId);
         // Trigram 0 is in every session (a bitmap), the rarest in a few (lists): a bitmap of 300 sessions is 38 bytes.
         Assert.True(segment.Blocks.Sum(b => b.Postings.Length) < documents.Sum(d => d.Item2.Length), "postings take less than a byte per entry");
         Assert.Equal(segment.Blocks.Count * 8, segment.Fences.Length);
+        // Every signature row is a 38-byte bitmap, 64 rows to a block; the rows of blocks no session hits are not kept.
+        Assert.All(segment.Grams, g => Assert.Equal(TrigramSegments.GramRowsPerBlock * 38, g.Bits.Length));
+        Assert.Empty(TrigramSegments.Build([(5, [1UL], [])]).Grams);
     }
 
     [Fact]
-    public void Build_RefusesSessionsOutOfOrder() =>
-        Assert.Throws<ArgumentException>(() => TrigramSegments.Build([(5, [1UL]), (5, [2UL])]));
+    public void Build_RefusesSessionsOutOfOrder_AndSignaturesOfAnotherSize()
+    {
+        Assert.Throws<ArgumentException>(() => TrigramSegments.Build([(5, [1UL], []), (5, [2UL], [])]));
+        Assert.Throws<ArgumentException>(() => TrigramSegments.Build([(5, [1UL], [1UL])]));
+    }
+
+    [Fact]
+    public async Task Search_ForAStringWhoseTrigramsAreEverywhere_ReadsOnlySessionsItsWindowsHit()
+    {
+        // Every session has the trigrams of 172.31.9.77 (in 172.31.9.7x and x.77), one has the address itself.
+        var index = new SessionIndex(_file.Path);
+        var trigrams = new Trigrams();
+        var transcripts = _generated.Take(200).Select((t, i) => t with
+        {
+            Content = [.. t.Content, .. System.Text.Encoding.UTF8.GetBytes(i == 150 ? "ping 172.31.9.77\r\n" : $"ping 172.31.9.7{i % 7} -c {i}.77\r\n")],
+        }).ToList();
+        await index.WriteAsync([.. transcripts.Select(t => _indexing.Index(Content(t), trigrams))], CancellationToken.None);
+
+        var page = await index.SearchAsync(new SearchRequest { Query = "172.31.9.77", Limit = 20 });
+
+        Assert.Equal(transcripts[150].SessionId, Assert.Single(page.Hits).Session.SessionId);
+        Assert.Null(page.NextOffset);
+        Assert.InRange(page.Scanned, 1, 60); // a window it lacks hits a set row now and then: far fewer than 200
+        await AssertSearchMatchesScanAsync(index, "172.31.9.77", transcripts);
+    }
 
     [Fact]
     public async Task Search_OverOneLargeSegment_MatchesABruteForceScan()
@@ -125,6 +154,19 @@ public sealed class TrigramSegmentTests : IDisposable
         Assert.Equal((long)SessionIndex.SchemaVersion, await ScalarAsync("PRAGMA user_version"));
         Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM sqlite_master WHERE name IN ('line_trigrams', 'stop_trigrams')"));
         await AssertSearchMatchesScanAsync(index, "sudo", [.. _generated.Take(20)]);
+    }
+
+    /// <summary>A signature with a few thousand rows set, as a short transcript's.</summary>
+    private static ulong[] Signature(Random random)
+    {
+        var bits = new ulong[GramSignature.Rows / 64];
+        for (var i = 0; i < 3000; i++)
+        {
+            var row = random.Next(GramSignature.Rows);
+            bits[row >> 6] |= 1UL << (row & 63);
+        }
+
+        return bits;
     }
 
     private static async Task AssertSearchMatchesScanAsync(SessionIndex index, string query, IReadOnlyList<GeneratedTranscript> transcripts)

@@ -85,7 +85,7 @@ public sealed class TrigramsTests
     [InlineData("10.0.1.23", false)]
     [InlineData("e ls", false)] // not across lines: é is two bytes, neither of them 'e'
     [InlineData("ls\n", false)]
-    public void AnInflatedPack_MayHoldAnAsciiString_OnlyWhereItsLinesDo(string needle, bool may)
+    public void ADecompressedPack_MayHoldAnAsciiString_OnlyWhereItsLinesDo(string needle, bool may)
     {
         // A check on the inflated bytes before decoding: it may say yes wrongly (the lines decide then), never no.
         (string, RowKind, int)[] lines = [("[ssm-user@ip-10-0-1-23 ~]$ sudo rm x", RowKind.Live, 0), ("日本語 é", RowKind.Live, 1), ("ls", RowKind.Live, 2)];
@@ -95,7 +95,7 @@ public sealed class TrigramsTests
             pack.Add(text, kind, firstRow);
         }
 
-        using var raw = LinePack.Inflate(pack.ToArray());
+        using var raw = LinePack.Decompress(pack.ToArray());
 
         Assert.Equal(may, raw.MayContain(System.Buffers.SearchValues.Create([needle], StringComparison.OrdinalIgnoreCase)));
         Assert.Equal(lines.Select(l => l.Item1), Enumerable.Range(0, 3).Select(LinePack.Unpack(raw).Text)); // and unpacks as before
