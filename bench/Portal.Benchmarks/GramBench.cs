@@ -33,11 +33,22 @@ internal static class GramBench
         }).ToList();
 
         var schemes = new List<Scheme>();
-        foreach (var rows in new[] { 1 << 15, 1 << 16, 1 << 17 })
+        if (Environment.GetEnvironmentVariable("GRAM_SCHEMES") == "hashes")
         {
-            foreach (var lengths in new[] { new[] { 4 }, [5], [6], [7], [4, 6], [5, 7] })
+            // The chosen length and rows, one hash (with three seeds) against two.
+            foreach (var (hashes, seed) in new[] { (1, 0UL), (1, 1UL), (1, 2UL), (2, 0UL), (2, 1UL) })
             {
-                schemes.Add(new Scheme(lengths, rows));
+                schemes.Add(new Scheme([6], 1 << 17, hashes, seed));
+            }
+        }
+        else
+        {
+            foreach (var rows in new[] { 1 << 15, 1 << 16, 1 << 17 })
+            {
+                foreach (var lengths in new[] { new[] { 4 }, [5], [6], [7], [4, 6], [5, 7] })
+                {
+                    schemes.Add(new Scheme(lengths, rows, 1, 0));
+                }
             }
         }
 
@@ -85,7 +96,7 @@ internal static class GramBench
                 worst[i] = Math.Max(worst[i], walked[i]);
             }
 
-            if (q < 7)
+            if (q < 7 || walked.Skip(1).Min() > 300)
             {
                 Console.WriteLine($"| `{query}` | {hold.Count(h => h)} | " + string.Join(" | ", walked) + " |");
             }
@@ -129,13 +140,13 @@ internal static class GramBench
     }
 
     /// <summary>Grams of the given lengths, hashed into a fixed number of rows, one bit per session and row.</summary>
-    private sealed class Scheme(int[] lengths, int rows)
+    private sealed class Scheme(int[] lengths, int rows, int hashes, ulong seed)
     {
         private readonly List<ulong[]> _bits = [];
         private long _set;
         private long _distinct;
 
-        public string Name { get; } = $"{string.Join('+', lengths)}-grams in {rows / 1024}K rows";
+        public string Name { get; } = $"{string.Join('+', lengths)}-grams in {rows / 1024}K rows" + (hashes > 1 || seed > 0 ? $", {hashes} hash(es), seed {seed}" : string.Empty);
 
         public double Distinct => (double)_distinct / _bits.Count;
 
@@ -154,10 +165,13 @@ internal static class GramBench
                     {
                         for (var i = 0; i + n <= line.Length; i++)
                         {
-                            var hash = Hash(line.AsSpan(i, n));
+                            var hash = Hash(line.AsSpan(i, n), seed);
                             distinct.Add(hash);
-                            var row = (int)(hash >> 40) & (rows - 1);
-                            bits[row >> 6] |= 1UL << (row & 63);
+                            for (var h = 0; h < hashes; h++)
+                            {
+                                var row = RowOf(hash, h);
+                                bits[row >> 6] |= 1UL << (row & 63);
+                            }
                         }
                     }
                 }
@@ -175,7 +189,10 @@ internal static class GramBench
             {
                 for (var i = 0; i + n <= query.Length; i++)
                 {
-                    found.Add((int)(Hash(query.AsSpan(i, n)) >> 40) & (rows - 1));
+                    for (var h = 0; h < hashes; h++)
+                    {
+                        found.Add(RowOf(Hash(query.AsSpan(i, n), seed), h));
+                    }
                 }
             }
 
@@ -196,9 +213,11 @@ internal static class GramBench
             return true;
         }
 
-        private static ulong Hash(ReadOnlySpan<char> gram)
+        private int RowOf(ulong hash, int h) => (int)(h == 0 ? hash >> 40 : hash) & (rows - 1);
+
+        private static ulong Hash(ReadOnlySpan<char> gram, ulong seed)
         {
-            var hash = 0x9E3779B97F4A7C15UL;
+            var hash = 0x9E3779B97F4A7C15UL ^ (seed * 0xD6E8FEB86659FD93UL);
             foreach (var c in gram)
             {
                 hash = (hash ^ Trigrams.Fold(c)) * 0xBF58476D1CE4E5B9UL;

@@ -154,6 +154,59 @@ internal static class IndexBench
             times[3] = unpack.Elapsed.TotalMilliseconds - times[1];
             if (pass == 1)
             {
+                var signatureClock = Stopwatch.StartNew();
+                var signature = new GramSignature();
+                foreach (var l in lines)
+                {
+                    signature.Clear();
+                    for (var i = 0; i < l.Count; i++)
+                    {
+                        signature.AddLine(l.Text(i));
+                    }
+                }
+
+                var signatureTime = signatureClock.Elapsed.TotalMilliseconds;
+                var textsClock = Stopwatch.StartNew();
+                var chars = 0L;
+                foreach (var l in lines)
+                {
+                    for (var i = 0; i < l.Count; i++)
+                    {
+                        chars += l.Text(i).Length;
+                    }
+                }
+
+                signatureTime -= textsClock.Elapsed.TotalMilliseconds;
+                var termsClock = Stopwatch.StartNew();
+                var documents = new List<(long, ulong[], ulong[])>();
+                var set = new Trigrams();
+                foreach (var l in lines)
+                {
+                    set.Clear();
+                    for (var i = 0; i < l.Count; i++)
+                    {
+                        set.AddLine(l.Text(i));
+                    }
+
+                    documents.Add((documents.Count, set.Values(), set.Signature()));
+                }
+
+                var termsTime = termsClock.Elapsed.TotalMilliseconds;
+                var buildClock = Stopwatch.StartNew();
+                foreach (var chunk in documents.Chunk(512))
+                {
+                    _ = TrigramSegments.Build(chunk);
+                }
+
+                var buildTime = buildClock.Elapsed.TotalMilliseconds;
+                var trigramsOnly = Stopwatch.StartNew();
+                foreach (var chunk in documents.Select(d => (d.Item1, d.Item2, Array.Empty<ulong>())).Chunk(512))
+                {
+                    _ = TrigramSegments.Build(chunk);
+                }
+
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"segment build without signatures {trigramsOnly.Elapsed.TotalMilliseconds * 1000 / packs.Count:F0} µs"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"per session: signature alone {signatureTime * 1000 / packs.Count:F0} µs, trigrams and signature {termsTime * 1000 / packs.Count:F0} µs, segment build {buildTime * 1000 / packs.Count:F0} µs"));
                 var n = packs.Count;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{n} sessions, {packs.Average(p => p.Length) / 1024:F1} KB stored, {lines.Average(l => l.All.Length) / 1024:F1} K chars each; per session: read {times[0] * 1000 / n:F0} µs, decompress {times[1] * 1000 / n:F0} µs, look in the bytes {times[2] * 1000 / n:F0} µs, decode (only when the bytes may hold it) {times[3] * 1000 / n:F0} µs"));
