@@ -34,6 +34,16 @@ internal sealed class SessionIndex : ISessionIndex
     private readonly object _schemaLock = new();
     private bool _ready;
     private readonly TrigramSegments _segments = new();
+
+    /// <summary>
+    /// A text filter matching at most this many sessions is handed to SQL as a list of ids; a larger one is applied
+    /// to the rows as SQL hands them out in the list's order, so the first page stops reading once it is full. Tests
+    /// set it to compare the two.
+    /// </summary>
+    internal int InlineIds { get; init; } = 2_000;
+
+    private readonly Lock _catalogLock = new();
+    private Task<CommandCatalog>? _catalogLoad;
     private readonly Lock _checkpointLock = new();
     private Task _checkpoint = Task.CompletedTask;
 
@@ -53,12 +63,11 @@ internal sealed class SessionIndex : ISessionIndex
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, SessionQuery.MaxLimit);
 
+        var matched = string.IsNullOrWhiteSpace(query.Text) ? null : (await CatalogAsync(cancellationToken)).Find(query.Text.Trim());
+        var inline = matched is not null && matched.Length <= InlineIds;
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var where = Filters(command, query.User, query.InstanceId, query.From, query.To, query.Flag, query.Text, query.Integrity, query.SessionIds);
-        command.CommandText = $"SELECT count(*) FROM sessions s{where}";
-        var total = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-
+        var where = Filters(command, query.User, query.InstanceId, query.From, query.To, query.Flag, inline ? matched : null, query.Integrity, query.SessionIds);
         var order = query.Sort switch
         {
             SessionSort.User => "s.principal",
@@ -68,10 +77,154 @@ internal sealed class SessionIndex : ISessionIndex
             _ => "s.ended_at",
         };
         var direction = query.Descending ? "DESC" : "ASC";
+        if (matched is not null && !inline)
+        {
+            return await FilterRowsAsync(command, where, $"{order} {direction}, s.id {direction}", matched, query, cancellationToken);
+        }
+
+        command.CommandText = $"SELECT count(*) FROM sessions s{where}";
+        var total = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         command.CommandText = $"SELECT {SummaryColumns} FROM sessions s{where} ORDER BY {order} {direction}, s.id {direction} LIMIT $limit OFFSET $offset";
         command.Parameters.AddWithValue("$limit", query.Limit);
         command.Parameters.AddWithValue("$offset", query.Offset);
         return new SessionQueryPage(await ReadSummariesAsync(command, cancellationToken), total);
+    }
+
+    /// <summary>
+    /// A page of a list whose text filter matched many sessions (ascending ids in <paramref name="matched"/>): SQL
+    /// hands out the rows the other filters keep, in the list's order, and those the text matched are counted off
+    /// here. The total is the matches themselves when no other filter applies, else counted over the kept ids.
+    /// </summary>
+    private static async Task<SessionQueryPage> FilterRowsAsync(SqliteCommand command, string where, string order, long[] matched, SessionQuery query, CancellationToken cancellationToken)
+    {
+        int total;
+        if (where.Length == 0)
+        {
+            total = matched.Length;
+        }
+        else
+        {
+            total = 0;
+            command.CommandText = $"SELECT s.id FROM sessions s{where}";
+            await using var ids = await command.ExecuteReaderAsync(cancellationToken);
+            while (await ids.ReadAsync(cancellationToken))
+            {
+                total += Array.BinarySearch(matched, ids.GetInt64(0)) >= 0 ? 1 : 0;
+            }
+        }
+
+        var items = new List<SessionSummary>(query.Limit);
+        command.CommandText = $"SELECT {SummaryColumns}, s.id FROM sessions s{where} ORDER BY {order}";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var skip = query.Offset;
+        while (items.Count < query.Limit && await reader.ReadAsync(cancellationToken))
+        {
+            if (Array.BinarySearch(matched, reader.GetInt64(AfterSummary)) < 0)
+            {
+                continue;
+            }
+
+            if (skip > 0)
+            {
+                skip--;
+                continue;
+            }
+
+            items.Add(ReadSummary(reader));
+        }
+
+        return new SessionQueryPage(items, total);
+    }
+
+    /// <summary>
+    /// The text filter's catalog, read from the file on first use (a few seconds at 100,000 sessions) and kept
+    /// current by every write after that. A write checks for the catalog after it commits: if a read has begun, the
+    /// write waits for it and applies itself (which changes nothing if the read saw it); if none has, a later read
+    /// finds the write in the file.
+    /// </summary>
+    private async Task<CommandCatalog> CatalogAsync(CancellationToken cancellationToken)
+    {
+        Task<CommandCatalog> load;
+        lock (_catalogLock)
+        {
+            load = _catalogLoad ??= LoadCatalogAsync();
+        }
+
+        return await load.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Reads the text filter's catalog now, if no one has yet.</summary>
+    internal Task WarmTextFilterAsync(CancellationToken cancellationToken) => CatalogAsync(cancellationToken);
+
+    private async Task<CommandCatalog> LoadCatalogAsync()
+    {
+        try
+        {
+            // Not the caller's token: others may wait on the same read.
+            await using var connection = await OpenAsync(CancellationToken.None);
+            await using var snapshot = connection.BeginTransaction(deferred: true); // one snapshot for both reads, no write lock
+            return await CommandCatalog.LoadAsync(connection, CancellationToken.None);
+        }
+        catch
+        {
+            lock (_catalogLock)
+            {
+                _catalogLoad = null; // the next list asks again
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Applies a write to the catalog, if one has been read or is being read.</summary>
+    private async Task UpdateCatalogAsync(IEnumerable<long> removed, IEnumerable<(long Id, IndexedTranscript Transcript)> added)
+    {
+        Task<CommandCatalog>? load;
+        lock (_catalogLock)
+        {
+            load = _catalogLoad;
+        }
+
+        if (load is null)
+        {
+            return;
+        }
+
+        CommandCatalog catalog;
+        try
+        {
+            catalog = await load;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException)
+        {
+            return; // that read failed and is forgotten; the next one reads the file as this write left it
+        }
+
+        foreach (var id in removed)
+        {
+            catalog.Remove(id);
+        }
+
+        foreach (var (id, transcript) in added)
+        {
+            catalog.Add(id, SearchableStrings(transcript.Summary, transcript.Commands));
+        }
+    }
+
+    /// <summary>What the list's text filter finds a session by: its id, user and instance, and every command typed.</summary>
+    private static IEnumerable<string> SearchableStrings(SessionSummary summary, IEnumerable<SessionCommand> commands)
+    {
+        yield return summary.SessionId;
+        yield return summary.User;
+        if (summary.InstanceId is { } instance)
+        {
+            yield return instance;
+        }
+
+        foreach (var command in commands)
+        {
+            yield return command.Text;
+        }
     }
 
     public async Task<SessionDetail?> GetAsync(string sessionId, CancellationToken cancellationToken = default)
@@ -322,11 +475,11 @@ internal sealed class SessionIndex : ISessionIndex
         await using var addCommand = Prepared(connection, "INSERT INTO commands (session, line, row, prompt, text, flags) VALUES ($id, $line, $row, $prompt, $text, $flags)", "$id", "$line", "$row", "$prompt", "$text", "$flags");
         await using var addFlag = Prepared(connection, "INSERT OR IGNORE INTO session_flags (flag, session) VALUES ($flag, $id)", "$flag", "$id");
         await using var addText = Prepared(connection, "INSERT INTO session_text (session, lines) VALUES ($id, $lines)", "$id", "$lines");
-        await using var addCommandText = Prepared(connection, "INSERT INTO command_text (rowid, text) VALUES ($id, $text)", "$id", "$text");
 
-        // First the ids (replacing what a key had before), then the rows in ascending id order: FTS5 flushes its
-        // pending terms whenever a rowid goes backwards, so sorted inserts keep the commands' index one segment.
+        // First the ids (replacing what a key had before), then the rows in ascending id order, as the trigram
+        // segments want them.
         var ordered = new List<(long Id, IndexedTranscript Transcript)>(transcripts.Count);
+        var replaced = new List<long>();
         var batchIds = new HashSet<long>();
         foreach (var transcript in transcripts)
         {
@@ -334,6 +487,7 @@ internal sealed class SessionIndex : ISessionIndex
             if (await find.ExecuteScalarAsync(cancellationToken) is long previous)
             {
                 await RunAsync(delete, cancellationToken, previous);
+                replaced.Add(previous);
             }
 
             // Seconds since 2020 times 16, plus a little of the key: ordered by end time, and close together, so
@@ -397,11 +551,6 @@ internal sealed class SessionIndex : ISessionIndex
             {
                 await RunAsync(addText, cancellationToken, id, transcript.Lines);
             }
-
-            if (transcript.Commands.Count > 0)
-            {
-                await RunAsync(addCommandText, cancellationToken, id, string.Join('\n', transcript.Commands.Select(c => c.Text)));
-            }
         }
 
         foreach (var segment in await segments)
@@ -410,6 +559,7 @@ internal sealed class SessionIndex : ISessionIndex
         }
 
         await transaction.CommitAsync(cancellationToken);
+        await UpdateCatalogAsync(replaced, ordered);
         await _segments.CompactAsync(connection, cancellationToken);
         CheckpointSoon();
     }
@@ -461,16 +611,19 @@ internal sealed class SessionIndex : ISessionIndex
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var find = Prepared(connection, "SELECT id FROM sessions WHERE key = $key", "$key");
         await using var delete = Prepared(connection, DeleteSql, "$id");
+        var deleted = new List<long>();
         foreach (var key in keys)
         {
             find.Parameters[0].Value = key;
             if (await find.ExecuteScalarAsync(cancellationToken) is long id)
             {
                 await RunAsync(delete, cancellationToken, id);
+                deleted.Add(id);
             }
         }
 
         await transaction.CommitAsync(cancellationToken);
+        await UpdateCatalogAsync(deleted, []);
         CheckpointSoon();
     }
 
@@ -481,12 +634,16 @@ internal sealed class SessionIndex : ISessionIndex
         await using var command = connection.CreateCommand();
         command.CommandText = """
             DELETE FROM commands; DELETE FROM session_flags; DELETE FROM session_text;
-            DELETE FROM trigram_segments; DELETE FROM trigram_blocks; DELETE FROM gram_blocks; DELETE FROM command_text; DELETE FROM sessions;
+            DELETE FROM trigram_segments; DELETE FROM trigram_blocks; DELETE FROM gram_blocks; DELETE FROM sessions;
             INSERT INTO meta (name, value) VALUES ('source', $source) ON CONFLICT (name) DO UPDATE SET value = excluded.value;
             """;
         command.Parameters.AddWithValue("$source", source);
         await command.ExecuteNonQueryAsync(cancellationToken);
         _segments.Reset();
+        lock (_catalogLock)
+        {
+            _catalogLoad = null;
+        }
         CheckpointSoon();
     }
 
@@ -504,7 +661,6 @@ internal sealed class SessionIndex : ISessionIndex
         DELETE FROM commands WHERE session = $id;
         DELETE FROM session_flags WHERE session = $id;
         DELETE FROM session_text WHERE session = $id;
-        DELETE FROM command_text WHERE rowid = $id;
         DELETE FROM sessions WHERE id = $id;
         """;
 
@@ -652,7 +808,7 @@ internal sealed class SessionIndex : ISessionIndex
     }
 
     /// <summary>The WHERE clause for the list's filters, with its parameters added to <paramref name="command"/>.</summary>
-    private static string Filters(SqliteCommand command, string? user, string? instanceId, DateTimeOffset? from, DateTimeOffset? to, string? flag, string? text, TranscriptIntegrity? integrity, IReadOnlyCollection<string>? sessionIds = null)
+    private static string Filters(SqliteCommand command, string? user, string? instanceId, DateTimeOffset? from, DateTimeOffset? to, string? flag, IReadOnlyCollection<long>? textIds, TranscriptIntegrity? integrity, IReadOnlyCollection<string>? sessionIds = null)
     {
         var conditions = new List<string>();
         if (sessionIds is not null)
@@ -698,20 +854,11 @@ internal sealed class SessionIndex : ISessionIndex
             command.Parameters.AddWithValue("$flag", flag);
         }
 
-        if (!string.IsNullOrWhiteSpace(text))
+        if (textIds is not null)
         {
-            text = text.Trim();
-            var like = "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            command.Parameters.AddWithValue("$like", like);
-            var inCommands = text.Length >= Trigrams.MinQueryLength
-                ? "s.id IN (SELECT rowid FROM command_text WHERE command_text MATCH $phrase)"
-                : "s.id IN (SELECT session FROM commands WHERE text LIKE $like ESCAPE '\\')";
-            if (text.Length >= Trigrams.MinQueryLength)
-            {
-                command.Parameters.AddWithValue("$phrase", "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
-            }
-
-            conditions.Add($"(s.session_id LIKE $like ESCAPE '\\' OR s.principal LIKE $like ESCAPE '\\' OR s.instance_id LIKE $like ESCAPE '\\' OR {inCommands})");
+            // The sessions the text filter matched (few: CommandCatalog); one parameter, read by SQLite as JSON.
+            conditions.Add("s.id IN (SELECT value FROM json_each($textIds))");
+            command.Parameters.AddWithValue("$textIds", System.Text.Json.JsonSerializer.Serialize(textIds));
         }
 
         return conditions.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", conditions);
@@ -875,7 +1022,6 @@ internal sealed class SessionIndex : ISessionIndex
             CREATE TABLE commands (session INTEGER NOT NULL, line INTEGER NOT NULL, row INTEGER NOT NULL, prompt TEXT NOT NULL, text TEXT NOT NULL, flags TEXT NOT NULL, PRIMARY KEY (session, line)) WITHOUT ROWID;
             CREATE TABLE session_flags (flag TEXT NOT NULL, session INTEGER NOT NULL, PRIMARY KEY (flag, session)) WITHOUT ROWID;
             CREATE TABLE session_text (session INTEGER PRIMARY KEY, lines BLOB NOT NULL);
-            CREATE VIRTUAL TABLE command_text USING fts5 (text, tokenize = 'trigram', content = '', contentless_delete = 1);
             """)
         .Append(TrigramSegments.Schema)
         .Append(CultureInfo.InvariantCulture, $"PRAGMA user_version = {SchemaVersion};")

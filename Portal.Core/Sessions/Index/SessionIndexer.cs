@@ -68,6 +68,8 @@ internal sealed partial class SessionIndexer(
             return;
         }
 
+        _ = WarmTextFilterAsync(stoppingToken);
+
         while (!stoppingToken.IsCancellationRequested)
         {
             await RunPassAsync(stoppingToken);
@@ -79,6 +81,22 @@ internal sealed partial class SessionIndexer(
             {
                 break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads the list's text filter catalog beside the first pass (a few seconds at 100,000 sessions), so the first
+    /// person to filter by text does not wait for it. A failure is logged; the first filter then reads it.
+    /// </summary>
+    private async Task WarmTextFilterAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await index.WarmTextFilterAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogTextFilterNotRead(logger, ex);
         }
     }
 
@@ -369,6 +387,9 @@ internal sealed partial class SessionIndexer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Indexing {Key} waits for a later pass: every render together had spent the render budget (Portal:Sessions:RenderBudgetMegabytes)")]
     private static partial void LogDeferred(ILogger logger, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The sessions list's text filter could not read its catalog ahead; the first filter will")]
+    private static partial void LogTextFilterNotRead(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session index pass: {Indexed} transcripts indexed ({Failed} failed) in {Seconds:F1} s")]
     private static partial void LogPass(ILogger logger, int indexed, int failed, double seconds);
