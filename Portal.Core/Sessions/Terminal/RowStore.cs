@@ -82,26 +82,12 @@ internal sealed class RowStore
         ArgumentOutOfRangeException.ThrowIfGreaterThan(row.Columns, MaxColumns);
         if (row.Columns != _widths[_widthCount - 1].Columns)
         {
-            if (_widthCount == _widths.Length)
-            {
-                Volatile.Write(ref _widths, [.. _widths, .. new (int, int)[_widths.Length]]);
-            }
-
-            _widths[_widthCount] = (Count, row.Columns);
-            Volatile.Write(ref _widthCount, _widthCount + 1);
-            Columns = Math.Max(Columns, row.Columns);
+            AddWidth(row.Columns);
         }
 
         if (_position + row.EncodedLengthBound > _current.Length)
         {
-            _current = new char[Math.Max(ChunkChars, row.EncodedLengthBound)];
-            if (_chunkCount == _chunks.Length)
-            {
-                Volatile.Write(ref _chunks, [.. _chunks, .. new char[_chunks.Length][]]);
-            }
-
-            _chunks[_chunkCount++] = _current;
-            _position = 0;
+            NewChunk(row.EncodedLengthBound);
         }
 
         // Most rows are plain BMP text with no style: one pass narrows the cells to chars. Others take Encode.
@@ -148,6 +134,43 @@ internal sealed class RowStore
         var offset = ((ulong)(_chunkCount - 1) << ChunkBits) | (uint)_position;
         _position += length;
         Chars += length;
+        AddWord(offset
+            | ((ulong)length << LengthShift)
+            | ((ulong)cells << CellsShift)
+            | ((ulong)kind << KindShift)
+            | (row.IsWrapped ? WrappedBit : 0)
+            | (firstWide ? FirstWideBit : 0)
+            | (lastBlank ? LastBlankBit : 0)
+            | (styled ? StyledBit : 0));
+    }
+
+    private void AddWidth(int columns)
+    {
+        if (_widthCount == _widths.Length)
+        {
+            Volatile.Write(ref _widths, [.. _widths, .. new (int, int)[_widths.Length]]);
+        }
+
+        _widths[_widthCount] = (Count, columns);
+        Volatile.Write(ref _widthCount, _widthCount + 1);
+        Columns = Math.Max(Columns, columns);
+    }
+
+    private void NewChunk(int atLeast)
+    {
+        _current = new char[Math.Max(ChunkChars, atLeast)];
+        if (_chunkCount == _chunks.Length)
+        {
+            Volatile.Write(ref _chunks, [.. _chunks, .. new char[_chunks.Length][]]);
+        }
+
+        _chunks[_chunkCount++] = _current;
+        _position = 0;
+    }
+
+    /// <summary>Stores the next row's word (the row is published later, by count).</summary>
+    private void AddWord(ulong word)
+    {
         var chunk = Count >> RowChunkBits;
         if (chunk == _rows.Length)
         {
@@ -155,14 +178,36 @@ internal sealed class RowStore
         }
 
         _rows[chunk] ??= new ulong[RowChunkSize];
-        _rows[chunk][Count++ & (RowChunkSize - 1)] = offset
-            | ((ulong)length << LengthShift)
-            | ((ulong)cells << CellsShift)
-            | ((ulong)kind << KindShift)
-            | (row.IsWrapped ? WrappedBit : 0)
-            | (firstWide ? FirstWideBit : 0)
-            | (lastBlank ? LastBlankBit : 0)
-            | (styled ? StyledBit : 0);
+        _rows[chunk][Count++ & (RowChunkSize - 1)] = word;
+    }
+
+    /// <summary>
+    /// Appends a live row of printable ASCII in the default style straight from the transcript's bytes: what
+    /// <see cref="Append"/> stores for a row that was printed with them and nothing else.
+    /// </summary>
+    public void AppendAscii(ReadOnlySpan<byte> text, bool wrapped, int columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(text.Length, columns);
+        if (columns != _widths[_widthCount - 1].Columns)
+        {
+            AddWidth(columns);
+        }
+
+        if (_position + text.Length > _current.Length)
+        {
+            NewChunk(text.Length);
+        }
+
+        System.Text.Encoding.Latin1.GetChars(text, _current.AsSpan(_position));
+        var offset = ((ulong)(_chunkCount - 1) << ChunkBits) | (uint)_position;
+        _position += text.Length;
+        Chars += text.Length;
+        AddWord(offset
+            | ((ulong)text.Length << LengthShift)
+            | ((ulong)text.Length << CellsShift)
+            | ((ulong)RowKind.Live << KindShift)
+            | (wrapped ? WrappedBit : 0)
+            | (text.Length < columns ? LastBlankBit : 0));
     }
 
     public void AppendRange(IEnumerable<TranscriptRow> rows)

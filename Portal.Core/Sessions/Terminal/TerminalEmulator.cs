@@ -13,6 +13,9 @@ public sealed class TerminalEmulator : IVtHandler
     private const int ByteOrderMark = 0xFEFF;
     private const int SlowChunk = 256;
 
+    /// <summary>The most lines <see cref="TrySimpleLines"/> takes at once (bounds its list).</summary>
+    private const int SimpleLinesAtOnce = 4096;
+
     /// <summary>
     /// Rows a transcript may make beyond two per byte read. Output needs a byte per row (a line feed) and a byte per
     /// char, so no real session comes near the limits; a few bytes of scrolling or REP can ask for millions, and past
@@ -38,6 +41,9 @@ public sealed class TerminalEmulator : IVtHandler
     private bool _insertMode;
     private bool _newLineMode;
     private int _lastPrinted = -1;
+
+    // Where the last look for simple lines found too few: no look again before this byte of the transcript.
+    private long _noSimpleLinesBefore;
 
     // An auditor must be able to read what the terminal no longer shows: rows wiped by clear and the last screen
     // of full-screen programs are kept, attached after the live row they followed (or before everything).
@@ -123,6 +129,9 @@ public sealed class TerminalEmulator : IVtHandler
     /// <summary>The visible screen of the active buffer.</summary>
     public IEnumerable<TerminalRow> Screen => _active.Lines;
 
+    /// <summary>How many rows went straight from the bytes to history (<see cref="TrySimpleLines"/>), for tests.</summary>
+    internal long RowsStoredFromBytes { get; private set; }
+
     /// <summary>Cursor position on the screen (column may equal <see cref="Columns"/> while a wrap is pending).</summary>
     public (int Column, int Row) Cursor => (_active.X, _active.Y);
 
@@ -143,6 +152,16 @@ public sealed class TerminalEmulator : IVtHandler
         {
             if (_parser.IsGround && _decoder.IsIdle)
             {
+                if (bytes[0] == 0x1B && TryControlSequence(ref bytes))
+                {
+                    continue;
+                }
+
+                if (TrySimpleLines(ref bytes))
+                {
+                    continue;
+                }
+
                 var run = PrintableRun(bytes);
                 if (run != 0)
                 {
@@ -180,6 +199,170 @@ public sealed class TerminalEmulator : IVtHandler
             _parser.Parse(decoded[..count]);
             bytes = bytes[take..];
         }
+    }
+
+    /// <summary>
+    /// A control sequence of the commonest shape, <c>ESC [</c>, decimal parameters separated by <c>;</c>, a final
+    /// byte (colours, cursor moves, erases), read straight from the bytes and dispatched as the parser would have;
+    /// false (nothing read) for anything else or a sequence cut by the end of the bytes, which the parser takes.
+    /// </summary>
+    private bool TryControlSequence(ref ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < 3 || bytes[1] != (byte)'[')
+        {
+            return false;
+        }
+
+        Span<int> values = stackalloc int[VtParser.MaxParams];
+        var count = 0;
+        var started = false;
+        for (var i = 2; i < bytes.Length; i++)
+        {
+            var c = bytes[i];
+            if (c is >= (byte)'0' and <= (byte)'9')
+            {
+                if (!started)
+                {
+                    (started, count, values[0]) = (true, 1, 0);
+                }
+
+                values[count - 1] = Math.Min(VtParser.MaxParamValue, (values[count - 1] * 10) + (c - '0'));
+            }
+            else if (c == ';')
+            {
+                if (!started)
+                {
+                    (started, count, values[0]) = (true, 1, 0);
+                }
+
+                if (count == VtParser.MaxParams)
+                {
+                    return false; // past what the parser keeps: it decides
+                }
+
+                values[count++] = 0;
+            }
+            else if (c is >= 0x40 and <= 0x7E)
+            {
+                ((IVtHandler)this).CsiDispatch(new CsiParams(values, stackalloc bool[VtParser.MaxParams], count), 0, c);
+                bytes = bytes[(i + 1)..];
+                return true;
+            }
+            else
+            {
+                return false; // a private marker, an intermediate, a sub-parameter or a control inside
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The commonest shape of shell output, many lines of printable ASCII each ended by CR LF, arriving with the
+    /// cursor at the start of the blank bottom row of the normal screen in the default style: the screen's rows go
+    /// to history as scrolling would send them, the lines that would scroll off before the last ones go straight from
+    /// the bytes to history, and only the last screenful is printed into rows. What is stored is what printing them
+    /// one by one stores; false (nothing done) when the shape does not hold for at least a screenful of rows.
+    /// </summary>
+    private bool TrySimpleLines(ref ReadOnlySpan<byte> bytes)
+    {
+        var buffer = _active;
+        var at = _written - bytes.Length;
+        if (at < _noSimpleLinesBefore || buffer != _normal || buffer.X != 0 || buffer.Y != Rows - 1 || buffer.ScrollTop != 0
+            || buffer.ScrollBottom != Rows - 1 || _styleId != 0 || _insertMode || _charsets.LineDrawing || !_autoWrap)
+        {
+            return false;
+        }
+
+        var bottom = buffer.Row(Rows - 1);
+        if (bottom.Used != 0 || bottom.IsWrapped || _keptAfter.ContainsKey(bottom))
+        {
+            return false;
+        }
+
+        // Find the lines: printable ASCII, then one or more CR, then LF. Rows are what autowrap makes of each.
+        var lines = new List<(int Start, int Length)>();
+        var rows = 0;
+        var position = 0;
+        var chars = 0L;
+        while (position < bytes.Length && lines.Count < SimpleLinesAtOnce)
+        {
+            var rest = bytes[position..];
+            var length = rest.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E);
+            if (length < 0)
+            {
+                break;
+            }
+
+            var end = length;
+            while (end < rest.Length && rest[end] == '\r')
+            {
+                end++;
+            }
+
+            if (end == length || end == rest.Length || rest[end] != '\n')
+            {
+                break;
+            }
+
+            lines.Add((position, length));
+            rows += Math.Max(1, (length + Columns - 1) / Columns);
+            chars += length;
+            position += end + 1;
+        }
+
+        chars += (long)(Rows - 1) * Columns; // at most, for the screen's rows
+        if (rows < Rows || _history.Count + rows >= BaseTranscriptRows + (2 * _written) || _history.Chars + chars >= BaseTranscriptChars + (4 * _written)
+            || (_reservation is not null && !_reservation.TryGrowTo(((_history.Chars + chars) * 2) + ((long)(_history.Count + rows) * 8))))
+        {
+            _noSimpleLinesBefore = at + position + 1;
+            return false; // not worth it, or near a limit the one-by-one path stops at exactly
+        }
+
+        // The screen above the cursor scrolls off first, as the first rows printed push it up.
+        for (var y = 0; y < Rows - 1; y++)
+        {
+            ToHistory(buffer.Row(y));
+        }
+
+        // Then every row but the last screenful (less the cursor's row) goes straight to history; those are printed.
+        var direct = rows - (Rows - 1);
+        var row = 0;
+        var screenRow = 0;
+        foreach (var (start, length) in lines)
+        {
+            var text = bytes.Slice(start, length);
+            var pieces = Math.Max(1, (length + Columns - 1) / Columns);
+            for (var piece = 0; piece < pieces; piece++, row++)
+            {
+                var part = text.Slice(piece * Columns, Math.Min(Columns, length - (piece * Columns)));
+                if (row < direct)
+                {
+                    _history.AppendAscii(part, wrapped: piece > 0, Columns);
+                    RowsStoredFromBytes++;
+                    continue;
+                }
+
+                var target = buffer.Row(screenRow++);
+                target.Reset(0, isWrapped: piece > 0);
+                if (!part.IsEmpty)
+                {
+                    target.SetAscii(0, part, 0);
+                }
+            }
+        }
+
+        for (var i = lines.Count - 1; i >= 0; i--)
+        {
+            if (lines[i].Length > 0)
+            {
+                _lastPrinted = bytes[lines[i].Start + lines[i].Length - 1];
+                break;
+            }
+        }
+
+        bytes = bytes[position..];
+        return true;
     }
 
     /// <summary>Autowrap: the cursor moves to the start of the next row (scrolling at the bottom), marked as a soft wrap.</summary>

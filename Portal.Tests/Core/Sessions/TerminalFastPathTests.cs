@@ -1,0 +1,98 @@
+using System.Text;
+using Portal.Core.Sessions.Terminal;
+
+namespace Portal.Tests.Core.Sessions;
+
+/// <summary>
+/// The emulator's fast paths (runs of simple lines straight to history, control sequences read from the bytes) store
+/// exactly what the parser's path stores: the same bytes written at once, where the fast paths take them, and one
+/// byte at a time, where they cannot, give the same rows, kinds, wraps, styles and screen.
+/// </summary>
+public sealed class TerminalFastPathTests
+{
+    private static readonly string DataDirectory = Path.Combine(AppContext.BaseDirectory, "Data", "Transcripts", "transcripts");
+
+    public static TheoryData<string> Recordings()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(DataDirectory, "*.log").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Recordings))]
+    public void ARecording_WrittenAtOnce_StoresWhatItStoresByteByByte(string file) =>
+        _ = AssertSame(File.ReadAllBytes(Path.Combine(DataDirectory, file)), 80, 24);
+
+    [Theory]
+    [InlineData(80, 24)]
+    [InlineData(20, 5)]
+    [InlineData(7, 3)]
+    public void ShellOutput_OfEveryShape_WrittenAtOnce_StoresWhatItStoresByteByByte(int columns, int rows)
+    {
+        var random = new Random(columns * rows);
+        var text = new StringBuilder("$ seq 1 3000\r\n");
+        for (var i = 0; i < 3000; i++)
+        {
+            // Short lines, empty ones, exactly a row, a row and one, several rows, CR CR LF, and now and then a colour
+            // or a cursor move between them.
+            var line = (i % 61) switch
+            {
+                4 => $"\u001b[01;34m{i}\u001b[0m plain",
+                5 => $"{i}\u001b[K",
+                _ => (i % 11) switch
+                {
+                    0 => string.Empty,
+                    1 => new string('x', columns),
+                    2 => new string('y', columns + 1),
+                    3 => new string('z', (3 * columns) + random.Next(columns)),
+                    _ => i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                },
+            };
+            text.Append(line).Append(i % 7 == 0 ? "\r\r\n" : "\r\n");
+        }
+
+        text.Append("\u001b[?1049h\u001b[H\u001b[2Jfull screen\u001b[?1049l$ ");
+        var direct = AssertSame(Encoding.UTF8.GetBytes(text.ToString()), columns, rows);
+        Assert.InRange(direct, 1000, 30_000); // most rows went straight to history
+    }
+
+    [Fact]
+    public void ARecordingOfSeq_GoesMostlyStraightToHistory()
+    {
+        var direct = AssertSame(File.ReadAllBytes(Path.Combine(DataDirectory, "ssm-user-ca6b0a05f0572e41f.log")), 80, 24);
+        Assert.True(direct > 1000, $"{direct} rows straight to history");
+    }
+
+    [Fact]
+    public void AColourWithTooManyParameters_OrASubParameter_IsLeftToTheParser()
+    {
+        var many = string.Join(';', Enumerable.Repeat("1", 40));
+        _ = AssertSame(Encoding.UTF8.GetBytes($"a\u001b[{many}mb\u001b[38:5:196mc\u001b[?25ld\u001b[99999999999;2He\r\n"), 80, 24);
+    }
+
+    /// <summary>Asserts both ways store the same, and says how many rows the whole write stored straight from its bytes.</summary>
+    private static long AssertSame(byte[] content, int columns, int rows)
+    {
+        var whole = new TerminalEmulator(columns, rows);
+        whole.Write(content);
+        var single = new TerminalEmulator(columns, rows);
+        for (var i = 0; i < content.Length; i++)
+        {
+            single.Write(content.AsSpan(i, 1));
+        }
+
+        Assert.Equal(Describe(single), Describe(whole));
+        Assert.Equal(single.Cursor, whole.Cursor);
+        Assert.Equal(0, single.RowsStoredFromBytes);
+        return whole.RowsStoredFromBytes;
+    }
+
+    private static List<string> Describe(TerminalEmulator terminal) =>
+        [.. terminal.Transcript().Select(r => $"{r.Kind} {(r.Row.IsWrapped ? "wrapped" : "-")} {r.Row.Columns} " +
+            string.Join('|', Enumerable.Range(0, r.Row.Columns).Select(c => r.Row[c]).Select(c => $"{c.Text}/{c.Width}/{c.Style}")))];
+}
