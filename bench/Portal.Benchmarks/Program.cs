@@ -17,12 +17,6 @@ if (args.Length >= 2 && args[0] == "index-confirm")
     return;
 }
 
-if (args.Length >= 2 && args[0] == "text-probe")
-{
-    Portal.Benchmarks.TextProbe.Run(args[1]);
-    return;
-}
-
 if (args.Length >= 2 && args[0] == "index-grams")
 {
     Portal.Benchmarks.GramBench.Run(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 12_000);

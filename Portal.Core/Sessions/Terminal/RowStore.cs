@@ -13,9 +13,13 @@ internal sealed class RowStore
     private const int ChunkBits = 20;
     private const int ChunkSize = 1 << ChunkBits;
 
-    // Chunks stay under the large-object heap's threshold (85,000 bytes), so rendering many transcripts, as the
-    // indexer does, never triggers the full collections that large-object churn causes.
+    // The first chunks stay under the large-object heap's threshold (85,000 bytes), so rendering many small
+    // transcripts, as the indexer does, never triggers the full collections that large-object churn causes. A store
+    // that outgrows them is a large transcript kept for a while: its further chunks are as large as an offset
+    // allows (2 MB), on the large-object heap, which a collection never copies. Kept small, every chunk of a 50 MB
+    // render was copied from one generation to the next, a third of the render's time.
     private const int ChunkChars = 32 * 1024;
+    private const int SmallChunks = 8;
 
     // Bits 0-33: offset (chunk << 20 | position); 34-48: length in chars; 49-57: cells; 58-59: kind; 60: wrapped;
     // 61: first cell wide; 62: last cell blank; 63: styled.
@@ -158,7 +162,7 @@ internal sealed class RowStore
 
     private void NewChunk(int atLeast)
     {
-        _current = new char[Math.Max(ChunkChars, atLeast)];
+        _current = new char[Math.Max(_chunkCount < SmallChunks ? ChunkChars : ChunkSize, atLeast)];
         if (_chunkCount == _chunks.Length)
         {
             Volatile.Write(ref _chunks, [.. _chunks, .. new char[_chunks.Length][]]);
@@ -187,7 +191,7 @@ internal sealed class RowStore
     /// </summary>
     public void AppendAscii(ReadOnlySpan<byte> text, bool wrapped, int columns)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(text.Length, columns);
+        System.Diagnostics.Debug.Assert(text.Length <= columns, "a row is at most the terminal's width");
         if (columns != _widths[_widthCount - 1].Columns)
         {
             AddWidth(columns);
@@ -198,7 +202,20 @@ internal sealed class RowStore
             NewChunk(text.Length);
         }
 
-        System.Text.Encoding.Latin1.GetChars(text, _current.AsSpan(_position));
+        // Short rows (most of a command's output) by hand: a call to a vectorised widening costs more than it saves.
+        var chars = _current.AsSpan(_position, text.Length);
+        if (text.Length <= 16)
+        {
+            for (var i = 0; i < chars.Length; i++)
+            {
+                chars[i] = (char)text[i];
+            }
+        }
+        else
+        {
+            System.Text.Ascii.ToUtf16(text, chars, out _);
+        }
+
         var offset = ((ulong)(_chunkCount - 1) << ChunkBits) | (uint)_position;
         _position += text.Length;
         Chars += text.Length;

@@ -44,6 +44,7 @@ public sealed class TerminalEmulator : IVtHandler
 
     // Where the last look for simple lines found too few: no look again before this byte of the transcript.
     private long _noSimpleLinesBefore;
+    private (int Start, int Length)[]? _simpleLines;
 
     // An auditor must be able to read what the terminal no longer shows: rows wiped by clear and the last screen
     // of full-screen programs are kept, attached after the live row they followed (or before everything).
@@ -281,14 +282,15 @@ public sealed class TerminalEmulator : IVtHandler
         }
 
         // Find the lines: printable ASCII, then one or more CR, then LF. Rows are what autowrap makes of each.
-        var lines = new List<(int Start, int Length)>();
+        var lines = _simpleLines ??= new (int Start, int Length)[SimpleLinesAtOnce];
+        var count = 0;
         var rows = 0;
         var position = 0;
         var chars = 0L;
-        while (position < bytes.Length && lines.Count < SimpleLinesAtOnce)
+        while (position < bytes.Length && count < SimpleLinesAtOnce)
         {
             var rest = bytes[position..];
-            var length = rest.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E);
+            var length = PrintableRun(rest);
             if (length < 0)
             {
                 break;
@@ -305,8 +307,8 @@ public sealed class TerminalEmulator : IVtHandler
                 break;
             }
 
-            lines.Add((position, length));
-            rows += Math.Max(1, (length + Columns - 1) / Columns);
+            lines[count++] = (position, length);
+            rows += length <= Columns ? 1 : (length + Columns - 1) / Columns;
             chars += length;
             position += end + 1;
         }
@@ -329,9 +331,17 @@ public sealed class TerminalEmulator : IVtHandler
         var direct = rows - (Rows - 1);
         var row = 0;
         var screenRow = 0;
-        foreach (var (start, length) in lines)
+        foreach (var (start, length) in lines.AsSpan(0, count))
         {
             var text = bytes.Slice(start, length);
+            if (length <= Columns && row < direct)
+            {
+                _history.AppendAscii(text, wrapped: false, Columns); // one row, the commonest case
+                RowsStoredFromBytes++;
+                row++;
+                continue;
+            }
+
             var pieces = Math.Max(1, (length + Columns - 1) / Columns);
             for (var piece = 0; piece < pieces; piece++, row++)
             {
@@ -352,7 +362,7 @@ public sealed class TerminalEmulator : IVtHandler
             }
         }
 
-        for (var i = lines.Count - 1; i >= 0; i--)
+        for (var i = count - 1; i >= 0; i--)
         {
             if (lines[i].Length > 0)
             {
