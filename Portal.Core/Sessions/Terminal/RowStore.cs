@@ -186,45 +186,93 @@ internal sealed class RowStore
     }
 
     /// <summary>
-    /// Appends a live row of printable ASCII in the default style straight from the transcript's bytes: what
-    /// <see cref="Append"/> stores for a row that was printed with them and nothing else.
+    /// Appends a live row of printable ASCII straight from the transcript's bytes, given as segments of one style
+    /// each: what <see cref="Append"/> stores (see <see cref="TerminalRow.Encode"/>) for a row printed with them and
+    /// nothing else, at most a row wide.
     /// </summary>
-    public void AppendAscii(ReadOnlySpan<byte> text, bool wrapped, int columns)
+    public void AppendSegments(ReadOnlySpan<byte> bytes, ReadOnlySpan<(int Start, int Length, int Style)> segments, bool wrapped, int columns)
     {
-        System.Diagnostics.Debug.Assert(text.Length <= columns, "a row is at most the terminal's width");
         if (columns != _widths[_widthCount - 1].Columns)
         {
             AddWidth(columns);
         }
 
-        if (_position + text.Length > _current.Length)
+        // Runs: a style change starts one (segments of no length change nothing); all in the default style is plain.
+        var (cells, runs, styled, previous) = (0, 0, false, -1);
+        foreach (var (_, length, style) in segments)
         {
-            NewChunk(text.Length);
-        }
-
-        // Short rows (most of a command's output) by hand: a call to a vectorised widening costs more than it saves.
-        var chars = _current.AsSpan(_position, text.Length);
-        if (text.Length <= 16)
-        {
-            for (var i = 0; i < chars.Length; i++)
+            if (length > 0)
             {
-                chars[i] = (char)text[i];
+                cells += length;
+                styled |= style != 0;
+                if (style != previous)
+                {
+                    (runs, previous) = (runs + 1, style);
+                }
             }
         }
-        else
+
+        System.Diagnostics.Debug.Assert(cells <= columns, "a row is at most the terminal's width");
+        var header = styled ? 1 + (2 * runs) : 0;
+        if (_position + header + cells > _current.Length)
         {
-            System.Text.Ascii.ToUtf16(text, chars, out _);
+            NewChunk(header + cells);
+        }
+
+        var destination = _current.AsSpan(_position, header + cells);
+        var at = header;
+        var run = -1;
+        previous = -1;
+        foreach (var (start, length, style) in segments)
+        {
+            if (length == 0)
+            {
+                continue;
+            }
+
+            var chars = destination.Slice(at, length);
+            var text = bytes.Slice(start, length);
+            if (length <= 16)
+            {
+                for (var i = 0; i < chars.Length; i++)
+                {
+                    chars[i] = (char)text[i];
+                }
+            }
+            else
+            {
+                System.Text.Ascii.ToUtf16(text, chars, out _);
+            }
+
+            at += length;
+            if (styled)
+            {
+                if (style != previous)
+                {
+                    (run, previous) = (run + 1, style);
+                    destination[1 + (2 * run)] = '\0';
+                    destination[2 + (2 * run)] = (char)style;
+                }
+
+                destination[1 + (2 * run)] += (char)length;
+            }
+        }
+
+        if (styled)
+        {
+            destination[0] = (char)runs;
         }
 
         var offset = ((ulong)(_chunkCount - 1) << ChunkBits) | (uint)_position;
-        _position += text.Length;
-        Chars += text.Length;
+        _position += at;
+        Chars += at;
         AddWord(offset
-            | ((ulong)text.Length << LengthShift)
-            | ((ulong)text.Length << CellsShift)
+            | ((ulong)at << LengthShift)
+            | ((ulong)cells << CellsShift)
             | ((ulong)RowKind.Live << KindShift)
             | (wrapped ? WrappedBit : 0)
-            | (text.Length < columns ? LastBlankBit : 0));
+            | (cells < columns ? LastBlankBit : 0)
+            | (styled ? StyledBit : 0));
     }
 
     public void AppendRange(IEnumerable<TranscriptRow> rows)

@@ -44,7 +44,8 @@ public sealed class TerminalEmulator : IVtHandler
 
     // Where the last look for simple lines found too few: no look again before this byte of the transcript.
     private long _noSimpleLinesBefore;
-    private (int Start, int Length)[]? _simpleLines;
+    private SimpleLine[]? _simpleLines;
+    private (int Start, int Length, int Style)[]? _simpleSegments;
 
     // An auditor must be able to read what the terminal no longer shows: rows wiped by clear and the last screen
     // of full-screen programs are kept, attached after the live row they followed (or before everything).
@@ -209,68 +210,32 @@ public sealed class TerminalEmulator : IVtHandler
     /// </summary>
     private bool TryControlSequence(ref ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length < 3 || bytes[1] != (byte)'[')
+        Span<int> values = stackalloc int[VtParser.MaxParams];
+        var length = ReadParameters(bytes, values, out var count, out var final);
+        if (length == 0)
         {
             return false;
         }
 
-        Span<int> values = stackalloc int[VtParser.MaxParams];
-        var count = 0;
-        var started = false;
-        for (var i = 2; i < bytes.Length; i++)
-        {
-            var c = bytes[i];
-            if (c is >= (byte)'0' and <= (byte)'9')
-            {
-                if (!started)
-                {
-                    (started, count, values[0]) = (true, 1, 0);
-                }
-
-                values[count - 1] = Math.Min(VtParser.MaxParamValue, (values[count - 1] * 10) + (c - '0'));
-            }
-            else if (c == ';')
-            {
-                if (!started)
-                {
-                    (started, count, values[0]) = (true, 1, 0);
-                }
-
-                if (count == VtParser.MaxParams)
-                {
-                    return false; // past what the parser keeps: it decides
-                }
-
-                values[count++] = 0;
-            }
-            else if (c is >= 0x40 and <= 0x7E)
-            {
-                ((IVtHandler)this).CsiDispatch(new CsiParams(values, stackalloc bool[VtParser.MaxParams], count), 0, c);
-                bytes = bytes[(i + 1)..];
-                return true;
-            }
-            else
-            {
-                return false; // a private marker, an intermediate, a sub-parameter or a control inside
-            }
-        }
-
-        return false;
+        ((IVtHandler)this).CsiDispatch(new CsiParams(values, stackalloc bool[VtParser.MaxParams], count), 0, final);
+        bytes = bytes[length..];
+        return true;
     }
 
     /// <summary>
-    /// The commonest shape of shell output, many lines of printable ASCII each ended by CR LF, arriving with the
-    /// cursor at the start of the blank bottom row of the normal screen in the default style: the screen's rows go
-    /// to history as scrolling would send them, the lines that would scroll off before the last ones go straight from
-    /// the bytes to history, and only the last screenful is printed into rows. What is stored is what printing them
-    /// one by one stores; false (nothing done) when the shape does not hold for at least a screenful of rows.
+    /// The commonest shape of shell output, many lines of printable ASCII (coloured or not: SGR sequences between the
+    /// characters) each ended by CR LF, arriving with the cursor at the start of the blank bottom row of the normal
+    /// screen: the screen's rows go to history as scrolling would send them, the lines that would scroll off before
+    /// the last ones go straight from the bytes to history, and only the last screenful is printed into rows. What is
+    /// stored is what printing them one by one stores; false (nothing done) when the shape does not hold for at least
+    /// a screenful of rows.
     /// </summary>
     private bool TrySimpleLines(ref ReadOnlySpan<byte> bytes)
     {
         var buffer = _active;
         var at = _written - bytes.Length;
         if (at < _noSimpleLinesBefore || buffer != _normal || buffer.X != 0 || buffer.Y != Rows - 1 || buffer.ScrollTop != 0
-            || buffer.ScrollBottom != Rows - 1 || _styleId != 0 || _insertMode || _charsets.LineDrawing || !_autoWrap)
+            || buffer.ScrollBottom != Rows - 1 || EraseId() != 0 || _insertMode || _charsets.LineDrawing || !_autoWrap)
         {
             return false;
         }
@@ -281,39 +246,70 @@ public sealed class TerminalEmulator : IVtHandler
             return false;
         }
 
-        // Find the lines: printable ASCII, then one or more CR, then LF. Rows are what autowrap makes of each.
-        var lines = _simpleLines ??= new (int Start, int Length)[SimpleLinesAtOnce];
-        var count = 0;
-        var rows = 0;
-        var position = 0;
-        var chars = 0L;
+        // Find the lines: runs of printable ASCII and colour changes, then one or more CR, then LF. Rows are what
+        // autowrap makes of each; a line with colours is taken only if it fits one row.
+        var lines = _simpleLines ??= new SimpleLine[SimpleLinesAtOnce];
+        var segments = _simpleSegments ??= new (int Start, int Length, int Style)[SimpleLinesAtOnce * 4];
+        Span<int> values = stackalloc int[VtParser.MaxParams];
+        var (style, styleId) = (_style, _styleId);
+        var (count, segmentCount, rows, position, chars) = (0, 0, 0, 0, 0L);
         while (position < bytes.Length && count < SimpleLinesAtOnce)
         {
-            var rest = bytes[position..];
-            var length = PrintableRun(rest);
-            if (length < 0)
+            var (p, firstSegment, cells, lineStyle, lineStyleId, ended) = (position, segmentCount, 0, style, styleId, false);
+            while (p < bytes.Length && segmentCount < segments.Length)
             {
+                var run = PrintableRun(bytes[p..]);
+                if (run < 0)
+                {
+                    break; // the rest is text: no line end yet
+                }
+
+                if (run > 0)
+                {
+                    segments[segmentCount++] = (p, run, lineStyleId);
+                    cells += run;
+                    p += run;
+                }
+
+                if (bytes[p] == 0x1B)
+                {
+                    var length = ReadParameters(bytes[p..], values, out var parameters, out var final);
+                    if (length == 0 || final != 'm')
+                    {
+                        break;
+                    }
+
+                    Sgr.Apply(new CsiParams(values, stackalloc bool[VtParser.MaxParams], parameters), ref lineStyle);
+                    lineStyleId = _styles.IdOf(lineStyle);
+                    p += length;
+                    continue;
+                }
+
+                var end = p;
+                while (end < bytes.Length && bytes[end] == '\r')
+                {
+                    end++;
+                }
+
+                ended = end > p && end < bytes.Length && bytes[end] == '\n';
+                p = end + 1;
                 break;
             }
 
-            var end = length;
-            while (end < rest.Length && rest[end] == '\r')
+            var plain = segmentCount - firstSegment <= 1 && (segmentCount == firstSegment || segments[firstSegment].Style == 0);
+            if (!ended || (!plain && cells > Columns) || lineStyle.Background != CellStyle.DefaultColor)
             {
-                end++;
+                segmentCount = firstSegment;
+                break; // not a simple line, too long to wrap here, or a line feed that would fill with a colour
             }
 
-            if (end == length || end == rest.Length || rest[end] != '\n')
-            {
-                break;
-            }
-
-            lines[count++] = (position, length);
-            rows += length <= Columns ? 1 : (length + Columns - 1) / Columns;
-            chars += length;
-            position += end + 1;
+            lines[count++] = new SimpleLine(firstSegment, segmentCount - firstSegment, cells);
+            rows += cells <= Columns ? 1 : (cells + Columns - 1) / Columns;
+            chars += cells;
+            (position, style, styleId) = (p, lineStyle, lineStyleId);
         }
 
-        chars += (long)(Rows - 1) * Columns; // at most, for the screen's rows
+        chars += (long)(Rows - 1) * Columns * 3; // at most, for the screen's rows and the colour runs
         if (rows < Rows || _history.Count + rows >= BaseTranscriptRows + (2 * _written) || _history.Chars + chars >= BaseTranscriptChars + (4 * _written)
             || (_reservation is not null && !_reservation.TryGrowTo(((_history.Chars + chars) * 2) + ((long)(_history.Count + rows) * 8))))
         {
@@ -331,49 +327,116 @@ public sealed class TerminalEmulator : IVtHandler
         var direct = rows - (Rows - 1);
         var row = 0;
         var screenRow = 0;
-        foreach (var (start, length) in lines.AsSpan(0, count))
+        foreach (var line in lines.AsSpan(0, count))
         {
-            var text = bytes.Slice(start, length);
-            if (length <= Columns && row < direct)
+            var parts = segments.AsSpan(line.FirstSegment, line.Segments);
+            if (line.Cells <= Columns)
             {
-                _history.AppendAscii(text, wrapped: false, Columns); // one row, the commonest case
-                RowsStoredFromBytes++;
-                row++;
+                if (row++ < direct)
+                {
+                    _history.AppendSegments(bytes, parts, wrapped: false, Columns);
+                    RowsStoredFromBytes++;
+                    continue;
+                }
+
+                var target = buffer.Row(screenRow++);
+                target.Reset(0, isWrapped: false);
+                var x = 0;
+                foreach (var (start, length, id) in parts)
+                {
+                    target.SetAscii(x, bytes.Slice(start, length), id);
+                    x += length;
+                }
+
                 continue;
             }
 
-            var pieces = Math.Max(1, (length + Columns - 1) / Columns);
+            // One plain segment longer than a row: autowrap cuts it.
+            var text = bytes.Slice(parts[0].Start, parts[0].Length);
+            var pieces = (line.Cells + Columns - 1) / Columns;
             for (var piece = 0; piece < pieces; piece++, row++)
             {
-                var part = text.Slice(piece * Columns, Math.Min(Columns, length - (piece * Columns)));
+                var part = text.Slice(piece * Columns, Math.Min(Columns, text.Length - (piece * Columns)));
                 if (row < direct)
                 {
-                    _history.AppendAscii(part, wrapped: piece > 0, Columns);
+                    _history.AppendSegments(bytes, [(parts[0].Start + (piece * Columns), part.Length, 0)], wrapped: piece > 0, Columns);
                     RowsStoredFromBytes++;
                     continue;
                 }
 
                 var target = buffer.Row(screenRow++);
                 target.Reset(0, isWrapped: piece > 0);
-                if (!part.IsEmpty)
-                {
-                    target.SetAscii(0, part, 0);
-                }
+                target.SetAscii(0, part, 0);
             }
         }
 
-        for (var i = count - 1; i >= 0; i--)
+        for (var i = segmentCount - 1; i >= 0; i--)
         {
-            if (lines[i].Length > 0)
+            if (segments[i].Length > 0)
             {
-                _lastPrinted = bytes[lines[i].Start + lines[i].Length - 1];
+                _lastPrinted = bytes[segments[i].Start + segments[i].Length - 1];
                 break;
             }
         }
 
+        (_style, _styleId) = (style, styleId);
         bytes = bytes[position..];
         return true;
     }
+
+    /// <summary>
+    /// Reads <c>ESC [</c>, decimal parameters separated by <c>;</c> and a final byte, as the parser would; 0 (nothing
+    /// read) for any other shape or a sequence cut by the end of the bytes.
+    /// </summary>
+    private static int ReadParameters(ReadOnlySpan<byte> bytes, Span<int> values, out int count, out int final)
+    {
+        (count, final) = (0, 0);
+        if (bytes.Length < 3 || bytes[1] != (byte)'[')
+        {
+            return 0;
+        }
+
+        var started = false;
+        for (var i = 2; i < bytes.Length; i++)
+        {
+            var c = bytes[i];
+            if (c is >= (byte)'0' and <= (byte)'9' or (byte)';')
+            {
+                if (!started)
+                {
+                    (started, count, values[0]) = (true, 1, 0);
+                }
+
+                if (c == ';')
+                {
+                    if (count == VtParser.MaxParams)
+                    {
+                        return 0; // past what the parser keeps: it decides
+                    }
+
+                    values[count++] = 0;
+                }
+                else
+                {
+                    values[count - 1] = Math.Min(VtParser.MaxParamValue, (values[count - 1] * 10) + (c - '0'));
+                }
+            }
+            else if (c is >= 0x40 and <= 0x7E)
+            {
+                final = c;
+                return i + 1;
+            }
+            else
+            {
+                return 0; // a private marker, an intermediate, a sub-parameter or a control inside
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>A simple line: its segments (text in one style) and how many cells they fill.</summary>
+    private readonly record struct SimpleLine(int FirstSegment, int Segments, int Cells);
 
     /// <summary>Autowrap: the cursor moves to the start of the next row (scrolling at the bottom), marked as a soft wrap.</summary>
     private TerminalRow SoftWrap(ScreenBuffer buffer)

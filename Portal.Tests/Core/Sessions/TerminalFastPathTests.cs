@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Portal.Core.Sessions.Terminal;
 
@@ -44,6 +45,12 @@ public sealed class TerminalFastPathTests
             {
                 4 => $"\u001b[01;34m{i}\u001b[0m plain",
                 5 => $"{i}\u001b[K",
+                6 => $"\u001b[32m{i} green to the end of the line and the next",
+                7 => $"\u001b[0m{new string('w', columns + 3)}",
+                8 => $"\u001b[44m{i} on blue\u001b[49m",
+                9 => $"\u001b[41m{i} a line feed on red",
+                10 => "\u001b[0m",
+                11 => $"\u001b[1m\u001b[;31m{i}\u001b[m{new string('c', columns)}",
                 _ => (i % 11) switch
                 {
                     0 => string.Empty,
@@ -59,6 +66,20 @@ public sealed class TerminalFastPathTests
         text.Append("\u001b[?1049h\u001b[H\u001b[2Jfull screen\u001b[?1049l$ ");
         var direct = AssertSame(Encoding.UTF8.GetBytes(text.ToString()), columns, rows);
         Assert.InRange(direct, 1000, 30_000); // most rows went straight to history
+    }
+
+    [Fact]
+    public void ColouredListings_GoMostlyStraightToHistory()
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < 2000; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"drwxr-xr-x 2 ssm-user ssm-user 4096 Nov 27 06:17  \u001b[01;34mdir-{i}\u001b[0m\r\r\n");
+            text.Append(CultureInfo.InvariantCulture, $"\u001b[0m\u001b[01;32mdeploy-{i}.sh\u001b[0m  plain-{i}.txt  \u001b[01;36mlink-{i}\u001b[0m\r\n");
+        }
+
+        var direct = AssertSame(Encoding.UTF8.GetBytes(text.ToString()), 80, 24);
+        Assert.True(direct > 3900, $"{direct} rows straight to history");
     }
 
     [Fact]
