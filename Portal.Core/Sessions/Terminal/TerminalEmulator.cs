@@ -13,6 +13,9 @@ public sealed class TerminalEmulator : IVtHandler
     private const int ByteOrderMark = 0xFEFF;
     private const int SlowChunk = 256;
 
+    /// <summary>The fewest rows <see cref="TrySimpleLines"/> takes: below it, a prompt's line or two, the parser's path is as quick.</summary>
+    private const int SimpleLinesWorthIt = 4;
+
     /// <summary>The most lines <see cref="TrySimpleLines"/> takes at once (bounds its list).</summary>
     private const int SimpleLinesAtOnce = 4096;
 
@@ -227,8 +230,7 @@ public sealed class TerminalEmulator : IVtHandler
     /// characters) each ended by CR LF, arriving with the cursor at the start of the blank bottom row of the normal
     /// screen: the screen's rows go to history as scrolling would send them, the lines that would scroll off before
     /// the last ones go straight from the bytes to history, and only the last screenful is printed into rows. What is
-    /// stored is what printing them one by one stores; false (nothing done) when the shape does not hold for at least
-    /// a screenful of rows.
+    /// stored is what printing them one by one stores; false (nothing done) when the shape does not hold for a few rows.
     /// </summary>
     private bool TrySimpleLines(ref ReadOnlySpan<byte> bytes)
     {
@@ -310,23 +312,26 @@ public sealed class TerminalEmulator : IVtHandler
         }
 
         chars += (long)(Rows - 1) * Columns * 3; // at most, for the screen's rows and the colour runs
-        if (rows < Rows || _history.Count + rows >= BaseTranscriptRows + (2 * _written) || _history.Chars + chars >= BaseTranscriptChars + (4 * _written)
+        if (rows < SimpleLinesWorthIt || _history.Count + rows >= BaseTranscriptRows + (2 * _written) || _history.Chars + chars >= BaseTranscriptChars + (4 * _written)
             || (_reservation is not null && !_reservation.TryGrowTo(((_history.Chars + chars) * 2) + ((long)(_history.Count + rows) * 8))))
         {
             _noSimpleLinesBefore = at + position + 1;
             return false; // not worth it, or near a limit the one-by-one path stops at exactly
         }
 
-        // The screen above the cursor scrolls off first, as the first rows printed push it up.
-        for (var y = 0; y < Rows - 1; y++)
+        // As many of the screen's rows scroll off first as the new rows push up (all above the cursor's row, for a
+        // screenful or more); the blank rows that come in below are where the last new rows are printed.
+        var scrolled = Math.Min(rows, Rows - 1);
+        for (var i = 0; i < scrolled; i++)
         {
-            ToHistory(buffer.Row(y));
+            buffer.ScrollUp(0);
         }
 
-        // Then every row but the last screenful (less the cursor's row) goes straight to history; those are printed.
-        var direct = rows - (Rows - 1);
+        // Then every new row but the last of them (a screenful less the cursor's row, at most) goes straight to
+        // history; those are printed into the rows that came in.
+        var direct = rows - scrolled;
         var row = 0;
-        var screenRow = 0;
+        var screenRow = Rows - 1 - scrolled;
         foreach (var line in lines.AsSpan(0, count))
         {
             var parts = segments.AsSpan(line.FirstSegment, line.Segments);
