@@ -4,6 +4,7 @@ using Portal.Core.Sandbox;
 using Portal.Core.Sessions;
 using Portal.Core.Sessions.Index;
 using Portal.Tests.TestSupport;
+using static Portal.Tests.TestSupport.GeneratedTranscripts;
 
 namespace Portal.Tests.Core.Sessions.Index;
 
@@ -212,14 +213,5 @@ public sealed class SessionIndexTests : IAsyncLifetime, IDisposable
         var reopened = new SessionIndex(_file.Path);
 
         Assert.Equal(0, (await reopened.QueryAsync(new SessionQuery())).Total);
-    }
-
-    private static TranscriptContent Content(GeneratedTranscript t) =>
-        new($"sessionmanager/{t.SessionId}.log", t.Content, t.Content.Length, $"\"{t.SessionId}\"", t.EndedAt.AddSeconds(5));
-
-    private static List<RenderedLine> Lines(GeneratedTranscript t)
-    {
-        var document = TranscriptRender.Render(t.Content, null).Document;
-        return [.. Enumerable.Range(0, document.LineCount).Select(i => new RenderedLine(document.LineText(i), document.LineKind(i), document.LineFirstRow(i)))];
     }
 }
