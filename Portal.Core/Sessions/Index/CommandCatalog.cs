@@ -22,18 +22,6 @@ internal sealed class CommandCatalog
     private readonly List<long> _ids = [];
     private ulong[] _live = [];
 
-    /// <summary>How many distinct strings are held.</summary>
-    public int Strings
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _texts.Count;
-            }
-        }
-    }
-
     /// <summary>
     /// The catalog of an index file as it stands: each session's own strings, then its commands in the order the
     /// table keeps them (by session), so only one session's commands are held at a time.
@@ -42,14 +30,14 @@ internal sealed class CommandCatalog
     {
         ArgumentNullException.ThrowIfNull(connection);
         var catalog = new CommandCatalog();
-        var own = new Dictionary<long, string[]>();
+        var own = new Dictionary<long, (string SessionId, string User, string? Instance)>();
         await using (var sessions = connection.CreateCommand())
         {
             sessions.CommandText = "SELECT id, session_id, principal, instance_id FROM sessions";
             await using var reader = await sessions.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                own[reader.GetInt64(0)] = reader.IsDBNull(3) ? [reader.GetString(1), reader.GetString(2)] : [reader.GetString(1), reader.GetString(2), reader.GetString(3)];
+                own[reader.GetInt64(0)] = (reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
             }
         }
 
@@ -73,9 +61,9 @@ internal sealed class CommandCatalog
             Flush(current, typed);
         }
 
-        foreach (var (id, strings) in own)
+        foreach (var (id, (sessionId, user, instance)) in own)
         {
-            catalog.Add(id, strings); // sessions without a command
+            catalog.Add(id, FoundBy(sessionId, user, instance, [])); // sessions without a command
         }
 
         foreach (var posting in catalog._postings)
@@ -87,10 +75,26 @@ internal sealed class CommandCatalog
 
         void Flush(long session, List<string> typed)
         {
-            if (own.Remove(session, out var strings))
+            if (own.Remove(session, out var found))
             {
-                catalog.Add(session, strings.Concat(typed));
+                catalog.Add(session, FoundBy(found.SessionId, found.User, found.Instance, typed));
             }
+        }
+    }
+
+    /// <summary>What the list's text filter finds a session by: its id, user and instance, and every command typed.</summary>
+    public static IEnumerable<string> FoundBy(string sessionId, string user, string? instance, IEnumerable<string> commands)
+    {
+        yield return sessionId;
+        yield return user;
+        if (instance is not null)
+        {
+            yield return instance;
+        }
+
+        foreach (var command in commands)
+        {
+            yield return command;
         }
     }
 

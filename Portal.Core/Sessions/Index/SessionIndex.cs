@@ -207,23 +207,7 @@ internal sealed class SessionIndex : ISessionIndex
 
         foreach (var (id, transcript) in added)
         {
-            catalog.Add(id, SearchableStrings(transcript.Summary, transcript.Commands));
-        }
-    }
-
-    /// <summary>What the list's text filter finds a session by: its id, user and instance, and every command typed.</summary>
-    private static IEnumerable<string> SearchableStrings(SessionSummary summary, IEnumerable<SessionCommand> commands)
-    {
-        yield return summary.SessionId;
-        yield return summary.User;
-        if (summary.InstanceId is { } instance)
-        {
-            yield return instance;
-        }
-
-        foreach (var command in commands)
-        {
-            yield return command.Text;
+            catalog.Add(id, CommandCatalog.FoundBy(transcript.Summary.SessionId, transcript.Summary.User, transcript.Summary.InstanceId, transcript.Commands.Select(c => c.Text)));
         }
     }
 
