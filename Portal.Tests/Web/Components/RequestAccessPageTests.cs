@@ -36,6 +36,20 @@ public sealed class RequestAccessPageTests : PortalBunitContext
     }
 
     [Fact]
+    public void Submit_WaitsForTheBastionsToBeListed_SoARequestAlwaysNamesOne()
+    {
+        var listing = new TaskCompletionSource<IReadOnlyList<Bastion>>();
+        _access.Bastions = listing.Task;
+        var page = RenderPage();
+
+        Assert.True(page.Find("button[data-testid=request-submit]").HasAttribute("disabled"));
+        listing.SetResult([new("i-0123456789abcdef0", "bastion-tokyo")]);
+
+        page.WaitForAssertion(() => Assert.False(page.Find("button[data-testid=request-submit]").HasAttribute("disabled")));
+        Assert.Equal("bastion-tokyo (i-0123456789abcdef0)", page.Find("input[data-testid=request-bastion]").GetAttribute("value"));
+    }
+
+    [Fact]
     public void Submit_WithoutAReason_ShowsTheRuleUnderTheField_AndAMappingProblemAboveTheForm()
     {
         _access.Refusal = new AccessException(AccessRefusal.Invalid, new Phrase("bad"), new Dictionary<string, Phrase[]> { ["reason"] = [new Phrase("Say why you need access.")] });
@@ -102,7 +116,9 @@ public sealed class RequestAccessPageTests : PortalBunitContext
 
         Task<IReadOnlyList<string>> IBastionDirectory.ListAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>(["i-0123456789abcdef0"]);
 
-        Task<IReadOnlyList<Bastion>> IBastionDirectory.DescribeAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Bastion>>([new("i-0123456789abcdef0", "bastion-tokyo")]);
+        public Task<IReadOnlyList<Bastion>> Bastions { get; set; } = Task.FromResult<IReadOnlyList<Bastion>>([new("i-0123456789abcdef0", "bastion-tokyo")]);
+
+        Task<IReadOnlyList<Bastion>> IBastionDirectory.DescribeAsync(CancellationToken cancellationToken) => Bastions;
 
         public Task<AccessRequest> RequestAsync(AccessPerson person, NewAccessRequest input, CancellationToken cancellationToken = default) =>
             Refusal is null ? throw new NotSupportedException() : Task.FromException<AccessRequest>(Refusal);

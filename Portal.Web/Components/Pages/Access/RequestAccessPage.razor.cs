@@ -24,6 +24,9 @@ public partial class RequestAccessPage
     private string? _ticket;
     private bool _submitting;
 
+    // False until the bastions are listed: a request sent before then would name no bastion.
+    private bool _bastionsListed;
+
     [Inject]
     private IAccessRequests Requests { get; set; } = default!;
 
@@ -60,6 +63,7 @@ public partial class RequestAccessPage
         }
 
         _bastion = _bastions.Count == 1 ? _bastions[0].InstanceId : null;
+        _bastionsListed = true;
         await LoadAsync();
     }
 
