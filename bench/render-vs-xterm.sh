@@ -2,7 +2,8 @@
 # Renders the same transcript bodies with the portal's TerminalEmulator and with @xterm/headless (the peer), in one
 # run, and prints MB/s for both and their ratios. The peer runs twice: keeping every row (scrollback 1,000,000, as
 # the portal does) and at its fastest setting (scrollback 1,000, dropping the rest). Inputs are the recordings in
-# Portal.Tests/Data/Transcripts, each repeated to about TARGET_MB megabytes.
+# Portal.Tests/Data/Transcripts, each repeated to about TARGET_MB megabytes. Each harness renders its input three
+# times, a fresh terminal each time, and reports the median (RUNS sets how many).
 set -euo pipefail
 cd "$(dirname "$0")"
 TARGET_MB=${TARGET_MB:-50}
@@ -14,7 +15,7 @@ run() { # name file cols rows
   local size repeat ours whole fastest
   size=$(stat -c %s "$2")
   repeat=$(( TARGET_MB * 1000000 / size )); [ "$repeat" -ge 1 ] || repeat=1
-  ours=$(dotnet Portal.Benchmarks/bin/Release/net10.0/Portal.Benchmarks.dll render "$2" "$3" "$4" "$repeat")
+  ours=$(dotnet Portal.Benchmarks/bin/Release/net10.0/Portal.Benchmarks.dll render "$2" "$3" "$4" "$repeat" "${RUNS:-3}")
   whole=$(node --max-old-space-size=8192 render-peer/xterm-render.mjs "$2" "$3" "$4" "$repeat" 1000000)
   fastest=$(node --max-old-space-size=8192 render-peer/xterm-render.mjs "$2" "$3" "$4" "$repeat" 1000)
   python3 - "$1" "$ours" "$whole" "$fastest" <<'PY'
@@ -29,5 +30,6 @@ echo "| input | MB | portal MB/s (every row) | xterm.js MB/s (every row) | ratio
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 run "shell output (seq, find)" "$DATA/transcripts/ssm-user-ca6b0a05f0572e41f.log" 80 24
 run "coloured ls, ps, df" "$DATA/transcripts/alice-456728a401f933ca2.log" 80 24
+run "long lines (plain ASCII, wrapped)" "$DATA/transcripts/j.smith@example.com-8bd5e77c042569f33.log" 200 50
 run "vim (alternate screen)" "$DATA/transcripts/j.smith@example.com-0df6afc3430e6015d.log" 80 24
 run "colours and SGR" "$DATA/transcripts/carol-224a953ab89fa6eb5.log" 120 40

@@ -43,6 +43,8 @@ internal sealed class RowStore
     private int _chunkCount;
     private char[] _current = [];
     private ulong[][] _rows = new ulong[16][];
+    private ulong[] _rowChunk = [];
+    private int _rowChunkIndex = -1;
     private int _position;
 
     // The lowest row whose kind changed, or that was removed, since TakeLowestChanged was last called.
@@ -162,7 +164,8 @@ internal sealed class RowStore
 
     private void NewChunk(int atLeast)
     {
-        _current = new char[Math.Max(_chunkCount < SmallChunks ? ChunkChars : ChunkSize, atLeast)];
+        // Only what rows were written to is ever read: the chunk need not be zeroed first.
+        _current = GC.AllocateUninitializedArray<char>(Math.Max(_chunkCount < SmallChunks ? ChunkChars : ChunkSize, atLeast));
         if (_chunkCount == _chunks.Length)
         {
             Volatile.Write(ref _chunks, [.. _chunks, .. new char[_chunks.Length][]]);
@@ -175,14 +178,53 @@ internal sealed class RowStore
     /// <summary>Stores the next row's word (the row is published later, by count).</summary>
     private void AddWord(ulong word)
     {
+        if (Count >> RowChunkBits != _rowChunkIndex)
+        {
+            NewRowChunk();
+        }
+
+        _rowChunk[Count++ & (RowChunkSize - 1)] = word;
+    }
+
+    private void NewRowChunk()
+    {
         var chunk = Count >> RowChunkBits;
         if (chunk == _rows.Length)
         {
             Volatile.Write(ref _rows, [.. _rows, .. new ulong[_rows.Length][]]);
         }
 
-        _rows[chunk] ??= new ulong[RowChunkSize];
-        _rows[chunk][Count++ & (RowChunkSize - 1)] = word;
+        _rowChunk = _rows[chunk] ??= new ulong[RowChunkSize];
+        _rowChunkIndex = chunk;
+    }
+
+    /// <summary>
+    /// Appends a live row of printable ASCII in the default style straight from the transcript's bytes (what
+    /// <see cref="Append"/> stores for it), at most a row wide.
+    /// </summary>
+    public void AppendAscii(ReadOnlySpan<byte> text, bool wrapped, int columns)
+    {
+        if (columns != _widths[_widthCount - 1].Columns)
+        {
+            AddWidth(columns);
+        }
+
+        System.Diagnostics.Debug.Assert(text.Length <= columns, "a row is at most the terminal's width");
+        if (_position + text.Length > _current.Length)
+        {
+            NewChunk(text.Length);
+        }
+
+        Widen(text, _current.AsSpan(_position, text.Length));
+        var offset = ((ulong)(_chunkCount - 1) << ChunkBits) | (uint)_position;
+        _position += text.Length;
+        Chars += text.Length;
+        AddWord(offset
+            | ((ulong)text.Length << LengthShift)
+            | ((ulong)text.Length << CellsShift)
+            | ((ulong)RowKind.Live << KindShift)
+            | (wrapped ? WrappedBit : 0)
+            | (text.Length < columns ? LastBlankBit : 0));
     }
 
     /// <summary>
@@ -230,20 +272,7 @@ internal sealed class RowStore
                 continue;
             }
 
-            var chars = destination.Slice(at, length);
-            var text = bytes.Slice(start, length);
-            if (length <= 16)
-            {
-                for (var i = 0; i < chars.Length; i++)
-                {
-                    chars[i] = (char)text[i];
-                }
-            }
-            else
-            {
-                System.Text.Ascii.ToUtf16(text, chars, out _);
-            }
-
+            Widen(bytes.Slice(start, length), destination.Slice(at, length));
             at += length;
             if (styled)
             {
@@ -273,6 +302,22 @@ internal sealed class RowStore
             | (wrapped ? WrappedBit : 0)
             | (cells < columns ? LastBlankBit : 0)
             | (styled ? StyledBit : 0));
+    }
+
+    /// <summary>ASCII to chars: short runs by hand, where the library's vector code does not pay off yet.</summary>
+    private static void Widen(ReadOnlySpan<byte> text, Span<char> chars)
+    {
+        if (text.Length <= 16)
+        {
+            for (var i = 0; i < text.Length && i < chars.Length; i++)
+            {
+                chars[i] = (char)text[i];
+            }
+        }
+        else
+        {
+            System.Text.Ascii.ToUtf16(text, chars, out _);
+        }
     }
 
     public void AppendRange(IEnumerable<TranscriptRow> rows)

@@ -15,10 +15,24 @@ internal sealed class StyleTable
     private CellStyle[] _styles = [CellStyle.Default, .. new CellStyle[15]];
     private int _count = 1;
 
+    // The last style looked up besides the default: shell colours mostly switch between one colour and none.
+    private (CellStyle Style, int Id) _last = (CellStyle.Default, 0);
+
     public int IdOf(CellStyle style)
     {
+        if (style == CellStyle.Default)
+        {
+            return 0;
+        }
+
+        if (style == _last.Style)
+        {
+            return _last.Id;
+        }
+
         if (_ids.TryGetValue(style, out var id))
         {
+            _last = (style, id);
             return id;
         }
 
@@ -38,6 +52,7 @@ internal sealed class StyleTable
         _styles[id] = style;
         _count++;
         _ids[style] = id;
+        _last = (style, id);
         return id;
     }
 

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Portal.Core.Sessions.Terminal;
@@ -339,7 +342,15 @@ public sealed class TerminalEmulator : IVtHandler
             {
                 if (row++ < direct)
                 {
-                    _history.AppendSegments(bytes, parts, wrapped: false, Columns);
+                    if (parts.Length == 0 || (parts.Length == 1 && parts[0].Style == 0))
+                    {
+                        _history.AppendAscii(parts.Length == 0 ? default : bytes.Slice(parts[0].Start, parts[0].Length), wrapped: false, Columns);
+                    }
+                    else
+                    {
+                        _history.AppendSegments(bytes, parts, wrapped: false, Columns);
+                    }
+
                     RowsStoredFromBytes++;
                     continue;
                 }
@@ -364,7 +375,7 @@ public sealed class TerminalEmulator : IVtHandler
                 var part = text.Slice(piece * Columns, Math.Min(Columns, text.Length - (piece * Columns)));
                 if (row < direct)
                 {
-                    _history.AppendSegments(bytes, [(parts[0].Start + (piece * Columns), part.Length, 0)], wrapped: piece > 0, Columns);
+                    _history.AppendAscii(part, wrapped: piece > 0, Columns);
                     RowsStoredFromBytes++;
                     continue;
                 }
@@ -466,11 +477,31 @@ public sealed class TerminalEmulator : IVtHandler
         return buffer.Row(buffer.Y);
     }
 
-    /// <summary>How many bytes from the start are printable ASCII (-1 for all); short runs are counted by hand.</summary>
+    /// <summary>
+    /// How many bytes from the start are printable ASCII (-1 for all). Sixteen bytes are tested at a time: most runs
+    /// in shell output are a few words long, under what <see cref="MemoryExtensions.IndexOfAnyExceptInRange{T}(ReadOnlySpan{T}, T, T)"/>
+    /// pays off for.
+    /// </summary>
     private static int PrintableRun(ReadOnlySpan<byte> bytes)
     {
         var i = 0;
-        for (; i < bytes.Length && i < 16; i++)
+        if (Vector128.IsHardwareAccelerated)
+        {
+            ref var start = ref MemoryMarshal.GetReference(bytes);
+            var low = Vector128.Create((byte)0x20);
+            var span = Vector128.Create((byte)(0x7E - 0x20));
+            for (; i + Vector128<byte>.Count <= bytes.Length; i += Vector128<byte>.Count)
+            {
+                // Bytes outside 0x20-0x7E wrap around above 0x5E once 0x20 is taken off.
+                var outside = Vector128.GreaterThan(Vector128.LoadUnsafe(ref start, (nuint)i) - low, span).ExtractMostSignificantBits();
+                if (outside != 0)
+                {
+                    return i + BitOperations.TrailingZeroCount(outside);
+                }
+            }
+        }
+
+        for (; i < bytes.Length; i++)
         {
             if (bytes[i] is < 0x20 or > 0x7E)
             {
@@ -478,13 +509,7 @@ public sealed class TerminalEmulator : IVtHandler
             }
         }
 
-        if (i == bytes.Length)
-        {
-            return -1;
-        }
-
-        var rest = bytes[i..].IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E);
-        return rest < 0 ? -1 : i + rest;
+        return -1;
     }
 
     /// <summary>
