@@ -96,6 +96,14 @@ internal sealed class RowStore
             NewChunk(row.EncodedLengthBound);
         }
 
+        if (row.IsPacked)
+        {
+            // Filled from the bytes and never touched since: already in the stored form.
+            row.PackedData.CopyTo(_current.AsSpan(_position));
+            AddPacked(row.PackedData.Length, row.PackedCells, row.PackedStyled, row.IsWrapped, kind, row.Columns);
+            return;
+        }
+
         // Most rows are plain BMP text with no style: one pass narrows the cells to chars. Others take Encode.
         int length, cells;
         bool styled, firstWide, lastBlank;
@@ -216,21 +224,12 @@ internal sealed class RowStore
         }
 
         Widen(text, _current.AsSpan(_position, text.Length));
-        var offset = ((ulong)(_chunkCount - 1) << ChunkBits) | (uint)_position;
-        _position += text.Length;
-        Chars += text.Length;
-        AddWord(offset
-            | ((ulong)text.Length << LengthShift)
-            | ((ulong)text.Length << CellsShift)
-            | ((ulong)RowKind.Live << KindShift)
-            | (wrapped ? WrappedBit : 0)
-            | (text.Length < columns ? LastBlankBit : 0));
+        AddPacked(text.Length, text.Length, styled: false, wrapped, RowKind.Live, columns);
     }
 
     /// <summary>
     /// Appends a live row of printable ASCII straight from the transcript's bytes, given as segments of one style
-    /// each: what <see cref="Append"/> stores (see <see cref="TerminalRow.Encode"/>) for a row printed with them and
-    /// nothing else, at most a row wide.
+    /// each: what <see cref="Append"/> stores for a row printed with them and nothing else, at most a row wide.
     /// </summary>
     public void AppendSegments(ReadOnlySpan<byte> bytes, ReadOnlySpan<(int Start, int Length, int Style)> segments, bool wrapped, int columns)
     {
@@ -239,8 +238,41 @@ internal sealed class RowStore
             AddWidth(columns);
         }
 
+        if (_position + (3 * columns) + 1 > _current.Length)
+        {
+            NewChunk((3 * columns) + 1);
+        }
+
+        var length = PackSegments(bytes, segments, _current.AsSpan(_position), out var cells, out var styled);
+        AddPacked(length, cells, styled, wrapped, RowKind.Live, columns);
+    }
+
+    /// <summary>Stores the word of a row whose <paramref name="length"/> chars were just written at the current position.</summary>
+    private void AddPacked(int length, int cells, bool styled, bool wrapped, RowKind kind, int columns)
+    {
+        var offset = ((ulong)(_chunkCount - 1) << ChunkBits) | (uint)_position;
+        _position += length;
+        Chars += length;
+        AddWord(offset
+            | ((ulong)length << LengthShift)
+            | ((ulong)cells << CellsShift)
+            | ((ulong)kind << KindShift)
+            | (wrapped ? WrappedBit : 0)
+            | (cells < columns ? LastBlankBit : 0)
+            | (styled ? StyledBit : 0));
+    }
+
+    /// <summary>
+    /// Writes printable ASCII given as segments of one style each in the form <see cref="TerminalRow.Encode"/> writes
+    /// for a row printed with them and nothing else: style runs first unless all is in the default style, then one
+    /// char per byte. <paramref name="destination"/> holds at least three chars a cell and one more.
+    /// </summary>
+    /// <returns>The number of chars written.</returns>
+    internal static int PackSegments(ReadOnlySpan<byte> bytes, ReadOnlySpan<(int Start, int Length, int Style)> segments, Span<char> destination, out int cells, out bool styled)
+    {
         // Runs: a style change starts one (segments of no length change nothing); all in the default style is plain.
-        var (cells, runs, styled, previous) = (0, 0, false, -1);
+        var (runs, previous) = (0, -1);
+        (cells, styled) = (0, false);
         foreach (var (_, length, style) in segments)
         {
             if (length > 0)
@@ -254,14 +286,7 @@ internal sealed class RowStore
             }
         }
 
-        System.Diagnostics.Debug.Assert(cells <= columns, "a row is at most the terminal's width");
         var header = styled ? 1 + (2 * runs) : 0;
-        if (_position + header + cells > _current.Length)
-        {
-            NewChunk(header + cells);
-        }
-
-        var destination = _current.AsSpan(_position, header + cells);
         var at = header;
         var run = -1;
         previous = -1;
@@ -292,16 +317,7 @@ internal sealed class RowStore
             destination[0] = (char)runs;
         }
 
-        var offset = ((ulong)(_chunkCount - 1) << ChunkBits) | (uint)_position;
-        _position += at;
-        Chars += at;
-        AddWord(offset
-            | ((ulong)at << LengthShift)
-            | ((ulong)cells << CellsShift)
-            | ((ulong)RowKind.Live << KindShift)
-            | (wrapped ? WrappedBit : 0)
-            | (cells < columns ? LastBlankBit : 0)
-            | (styled ? StyledBit : 0));
+        return at;
     }
 
     /// <summary>ASCII to chars: short runs by hand, where the library's vector code does not pay off yet.</summary>

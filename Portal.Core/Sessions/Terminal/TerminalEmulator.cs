@@ -160,7 +160,7 @@ public sealed class TerminalEmulator : IVtHandler
         {
             if (_parser.IsGround && _decoder.IsIdle)
             {
-                if (bytes[0] == 0x1B && TryControlSequence(ref bytes))
+                if (bytes[0] == 0x1B && (TryControlSequence(ref bytes) || TryOperatingSystemCommand(ref bytes)))
                 {
                     continue;
                 }
@@ -217,13 +217,13 @@ public sealed class TerminalEmulator : IVtHandler
     private bool TryControlSequence(ref ReadOnlySpan<byte> bytes)
     {
         Span<int> values = stackalloc int[VtParser.MaxParams];
-        var length = ReadParameters(bytes, values, out var count, out var final);
+        var length = ReadParameters(bytes, values, out var count, out var final, out var marker);
         if (length == 0)
         {
             return false;
         }
 
-        ((IVtHandler)this).CsiDispatch(new CsiParams(values, stackalloc bool[VtParser.MaxParams], count), 0, final);
+        ((IVtHandler)this).CsiDispatch(new CsiParams(values, stackalloc bool[VtParser.MaxParams], count), marker, final);
         bytes = bytes[length..];
         return true;
     }
@@ -232,8 +232,10 @@ public sealed class TerminalEmulator : IVtHandler
     /// The commonest shape of shell output, many lines of printable ASCII (coloured or not: SGR sequences between the
     /// characters) each ended by CR LF, arriving with the cursor at the start of the blank bottom row of the normal
     /// screen: the screen's rows go to history as scrolling would send them, the lines that would scroll off before
-    /// the last ones go straight from the bytes to history, and only the last screenful is printed into rows. What is
-    /// stored is what printing them one by one stores; false (nothing done) when the shape does not hold for a few rows.
+    /// the last ones go straight from the bytes to history, and the last screenful is packed into the screen's rows
+    /// (<see cref="TerminalRow.Pack"/>: unpacked only if something reads or changes them before they scroll off). What
+    /// is stored is what printing them one by one stores; false (nothing done) when the shape does not hold for a few
+    /// rows.
     /// </summary>
     private bool TrySimpleLines(ref ReadOnlySpan<byte> bytes)
     {
@@ -278,8 +280,8 @@ public sealed class TerminalEmulator : IVtHandler
 
                 if (bytes[p] == 0x1B)
                 {
-                    var length = ReadParameters(bytes[p..], values, out var parameters, out var final);
-                    if (length == 0 || final != 'm')
+                    var length = ReadParameters(bytes[p..], values, out var parameters, out var final, out var marker);
+                    if (length == 0 || final != 'm' || marker != 0)
                     {
                         break;
                     }
@@ -323,7 +325,7 @@ public sealed class TerminalEmulator : IVtHandler
         }
 
         // As many of the screen's rows scroll off first as the new rows push up (all above the cursor's row, for a
-        // screenful or more); the blank rows that come in below are where the last new rows are printed.
+        // screenful or more); the blank rows that come in below are where the last new rows are packed.
         var scrolled = Math.Min(rows, Rows - 1);
         for (var i = 0; i < scrolled; i++)
         {
@@ -331,7 +333,7 @@ public sealed class TerminalEmulator : IVtHandler
         }
 
         // Then every new row but the last of them (a screenful less the cursor's row, at most) goes straight to
-        // history; those are printed into the rows that came in.
+        // history; those are packed into the rows that came in.
         var direct = rows - scrolled;
         var row = 0;
         var screenRow = Rows - 1 - scrolled;
@@ -357,13 +359,7 @@ public sealed class TerminalEmulator : IVtHandler
 
                 var target = buffer.Row(screenRow++);
                 target.Reset(0, isWrapped: false);
-                var x = 0;
-                foreach (var (start, length, id) in parts)
-                {
-                    target.SetAscii(x, bytes.Slice(start, length), id);
-                    x += length;
-                }
-
+                target.Pack(bytes, parts);
                 continue;
             }
 
@@ -382,7 +378,7 @@ public sealed class TerminalEmulator : IVtHandler
 
                 var target = buffer.Row(screenRow++);
                 target.Reset(0, isWrapped: piece > 0);
-                target.SetAscii(0, part, 0);
+                target.Pack(bytes, [(parts[0].Start + (piece * Columns), part.Length, 0)]);
             }
         }
 
@@ -401,19 +397,25 @@ public sealed class TerminalEmulator : IVtHandler
     }
 
     /// <summary>
-    /// Reads <c>ESC [</c>, decimal parameters separated by <c>;</c> and a final byte, as the parser would; 0 (nothing
-    /// read) for any other shape or a sequence cut by the end of the bytes.
+    /// Reads <c>ESC [</c>, an optional <c>?</c> (DEC private modes), decimal parameters separated by <c>;</c> and a
+    /// final byte, as the parser would; 0 (nothing read) for any other shape or a sequence cut by the end of the bytes.
     /// </summary>
-    private static int ReadParameters(ReadOnlySpan<byte> bytes, Span<int> values, out int count, out int final)
+    private static int ReadParameters(ReadOnlySpan<byte> bytes, Span<int> values, out int count, out int final, out int marker)
     {
-        (count, final) = (0, 0);
+        (count, final, marker) = (0, 0, 0);
         if (bytes.Length < 3 || bytes[1] != (byte)'[')
         {
             return 0;
         }
 
+        var from = 2;
+        if (bytes[2] == (byte)'?')
+        {
+            (marker, from) = ('?', 3);
+        }
+
         var started = false;
-        for (var i = 2; i < bytes.Length; i++)
+        for (var i = from; i < bytes.Length; i++)
         {
             var c = bytes[i];
             if (c is >= (byte)'0' and <= (byte)'9' or (byte)';')
@@ -444,11 +446,35 @@ public sealed class TerminalEmulator : IVtHandler
             }
             else
             {
-                return 0; // a private marker, an intermediate, a sub-parameter or a control inside
+                return 0; // another private marker, an intermediate, a sub-parameter or a control inside
             }
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// An operating system command of printable ASCII ended by BEL (how shells set the window title at every prompt),
+    /// read straight from the bytes and dispatched as the parser would; false (nothing read) for anything else, which
+    /// the parser takes.
+    /// </summary>
+    private bool TryOperatingSystemCommand(ref ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < 3 || bytes[1] != (byte)']')
+        {
+            return false;
+        }
+
+        var payload = bytes[2..];
+        var length = PrintableRun(payload);
+        if (length < 0 || length > VtParser.MaxOscLength || payload[length] != 0x07)
+        {
+            return false;
+        }
+
+        OperatingSystemCommand(payload[..length]);
+        bytes = bytes[(length + 3)..];
+        return true;
     }
 
     /// <summary>A simple line: its segments (text in one style) and how many cells they fill.</summary>
@@ -1043,6 +1069,21 @@ public sealed class TerminalEmulator : IVtHandler
         {
             var title = payload[(separator + 1)..];
             Title = title.Length > MaxTitleLength ? title[..MaxTitleLength] : title;
+        }
+    }
+
+    /// <summary>What <see cref="IVtHandler.OscDispatch"/> does with a payload of printable ASCII, without a string unless the title changes.</summary>
+    private void OperatingSystemCommand(ReadOnlySpan<byte> payload)
+    {
+        var separator = payload.IndexOf((byte)';');
+        if (separator == 1 && payload[0] is (byte)'0' or (byte)'2')
+        {
+            var title = payload[2..];
+            title = title.Length > MaxTitleLength ? title[..MaxTitleLength] : title;
+            if (Title is null || !Ascii.Equals(title, Title))
+            {
+                Title = Encoding.ASCII.GetString(title);
+            }
         }
     }
 

@@ -96,6 +96,78 @@ public sealed class TerminalFastPathTests
         _ = AssertSame(Encoding.UTF8.GetBytes($"a\u001b[{many}mb\u001b[38:5:196mc\u001b[?25ld\u001b[99999999999;2He\r\n"), 80, 24);
     }
 
+    [Theory]
+    [InlineData(80, 24)]
+    [InlineData(20, 5)]
+    public void RowsPackedOnTheScreen_ThenReadOrChanged_AreWhatPrintingThemMade(int columns, int rows)
+    {
+        // Batches of simple lines leave their last rows packed on the screen; then something reads or changes them
+        // before they scroll off: the cursor goes up and prints, erases, inserts, deletes, a full-screen program
+        // snapshots the screen, the terminal grows, or more lines push them off.
+        var random = new Random(columns + rows);
+        var text = new StringBuilder();
+        for (var batch = 0; batch < 200; batch++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\u001b]0;user@host:~/{batch % 3}\u0007\u001b[?2004h$ ls\r\r\n\u001b[?2004l\r");
+            for (var line = 0; line < 4 + random.Next(rows * 2); line++)
+            {
+                text.Append(line % 3 == 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"\u001b[0m\u001b[01;34mdir-{batch}-{line}\u001b[0m  file-{line}\r\r\n")
+                    : $"{new string((char)('a' + (line % 26)), random.Next(columns * 2))}\r\n");
+            }
+
+            var up = 1 + random.Next(rows - 1);
+            text.Append((batch % 9) switch
+            {
+                0 => $"\u001b[{up}Aover\u001b[{up}B\r",
+                1 => $"\u001b[{up}A\u001b[2K\u001b[{up}B\r",
+                2 => $"\u001b[{up}A\u001b[3G\u001b[2P\u001b[{up}B\r",
+                3 => $"\u001b[{up}A\u001b[2G\u001b[3@in\u001b[{up}B\r",
+                4 => "\u001b[?1049h\u001b[H\u001b[2Jvim\u001b[?1049l",
+                5 => "\u001b[H\u001b[J",
+                6 => $"\u001b[{up};4H\u001b[1K\u001b[{rows};1H",
+                7 => "\u001b[2J\u001b[H",
+                _ => string.Empty,
+            });
+        }
+
+        var content = Encoding.UTF8.GetBytes(text.ToString());
+        _ = AssertSame(content, columns, rows);
+
+        var grown = new TerminalEmulator(columns, rows);
+        grown.Write(content.AsSpan(0, content.Length / 2));
+        grown.Grow(columns + 7, rows + 3);
+        grown.Write(content.AsSpan(content.Length / 2));
+        var grownByBytes = new TerminalEmulator(columns, rows);
+        foreach (var b in content.AsSpan(0, content.Length / 2))
+        {
+            grownByBytes.Write([b]);
+        }
+
+        grownByBytes.Grow(columns + 7, rows + 3);
+        grownByBytes.Write(content.AsSpan(content.Length / 2));
+        Assert.Equal(Describe(grownByBytes), Describe(grown));
+    }
+
+    [Fact]
+    public void ATitle_SetByAnOscEndedByBel_IsTheParsersOne_AndOtherOscsAreLeftToIt()
+    {
+        var longTitle = new string('t', VtParser.MaxOscLength + 10);
+        foreach (var osc in new[] { "\u001b]0;user@host:~\u0007", "\u001b]2;second\u001b\\", "\u001b]0;caf\u00e9\u0007", $"\u001b]0;{longTitle}\u0007", "\u001b]0;del\u007fhere\u0007", "\u001b]8;;https://example.com\u0007", "\u001b]0;cut" })
+        {
+            var whole = new TerminalEmulator(80, 24);
+            whole.Write(Encoding.UTF8.GetBytes($"\u001b]0;before\u0007{osc}after\r\n"));
+            var single = new TerminalEmulator(80, 24);
+            foreach (var b in Encoding.UTF8.GetBytes($"\u001b]0;before\u0007{osc}after\r\n"))
+            {
+                single.Write([b]);
+            }
+
+            Assert.Equal(single.Title, whole.Title);
+            Assert.Equal(Describe(single), Describe(whole));
+        }
+    }
+
     /// <summary>Asserts both ways store the same, and says how many rows the whole write stored straight from its bytes.</summary>
     private static long AssertSame(byte[] content, int columns, int rows)
     {
@@ -109,6 +181,7 @@ public sealed class TerminalFastPathTests
 
         Assert.Equal(Describe(single), Describe(whole));
         Assert.Equal(single.Cursor, whole.Cursor);
+        Assert.Equal(single.Title, whole.Title);
         Assert.Equal(0, single.RowsStoredFromBytes);
         return whole.RowsStoredFromBytes;
     }
