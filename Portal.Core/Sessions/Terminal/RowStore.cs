@@ -104,47 +104,7 @@ internal sealed class RowStore
             return;
         }
 
-        // Most rows are plain BMP text with no style: one pass narrows the cells to chars. Others take Encode.
-        int length, cells;
-        bool styled, firstWide, lastBlank;
-        var source = row.Cells;
-        var used = row.Used;
-        var destination = _current.AsSpan(_position);
-        var plain = !row.HasCombining;
-        if (plain)
-        {
-            // Spans of the same length let the JIT drop the bounds checks in this, the hottest loop of rendering.
-            var cellsToCopy = source.AsSpan(0, used);
-            var chars = destination[..used];
-            for (var i = 0; i < cellsToCopy.Length; i++)
-            {
-                var cell = cellsToCopy[i];
-                if (cell >= 0x10000)
-                {
-                    plain = false;
-                    break;
-                }
-
-                chars[i] = (char)cell;
-            }
-        }
-
-        if (plain)
-        {
-            while (used > 0 && source[used - 1] == 0)
-            {
-                used--;
-            }
-
-            length = cells = used;
-            styled = firstWide = false;
-            lastBlank = used < row.Columns || source[row.Columns - 1] == 0;
-        }
-        else
-        {
-            length = row.Encode(destination, out cells, out styled, out firstWide, out lastBlank);
-        }
-
+        var length = row.Encode(_current.AsSpan(_position), out var cells, out var styled, out var firstWide, out var lastBlank);
         var offset = ((ulong)(_chunkCount - 1) << ChunkBits) | (uint)_position;
         _position += length;
         Chars += length;

@@ -15,8 +15,10 @@ internal sealed class StyleTable
     private CellStyle[] _styles = [CellStyle.Default, .. new CellStyle[15]];
     private int _count = 1;
 
-    // The last style looked up besides the default: shell colours mostly switch between one colour and none.
+    // The last two styles looked up besides the default: shell colours mostly switch between one or two colours and
+    // none (a prompt's green and blue, a listing's directories and links).
     private (CellStyle Style, int Id) _last = (CellStyle.Default, 0);
+    private (CellStyle Style, int Id) _before = (CellStyle.Default, 0);
 
     public int IdOf(CellStyle style)
     {
@@ -30,9 +32,15 @@ internal sealed class StyleTable
             return _last.Id;
         }
 
+        if (style == _before.Style)
+        {
+            (_last, _before) = (_before, _last);
+            return _last.Id;
+        }
+
         if (_ids.TryGetValue(style, out var id))
         {
-            _last = (style, id);
+            (_last, _before) = ((style, id), _last);
             return id;
         }
 
@@ -52,7 +60,7 @@ internal sealed class StyleTable
         _styles[id] = style;
         _count++;
         _ids[style] = id;
-        _last = (style, id);
+        (_last, _before) = ((style, id), _last);
         return id;
     }
 

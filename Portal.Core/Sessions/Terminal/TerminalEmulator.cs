@@ -16,9 +16,6 @@ public sealed class TerminalEmulator : IVtHandler
     private const int ByteOrderMark = 0xFEFF;
     private const int SlowChunk = 256;
 
-    /// <summary>The fewest rows <see cref="TrySimpleLines"/> takes: below it, a prompt's line or two, the parser's path is as quick.</summary>
-    private const int SimpleLinesWorthIt = 4;
-
     /// <summary>The most lines <see cref="TrySimpleLines"/> takes at once (bounds its list).</summary>
     private const int SimpleLinesAtOnce = 4096;
 
@@ -50,6 +47,11 @@ public sealed class TerminalEmulator : IVtHandler
 
     // Where the last look for simple lines found too few: no look again before this byte of the transcript.
     private long _noSimpleLinesBefore;
+
+    // The parameters of a control sequence read from the bytes (kept, not allocated on the stack, which would be
+    // cleared at every sequence), and the sub-parameter flags such a sequence never has.
+    private readonly int[] _sequenceValues = new int[VtParser.MaxParams];
+    private static readonly bool[] NoSubParameters = new bool[VtParser.MaxParams];
     private SimpleLine[]? _simpleLines;
     private (int Start, int Length, int Style)[]? _simpleSegments;
 
@@ -165,7 +167,8 @@ public sealed class TerminalEmulator : IVtHandler
                     continue;
                 }
 
-                if (TrySimpleLines(ref bytes))
+                // Simple lines start at the left edge (checked here: most text is printed elsewhere on a row).
+                if (_active.X == 0 && TrySimpleLines(ref bytes))
                 {
                     continue;
                 }
@@ -216,26 +219,25 @@ public sealed class TerminalEmulator : IVtHandler
     /// </summary>
     private bool TryControlSequence(ref ReadOnlySpan<byte> bytes)
     {
-        Span<int> values = stackalloc int[VtParser.MaxParams];
+        var values = _sequenceValues;
         var length = ReadParameters(bytes, values, out var count, out var final, out var marker);
         if (length == 0)
         {
             return false;
         }
 
-        ((IVtHandler)this).CsiDispatch(new CsiParams(values, stackalloc bool[VtParser.MaxParams], count), marker, final);
+        ((IVtHandler)this).CsiDispatch(new CsiParams(values, NoSubParameters, count), marker, final);
         bytes = bytes[length..];
         return true;
     }
 
     /// <summary>
-    /// The commonest shape of shell output, many lines of printable ASCII (coloured or not: SGR sequences between the
-    /// characters) each ended by CR LF, arriving with the cursor at the start of the blank bottom row of the normal
+    /// The commonest shape of shell output, lines of printable ASCII (coloured or not: SGR sequences between the
+    /// characters) each ended by CR LF, a prompt's line with its command as much as a listing, arriving with the cursor at the start of the blank bottom row of the normal
     /// screen: the screen's rows go to history as scrolling would send them, the lines that would scroll off before
     /// the last ones go straight from the bytes to history, and the last screenful is packed into the screen's rows
     /// (<see cref="TerminalRow.Pack"/>: unpacked only if something reads or changes them before they scroll off). What
-    /// is stored is what printing them one by one stores; false (nothing done) when the shape does not hold for a few
-    /// rows.
+    /// is stored is what printing them one by one stores; false (nothing done) when not even one line has the shape.
     /// </summary>
     private bool TrySimpleLines(ref ReadOnlySpan<byte> bytes)
     {
@@ -257,7 +259,7 @@ public sealed class TerminalEmulator : IVtHandler
         // autowrap makes of each; a line with colours is taken only if it fits one row.
         var lines = _simpleLines ??= new SimpleLine[SimpleLinesAtOnce];
         var segments = _simpleSegments ??= new (int Start, int Length, int Style)[SimpleLinesAtOnce * 4];
-        Span<int> values = stackalloc int[VtParser.MaxParams];
+        var values = _sequenceValues;
         var (style, styleId) = (_style, _styleId);
         var (count, segmentCount, rows, position, chars) = (0, 0, 0, 0, 0L);
         while (position < bytes.Length && count < SimpleLinesAtOnce)
@@ -286,7 +288,7 @@ public sealed class TerminalEmulator : IVtHandler
                         break;
                     }
 
-                    Sgr.Apply(new CsiParams(values, stackalloc bool[VtParser.MaxParams], parameters), ref lineStyle);
+                    Sgr.Apply(new CsiParams(values, NoSubParameters, parameters), ref lineStyle);
                     lineStyleId = _styles.IdOf(lineStyle);
                     p += length;
                     continue;
@@ -317,11 +319,11 @@ public sealed class TerminalEmulator : IVtHandler
         }
 
         chars += (long)(Rows - 1) * Columns * 3; // at most, for the screen's rows and the colour runs
-        if (rows < SimpleLinesWorthIt || _history.Count + rows >= BaseTranscriptRows + (2 * _written) || _history.Chars + chars >= BaseTranscriptChars + (4 * _written)
+        if (rows == 0 || _history.Count + rows >= BaseTranscriptRows + (2 * _written) || _history.Chars + chars >= BaseTranscriptChars + (4 * _written)
             || (_reservation is not null && !_reservation.TryGrowTo(((_history.Chars + chars) * 2) + ((long)(_history.Count + rows) * 8))))
         {
             _noSimpleLinesBefore = at + position + 1;
-            return false; // not worth it, or near a limit the one-by-one path stops at exactly
+            return false; // no whole line, or near a limit the one-by-one path stops at exactly
         }
 
         // As many of the screen's rows scroll off first as the new rows push up (all above the cursor's row, for a
