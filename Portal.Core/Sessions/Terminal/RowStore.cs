@@ -2,8 +2,9 @@ namespace Portal.Core.Sessions.Terminal;
 
 /// <summary>
 /// Rows that will not change again, in transcript order, packed for size: the text of all rows lives in large
-/// shared char chunks (see <see cref="TerminalRow.Encode"/>) and each row costs one 64-bit word besides, so a
-/// transcript of millions of short lines stays a few large arrays instead of millions of objects.
+/// shared chunks (see <see cref="TerminalRow.Encode"/>), chars for most rows and bytes for rows of plain ASCII (most of
+/// a long transcript's rows, at half the memory), and each row costs one 64-bit word besides, so a transcript of
+/// millions of short lines stays a few large arrays instead of millions of objects.
 /// One thread appends; others may read every row below a count the writer published (see
 /// <see cref="TranscriptDocument"/>): nothing a reader can reach is ever moved, only the chunk directories are
 /// copied when they grow, and a row's word is written before it is published.
@@ -21,12 +22,13 @@ internal sealed class RowStore
     private const int ChunkChars = 32 * 1024;
     private const int SmallChunks = 8;
 
-    // Bits 0-33: offset (chunk << 20 | position); 34-48: length in chars; 49-57: cells; 58-59: kind; 60: wrapped;
-    // 61: first cell wide; 62: last cell blank; 63: styled.
+    // Bits 0-32: offset (chunk << 20 | position); 33: narrow (the offset is into the byte chunks); 34-48: length in
+    // chars; 49-57: cells; 58-59: kind; 60: wrapped; 61: first cell wide; 62: last cell blank; 63: styled.
     private const int LengthShift = 34;
     private const int CellsShift = 49;
     private const int KindShift = 58;
-    private const ulong OffsetMask = (1UL << LengthShift) - 1;
+    private const ulong OffsetMask = (1UL << 33) - 1;
+    private const ulong NarrowBit = 1UL << 33;
     private const ulong WrappedBit = 1UL << 60;
     private const ulong FirstWideBit = 1UL << 61;
     private const ulong LastBlankBit = 1UL << 62;
@@ -42,10 +44,17 @@ internal sealed class RowStore
     private char[][] _chunks = new char[16][];
     private int _chunkCount;
     private char[] _current = [];
+    private int _position;
+
+    // Rows of plain ASCII, no style, one byte a cell: chunks of bytes, sized and grown as the char chunks are.
+    private byte[][] _narrowChunks = new byte[16][];
+    private int _narrowChunkCount;
+    private byte[] _narrowCurrent = [];
+    private int _narrowPosition;
+
     private ulong[][] _rows = new ulong[16][];
     private ulong[] _rowChunk = [];
     private int _rowChunkIndex = -1;
-    private int _position;
 
     // The lowest row whose kind changed, or that was removed, since TakeLowestChanged was last called.
     private int _lowestChanged = int.MaxValue;
@@ -69,11 +78,14 @@ internal sealed class RowStore
 
     public int Count { get; private set; }
 
-    /// <summary>Chars held, for memory accounting.</summary>
+    /// <summary>Chars held (a narrow row's bytes count as chars), for the limits on what a transcript may make.</summary>
     public long Chars { get; private set; }
 
+    /// <summary>What the rows' text takes, in bytes: two a char, one a narrow row's byte.</summary>
+    public long TextBytes { get; private set; }
+
     /// <summary>Roughly what the store holds in memory, in bytes (row words are allocated a chunk at a time).</summary>
-    public long ApproximateBytes => (Chars * 2) + ((long)(Count + RowChunkSize - 1) / RowChunkSize * RowChunkSize * 8);
+    public long ApproximateBytes => TextBytes + ((long)(Count + RowChunkSize - 1) / RowChunkSize * RowChunkSize * 8);
 
     /// <summary>Returns (and forgets) the lowest row changed since the last call; <see cref="int.MaxValue"/> for none.</summary>
     public int TakeLowestChanged()
@@ -99,15 +111,29 @@ internal sealed class RowStore
         if (row.IsPacked)
         {
             // Filled from the bytes and never touched since: already in the stored form.
+            if (!row.PackedStyled)
+            {
+                AppendNarrow(row.PackedData, row.IsWrapped, kind, row.Columns);
+                return;
+            }
+
             row.PackedData.CopyTo(_current.AsSpan(_position));
-            AddPacked(row.PackedData.Length, row.PackedCells, row.PackedStyled, row.IsWrapped, kind, row.Columns);
+            AddPacked(row.PackedData.Length, row.PackedCells, styled: true, row.IsWrapped, kind, row.Columns);
             return;
         }
 
-        var length = row.Encode(_current.AsSpan(_position), out var cells, out var styled, out var firstWide, out var lastBlank);
+        var destination = _current.AsSpan(_position);
+        var length = row.Encode(destination, out var cells, out var styled, out var firstWide, out var lastBlank);
+        if (!styled && length == cells && System.Text.Ascii.IsValid(destination[..length]))
+        {
+            AppendNarrow(destination[..length], row.IsWrapped, kind, row.Columns);
+            return;
+        }
+
         var offset = ((ulong)(_chunkCount - 1) << ChunkBits) | (uint)_position;
         _position += length;
         Chars += length;
+        TextBytes += 2L * length;
         AddWord(offset
             | ((ulong)length << LengthShift)
             | ((ulong)cells << CellsShift)
@@ -128,6 +154,27 @@ internal sealed class RowStore
         _widths[_widthCount] = (Count, columns);
         Volatile.Write(ref _widthCount, _widthCount + 1);
         Columns = Math.Max(Columns, columns);
+    }
+
+    /// <summary>Makes room for a narrow row of <paramref name="length"/> bytes (even none: its offset names a chunk).</summary>
+    private void EnsureNarrowRoom(int length)
+    {
+        if (_narrowChunkCount == 0 || _narrowPosition + length > _narrowCurrent.Length)
+        {
+            NewNarrowChunk(length);
+        }
+    }
+
+    private void NewNarrowChunk(int atLeast)
+    {
+        _narrowCurrent = GC.AllocateUninitializedArray<byte>(Math.Max(_narrowChunkCount < SmallChunks ? ChunkChars : ChunkSize, atLeast));
+        if (_narrowChunkCount == _narrowChunks.Length)
+        {
+            Volatile.Write(ref _narrowChunks, [.. _narrowChunks, .. new byte[_narrowChunks.Length][]]);
+        }
+
+        _narrowChunks[_narrowChunkCount++] = _narrowCurrent;
+        _narrowPosition = 0;
     }
 
     private void NewChunk(int atLeast)
@@ -178,13 +225,33 @@ internal sealed class RowStore
         }
 
         System.Diagnostics.Debug.Assert(text.Length <= columns, "a row is at most the terminal's width");
-        if (_position + text.Length > _current.Length)
-        {
-            NewChunk(text.Length);
-        }
+        EnsureNarrowRoom(text.Length);
+        text.CopyTo(_narrowCurrent.AsSpan(_narrowPosition));
+        AddNarrow(text.Length, wrapped, RowKind.Live, columns);
+    }
 
-        Widen(text, _current.AsSpan(_position, text.Length));
-        AddPacked(text.Length, text.Length, styled: false, wrapped, RowKind.Live, columns);
+    /// <summary>Stores an unstyled row of ASCII chars (NUL for blanks included) as bytes.</summary>
+    private void AppendNarrow(ReadOnlySpan<char> text, bool wrapped, RowKind kind, int columns)
+    {
+        EnsureNarrowRoom(text.Length);
+        System.Text.Ascii.FromUtf16(text, _narrowCurrent.AsSpan(_narrowPosition, text.Length), out _);
+        AddNarrow(text.Length, wrapped, kind, columns);
+    }
+
+    /// <summary>Stores the word of a narrow row whose <paramref name="length"/> bytes were just written.</summary>
+    private void AddNarrow(int length, bool wrapped, RowKind kind, int columns)
+    {
+        var offset = ((ulong)(_narrowChunkCount - 1) << ChunkBits) | (uint)_narrowPosition;
+        _narrowPosition += length;
+        Chars += length;
+        TextBytes += length;
+        AddWord(offset
+            | NarrowBit
+            | ((ulong)length << LengthShift)
+            | ((ulong)length << CellsShift)
+            | ((ulong)kind << KindShift)
+            | (wrapped ? WrappedBit : 0)
+            | (length < columns ? LastBlankBit : 0));
     }
 
     /// <summary>
@@ -203,7 +270,14 @@ internal sealed class RowStore
             NewChunk((3 * columns) + 1);
         }
 
-        var length = PackSegments(bytes, segments, _current.AsSpan(_position), out var cells, out var styled);
+        var destination = _current.AsSpan(_position);
+        var length = PackSegments(bytes, segments, destination, out var cells, out var styled);
+        if (!styled)
+        {
+            AppendNarrow(destination[..length], wrapped, RowKind.Live, columns);
+            return;
+        }
+
         AddPacked(length, cells, styled, wrapped, RowKind.Live, columns);
     }
 
@@ -213,6 +287,7 @@ internal sealed class RowStore
         var offset = ((ulong)(_chunkCount - 1) << ChunkBits) | (uint)_position;
         _position += length;
         Chars += length;
+        TextBytes += 2L * length;
         AddWord(offset
             | ((ulong)length << LengthShift)
             | ((ulong)cells << CellsShift)
@@ -340,25 +415,41 @@ internal sealed class RowStore
 
     public int Cells(int index) => (int)((Word(index) >> CellsShift) & 511);
 
-    /// <summary>The row as encoded: runs (when styled) then text.</summary>
-    public ReadOnlySpan<char> Data(int index)
+    /// <summary>True when the row is kept as bytes (plain ASCII, no style).</summary>
+    public bool IsNarrow(int index) => (Word(index) & NarrowBit) != 0;
+
+    /// <summary>The most chars a narrow row holds: the scratch <see cref="Data"/> and <see cref="Text"/> may need.</summary>
+    public const int MaxNarrowChars = MaxColumns;
+
+    /// <summary>
+    /// The row as encoded: runs (when styled) then text. A narrow row is widened into <paramref name="scratch"/> (at
+    /// least <see cref="MaxNarrowChars"/> chars); any other row is read where it lies.
+    /// </summary>
+    public ReadOnlySpan<char> Data(int index, Span<char> scratch)
     {
         var row = Word(index);
         var offset = row & OffsetMask;
-        return Volatile.Read(ref _chunks)[(int)(offset >> ChunkBits)].AsSpan((int)(offset & (ChunkSize - 1)), (int)((row >> LengthShift) & 0x7FFF));
+        var (chunk, position, length) = ((int)(offset >> ChunkBits), (int)(offset & (ChunkSize - 1)), (int)((row >> LengthShift) & 0x7FFF));
+        if ((row & NarrowBit) != 0)
+        {
+            System.Text.Ascii.ToUtf16(Volatile.Read(ref _narrowChunks)[chunk].AsSpan(position, length), scratch, out _);
+            return scratch[..length];
+        }
+
+        return Volatile.Read(ref _chunks)[chunk].AsSpan(position, length);
     }
 
     /// <summary>The row's text part: one char (or pair) per cell, blanks as NUL, combining marks inline.</summary>
-    public ReadOnlySpan<char> Text(int index)
+    public ReadOnlySpan<char> Text(int index, Span<char> scratch)
     {
-        var data = Data(index);
+        var data = Data(index, scratch);
         return IsStyled(index) ? data[(1 + (2 * data[0]))..] : data;
     }
 
     /// <summary>True when no cell of the row shows a character.</summary>
     public bool IsBlank(int index)
     {
-        foreach (var c in Text(index))
+        foreach (var c in Text(index, stackalloc char[MaxNarrowChars]))
         {
             if (c != '\0')
             {
@@ -369,7 +460,7 @@ internal sealed class RowStore
         return true;
     }
 
-    public TerminalRow Materialize(int index) => TerminalRow.Decode(Data(index), IsStyled(index), IsWrapped(index), ColumnsOf(index), Styles);
+    public TerminalRow Materialize(int index) => TerminalRow.Decode(Data(index, stackalloc char[MaxNarrowChars]), IsStyled(index), IsWrapped(index), ColumnsOf(index), Styles);
 
     /// <summary>The terminal's width when row <paramref name="index"/> was written.</summary>
     public int ColumnsOf(int index)

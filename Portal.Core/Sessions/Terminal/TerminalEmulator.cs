@@ -320,7 +320,7 @@ public sealed class TerminalEmulator : IVtHandler
 
         chars += (long)(Rows - 1) * Columns * 3; // at most, for the screen's rows and the colour runs
         if (rows == 0 || _history.Count + rows >= BaseTranscriptRows + (2 * _written) || _history.Chars + chars >= BaseTranscriptChars + (4 * _written)
-            || (_reservation is not null && !_reservation.TryGrowTo(((_history.Chars + chars) * 2) + ((long)(_history.Count + rows) * 8))))
+            || (_reservation is not null && !_reservation.TryGrowTo(_history.TextBytes + (chars * 2) + ((long)(_history.Count + rows) * 8))))
         {
             _noSimpleLinesBefore = at + position + 1;
             return false; // no whole line, or near a limit the one-by-one path stops at exactly
@@ -1154,8 +1154,8 @@ public sealed class TerminalEmulator : IVtHandler
             _stopped = true;
         }
 
-        // Two bytes a char and a word a row: taken from the budget a step at a time, so this is one comparison a row.
-        if (_reservation is not null && _history.Chars * 2 + (long)_history.Count * 8 is var bytes && bytes > _reservation.Held && !_reservation.TryGrowTo(bytes))
+        // The text's bytes and a word a row: taken from the budget a step at a time, so this is one comparison a row.
+        if (_reservation is not null && _history.TextBytes + (long)_history.Count * 8 is var bytes && bytes > _reservation.Held && !_reservation.TryGrowTo(bytes))
         {
             _stopped = true;
             IsOverBudget = true;

@@ -199,7 +199,7 @@ public sealed class TranscriptDocument
     internal void WriteRowHtml(TextWriter writer, int row, ReadOnlySpan<(int Start, int Length)> masked, char mask = '•')
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var data = _rows.Data(row);
+        var data = _rows.Data(row, stackalloc char[RowStore.MaxNarrowChars]);
         var styled = _rows.IsStyled(row);
         int runs = styled ? data[0] : 0;
         var text = styled ? data[(1 + (2 * runs))..] : data;
@@ -371,7 +371,7 @@ public sealed class TranscriptDocument
     /// <summary>Appends a row's cells as text; with <paramref name="cells"/>, padded or cut to that many cells.</summary>
     private void AppendText(StringBuilder builder, int row, int? cells)
     {
-        var text = _rows.Text(row);
+        var text = _rows.Text(row, stackalloc char[RowStore.MaxNarrowChars]);
         var stored = _rows.Cells(row);
         if (cells is { } wanted && wanted < stored)
         {

@@ -52,7 +52,7 @@ public sealed class RenderBudgetTests
     [Fact]
     public void TwoAmplifiedTranscriptsAtOnce_TogetherStayWithinTheBudget()
     {
-        var budget = new RenderBudget(160L << 20); // one amplified transcript fits (the cap is 64 Mi chars), two do not
+        var budget = new RenderBudget(100L << 20); // one amplified transcript fits (64 Mi characters, kept as bytes), two do not
         var documents = new TranscriptDocument[2];
 
         Parallel.For(0, 2, i => documents[i] = TranscriptRender.Render(Amplification, 80, budget).Document);
@@ -66,8 +66,8 @@ public sealed class RenderBudgetTests
     [Fact]
     public void ADocumentNobodyHolds_GivesItsMemoryBack_WhenTheBudgetIsNeeded()
     {
-        var budget = new RenderBudget(160L << 20);
-        RenderAndDrop(budget); // holds about 140 MB until collected
+        var budget = new RenderBudget(100L << 20);
+        RenderAndDrop(budget); // holds about 71 MB until collected
 
         var second = TranscriptRender.Render(Amplification, 80, budget).Document;
 

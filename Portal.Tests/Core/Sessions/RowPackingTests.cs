@@ -5,7 +5,7 @@ namespace Portal.Tests.Core.Sessions;
 /// <summary>
 /// Rows packed into a <see cref="RowStore"/> read back cell for cell: the commonest rows (one BMP character of width
 /// one or a blank per cell) take the vectorised encoding, the rest (wide characters, astral ones, combining marks) the
-/// general one, and both give what was printed.
+/// general one, rows of plain ASCII are kept as bytes, and all give what was printed.
 /// </summary>
 public sealed class RowPackingTests
 {
@@ -61,6 +61,7 @@ public sealed class RowPackingTests
             printed.Add(row);
         }
 
+        Assert.Contains(Enumerable.Range(0, printed.Count), store.IsNarrow); // plain rows are kept as bytes
         for (var i = 0; i < printed.Count; i++)
         {
             var back = store.Materialize(i);
