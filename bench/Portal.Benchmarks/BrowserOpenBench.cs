@@ -197,7 +197,8 @@ internal static class BrowserOpenBench
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static Process StartPortal(string dll, Uri baseAddress, Uri moto, string data)
+    /// <summary>Starts the portal on its sandbox, with <paramref name="settings"/> as further environment variables.</summary>
+    internal static Process StartPortal(string dll, Uri baseAddress, Uri moto, string data, IReadOnlyDictionary<string, string>? settings = null)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(dll))!, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.GetFullPath(dll));
@@ -206,6 +207,11 @@ internal static class BrowserOpenBench
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Portal__Database__DataDirectory"] = data;
         start.Environment["Portal__Aws__ServiceUrl"] = moto.ToString();
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -214,7 +220,7 @@ internal static class BrowserOpenBench
         return process;
     }
 
-    private static async Task WaitUntilUpAsync(HttpClient http)
+    internal static async Task WaitUntilUpAsync(HttpClient http)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromMinutes(3))
@@ -238,7 +244,7 @@ internal static class BrowserOpenBench
         throw new TimeoutException("The portal did not start.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -34,6 +34,13 @@ if (args.Length >= 2 && args[0] == "browser")
     return;
 }
 
+if (args.Length >= 3 && args[0] == "search-page")
+{
+    // `search-page <Portal.Web.dll> <index file> [runs]`: see BrowserSearchBench (and bench/search-page.sh).
+    await Portal.Benchmarks.BrowserSearchBench.RunAsync(args[1], args[2], args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 5);
+    return;
+}
+
 if (args.Length >= 2 && args[0] == "open")
 {
     // `open <file.log> [repeat]`: what the transcript page does on the server for a large transcript: read it
