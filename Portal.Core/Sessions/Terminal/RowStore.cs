@@ -167,27 +167,29 @@ internal sealed class RowStore
 
     private void NewNarrowChunk(int atLeast)
     {
-        _narrowCurrent = GC.AllocateUninitializedArray<byte>(Math.Max(_narrowChunkCount < SmallChunks ? ChunkChars : ChunkSize, atLeast));
-        if (_narrowChunkCount == _narrowChunks.Length)
-        {
-            Volatile.Write(ref _narrowChunks, [.. _narrowChunks, .. new byte[_narrowChunks.Length][]]);
-        }
-
-        _narrowChunks[_narrowChunkCount++] = _narrowCurrent;
+        _narrowCurrent = AddChunk(ref _narrowChunks, ref _narrowChunkCount, atLeast);
         _narrowPosition = 0;
     }
 
     private void NewChunk(int atLeast)
     {
+        _current = AddChunk(ref _chunks, ref _chunkCount, atLeast);
+        _position = 0;
+    }
+
+    /// <summary>A new chunk of chars or bytes at the end of <paramref name="chunks"/>, the directory copied if it is full.</summary>
+    private static T[] AddChunk<T>(ref T[][] chunks, ref int count, int atLeast)
+        where T : unmanaged
+    {
         // Only what rows were written to is ever read: the chunk need not be zeroed first.
-        _current = GC.AllocateUninitializedArray<char>(Math.Max(_chunkCount < SmallChunks ? ChunkChars : ChunkSize, atLeast));
-        if (_chunkCount == _chunks.Length)
+        var chunk = GC.AllocateUninitializedArray<T>(Math.Max(count < SmallChunks ? ChunkChars : ChunkSize, atLeast));
+        if (count == chunks.Length)
         {
-            Volatile.Write(ref _chunks, [.. _chunks, .. new char[_chunks.Length][]]);
+            Volatile.Write(ref chunks, [.. chunks, .. new T[chunks.Length][]]);
         }
 
-        _chunks[_chunkCount++] = _current;
-        _position = 0;
+        chunks[count++] = chunk;
+        return chunk;
     }
 
     /// <summary>Stores the next row's word (the row is published later, by count).</summary>

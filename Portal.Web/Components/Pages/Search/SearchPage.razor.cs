@@ -65,9 +65,12 @@ public partial class SearchPage
             return Task.CompletedTask;
         }
 
-        // The query goes into the address so it can be shared; OnParametersSet runs it.
-        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("q", _input));
-        return Q == _input ? RunAsync(_input) : Task.CompletedTask;
+        // The query runs at once and goes into the address so it can be shared: OnParametersSet, when the address
+        // comes back, finds it already running and leaves it (results a round trip to the browser sooner).
+        var query = _input;
+        var run = RunAsync(query);
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("q", query));
+        return run;
     }
 
     private async Task RunAsync(string query)
@@ -76,8 +79,13 @@ public partial class SearchPage
         _next = null;
         _scanned = 0;
         _query = query;
-        _notes = await Annotations.SearchAsync(query, MaxNotes);
-        await LoadAsync(0);
+
+        // Notes and transcripts are searched side by side; the results show before the audit record is written.
+        var notes = Annotations.SearchAsync(query, MaxNotes);
+        var load = LoadAsync(0);
+        await Task.WhenAll(notes, load);
+        _notes = await notes;
+        StateHasChanged();
         var user = (await AuthenticationState).User;
         await Audit.RecordAsync(new AuditRecord(user.ActorOf(), AuditActions.SessionsSearch, null, _error is null ? AuditOutcome.Succeeded : AuditOutcome.Failed, query));
     }
