@@ -110,8 +110,8 @@ if (args.Length >= 2 && args[0] == "render")
         Thread.Sleep(i % 20 == 19 ? 200 : 0);
     }
 
-    // Three renders of the whole input, each by a fresh terminal, and the median: one render of a few hundred
-    // milliseconds on this VM varies by a third from run to run. Memory is the last render's.
+    // Several renders of the whole input (three unless told), each by a fresh terminal, and the median: one render of
+    // a few hundred milliseconds on this VM varies by a third from run to run. Memory is the last render's.
     var runs = args.Length > 5 ? int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 3;
     var seconds = new List<double>();
     TerminalEmulator? terminal = null;

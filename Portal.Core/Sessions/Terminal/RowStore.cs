@@ -118,7 +118,7 @@ internal sealed class RowStore
             }
 
             row.PackedData.CopyTo(_current.AsSpan(_position));
-            AddPacked(row.PackedData.Length, row.PackedCells, styled: true, row.IsWrapped, kind, row.Columns);
+            AddCharRow(row.PackedData.Length, row.PackedCells, kind, row.IsWrapped, styled: true, firstWide: false, lastBlank: row.PackedCells < row.Columns);
             return;
         }
 
@@ -130,18 +130,7 @@ internal sealed class RowStore
             return;
         }
 
-        var offset = ((ulong)(_chunkCount - 1) << ChunkBits) | (uint)_position;
-        _position += length;
-        Chars += length;
-        TextBytes += 2L * length;
-        AddWord(offset
-            | ((ulong)length << LengthShift)
-            | ((ulong)cells << CellsShift)
-            | ((ulong)kind << KindShift)
-            | (row.IsWrapped ? WrappedBit : 0)
-            | (firstWide ? FirstWideBit : 0)
-            | (lastBlank ? LastBlankBit : 0)
-            | (styled ? StyledBit : 0));
+        AddCharRow(length, cells, kind, row.IsWrapped, styled, firstWide, lastBlank);
     }
 
     private void AddWidth(int columns)
@@ -280,11 +269,11 @@ internal sealed class RowStore
             return;
         }
 
-        AddPacked(length, cells, styled, wrapped, RowKind.Live, columns);
+        AddCharRow(length, cells, RowKind.Live, wrapped, styled, firstWide: false, lastBlank: cells < columns);
     }
 
     /// <summary>Stores the word of a row whose <paramref name="length"/> chars were just written at the current position.</summary>
-    private void AddPacked(int length, int cells, bool styled, bool wrapped, RowKind kind, int columns)
+    private void AddCharRow(int length, int cells, RowKind kind, bool wrapped, bool styled, bool firstWide, bool lastBlank)
     {
         var offset = ((ulong)(_chunkCount - 1) << ChunkBits) | (uint)_position;
         _position += length;
@@ -295,7 +284,8 @@ internal sealed class RowStore
             | ((ulong)cells << CellsShift)
             | ((ulong)kind << KindShift)
             | (wrapped ? WrappedBit : 0)
-            | (cells < columns ? LastBlankBit : 0)
+            | (firstWide ? FirstWideBit : 0)
+            | (lastBlank ? LastBlankBit : 0)
             | (styled ? StyledBit : 0));
     }
 

@@ -45,7 +45,7 @@ public sealed class TerminalEmulator : IVtHandler
     private bool _newLineMode;
     private int _lastPrinted = -1;
 
-    // Where the last look for simple lines found too few: no look again before this byte of the transcript.
+    // Where the last look for simple lines found nothing it could take: no look again before this byte of the transcript.
     private long _noSimpleLinesBefore;
 
     // The parameters of a control sequence read from the bytes (kept, not allocated on the stack, which would be
@@ -233,11 +233,12 @@ public sealed class TerminalEmulator : IVtHandler
 
     /// <summary>
     /// The commonest shape of shell output, lines of printable ASCII (coloured or not: SGR sequences between the
-    /// characters) each ended by CR LF, a prompt's line with its command as much as a listing, arriving with the cursor at the start of the blank bottom row of the normal
-    /// screen: the screen's rows go to history as scrolling would send them, the lines that would scroll off before
-    /// the last ones go straight from the bytes to history, and the last screenful is packed into the screen's rows
-    /// (<see cref="TerminalRow.Pack"/>: unpacked only if something reads or changes them before they scroll off). What
-    /// is stored is what printing them one by one stores; false (nothing done) when not even one line has the shape.
+    /// characters) each ended by CR LF, a prompt's line with its command as much as a listing, arriving with the cursor
+    /// at the start of the blank bottom row of the normal screen: the screen's rows go to history as scrolling would
+    /// send them, the lines that would scroll off before the last ones go straight from the bytes to history, and the
+    /// last screenful is packed into the screen's rows (<see cref="TerminalRow.Pack"/>: unpacked only if something
+    /// reads or changes them before they scroll off). What is stored is what printing them one by one stores; false
+    /// (nothing done) when not even one line has the shape.
     /// </summary>
     private bool TrySimpleLines(ref ReadOnlySpan<byte> bytes)
     {
