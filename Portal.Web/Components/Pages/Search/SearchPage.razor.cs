@@ -80,12 +80,12 @@ public partial class SearchPage
         _scanned = 0;
         _query = query;
 
-        // Notes and transcripts are searched side by side; the results show before the audit record is written.
+        // Notes and transcripts are searched side by side; the page shows the results when the search is done, its
+        // audit record written first.
         var notes = Annotations.SearchAsync(query, MaxNotes);
         var load = LoadAsync(0);
         await Task.WhenAll(notes, load);
         _notes = await notes;
-        StateHasChanged();
         var user = (await AuthenticationState).User;
         await Audit.RecordAsync(new AuditRecord(user.ActorOf(), AuditActions.SessionsSearch, null, _error is null ? AuditOutcome.Succeeded : AuditOutcome.Failed, query));
     }
